@@ -1,0 +1,36 @@
+/**
+ * The configuration as the checks see it. The CLI resolves an environment (config/load.ts)
+ * and passes it to the Playwright process as JSON in CREDLINK_RESOLVED_CONFIG; workers read
+ * it here, once. This folder is the only code that reads process.env.
+ */
+import { resolvedConfigSchema, type ResolvedConfig } from './resolved.ts';
+
+export const RESOLVED_CONFIG_VAR = 'CREDLINK_RESOLVED_CONFIG';
+export { loadConfig, listEnvironments, envFileFor, parseEnv } from './load.ts';
+export { secretsOf, type ResolvedConfig } from './resolved.ts';
+
+let cached: Readonly<ResolvedConfig> | undefined;
+
+/** The configuration of the current run, inside a Playwright worker or reporter. */
+export function runConfig(): Readonly<ResolvedConfig> {
+  if (cached) return cached;
+  const raw = process.env[RESOLVED_CONFIG_VAR];
+  if (!raw) {
+    throw new Error(
+      `${RESOLVED_CONFIG_VAR} is not set: run the checks through "credlink-checks run --env NAME", not "playwright test" directly`,
+    );
+  }
+  cached = Object.freeze(resolvedConfigSchema.parse(JSON.parse(raw)));
+  return cached;
+}
+
+export function hasRunConfig(): boolean {
+  return Boolean(process.env[RESOLVED_CONFIG_VAR]);
+}
+
+/** Process facts the CLI needs (colour, CI), read here so nothing else touches process.env. */
+export const processFacts = {
+  noColor: () => Boolean(process.env.NO_COLOR) || process.env.TERM === 'dumb',
+  ci: () => Boolean(process.env.CI),
+  env: () => process.env,
+};

@@ -1,0 +1,141 @@
+/**
+ * Reads one environment file (environments/<name>.env), resolves ${VAR} references against
+ * the process environment, validates everything at once and returns a frozen ResolvedConfig.
+ * Every problem is reported in one ConfigError, one line each, naming the file and the fix.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import dotenv from 'dotenv';
+import { envSchema, ENV_KEYS, EXAMPLE_MARKER, type EnvVars } from './schema.ts';
+import type { ResolvedConfig } from './resolved.ts';
+import { ConfigError } from '../src/errors.ts';
+
+export const ENVIRONMENTS_DIR = path.resolve(import.meta.dirname, '..', 'environments');
+
+export function envFileFor(name: string): string {
+  return path.join(ENVIRONMENTS_DIR, `${name}.env`);
+}
+
+export function listEnvironments(): { name: string; configured: boolean }[] {
+  if (!fs.existsSync(ENVIRONMENTS_DIR)) return [];
+  const names = new Map<string, boolean>();
+  for (const f of fs.readdirSync(ENVIRONMENTS_DIR)) {
+    const m = /^([a-z0-9][a-z0-9-]*)\.env(\.example)?$/.exec(f);
+    if (m?.[1]) names.set(m[1], (names.get(m[1]) ?? false) || !m[2]);
+  }
+  return [...names].map(([name, configured]) => ({ name, configured })).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export interface LoadOptions {
+  /** Environment name; its file is environments/<name>.env. */
+  env?: string;
+  /** Explicit file path instead of a name (`--env-file`). */
+  file?: string;
+  /** The process environment used for ${VAR} references (injected for tests). */
+  processEnv?: Record<string, string | undefined>;
+}
+
+export function loadConfig(opts: LoadOptions): Readonly<ResolvedConfig> {
+  const file = opts.file ? path.resolve(opts.file) : envFileFor(opts.env ?? 'local');
+  const env = opts.env ?? path.basename(file).replace(/\.env$/, '');
+  const shown = path.relative(process.cwd(), file) || file;
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(env)) {
+    throw new ConfigError([`environment name "${env}" is not valid: use lowercase letters, digits and "-"`]);
+  }
+  if (!fs.existsSync(file)) {
+    const example = fs.existsSync(`${file}.example`);
+    throw new ConfigError([
+      example
+        ? `${shown}: missing: copy ${shown}.example to ${shown} and fill in its values`
+        : `${shown}: missing: no environment "${env}" (known: ${listEnvironments().map((e) => e.name).join(', ') || 'none'})`,
+    ]);
+  }
+  const raw = dotenv.parse(fs.readFileSync(file));
+  return Object.freeze(parseEnv(raw, { env, file: shown, processEnv: opts.processEnv ?? process.env }));
+}
+
+/** Pure: env-file variables -> ResolvedConfig, or a ConfigError listing every problem. */
+export function parseEnv(
+  raw: Record<string, string>,
+  ctx: { env: string; file: string; processEnv: Record<string, string | undefined> },
+): ResolvedConfig {
+  const problems: string[] = [];
+  const at = (key: string, msg: string) => problems.push(`${ctx.file}: ${key} ${msg}`);
+  const known = new Set<string>(ENV_KEYS);
+  const values: Record<string, string> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (!known.has(key)) {
+      const hint = ENV_KEYS.find((k) => similar(k, key));
+      at(key, `is not a known variable${hint ? `: did you mean ${hint}?` : ': see README "Environments and variables"'}`);
+      continue;
+    }
+    values[key] = value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => {
+      const v = ctx.processEnv[name];
+      if (v === undefined || v === '') at(key, `references \${${name}}, which is not set in the process environment: export ${name}`);
+      return v ?? '';
+    });
+    if (values[key]!.includes(EXAMPLE_MARKER)) at(key, `still holds the example value ${EXAMPLE_MARKER}: set the real value`);
+  }
+  const parsed = envSchema.safeParse(values);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) at(String(issue.path[0] ?? '?'), issue.message);
+  }
+  if (problems.length) throw new ConfigError(problems);
+  const v = parsed.data as EnvVars;
+  if (v.CREDLINK_TARGET === 'remote') {
+    if (!v.CREDLINK_BASE_URL) at('CREDLINK_BASE_URL', 'is required when CREDLINK_TARGET=remote: set the API base URL');
+    if (!v.CREDLINK_API_KEYS?.length) at('CREDLINK_API_KEYS', 'is required when CREDLINK_TARGET=remote: set it to ${YOUR_SECRET_VAR}');
+  }
+  if (v.CREDLINK_RESPONSE_WARN_MS > v.CREDLINK_RESPONSE_CRIT_MS) at('CREDLINK_RESPONSE_WARN_MS', 'must not exceed CREDLINK_RESPONSE_CRIT_MS');
+  if (v.CREDLINK_ERROR_RATE_WARN_PCT > v.CREDLINK_ERROR_RATE_CRIT_PCT) at('CREDLINK_ERROR_RATE_WARN_PCT', 'must not exceed CREDLINK_ERROR_RATE_CRIT_PCT');
+  if (v.CREDLINK_DB_CONN_WARN_PCT > v.CREDLINK_DB_CONN_CRIT_PCT) at('CREDLINK_DB_CONN_WARN_PCT', 'must not exceed CREDLINK_DB_CONN_CRIT_PCT');
+  if (v.CREDLINK_DB_RTT_WARN_MS > v.CREDLINK_DB_RTT_CRIT_MS) at('CREDLINK_DB_RTT_WARN_MS', 'must not exceed CREDLINK_DB_RTT_CRIT_MS');
+  if (problems.length) throw new ConfigError(problems);
+  const tier = (w: number, c: number, scale = 1) => ({ warning: w / scale, critical: c / scale });
+  return {
+    env: ctx.env,
+    envFile: ctx.file,
+    target: v.CREDLINK_TARGET,
+    production: v.CREDLINK_PRODUCTION,
+    baseUrl: (v.CREDLINK_BASE_URL ?? '').replace(/\/+$/, ''),
+    apiKeys: v.CREDLINK_API_KEYS ?? [],
+    allowedOrigins: v.CREDLINK_ALLOWED_ORIGINS,
+    paths: { health: v.CREDLINK_HEALTH_PATH, status: v.CREDLINK_STATUS_PATH, apiHealth: v.CREDLINK_API_HEALTH_PATH },
+    protectedEndpoint: { method: v.CREDLINK_PROTECTED_METHOD, path: v.CREDLINK_PROTECTED_PATH },
+    databaseUrl: v.DATABASE_URL,
+    kube: v.KUBE_NAMESPACE
+      ? {
+          kubeconfig: v.KUBECONFIG,
+          context: v.KUBE_CONTEXT,
+          namespace: v.KUBE_NAMESPACE,
+          deployment: v.KUBE_DEPLOYMENT,
+          labelSelector: v.KUBE_LABEL_SELECTOR,
+        }
+      : undefined,
+    thresholds: {
+      responseTimeMs: tier(v.CREDLINK_RESPONSE_WARN_MS, v.CREDLINK_RESPONSE_CRIT_MS),
+      errorRate: tier(v.CREDLINK_ERROR_RATE_WARN_PCT, v.CREDLINK_ERROR_RATE_CRIT_PCT, 100),
+      memoryRatio: tier(v.CREDLINK_MEMORY_WARN_PCT, v.CREDLINK_MEMORY_CRIT_PCT, 100),
+      cpuRatio: tier(v.CREDLINK_CPU_WARN_PCT, v.CREDLINK_CPU_CRIT_PCT, 100),
+      dbConnectionsRatio: tier(v.CREDLINK_DB_CONN_WARN_PCT, v.CREDLINK_DB_CONN_CRIT_PCT, 100),
+      databaseRoundTripMs: tier(v.CREDLINK_DB_RTT_WARN_MS, v.CREDLINK_DB_RTT_CRIT_MS),
+    },
+    timeouts: {
+      requestMs: v.CREDLINK_REQUEST_TIMEOUT_MS,
+      dbConnectMs: v.CREDLINK_DB_CONNECT_TIMEOUT_MS,
+      dbStatementMs: v.CREDLINK_DB_STATEMENT_TIMEOUT_MS,
+      checkMs: v.CREDLINK_CHECK_TIMEOUT_MS,
+    },
+    retries: v.CREDLINK_RETRIES,
+    failOn: v.CREDLINK_FAIL_ON,
+  };
+}
+
+/** Same letters give or take one edit, or same words in another order. */
+function similar(a: string, b: string): boolean {
+  if (a.replace(/_/g, '') === b.replace(/_/g, '')) return true;
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return a.slice(i + 1) === b.slice(i + 1) || a.slice(i) === b.slice(i + 1) || a.slice(i + 1) === b.slice(i);
+}

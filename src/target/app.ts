@@ -1,0 +1,280 @@
+/**
+ * The reference CredLink API: the routes the runbook names, on node:http, backed by a real
+ * PostgreSQL pool. Faults (src/target/faults.ts) change its behaviour to reproduce incidents.
+ */
+import crypto from 'node:crypto';
+import http from 'node:http';
+import type net from 'node:net';
+import pg from 'pg';
+import { EveryNth, type ActiveFaults } from './faults.ts';
+import { TargetMetrics } from './metrics.ts';
+
+export interface AppOptions {
+  apiKeys: readonly string[];
+  allowedOrigins: readonly string[];
+  version: string;
+  environment: string;
+  /** Application database URL (through the fault proxy). */
+  databaseUrl: string;
+  adminToken: string;
+  /** Failed authentication attempts allowed per client inside the window, then 429. */
+  authFailLimit: { max: number; windowMs: number };
+  /** Label name of the HTTP status in /metrics ("status"; the real service uses "status_code"). */
+  statusLabel?: string;
+  /** Called when faults change through the admin endpoint. */
+  onFaults?: (faults: ActiveFaults) => Promise<void> | void;
+}
+
+const API_ROUTES = new Set(['/health', '/api/v1/health', '/api/v1/status', '/api/v1/sign']);
+const MAX_BODY = 64 * 1024;
+
+function isLoopback(addr: string | undefined): boolean {
+  return !!addr && (addr.startsWith('127.') || addr === '::1' || addr.startsWith('::ffff:127.'));
+}
+
+export class ReferenceApp {
+  faults: ActiveFaults = {};
+  readonly metrics: TargetMetrics;
+  readonly pool: pg.Pool;
+  private readonly started = Date.now();
+  private readonly errorPicker = new EveryNth();
+  private readonly tailPicker = new EveryNth();
+  private readonly authFailures = new Map<string, { count: number; since: number }>();
+  private server?: http.Server;
+  private readonly keys: Buffer[];
+  private readonly hmacKey = crypto.randomBytes(32);
+
+  constructor(private readonly opts: AppOptions) {
+    this.metrics = new TargetMetrics(opts.statusLabel);
+    this.keys = opts.apiKeys.map((k) => Buffer.from(k));
+    this.pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: 5,
+      connectionTimeoutMillis: 2000,
+      query_timeout: 4000,
+      idleTimeoutMillis: 10_000,
+    });
+    this.pool.on('error', () => {});
+  }
+
+  async listen(port = 0): Promise<string> {
+    this.server = http.createServer((req, res) => {
+      this.handle(req, res).catch(() => {
+        if (!res.headersSent) this.json(res, 500, { error: 'internal_error' });
+        else res.end();
+      });
+    });
+    this.server.keepAliveTimeout = 5000;
+    this.server.headersTimeout = 10_000;
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+    const addr = this.server.address() as net.AddressInfo;
+    return `http://127.0.0.1:${addr.port}`;
+  }
+
+  setFaults(f: ActiveFaults): void {
+    this.faults = f;
+    this.errorPicker.reset();
+    this.tailPicker.reset();
+    this.authFailures.clear();
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      if (!this.server) return resolve();
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+    await this.pool.end().catch(() => {});
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const t0 = process.hrtime.bigint();
+    const url = new URL(req.url ?? '/', 'http://target.invalid');
+    const route = API_ROUTES.has(url.pathname) ? url.pathname : url.pathname === '/metrics' ? '/metrics' : 'unmatched';
+    res.on('finish', () => {
+      if (route === 'unmatched' && url.pathname.startsWith('/__admin')) return;
+      this.metrics.observe(req.method ?? 'GET', route, res.statusCode, Number(process.hrtime.bigint() - t0) / 1e9);
+    });
+
+    if (url.pathname.startsWith('/__admin/')) return this.admin(req, res, url);
+    if (url.pathname === '/metrics') {
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+      res.end(this.metrics.render(this.processMetrics()));
+      return;
+    }
+
+    this.securityHeaders(res);
+    const f = this.faults;
+    if (typeof f['slow-responses'] === 'number') await sleep(f['slow-responses']);
+    if (typeof f['long-tail'] === 'number' && this.tailPicker.hit(5)) await sleep(f['long-tail']);
+    if (f['service-unavailable']) return this.json(res, 503, { error: 'service_unavailable' });
+    if (f['bad-gateway']) return this.json(res, 502, { error: 'bad_gateway' });
+    if (typeof f['high-error-rate'] === 'number' && this.errorPicker.hit(f['high-error-rate'])) {
+      return this.json(res, 500, { error: 'internal_error' });
+    }
+
+    const origin = req.headers.origin;
+    const allowed = this.cors(req, res, origin);
+    if (req.method === 'OPTIONS') {
+      if (origin && !allowed) return this.json(res, 403, { error: 'origin_not_allowed' });
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+
+    switch (`${req.method} ${url.pathname}`) {
+      case 'GET /health':
+      case 'GET /api/v1/health':
+        return this.health(res);
+      case 'GET /api/v1/status':
+        return this.json(res, 200, {
+          service: 'credlink-api',
+          version: this.opts.version,
+          environment: this.opts.environment,
+          status: 'operational',
+          uptime: this.uptime(),
+        });
+      case 'POST /api/v1/sign':
+        return this.sign(req, res);
+      default:
+        if (API_ROUTES.has(url.pathname)) return this.json(res, 405, { error: 'method_not_allowed' });
+        return this.json(res, 404, { error: 'not_found' });
+    }
+  }
+
+  private securityHeaders(res: http.ServerResponse): void {
+    if (this.faults['missing-security-headers']) {
+      res.setHeader('X-Powered-By', 'Express');
+      return;
+    }
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+    res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('Cache-Control', 'no-store');
+  }
+
+  /** Sets CORS headers; returns whether the origin is allowed. */
+  private cors(req: http.IncomingMessage, res: http.ServerResponse, origin: string | undefined): boolean {
+    res.setHeader('Vary', 'Origin');
+    if (!origin) return true;
+    if (this.faults['cors-wildcard']) {
+      res.setHeader('Access-Control-Allow-Origin', '*');
+      res.setHeader('Access-Control-Allow-Credentials', 'true');
+    } else if (this.opts.allowedOrigins.includes(origin) && !this.faults['cors-blocks-allowed-origin']) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Access-Control-Allow-Credentials', 'true');
+    } else {
+      return false;
+    }
+    if (req.method === 'OPTIONS') {
+      res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+      res.setHeader('Access-Control-Allow-Headers', 'Content-Type, X-API-Key, Authorization');
+      res.setHeader('Access-Control-Max-Age', '600');
+    }
+    return true;
+  }
+
+  private async health(res: http.ServerResponse): Promise<void> {
+    const slow = this.faults['database-slow'];
+    let database: 'ok' | 'down' = 'ok';
+    try {
+      const sql = typeof slow === 'number' ? `SELECT pg_sleep(${slow / 1000}) AS slept, 1 AS ok` : 'SELECT 1 AS ok';
+      await this.pool.query(sql);
+    } catch {
+      database = 'down';
+    }
+    this.json(res, database === 'ok' ? 200 : 503, {
+      status: database === 'ok' ? 'ok' : 'degraded',
+      version: this.opts.version,
+      uptime: this.uptime(),
+      timestamp: new Date().toISOString(),
+      checks: { database },
+    });
+  }
+
+  private authorized(req: http.IncomingMessage): boolean {
+    if (this.faults['auth-bypass']) return true;
+    if (this.faults['valid-key-rejected']) return false;
+    const given = req.headers['x-api-key'];
+    if (typeof given !== 'string' || given.length === 0) return false;
+    const g = Buffer.from(given);
+    return this.keys.some((k) => k.length === g.length && crypto.timingSafeEqual(k, g));
+  }
+
+  private async sign(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const client = req.socket.remoteAddress ?? 'unknown';
+    if (!this.authorized(req)) {
+      const now = Date.now();
+      const { max, windowMs } = this.opts.authFailLimit;
+      let entry = this.authFailures.get(client);
+      if (!entry || now - entry.since >= windowMs) this.authFailures.set(client, (entry = { count: 0, since: now }));
+      entry.count += 1;
+      req.resume();
+      if (entry.count > max) {
+        res.setHeader('Retry-After', String(Math.max(1, Math.ceil((entry.since + windowMs - now) / 1000))));
+        return this.json(res, 429, { error: 'too_many_failed_attempts' });
+      }
+      return this.json(res, 401, { error: 'unauthorized', message: 'a valid X-API-Key header is required' });
+    }
+    const body = await readBody(req);
+    if (body === null) return this.json(res, 413, { error: 'payload_too_large' });
+    const signature = crypto.createHmac('sha256', this.hmacKey).update(body).digest('base64url');
+    this.json(res, 200, { algorithm: 'HMAC-SHA256', signature, bytes: body.length });
+  }
+
+  private async admin(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+    if (!isLoopback(req.socket.remoteAddress)) return this.json(res, 403, { error: 'loopback_only' });
+    const token = Buffer.from(String(req.headers['x-admin-token'] ?? ''));
+    const want = Buffer.from(this.opts.adminToken);
+    if (token.length !== want.length || !crypto.timingSafeEqual(token, want)) return this.json(res, 401, { error: 'unauthorized' });
+    if (url.pathname !== '/__admin/faults') return this.json(res, 404, { error: 'not_found' });
+    if (req.method === 'GET') return this.json(res, 200, { faults: this.faults });
+    if (req.method !== 'PUT') return this.json(res, 405, { error: 'method_not_allowed' });
+    const body = await readBody(req);
+    try {
+      const parsed = JSON.parse(String(body ?? '{}')) as { faults?: ActiveFaults };
+      await this.opts.onFaults?.(parsed.faults ?? {});
+      return this.json(res, 200, { faults: this.faults });
+    } catch (err) {
+      return this.json(res, 400, { error: 'bad_request', message: (err as Error).message });
+    }
+  }
+
+  private processMetrics(): string[] {
+    const m = process.memoryUsage();
+    return [
+      '# TYPE process_resident_memory_bytes gauge',
+      `process_resident_memory_bytes ${m.rss}`,
+      '# TYPE pg_pool_clients gauge',
+      `pg_pool_clients{state="total"} ${this.pool.totalCount}`,
+      `pg_pool_clients{state="idle"} ${this.pool.idleCount}`,
+      `pg_pool_clients{state="waiting"} ${this.pool.waitingCount}`,
+    ];
+  }
+
+  private uptime(): number {
+    return Math.round((Date.now() - this.started) / 1000);
+  }
+
+  private json(res: http.ServerResponse, status: number, body: unknown): void {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify(body));
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+async function readBody(req: http.IncomingMessage): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > MAX_BODY) return null;
+    chunks.push(c as Buffer);
+  }
+  return Buffer.concat(chunks);
+}

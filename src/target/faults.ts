@@ -1,0 +1,107 @@
+/**
+ * Named faults of the reference target: each reproduces one runbook incident so the suite can
+ * be rehearsed against it (`credlink-checks drill FAULT`, `target --fault a,b`, or at run time
+ * through the admin endpoint). A fault may take one parameter: `high-error-rate=3`.
+ */
+import type { SectionId } from '../../runbooks/sections.ts';
+import { UsageError } from '../errors.ts';
+
+export interface FaultSpec {
+  /** What the target does while the fault is on. */
+  description: string;
+  /** The runbook incident it reproduces. */
+  incident: SectionId;
+  /** Optional numeric parameter, e.g. a percentage or a latency. */
+  param?: { unit: '%' | 'ms'; default: number; min: number; max: number };
+}
+
+export const faultCatalog = {
+  'service-unavailable': { description: 'every API route answers 503', incident: 'service-unavailable' },
+  'bad-gateway': { description: 'every API route answers 502, as a proxy with no healthy upstream', incident: 'service-unavailable' },
+  'high-error-rate': {
+    description: 'a given percentage of API requests answer 500 (deterministic: exactly N of every 100)',
+    incident: 'high-error-rate',
+    param: { unit: '%', default: 10, min: 1, max: 100 },
+  },
+  'slow-responses': {
+    description: 'every API request waits the given latency before answering',
+    incident: 'slow-responses',
+    param: { unit: 'ms', default: 2500, min: 1, max: 120_000 },
+  },
+  'long-tail': {
+    description: '5% of API requests (deterministic) wait the given latency; the rest are fast',
+    incident: 'slow-responses',
+    param: { unit: 'ms', default: 3000, min: 1, max: 120_000 },
+  },
+  'database-down': { description: 'the database stops accepting connections (open ones are cut)', incident: 'database-connection' },
+  'database-slow': {
+    description: 'every database round trip and every application statement takes the given extra time',
+    incident: 'database-connection',
+    param: { unit: 'ms', default: 400, min: 1, max: 30_000 },
+  },
+  'connection-pool-exhaustion': {
+    description: 'idle sessions hold 96% of max_connections',
+    incident: 'database-connection',
+  },
+  'auth-bypass': { description: 'the protected endpoint accepts requests without a valid API key', incident: 'api-key-auth' },
+  'valid-key-rejected': { description: 'the protected endpoint rejects every key, valid ones included (401)', incident: 'api-key-auth' },
+  'cors-wildcard': { description: 'CORS answers Access-Control-Allow-Origin: * with credentials allowed', incident: 'cors' },
+  'cors-blocks-allowed-origin': { description: 'CORS sends no allow-origin header, even for allowed origins', incident: 'cors' },
+  'missing-security-headers': { description: 'responses lack nosniff, frame protection and HSTS, and carry X-Powered-By', incident: 'api-key-auth' },
+} as const satisfies Record<string, FaultSpec>;
+
+export type FaultName = keyof typeof faultCatalog;
+export const FAULT_NAMES = Object.keys(faultCatalog) as FaultName[];
+
+export type ActiveFaults = Partial<Record<FaultName, number | true>>;
+
+export function isFaultName(s: string): s is FaultName {
+  return Object.hasOwn(faultCatalog, s);
+}
+
+/** Parses `a,b=3` into active faults; throws UsageError naming every bad item. */
+export function parseFaults(input: string | readonly string[]): ActiveFaults {
+  const items = (typeof input === 'string' ? input.split(',') : input).map((s) => s.trim()).filter(Boolean);
+  const out: ActiveFaults = {};
+  const problems: string[] = [];
+  for (const item of items) {
+    const [name = '', raw] = item.split('=', 2);
+    if (!isFaultName(name)) {
+      problems.push(`unknown fault "${name}" (known: ${FAULT_NAMES.join(', ')})`);
+      continue;
+    }
+    const spec: FaultSpec = faultCatalog[name];
+    if (raw === undefined) {
+      out[name] = spec.param ? spec.param.default : true;
+      continue;
+    }
+    if (!spec.param) {
+      problems.push(`fault "${name}" takes no value`);
+      continue;
+    }
+    const n = Number(raw.replace(/(%|ms)$/, ''));
+    if (!Number.isFinite(n) || n < spec.param.min || n > spec.param.max) {
+      problems.push(`fault "${name}" value must be ${spec.param.min}-${spec.param.max} ${spec.param.unit}, got "${raw}"`);
+      continue;
+    }
+    out[name] = n;
+  }
+  if (problems.length) throw new UsageError(problems.join('; '));
+  return out;
+}
+
+export function formatFaults(f: ActiveFaults): string {
+  return Object.entries(f).map(([k, v]) => (v === true ? k : `${k}=${v}`)).join(',') || 'none';
+}
+
+/** Deterministic selection: true for exactly `pct` of every 100 consecutive calls. */
+export class EveryNth {
+  private n = 0;
+  hit(pct: number): boolean {
+    this.n += 1;
+    return Math.floor((this.n * pct) / 100) > Math.floor(((this.n - 1) * pct) / 100);
+  }
+  reset(): void {
+    this.n = 0;
+  }
+}

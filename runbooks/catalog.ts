@@ -81,7 +81,7 @@ const entries = {
     threshold: 'databaseRoundTripMs',
   },
   'db.connections': {
-    title: 'client connections stay under 80% of max_connections',
+    title: 'client connections stay under the warning share of max_connections',
     section: 'database-connection',
     procedure: 'database-health',
     severity: 'SEV-2',

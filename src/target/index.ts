@@ -69,6 +69,9 @@ export async function startReferenceTarget(opts: TargetOptions = {}): Promise<Re
     proxy.set({ down: Boolean(f['database-down']), latencyMs: slow / 2 });
     await holdConnections(Boolean(f['connection-pool-exhaustion']));
     await resetStatements();
+    // The reference has no customer traffic: run the application's statement a few times so
+    // a slow database shows in pg_stat_statements as it would under real load.
+    if (slow) await Promise.all([1, 2, 3].map(() => app.pool.query(`SELECT pg_sleep(${slow / 1000}) AS slept, 1 AS ok`).catch(() => {})));
     for (const l of listeners) await l(active);
     opts.log?.(`faults: ${formatFaults(active)}`);
   };

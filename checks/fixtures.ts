@@ -1,0 +1,112 @@
+/**
+ * The checks' test API: `test`, `expect`, `runbook()` and the fixtures every check uses.
+ *
+ * - `runbook(id)` declares a check's catalog id statically (tags + annotation), so reports see
+ *   its section and severity even when it is skipped or never runs.
+ * - `api`: a request context on the environment's base URL that never follows redirects and
+ *   sends no credentials unless a check adds them.
+ * - `check`: records expected/actual/impact/evidence for the runbook reporter and fails with a
+ *   message like `[STATUS] (503) == 200 on GET /health (staging)`.
+ * - `db`: worker-scoped read-only database probe (one lazy connection), closed at teardown.
+ */
+import { test as base, expect, type APIRequestContext } from '@playwright/test';
+import { runConfig, secretsOf, type ResolvedConfig } from '../config/index.ts';
+import { catalog, type CheckId } from '../runbooks/catalog.ts';
+import { DbProbe } from '../src/probes/database.ts';
+import { EVIDENCE_PREFIX } from '../src/reporter/runbook-reporter.ts';
+import { Scrubber } from '../src/secrets/scrub.ts';
+import type { Impact } from '../src/triage/impact.ts';
+
+export { expect };
+
+/** Static metadata for a check: `test(title, runbook('health.root'), async (...) => {...})`. */
+export function runbook(id: CheckId): { tag: string[]; annotation: { type: string; description: string }[] } {
+  const e = catalog[id];
+  return {
+    tag: [`@${id}`, `@${e.severity}`, `@section:${e.section}`],
+    annotation: [{ type: 'runbook', description: id }],
+  };
+}
+
+export interface Condition {
+  /** Short upper-case name of what is compared: STATUS, BODY, LATENCY... */
+  label: string;
+  ok: boolean;
+  actual: unknown;
+  /** The expectation, as in "== 200" or "<= 2000 ms". */
+  expected: string;
+  /** What was called: "GET /health", "SELECT 1". */
+  call: string;
+  /** What the failure means for users (drives severity). */
+  impact?: Impact;
+}
+
+export interface Check {
+  /** Fails the check unless `c.ok`, recording expected, actual and impact for the report. */
+  that(c: Condition): void;
+  /** Attaches evidence (scrubbed) to the check; `command` is the runbook command it stands for. */
+  evidence(name: string, data: unknown, command?: string): Promise<void>;
+}
+
+export class ConditionError extends Error {
+  override name = 'ConditionError';
+}
+
+const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+
+interface TestFixtures {
+  api: APIRequestContext;
+  check: Check;
+}
+interface WorkerFixtures {
+  config: Readonly<ResolvedConfig>;
+  scrubber: Scrubber;
+  db: DbProbe | undefined;
+}
+
+export const test = base.extend<TestFixtures, WorkerFixtures>({
+  config: [async ({}, use) => use(runConfig()), { scope: 'worker' }],
+  scrubber: [async ({ config }, use) => use(new Scrubber(secretsOf(config))), { scope: 'worker' }],
+  db: [
+    async ({ config }, use) => {
+      if (!config.databaseUrl) return use(undefined);
+      const probe = new DbProbe({
+        url: config.databaseUrl,
+        connectTimeoutMs: config.timeouts.dbConnectMs,
+        statementTimeoutMs: config.timeouts.dbStatementMs,
+      });
+      await use(probe);
+      await probe.close();
+    },
+    { scope: 'worker' },
+  ],
+  api: async ({ playwright, config }, use) => {
+    const ctx = await playwright.request.newContext({
+      baseURL: config.baseUrl,
+      timeout: config.timeouts.requestMs,
+      maxRedirects: 0,
+      extraHTTPHeaders: { 'user-agent': 'credlink-checks/0.1 (+runbook monitor)' },
+    });
+    await use(ctx);
+    await ctx.dispose();
+  },
+  check: async ({ config, scrubber }, use, testInfo) => {
+    await use({
+      that(c) {
+        if (c.ok) return;
+        const actual = scrubber.text(show(c.actual));
+        testInfo.annotations.push({ type: 'expected', description: `${c.label} ${c.expected}` });
+        testInfo.annotations.push({ type: 'actual', description: actual });
+        if (c.impact) testInfo.annotations.push({ type: 'impact', description: JSON.stringify(c.impact) });
+        throw new ConditionError(`[${c.label}] (${actual}) ${c.expected} on ${c.call} (${config.env})`);
+      },
+      async evidence(name, data, command) {
+        const body = scrubber.text(typeof data === 'string' ? data : JSON.stringify(data, null, 2));
+        await testInfo.attach(`${EVIDENCE_PREFIX}${name}${command ? ` | ${command}` : ''}`, {
+          body,
+          contentType: typeof data === 'string' ? 'text/plain' : 'application/json',
+        });
+      },
+    });
+  },
+});

@@ -1,0 +1,31 @@
+/**
+ * Playwright runs the checks. Do not call `playwright test` directly: `credlink-checks run`
+ * resolves the environment, starts the reference target for `local`, and passes both through
+ * CREDLINK_RESOLVED_CONFIG. Without it (e.g. `validate` listing tests) defaults apply.
+ */
+import path from 'node:path';
+import { defineConfig } from '@playwright/test';
+import { hasRunConfig, runConfig } from './config/index.ts';
+
+const cfg = hasRunConfig() ? runConfig() : undefined;
+const runDir = cfg?.runDir ?? path.resolve('reports', '_unconfigured');
+
+export default defineConfig({
+  testDir: './checks',
+  testMatch: '**/*.spec.ts',
+  timeout: cfg?.timeouts.checkMs ?? 60_000,
+  retries: cfg?.retries ?? 0,
+  workers: 2,
+  fullyParallel: false,
+  forbidOnly: true,
+  outputDir: path.join(runDir, 'test-results'),
+  reporter: [
+    ['./src/reporter/runbook-reporter.ts'],
+    ['junit', { outputFile: path.join(runDir, 'junit.xml') }],
+    ['json', { outputFile: path.join(runDir, 'playwright.json') }],
+  ],
+  use: {
+    // Traces record every request header with its value: off. See NOTES "Secrets".
+    trace: 'off',
+  },
+});

@@ -1,0 +1,72 @@
+/**
+ * credlink-checks: the command line. A lazy command map, node:util parseArgs, and the one place
+ * that turns errors into exit codes (src/errors.ts lists them). Nothing else exits the process.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { CliError, EXIT, UsageError } from './errors.ts';
+
+export interface CommandContext {
+  args: string[];
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+export interface Command {
+  summary: string;
+  usage: string;
+  run(ctx: CommandContext): Promise<number>;
+}
+
+const commands: Record<string, () => Promise<{ default: Command }>> = {
+  run: () => import('./commands/run.ts'),
+  drill: () => import('./commands/drill.ts'),
+  list: () => import('./commands/list.ts'),
+  validate: () => import('./commands/validate.ts'),
+  target: () => import('./commands/target.ts'),
+};
+
+/** parseArgs with usage errors as UsageError (one line, exit 2). */
+export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, allowPositionals = false) {
+  try {
+    return parseArgs({ args, options, allowPositionals, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message.split('\n')[0]!);
+  }
+}
+
+function help(): string {
+  const lines = ['credlink-checks: the CredLink operations runbook as executable checks', '', 'Commands:'];
+  for (const name of Object.keys(commands)) lines.push(`  ${name}`);
+  lines.push('', 'Run "credlink-checks <command> --help" for its options. Exit codes: 0 healthy, 1 findings, 2 usage/config, 3 environment, 4 refused, 5 internal.');
+  return lines.join('\n') + '\n';
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const out = (t: string) => void process.stdout.write(t);
+  const err = (t: string) => void process.stderr.write(t);
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    out(help());
+    return name ? EXIT.healthy : EXIT.usage;
+  }
+  const load = commands[name];
+  if (!load) {
+    err(`credlink-checks: unknown command "${name}" (commands: ${Object.keys(commands).join(', ')})\n`);
+    return EXIT.usage;
+  }
+  try {
+    const cmd = (await load()).default;
+    if (args.includes('--help') || args.includes('-h')) {
+      out(`${cmd.summary}\n\nUsage: credlink-checks ${cmd.usage}\n`);
+      return EXIT.healthy;
+    }
+    return await cmd.run({ args, out, err });
+  } catch (e) {
+    if (e instanceof CliError) {
+      for (const line of e.lines) err(`credlink-checks ${name}: ${line}\n`);
+      return e.exitCode;
+    }
+    err(`credlink-checks ${name}: internal error: ${(e as Error)?.message?.split('\n')[0] ?? String(e)} (a bug: please report it with the command you ran)\n`);
+    return EXIT.internal;
+  }
+}

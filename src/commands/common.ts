@@ -1,0 +1,48 @@
+/** Options shared by the commands that run the suite, and how their outcome becomes an exit code. */
+import { loadConfig, processFacts, type ResolvedConfig } from '../../config/index.ts';
+import { atLeast, isSeverity, type Severity } from '../../runbooks/severity.ts';
+import { EXIT, UsageError } from '../errors.ts';
+import type { RunbookReport } from '../reporter/schema.ts';
+import { colours, plain, renderSummary } from '../reporter/summary.ts';
+import type { CommandContext } from '../cli.ts';
+
+export const runOptions = {
+  env: { type: 'string' },
+  'env-file': { type: 'string' },
+  grep: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  'fail-on': { type: 'string' },
+  'reports-dir': { type: 'string', default: 'reports' },
+} as const;
+
+export interface RunFlags {
+  env?: string;
+  'env-file'?: string;
+  grep?: string;
+  json?: boolean;
+  'fail-on'?: string;
+  'reports-dir'?: string;
+}
+
+export function configFrom(flags: RunFlags, fallbackEnv?: string): Readonly<ResolvedConfig> {
+  if (flags.env && flags['env-file']) throw new UsageError('give either --env or --env-file, not both');
+  if (!flags.env && !flags['env-file'] && !fallbackEnv) throw new UsageError('--env NAME is required (e.g. --env local, --env staging)');
+  return loadConfig({ env: flags.env ?? (flags['env-file'] ? undefined : fallbackEnv), file: flags['env-file'] });
+}
+
+export function failOnFrom(flags: RunFlags, config: ResolvedConfig): Severity {
+  const v = flags['fail-on'];
+  if (v === undefined) return config.failOn;
+  if (!isSeverity(v)) throw new UsageError(`--fail-on must be one of SEV-0, SEV-1, SEV-2, SEV-3 (got "${v}")`);
+  return v;
+}
+
+export function exitCodeFor(report: RunbookReport, failOn: Severity): number {
+  return report.findings.some((f) => atLeast(f.severity, failOn)) ? EXIT.findings : EXIT.healthy;
+}
+
+/** Prints the outcome: runbook.json on stdout with --json, the human summary otherwise. */
+export function printOutcome(ctx: CommandContext, report: RunbookReport, runDir: string, json: boolean): void {
+  if (json) ctx.out(JSON.stringify(report, null, 2) + '\n');
+  else ctx.out(renderSummary(report, runDir, process.stdout.isTTY && !processFacts.noColor() ? colours : plain));
+}

@@ -1,0 +1,72 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import dotenv from 'dotenv';
+import type { Command } from '../cli.ts';
+import { parse } from '../cli.ts';
+import { listEnvironments, loadConfig, type ResolvedConfig } from '../../config/index.ts';
+import { ENVIRONMENTS_DIR } from '../../config/load.ts';
+import { ENV_KEYS } from '../../config/schema.ts';
+import { catalog, type CheckId } from '../../runbooks/catalog.ts';
+import { sections, type SectionId } from '../../runbooks/sections.ts';
+import { CliError, ConfigError } from '../errors.ts';
+import { listTests } from '../run/list-tests.ts';
+import { slug } from '../runbook-md/slug.ts';
+
+/** Catalog consistency, pure: every automated entry has a test, every test an entry. */
+export function catalogProblems(tests: { title: string; file: string; checkIds: string[] }[]): string[] {
+  const problems: string[] = [];
+  for (const id of Object.keys(sections) as SectionId[]) {
+    const s = sections[id];
+    if (slug(s.title) !== s.anchor) problems.push(`runbooks/sections.ts: section "${id}" anchor "${s.anchor}" is not the GitHub anchor of "${s.title}" (${slug(s.title)})`);
+  }
+  const covered = new Set<string>();
+  for (const t of tests) {
+    const known = t.checkIds.filter((id) => Object.hasOwn(catalog, id));
+    if (known.length === 0) problems.push(`${t.file}: test "${t.title}" declares no catalog id: add runbook('<id>') to its details`);
+    for (const id of known) {
+      covered.add(id);
+      if (catalog[id as CheckId].notAutomatable) problems.push(`${t.file}: test "${t.title}" implements "${id}", which the catalog marks not automatable`);
+    }
+  }
+  for (const id of Object.keys(catalog) as CheckId[]) {
+    const e = catalog[id];
+    if (!e.notAutomatable && !covered.has(id)) problems.push(`runbooks/catalog.ts: "${id}" has no test: write one in checks/ or give it a notAutomatable reason`);
+  }
+  return problems;
+}
+
+const command: Command = {
+  summary: 'Validate environment files (all, or --env NAME) and the catalog: every check has an entry, every entry a check or a "not automatable" reason.',
+  usage: 'validate [--env NAME]',
+  async run(ctx) {
+    const { values } = parse(ctx.args, { env: { type: 'string' } });
+    const problems: string[] = [];
+    const envs = values.env ? [{ name: values.env, configured: true }] : listEnvironments();
+    let listingConfig: ResolvedConfig | undefined;
+    for (const e of envs) {
+      if (e.configured) {
+        try {
+          const c = loadConfig({ env: e.name });
+          if (e.name === 'local') listingConfig = c;
+          ctx.err(`ok   environments/${e.name}.env\n`);
+        } catch (err) {
+          if (!(err instanceof CliError)) throw err;
+          problems.push(...err.lines);
+        }
+      }
+      const example = path.join(ENVIRONMENTS_DIR, `${e.name}.env.example`);
+      if (!values.env && fs.existsSync(example)) {
+        for (const key of Object.keys(dotenv.parse(fs.readFileSync(example)))) {
+          if (!(ENV_KEYS as string[]).includes(key)) problems.push(`environments/${e.name}.env.example: ${key} is not a known variable`);
+        }
+      }
+    }
+    listingConfig ??= loadConfig({ env: 'local' });
+    const tests = listTests({ ...listingConfig, baseUrl: 'http://127.0.0.1:9', databaseUrl: 'postgres://127.0.0.1:9/listing' });
+    problems.push(...catalogProblems(tests));
+    if (problems.length) throw new ConfigError(problems);
+    ctx.out(`valid: ${envs.length} environment(s), ${Object.keys(catalog).length} catalog entries, ${tests.length} checks\n`);
+    return 0;
+  },
+};
+export default command;

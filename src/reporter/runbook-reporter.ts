@@ -1,0 +1,98 @@
+/**
+ * Playwright reporter: collects results and, in onEnd, writes runbook.json and runbook.md into
+ * the run folder. The mapping is src/reporter/to-report.ts; this class is only collection and I/O.
+ * Progress goes to stderr, one line per check, so stdout stays free for --json.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
+import { runConfig, secretsOf } from '../../config/index.ts';
+import { Scrubber } from '../secrets/scrub.ts';
+import { renderMarkdown } from './markdown.ts';
+import { runbookReportSchema } from './schema.ts';
+import { toReport, type TestRecord } from './to-report.ts';
+
+const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
+const clean = (s: string | undefined) => (s ?? '').replace(ANSI, '');
+export const EVIDENCE_PREFIX = 'evidence: ';
+
+export default class RunbookReporter implements Reporter {
+  private suite?: Suite;
+  private startedAt = new Date();
+  private done = 0;
+  private total = 0;
+  private readonly cfg = runConfig();
+  private readonly scrub = new Scrubber(secretsOf(this.cfg));
+
+  printsToStdio(): boolean {
+    return true;
+  }
+
+  onBegin(_config: FullConfig, suite: Suite): void {
+    this.suite = suite;
+    this.startedAt = new Date();
+    this.total = suite.allTests().length;
+    process.stderr.write(`running ${this.total} checks against ${this.cfg.env} (${this.cfg.baseUrl})\n`);
+  }
+
+  onTestEnd(test: TestCase, result: TestResult): void {
+    if (result.status !== 'passed' && result.retry < test.retries && result.status !== 'skipped') {
+      process.stderr.write(`  retrying: ${test.title}\n`);
+      return;
+    }
+    this.done += 1;
+    const mark = { passed: 'ok  ', failed: 'FAIL', timedOut: 'TIME', skipped: 'skip', interrupted: 'INT ' }[result.status];
+    process.stderr.write(this.scrub.text(`[${this.done}/${this.total}] ${mark} ${test.title} (${result.duration} ms)\n`));
+  }
+
+  onError(error: { message?: string }): void {
+    process.stderr.write(this.scrub.text(`error: ${clean(error.message)}\n`));
+  }
+
+  async onEnd(result: FullResult): Promise<void> {
+    const runDir = this.cfg.runDir;
+    if (!runDir || !this.suite) return;
+    const records = this.suite.allTests().map((t) => this.record(t));
+    const report = toReport(records, {
+      env: this.cfg.env,
+      runId: this.cfg.runId ?? path.basename(runDir),
+      baseUrl: this.cfg.baseUrl,
+      startedAt: this.startedAt.toISOString(),
+      durationMs: Math.round(result.duration),
+    });
+    const safe = runbookReportSchema.parse(this.scrub.value(report));
+    fs.mkdirSync(runDir, { recursive: true });
+    fs.writeFileSync(path.join(runDir, 'runbook.json'), JSON.stringify(safe, null, 2) + '\n');
+    fs.writeFileSync(path.join(runDir, 'runbook.md'), renderMarkdown(safe));
+  }
+
+  private record(t: TestCase): TestRecord {
+    const results = t.results;
+    const last = results.at(-1);
+    const seen = new Set<string>();
+    const annotations = [...t.annotations, ...(last?.annotations ?? [])].filter((a) => {
+      const k = `${a.type}\u0000${a.description ?? ''}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+    const errorsOf = (r: TestResult | undefined) => (r?.errors ?? []).map((e) => clean(e.message ?? e.value));
+    return {
+      title: t.title,
+      file: t.location ? path.relative(process.cwd(), t.location.file) : undefined,
+      annotations,
+      status: last?.status ?? 'skipped',
+      outcome: t.outcome(),
+      retries: Math.max(0, results.length - 1),
+      durationMs: results.reduce((s, r) => s + r.duration, 0),
+      errors: errorsOf(last),
+      firstError: errorsOf(results[0])[0],
+      evidence: (last?.attachments ?? [])
+        .filter((a) => a.name.startsWith(EVIDENCE_PREFIX) && a.body)
+        .map((a) => {
+          const [name, command] = a.name.slice(EVIDENCE_PREFIX.length).split(' | ');
+          return { name: name ?? a.name, command, contentType: a.contentType, body: a.body!.toString('utf8') };
+        }),
+    };
+  }
+}

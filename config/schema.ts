@@ -8,7 +8,7 @@ import { SEVERITIES } from '../runbooks/severity.ts';
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const opt = <T extends z.ZodType>(t: T) => z.preprocess(blankToUndefined, t.optional());
-const withDefault = <T extends z.ZodType>(t: T, d: z.input<T>) => z.preprocess(blankToUndefined, t.default(d as never));
+const withDefault = <T extends z.ZodType>(t: T, d: z.input<T>) => z.preprocess(blankToUndefined, t.prefault(d as never));
 
 const httpUrl = z
   .string()

@@ -13,7 +13,7 @@ import { runbookReportSchema } from './schema.ts';
 import { toReport, type TestRecord } from './to-report.ts';
 
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
-const clean = (s: string | undefined) => (s ?? '').replace(ANSI, '');
+const clean = (s: string | undefined) => (s ?? '').replace(ANSI, '').replace(/^ConditionError: /, '');
 export const EVIDENCE_PREFIX = 'evidence: ';
 
 export default class RunbookReporter implements Reporter {

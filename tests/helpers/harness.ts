@@ -1,0 +1,99 @@
+/**
+ * Test harness: one reference target per test file, and runs of the real Playwright suite
+ * against it with faults switched between runs.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseEnv, type ResolvedConfig } from '../../config/index.ts';
+import type { RunbookReport, Finding } from '../../src/reporter/schema.ts';
+import { runPlaywright, type RunOutcome } from '../../src/run/execute.ts';
+import { PROJECT_ROOT } from '../../src/run/paths.ts';
+import type { ActiveFaults } from '../../src/target/faults.ts';
+import { startReferenceTarget, type ReferenceTarget, type TargetOptions } from '../../src/target/index.ts';
+
+export const BIN = path.join(PROJECT_ROOT, 'bin', 'credlink-checks.js');
+
+export function tempDir(prefix = 'credlink-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export interface Harness {
+  target: ReferenceTarget;
+  config: ResolvedConfig;
+  reportsDir: string;
+  /** Runs the suite (optionally --grep) with these faults on, returns runbook.json. */
+  run(faults: ActiveFaults, grep?: string, extraVars?: Record<string, string>): Promise<RunOutcome>;
+  stop(): Promise<void>;
+}
+
+/** Env-file variables that scale thresholds down so faults stay fast in tests. */
+export const FAST_THRESHOLDS = {
+  CREDLINK_RESPONSE_WARN_MS: '150',
+  CREDLINK_RESPONSE_CRIT_MS: '600',
+  CREDLINK_DB_RTT_WARN_MS: '250',
+  CREDLINK_DB_RTT_CRIT_MS: '2000',
+};
+
+export function configFor(target: ReferenceTarget, vars: Record<string, string> = {}): ResolvedConfig {
+  return parseEnv(
+    {
+      CREDLINK_TARGET: 'remote',
+      CREDLINK_BASE_URL: target.url,
+      CREDLINK_API_KEYS: target.apiKeys.join(','),
+      CREDLINK_ALLOWED_ORIGINS: target.allowedOrigins.join(','),
+      DATABASE_URL: target.monitorDatabaseUrl,
+      ...FAST_THRESHOLDS,
+      ...vars,
+    },
+    { env: 'test', file: 'tests/harness.env', processEnv: {} },
+  );
+}
+
+export async function startHarness(opts: TargetOptions = {}, vars: Record<string, string> = {}): Promise<Harness> {
+  const target = await startReferenceTarget(opts);
+  const reportsDir = tempDir('credlink-reports-');
+  const config = configFor(target, vars);
+  return {
+    target,
+    config,
+    reportsDir,
+    async run(faults, grep, extraVars) {
+      await target.setFaults(faults);
+      const cfg = extraVars ? configFor(target, { ...vars, ...extraVars }) : config;
+      return runPlaywright(cfg, { reportsDir, grep }, target.secrets(), () => {});
+    },
+    async stop() {
+      await target.stop();
+      fs.rmSync(reportsDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function finding(r: RunbookReport, checkId: string): Finding | undefined {
+  return r.findings.find((f) => f.checkId === checkId);
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real CLI as a user would. */
+export function cli(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: opts.cwd ?? PROJECT_ROOT,
+      env: { ...process.env, NO_COLOR: '1', ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}

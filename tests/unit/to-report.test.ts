@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { toReport, type TestRecord } from '../../src/reporter/to-report.ts';
+import { runbookReportSchema } from '../../src/reporter/schema.ts';
+import { renderMarkdown } from '../../src/reporter/markdown.ts';
+
+const run = { env: 'staging', runId: 'r1', baseUrl: 'https://x', startedAt: '2026-01-01T00:00:00.000Z', durationMs: 5 };
+const rec = (id: string | undefined, over: Partial<TestRecord> = {}): TestRecord => ({
+  title: `t ${id}`,
+  annotations: id ? [{ type: 'runbook', description: id }] : [],
+  status: 'passed',
+  outcome: 'expected',
+  retries: 0,
+  durationMs: 1,
+  errors: [],
+  evidence: [],
+  ...over,
+});
+const down = (id: string): TestRecord =>
+  rec(id, { status: 'failed', outcome: 'unexpected', errors: ['[STATUS] (503) == 200 on GET /x (staging)'], annotations: [{ type: 'runbook', description: id }, { type: 'impact', description: '{"kind":"unavailable","status":503}' }] });
+
+test('to-report: all passed -> healthy with null severity', () => {
+  const r = toReport([rec('health.root'), rec('db.connect')], run);
+  assert.deepEqual(r.verdict, { status: 'healthy', severity: null });
+  assert.equal(r.counts.passed, 2);
+  runbookReportSchema.parse(r);
+});
+
+test('to-report: every health endpoint down -> SEV-0 complete outage', () => {
+  const r = toReport([down('health.root'), down('health.status'), down('health.api-health')], run);
+  assert.equal(r.verdict.severity, 'SEV-0');
+  assert.ok(r.findings.every((f) => f.severity === 'SEV-0'));
+});
+
+test('to-report: one of three down -> SEV-2; skipped endpoints do not count', () => {
+  const r = toReport([down('health.root'), rec('health.status'), rec('health.api-health')], run);
+  assert.equal(r.verdict.severity, 'SEV-2');
+  const r2 = toReport([down('health.root'), rec('health.status', { status: 'skipped', outcome: 'skipped' })], run);
+  assert.equal(r2.verdict.severity, 'SEV-0');
+});
+
+test('to-report: passed on retry is flaky, not failed; skipped carries its reason', () => {
+  const r = toReport(
+    [
+      rec('health.root', { outcome: 'flaky', retries: 1, firstError: 'boom' }),
+      rec('db.connect', { status: 'skipped', outcome: 'skipped', annotations: [{ type: 'runbook', description: 'db.connect' }, { type: 'skip', description: 'DATABASE_URL is not set' }] }),
+    ],
+    run,
+  );
+  assert.equal(r.verdict.status, 'healthy');
+  assert.deepEqual(r.flaky.map((f) => f.checkId), ['health.root']);
+  assert.equal(r.skipped[0]!.reason, 'DATABASE_URL is not set');
+});
+
+test('to-report: a failure without impact keeps the catalog severity; expected/actual come from annotations', () => {
+  const r = toReport(
+    [rec('db.connect', { status: 'failed', outcome: 'unexpected', errors: ['x'], annotations: [{ type: 'runbook', description: 'db.connect' }, { type: 'expected', description: 'CONNECT succeeds' }, { type: 'actual', description: 'ECONNREFUSED' }] })],
+    run,
+  );
+  const f = r.findings[0]!;
+  assert.equal(f.severity, 'SEV-1');
+  assert.equal(f.section.title, 'Incident: Database Connection Issues');
+  assert.equal(f.expected, 'CONNECT succeeds');
+  assert.equal(f.actual, 'ECONNREFUSED');
+  assert.match(renderMarkdown(r), /## SEV-1 Incident: Database Connection Issues/);
+});
+
+test('to-report: a test without a catalog id is listed as uncatalogued', () => {
+  const r = toReport([rec(undefined)], run);
+  assert.deepEqual(r.uncatalogued, ['t undefined']);
+});

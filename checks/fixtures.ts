@@ -44,6 +44,8 @@ export interface Condition {
 export interface Check {
   /** Fails the check unless `c.ok`, recording expected, actual and impact for the report. */
   that(c: Condition): void;
+  /** Records a latency measurement for runbook.json (baselines, trends, charts). */
+  measure(m: { name: string; samples: number; p50: number | null; p95: number | null; p99: number | null; errorRate: number | null }): void;
   /** Attaches evidence (scrubbed) to the check; `command` is the runbook command it stands for. */
   evidence(name: string, data: unknown, command?: string): Promise<void>;
 }
@@ -99,6 +101,9 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         testInfo.annotations.push({ type: 'actual', description: actual });
         if (c.impact) testInfo.annotations.push({ type: 'impact', description: JSON.stringify(c.impact) });
         throw new ConditionError(`[${c.label}] (${actual}) ${c.expected} on ${c.call} (${config.env})`);
+      },
+      measure(m) {
+        testInfo.annotations.push({ type: 'measurement', description: JSON.stringify({ ...m, unit: 'ms' }) });
       },
       async evidence(name, data, command) {
         const body = scrubber.text(typeof data === 'string' ? data : JSON.stringify(data, null, 2));

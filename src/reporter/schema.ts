@@ -18,6 +18,20 @@ export const evidenceSchema = z.object({
   path: z.string().optional(),
 });
 
+/** A latency / error-rate measurement a check recorded (annotation type "measurement"). */
+export const measurementSchema = z.object({
+  checkId: z.string(),
+  /** What was measured, e.g. "GET /health". */
+  name: z.string(),
+  samples: z.number(),
+  p50: z.number().nullable(),
+  p95: z.number().nullable(),
+  p99: z.number().nullable(),
+  /** Share of failed requests (0..1), when the measurement counts errors. */
+  errorRate: z.number().nullable(),
+  unit: z.literal('ms'),
+});
+
 export const findingSchema = z.object({
   checkId: z.string(),
   title: z.string(),
@@ -60,6 +74,8 @@ export const runbookReportSchema = z.object({
   passed: z.array(z.object({ checkId: z.string(), title: z.string(), durationMs: z.number() })),
   skipped: z.array(z.object({ checkId: z.string(), title: z.string(), reason: z.string() })),
   flaky: z.array(z.object({ checkId: z.string(), title: z.string(), retries: z.number(), firstError: z.string() })),
+  /** Latency measurements recorded by checks, for baselines, trends and charts. */
+  measurements: z.array(measurementSchema),
   /** Tests that declare no catalog id (a bug in the suite: `validate` reports them). */
   uncatalogued: z.array(z.string()),
 });
@@ -67,3 +83,4 @@ export const runbookReportSchema = z.object({
 export type RunbookReport = z.infer<typeof runbookReportSchema>;
 export type Finding = z.infer<typeof findingSchema>;
 export type Evidence = z.infer<typeof evidenceSchema>;
+export type Measurement = z.infer<typeof measurementSchema>;

@@ -7,7 +7,7 @@ import { sections } from '../../runbooks/sections.ts';
 import { mostSevere } from '../../runbooks/severity.ts';
 import { impactSchema, type Impact } from '../triage/impact.ts';
 import { decideSeverity, type GroupState } from '../triage/severity-policy.ts';
-import type { Evidence, Finding, RunbookReport } from './schema.ts';
+import { measurementSchema, type Evidence, type Finding, type Measurement, type RunbookReport } from './schema.ts';
 
 export interface TestRecord {
   title: string;
@@ -69,6 +69,7 @@ export function toReport(tests: readonly TestRecord[], run: RunFacts): RunbookRe
     passed: [],
     skipped: [],
     flaky: [],
+    measurements: [],
     uncatalogued: [],
   };
   for (const t of tests) {
@@ -76,6 +77,10 @@ export function toReport(tests: readonly TestRecord[], run: RunFacts): RunbookRe
     if (!id || !isCheckId(id)) {
       report.uncatalogued.push(t.title);
       if (!isFailure(t)) continue;
+    }
+    for (const raw of ann(t, 'measurement')) {
+      const m = measurementSchema.safeParse({ checkId: id, ...JSON.parse(raw) });
+      if (m.success) report.measurements.push(m.data as Measurement);
     }
     const entry: CatalogEntry = id && isCheckId(id) ? catalog[id] : { title: t.title, section: 'basic-service-health', severity: 'SEV-3' };
     const checkId = id ?? `uncatalogued:${t.title}`;

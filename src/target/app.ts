@@ -27,6 +27,8 @@ export interface AppOptions {
 
 const API_ROUTES = new Set(['/health', '/api/v1/health', '/api/v1/status', '/api/v1/sign']);
 const MAX_BODY = 64 * 1024;
+/** Share of requests the long-tail fault slows down: above 5% so a p95 of 100 samples must see it. */
+export const LONG_TAIL_PCT = 8;
 
 function isLoopback(addr: string | undefined): boolean {
   return !!addr && (addr.startsWith('127.') || addr === '::1' || addr.startsWith('::ffff:127.'));
@@ -106,7 +108,7 @@ export class ReferenceApp {
     this.securityHeaders(res);
     const f = this.faults;
     if (typeof f['slow-responses'] === 'number') await sleep(f['slow-responses']);
-    if (typeof f['long-tail'] === 'number' && this.tailPicker.hit(5)) await sleep(f['long-tail']);
+    if (typeof f['long-tail'] === 'number' && this.tailPicker.hit(LONG_TAIL_PCT)) await sleep(f['long-tail']);
     if (f['service-unavailable']) return this.json(res, 503, { error: 'service_unavailable' });
     if (f['bad-gateway']) return this.json(res, 502, { error: 'bad_gateway' });
     if (typeof f['high-error-rate'] === 'number' && this.errorPicker.hit(f['high-error-rate'])) {

@@ -29,7 +29,7 @@ export const faultCatalog = {
     param: { unit: 'ms', default: 2500, min: 1, max: 120_000 },
   },
   'long-tail': {
-    description: '5% of API requests (deterministic) wait the given latency; the rest are fast',
+    description: '8% of API requests (deterministic) wait the given latency; the rest are fast',
     incident: 'slow-responses',
     param: { unit: 'ms', default: 3000, min: 1, max: 120_000 },
   },

@@ -69,3 +69,9 @@ test('to-report: a test without a catalog id is listed as uncatalogued', () => {
   const r = toReport([rec(undefined)], run);
   assert.deepEqual(r.uncatalogued, ['t undefined']);
 });
+
+test('to-report: measurements recorded by checks land in runbook.json', () => {
+  const m = { name: 'GET /health', samples: 100, p50: 3, p95: 9, p99: 12, errorRate: 0, unit: 'ms' };
+  const r = toReport([rec('health.latency', { annotations: [{ type: 'runbook', description: 'health.latency' }, { type: 'measurement', description: JSON.stringify(m) }] })], run);
+  assert.deepEqual(r.measurements, [{ checkId: 'health.latency', ...m }]);
+});

@@ -1,0 +1,119 @@
+/**
+ * Open-model HTTP sampling: requests start on a fixed schedule (one every 1/rate seconds)
+ * whether or not earlier ones have answered, so a stall shows up as latency instead of being
+ * hidden (coordinated omission). Latency is measured from the *scheduled* start. Bounded:
+ * at most `maxInFlight` requests at once; a request that cannot start because of that bound
+ * is counted as dropped, and a run with drops is not valid evidence.
+ * Uses node:http(s) directly: Playwright's request adds ~1.6 ms at p50 (see NOTES).
+ */
+import http from 'node:http';
+import https from 'node:https';
+
+export interface OpenModelOptions {
+  url: string;
+  method?: string;
+  headers?: Record<string, string>;
+  /** Requests per second. */
+  rate: number;
+  /** Number of requests to schedule. */
+  count: number;
+  timeoutMs: number;
+  maxInFlight?: number;
+}
+
+export interface Sample {
+  /** From scheduled start to the end of the body, ms. */
+  ms: number;
+  status: number | null;
+  error?: string;
+  /** Phase timings (ms from the actual start): dns, connect, tls, ttfb, download. */
+  phases?: Phases;
+}
+
+export interface Phases {
+  dns: number;
+  connect: number;
+  tls: number;
+  ttfb: number;
+  download: number;
+}
+
+export interface OpenModelResult {
+  samples: Sample[];
+  dropped: number;
+  scheduled: number;
+  durationMs: number;
+}
+
+export async function openModel(o: OpenModelOptions): Promise<OpenModelResult> {
+  const u = new URL(o.url);
+  const lib = u.protocol === 'https:' ? https : http;
+  // A fresh keep-alive agent per run: bounded sockets, no reuse across environments.
+  const agent = new lib.Agent({ keepAlive: true, maxSockets: o.maxInFlight ?? 32 });
+  const maxInFlight = o.maxInFlight ?? 32;
+  const interval = 1000 / o.rate;
+  const samples: Sample[] = [];
+  let dropped = 0;
+  let inFlight = 0;
+  const t0 = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < o.count; i++) {
+    const scheduled = t0 + i * interval;
+    const wait = scheduled - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (inFlight >= maxInFlight) {
+      dropped += 1;
+      continue;
+    }
+    inFlight += 1;
+    pending.push(
+      once(lib, agent, u, o).then((s) => {
+        inFlight -= 1;
+        samples.push({ ...s, ms: performance.now() - scheduled });
+      }),
+    );
+  }
+  await Promise.all(pending);
+  agent.destroy();
+  return { samples, dropped, scheduled: o.count, durationMs: performance.now() - t0 };
+}
+
+function once(lib: typeof http | typeof https, agent: http.Agent, u: URL, o: OpenModelOptions): Promise<Omit<Sample, 'ms'>> {
+  return new Promise((resolve) => {
+    const start = performance.now();
+    const marks = { dns: start, connect: start, tls: start, ttfb: start };
+    let settled = false;
+    const done = (r: Omit<Sample, 'ms'>) => {
+      if (!settled) {
+        settled = true;
+        resolve(r);
+      }
+    };
+    const req = lib.request(u, { method: o.method ?? 'GET', headers: o.headers, agent, timeout: o.timeoutMs }, (res) => {
+      marks.ttfb = performance.now();
+      res.on('data', () => {});
+      res.on('end', () => {
+        const end = performance.now();
+        done({
+          status: res.statusCode ?? null,
+          phases: {
+            dns: marks.dns - start,
+            connect: marks.connect - marks.dns,
+            tls: marks.tls - marks.connect,
+            ttfb: marks.ttfb - Math.max(marks.tls, marks.connect, start),
+            download: end - marks.ttfb,
+          },
+        });
+      });
+      res.on('error', (e) => done({ status: null, error: e.message }));
+    });
+    req.on('socket', (socket) => {
+      socket.once('lookup', () => (marks.dns = performance.now()));
+      socket.once('connect', () => (marks.connect = marks.tls = performance.now()));
+      socket.once('secureConnect', () => (marks.tls = performance.now()));
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${o.timeoutMs} ms`)));
+    req.on('error', (e) => done({ status: null, error: e.message.split('\n')[0] }));
+    req.end();
+  });
+}

@@ -1,0 +1,84 @@
+/**
+ * The CLI as a user runs it: real process, real embedded target, real exit codes.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { runbookReportSchema } from '../../src/reporter/schema.ts';
+import { cli, tempDir } from '../helpers/harness.ts';
+
+const reports = tempDir('credlink-cli-');
+
+test('run --env local: healthy triage, exit 0, report files written', async () => {
+  const r = await cli(['run', '--env', 'local', '--reports-dir', reports]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /HEALTHY local: every check passed/);
+  assert.match(r.stderr, /running \d+ checks against local/);
+  const runDir = r.stdout.match(/report: (.+)\/runbook\.md/)![1]!;
+  for (const f of ['runbook.json', 'runbook.md', 'junit.xml', 'playwright.json']) assert.ok(fs.existsSync(path.join(runDir, f)), f);
+  const report = runbookReportSchema.parse(JSON.parse(fs.readFileSync(path.join(runDir, 'runbook.json'), 'utf8')));
+  assert.equal(report.verdict.status, 'healthy');
+  assert.equal(report.env, 'local');
+});
+
+test('drill service-unavailable: exit 1, SEV-0 in "Incident: Service Unavailable (503/502 Errors)"', async () => {
+  const r = await cli(['drill', 'service-unavailable', '--reports-dir', reports, '--json']);
+  assert.equal(r.code, 1, r.stderr);
+  const report = runbookReportSchema.parse(JSON.parse(r.stdout));
+  assert.equal(report.verdict.severity, 'SEV-0');
+  const f = report.findings.find((x) => x.checkId === 'health.root')!;
+  assert.equal(f.section.title, 'Incident: Service Unavailable (503/502 Errors)');
+  assert.equal(f.severity, 'SEV-0');
+});
+
+test('drill database-down: names "Incident: Database Connection Issues"; --fail-on SEV-0 makes it exit 0', async () => {
+  const r = await cli(['drill', 'database-down', '--reports-dir', reports, '--fail-on', 'SEV-0']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /SEV-1 Incident: Database Connection Issues/);
+  assert.match(r.stdout, /db\.connect: \[CONNECT\]/);
+});
+
+test('run --env staging without its env file: exit 2, one line naming the file and the fix', async () => {
+  const r = await cli(['run', '--env', 'staging', '--reports-dir', reports]);
+  assert.equal(r.code, 2);
+  assert.equal(r.stdout, '');
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0]!, /environments\/staging\.env: missing: copy environments\/staging\.env\.example to environments\/staging\.env/);
+});
+
+test('run with a broken env file: exit 2, every problem on its own line, no stack trace', async () => {
+  const dir = tempDir();
+  const file = path.join(dir, 'staging.env');
+  fs.writeFileSync(file, 'CREDLINK_BASE_URL=not-a-url\nCREDLINK_API_KEYS=${NOT_EXPORTED_KEY}\nCREDLINK_TIMEOUT=5\nCREDLINK_FAIL_ON=SEV-9\n');
+  const r = await cli(['run', '--env-file', file, '--reports-dir', reports]);
+  assert.equal(r.code, 2);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 4, r.stderr);
+  for (const l of lines) assert.match(l, /^credlink-checks run: .*staging\.env: [A-Z_]+ /);
+  assert.doesNotMatch(r.stderr, /\n\s+at /);
+});
+
+test('usage errors exit 2 with one line; unknown fault names the known ones', async () => {
+  const a = await cli(['run']);
+  assert.equal(a.code, 2);
+  assert.match(a.stderr, /--env NAME is required/);
+  const b = await cli(['drill', 'nonsense']);
+  assert.equal(b.code, 2);
+  assert.match(b.stderr, /unknown fault "nonsense" \(known: service-unavailable/);
+  const c = await cli(['frobnicate']);
+  assert.equal(c.code, 2);
+  const d = await cli(['run', '--env', 'local', '--fail-on', 'SEV-7']);
+  assert.equal(d.code, 2);
+});
+
+test('list and validate: the catalog is consistent with the checks', async () => {
+  const l = await cli(['list']);
+  assert.equal(l.code, 0);
+  assert.match(l.stdout, /health\.root\s+Incident: Service Unavailable \(503\/502 Errors\)\s+SEV-1/);
+  assert.match(l.stdout, /manual\.api-key-secret .*\(manual: /);
+  const v = await cli(['validate']);
+  assert.equal(v.code, 0, v.stderr);
+  assert.match(v.stdout, /^valid: /);
+});

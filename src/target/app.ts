@@ -54,7 +54,8 @@ export class ReferenceApp {
       max: 5,
       connectionTimeoutMillis: 2000,
       query_timeout: 4000,
-      idleTimeoutMillis: 10_000,
+      // Idle connections stay open: the connection-pool-exhaustion fault counts on a stable total.
+      idleTimeoutMillis: 0,
     });
     this.pool.on('error', () => {});
   }

@@ -1,6 +1,6 @@
 /**
- * Playwright reporter: collects results and, in onEnd, writes runbook.json and runbook.md into
- * the run folder. The mapping is src/reporter/to-report.ts; this class is only collection and I/O.
+ * Playwright reporter: collects results and, in onEnd, writes runbook.json, runbook.md and
+ * index.html (src/report/html.ts) into the run folder. The mapping is src/reporter/to-report.ts; this class is only collection and I/O.
  * Progress goes to stderr, one line per check, so stdout stays free for --json.
  */
 import fs from 'node:fs';
@@ -8,6 +8,8 @@ import path from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 import { runConfig, secretsOf } from '../../config/index.ts';
 import { Scrubber } from '../secrets/scrub.ts';
+import { loadHistory } from '../report/history.ts';
+import { renderHtml } from '../report/html.ts';
 import { renderMarkdown } from './markdown.ts';
 import { runbookReportSchema } from './schema.ts';
 import { toReport, type TestRecord } from './to-report.ts';
@@ -64,6 +66,8 @@ export default class RunbookReporter implements Reporter {
     fs.mkdirSync(runDir, { recursive: true });
     fs.writeFileSync(path.join(runDir, 'runbook.json'), JSON.stringify(safe, null, 2) + '\n');
     fs.writeFileSync(path.join(runDir, 'runbook.md'), renderMarkdown(safe));
+    // The HTML triage renders only the scrubbed report; the trend reads earlier runs of this env.
+    fs.writeFileSync(path.join(runDir, 'index.html'), renderHtml(safe, loadHistory(path.dirname(runDir), safe.runId)));
   }
 
   private record(t: TestCase): TestRecord {

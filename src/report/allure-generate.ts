@@ -26,7 +26,8 @@ export async function generateAllure(runDir: string, opts: { name: string; histo
   const historyFile = path.join(path.dirname(runDir), ALLURE_HISTORY_FILE);
   const rc = path.join(runDir, 'allurerc.mjs');
   fs.writeFileSync(rc, `export default ${JSON.stringify({ name: opts.name, output: reportDir, historyPath: historyFile }, null, 2)};\n`);
-  const cli = path.join(path.dirname(require.resolve('allure/package.json')), 'cli.js');
+  // The package's bin (cli.js) only imports its main entry, which runs the CLI.
+  const cli = require.resolve('allure');
   const args = [cli, 'generate', results, '--config', rc, '--cwd', runDir, '--history-limit', String(opts.historyLimit ?? 20)];
   const tail: string[] = [];
   const code = await new Promise<number>((resolve, reject) => {

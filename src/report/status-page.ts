@@ -8,7 +8,7 @@ import { severityLevels } from '../../runbooks/severity.ts';
 import { runbookUrl } from './allure-labels.ts';
 import { badge, esc, HEALTHY_COLOUR, page, SEVERITY_COLOUR, UNKNOWN_COLOUR } from './page.ts';
 import type { EnvironmentStatus, StatusPageState } from './status-model.ts';
-import { timelineStrip } from './svg.ts';
+import { recentRuns, timelineStrip } from './svg.ts';
 
 function stateLine(e: EnvironmentStatus): { text: string; colour: string } {
   if (e.state === 'unknown') return { text: 'UNKNOWN: no run yet', colour: UNKNOWN_COLOUR };
@@ -26,14 +26,14 @@ function envHtml(e: EnvironmentStatus, now: Date): string {
         .join('')}</tbody></table>`
     : '<p class="muted no-incidents">No open incidents.</p>';
   const checks = e.checks
-    .map((c) => `<tr class="check" data-check="${esc(c.checkId)}" data-status="${esc(c.current)}"><td><code>${esc(c.checkId)}</code></td><td>${c.current === 'failed' ? badge(c.severity, c.severity ?? 'failed') : c.current === 'passed' ? badge(null, 'ok') : esc(c.current)}</td><td>${timelineStrip(c.timeline, now)}</td><td class="num">${c.timeline.length}</td></tr>`)
+    .map((c) => `<tr class="check" data-check="${esc(c.checkId)}" data-status="${esc(c.current)}"><td><code>${esc(c.checkId)}</code></td><td>${c.current === 'failed' ? badge(c.severity, c.severity ?? 'failed') : c.current === 'passed' ? badge(null, 'ok') : esc(c.current)}</td><td>${recentRuns(c.timeline)}</td><td>${timelineStrip(c.timeline, now)}</td><td class="num">${c.timeline.length}</td></tr>`)
     .join('');
   return `<section class="card sev env" id="env-${esc(e.env)}" data-env="${esc(e.env)}" data-state="${esc(e.state)}" style="border-left-color:${s.colour}">
 <h2>${esc(e.env)} <span class="badge state" style="background:${s.colour}">${esc(s.text)}</span></h2>
 ${e.baseUrl ? `<p class="muted">${esc(e.baseUrl)}${e.lastRunId ? ` · run ${esc(e.lastRunId)}` : ''}</p>` : ''}
 <h3>Open incidents</h3>${incidents}
 <h3>Last 24 hours per check</h3>
-${e.checks.length ? `<table class="timelines"><thead><tr><th>check</th><th>now</th><th>24 h (left: 24 h ago, right: now; marks every 6 h)</th><th class="num">runs</th></tr></thead><tbody>${checks}</tbody></table>` : '<p class="muted">No checks have run.</p>'}
+${e.checks.length ? `<table class="timelines"><thead><tr><th>check</th><th>now</th><th>last runs (oldest left)</th><th>24 h (left: 24 h ago, right: now; marks every 6 h)</th><th class="num">runs</th></tr></thead><tbody>${checks}</tbody></table>` : '<p class="muted">No checks have run.</p>'}
 </section>`;
 }
 

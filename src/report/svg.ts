@@ -117,3 +117,15 @@ export function timelineStrip(entries: readonly TimelineEntry[], now: Date, hour
   }
   return `<svg class="timeline" role="img" aria-label="last ${hours} hours" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">${parts.join('')}</svg>`;
 }
+
+/** The last `n` outcomes of a check as squares, oldest left: readable when runs are minutes apart. */
+export function recentRuns(entries: readonly TimelineEntry[], n = 12): string {
+  const size = 12;
+  const last = entries.slice(-n);
+  const parts = last.map((e, i) => {
+    const colour = e.status === 'failed' ? SEVERITY_COLOUR[e.severity ?? 'SEV-3'] : e.status === 'passed' ? HEALTHY_COLOUR : e.status === 'flaky' ? '#f9a825' : UNKNOWN_COLOUR;
+    return `<rect class="run ${e.status}" x="${i * (size + 3)}" y="1" width="${size}" height="${size}" rx="2" fill="${colour}"><title>${esc(`${e.at.slice(0, 19).replace('T', ' ')} UTC ${e.status}${e.severity ? ` ${e.severity}` : ''}`)}</title></rect>`;
+  });
+  const width = Math.max(1, n * (size + 3));
+  return `<svg class="recent" role="img" aria-label="last ${last.length} runs" viewBox="0 0 ${width} ${size + 2}" width="${width}" height="${size + 2}">${parts.join('')}</svg>`;
+}

@@ -32,7 +32,7 @@ export function failureMessage(f: Finding): string {
 
 const CASE = /<testcase\b[^>]*>[\s\S]*?<\/testcase>/g;
 const CHECK_ID = /<property name="runbook" value="([^"]*)">/;
-const FAILURE = /<(failure|error)\b([^>]*?)\bmessage="[^"]*"([^>]*)>(\s*<!\[CDATA\[)?/;
+const FAILURE = /<(failure|error)\b([^>]*?)\bmessage="[^"]*"([^>]*?)(\/?)>(\s*<!\[CDATA\[)?/;
 
 export function enrichJunit(xml: string, report: RunbookReport): string {
   const byId = new Map(report.findings.map((f) => [f.checkId, f]));
@@ -40,9 +40,10 @@ export function enrichJunit(xml: string, report: RunbookReport): string {
     const id = CHECK_ID.exec(block)?.[1];
     const f = id ? byId.get(unattr(id)) : undefined;
     if (!f) return block;
-    return block.replace(FAILURE, (_m, tag: string, before: string, after: string, cdata: string | undefined) => {
+    return block.replace(FAILURE, (_m, tag: string, before: string, after: string, selfClosing: string, cdata: string | undefined) => {
       const open = `<${tag}${before}message="${attr(failureMessage(f))}"${after}>`;
       const text = cdataSafe(failureText(f));
+      if (selfClosing) return `${open}<![CDATA[${text}\n]]></${tag}>${cdata ?? ''}`;
       return cdata ? `${open}${cdata}${text}\n\n` : `${open}<![CDATA[${text}\n]]>`;
     });
   });

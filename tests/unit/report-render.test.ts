@@ -109,3 +109,26 @@ test('history: earlier runs of the env only, oldest first, bounded, broken files
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('scrubOutputs: secrets leave junit.xml and every text file under allure-results; binaries untouched', async () => {
+  const { scrubOutputs } = await import('../../src/report/scrub-outputs.ts');
+  const { Scrubber } = await import('../../src/secrets/scrub.ts');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'credlink-scrub-'));
+  try {
+    const secret = 'ck_live_0123456789abcdef';
+    fs.mkdirSync(path.join(dir, 'allure-results'));
+    fs.writeFileSync(path.join(dir, 'junit.xml'), `<error message="x">Call log: x-api-key: ${secret}</error>`);
+    fs.writeFileSync(path.join(dir, 'allure-results', 'a-result.json'), JSON.stringify({ statusDetails: { trace: `key ${secret}` } }));
+    fs.writeFileSync(path.join(dir, 'allure-results', 'b-attachment.txt'), `X-API-Key: ${secret}`);
+    fs.writeFileSync(path.join(dir, 'allure-results', 'c-attachment.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+    assert.equal(scrubOutputs([path.join(dir, 'junit.xml'), path.join(dir, 'allure-results'), path.join(dir, 'absent')], new Scrubber([secret])), 3);
+    for (const f of ['junit.xml', 'allure-results/a-result.json', 'allure-results/b-attachment.txt']) {
+      const text = fs.readFileSync(path.join(dir, f), 'utf8');
+      assert.ok(!text.includes(secret), f);
+      assert.match(text, /\[REDACTED\]/);
+    }
+    assert.deepEqual([...fs.readFileSync(path.join(dir, 'allure-results', 'c-attachment.png'))], [0x89, 0x50, 0x4e, 0x47]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

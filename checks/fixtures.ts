@@ -12,6 +12,8 @@
 import { test as base, expect, type APIRequestContext } from '@playwright/test';
 import { runConfig, secretsOf, type ResolvedConfig } from '../config/index.ts';
 import { catalog, type CheckId } from '../runbooks/catalog.ts';
+import { sections } from '../runbooks/sections.ts';
+import { allureAnnotations } from '../src/report/allure-labels.ts';
 import { DbProbe } from '../src/probes/database.ts';
 import { EVIDENCE_PREFIX } from '../src/reporter/runbook-reporter.ts';
 import { Scrubber } from '../src/secrets/scrub.ts';
@@ -19,12 +21,16 @@ import type { Impact } from '../src/triage/impact.ts';
 
 export { expect };
 
-/** Static metadata for a check: `test(title, runbook('health.root'), async (...) => {...})`. */
+/**
+ * Static metadata for a check: `test(title, runbook('health.root'), async (...) => {...})`.
+ * The `allure.label.*` annotations give Allure the severity and runbook section even for
+ * checks that are skipped (src/report/allure-labels.ts).
+ */
 export function runbook(id: CheckId): { tag: string[]; annotation: { type: string; description: string }[] } {
   const e = catalog[id];
   return {
     tag: [`@${id}`, `@${e.severity}`, `@section:${e.section}`],
-    annotation: [{ type: 'runbook', description: id }],
+    annotation: [{ type: 'runbook', description: id }, ...allureAnnotations(id, e, sections[e.section])],
   };
 }
 

@@ -23,6 +23,8 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
   list: () => import('./commands/list.ts'),
   validate: () => import('./commands/validate.ts'),
   target: () => import('./commands/target.ts'),
+  coverage: () => import('./commands/coverage.ts'),
+  report: () => import('./commands/report.ts'),
 };
 
 /** parseArgs with usage errors as UsageError (one line, exit 2). */

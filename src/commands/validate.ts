@@ -8,7 +8,7 @@ import { ENVIRONMENTS_DIR } from '../../config/load.ts';
 import { ENV_KEYS } from '../../config/schema.ts';
 import { catalog, type CheckId } from '../../runbooks/catalog.ts';
 import { sections, type SectionId } from '../../runbooks/sections.ts';
-import { CliError, ConfigError } from '../errors.ts';
+import { CliError, ConfigError, EXIT } from '../errors.ts';
 import { listTests } from '../run/list-tests.ts';
 import { slug } from '../runbook-md/slug.ts';
 
@@ -37,9 +37,9 @@ export function catalogProblems(tests: { title: string; file: string; checkIds: 
 
 const command: Command = {
   summary: 'Validate environment files (all, or --env NAME) and the catalog: every check has an entry, every entry a check or a "not automatable" reason.',
-  usage: 'validate [--env NAME]',
+  usage: 'validate [--env NAME] [--json]',
   async run(ctx) {
-    const { values } = parse(ctx.args, { env: { type: 'string' } });
+    const { values } = parse(ctx.args, { env: { type: 'string' }, json: { type: 'boolean', default: false } });
     const problems: string[] = [];
     const envs = values.env ? [{ name: values.env, configured: true }] : listEnvironments();
     let listingConfig: ResolvedConfig | undefined;
@@ -64,6 +64,10 @@ const command: Command = {
     listingConfig ??= loadConfig({ env: 'local' });
     const tests = listTests({ ...listingConfig, baseUrl: 'http://127.0.0.1:9', databaseUrl: 'postgres://127.0.0.1:9/listing' });
     problems.push(...catalogProblems(tests));
+    if (values.json) {
+      ctx.out(JSON.stringify({ valid: problems.length === 0, environments: envs.map((e) => e.name), catalogEntries: Object.keys(catalog).length, checks: tests.length, problems }, null, 2) + '\n');
+      return problems.length ? EXIT.usage : EXIT.healthy;
+    }
     if (problems.length) throw new ConfigError(problems);
     ctx.out(`valid: ${envs.length} environment(s), ${Object.keys(catalog).length} catalog entries, ${tests.length} checks\n`);
     return 0;

@@ -1,6 +1,6 @@
 /**
- * Playwright reporter: collects results and, in onEnd, writes runbook.json and runbook.md into
- * the run folder. The mapping is src/reporter/to-report.ts; this class is only collection and I/O.
+ * Playwright reporter: collects results and, in onEnd, writes runbook.json, runbook.md and
+ * index.html (src/report/html.ts) into the run folder. The mapping is src/reporter/to-report.ts; this class is only collection and I/O.
  * Progress goes to stderr, one line per check, so stdout stays free for --json.
  */
 import fs from 'node:fs';
@@ -8,6 +8,8 @@ import path from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 import { runConfig, secretsOf } from '../../config/index.ts';
 import { Scrubber } from '../secrets/scrub.ts';
+import { loadHistory } from '../report/history.ts';
+import { renderHtml } from '../report/html.ts';
 import { renderMarkdown } from './markdown.ts';
 import { runbookReportSchema } from './schema.ts';
 import { toReport, type TestRecord } from './to-report.ts';
@@ -15,12 +17,16 @@ import { toReport, type TestRecord } from './to-report.ts';
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 const clean = (s: string | undefined) => (s ?? '').replace(ANSI, '').replace(/^ConditionError: /, '');
 export const EVIDENCE_PREFIX = 'evidence: ';
+const suiteOf = (t: TestCase) => (t.location ? path.basename(t.location.file) : 'checks');
 
 export default class RunbookReporter implements Reporter {
   private suite?: Suite;
   private startedAt = new Date();
   private done = 0;
   private total = 0;
+  /** Per suite (spec file): checks left, and outcomes so far, for "suite n/m done" lines. */
+  private readonly suites = new Map<string, { left: number; failed: number }>();
+  private suitesDone = 0;
   private readonly cfg = runConfig();
   private readonly scrub = new Scrubber(secretsOf(this.cfg));
 
@@ -32,7 +38,12 @@ export default class RunbookReporter implements Reporter {
     this.suite = suite;
     this.startedAt = new Date();
     this.total = suite.allTests().length;
-    process.stderr.write(`running ${this.total} checks against ${this.cfg.env} (${this.cfg.baseUrl})\n`);
+    for (const t of suite.allTests()) {
+      const s = this.suites.get(suiteOf(t)) ?? { left: 0, failed: 0 };
+      s.left += 1;
+      this.suites.set(suiteOf(t), s);
+    }
+    process.stderr.write(`running ${this.total} checks in ${this.suites.size} suite(s) against ${this.cfg.env} (${this.cfg.baseUrl})\n`);
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
@@ -43,6 +54,14 @@ export default class RunbookReporter implements Reporter {
     this.done += 1;
     const mark = { passed: 'ok  ', failed: 'FAIL', timedOut: 'TIME', skipped: 'skip', interrupted: 'INT ' }[result.status];
     process.stderr.write(this.scrub.text(`[${this.done}/${this.total}] ${mark} ${test.title} (${result.duration} ms)\n`));
+    const s = this.suites.get(suiteOf(test));
+    if (!s) return;
+    s.left -= 1;
+    if (result.status === 'failed' || result.status === 'timedOut') s.failed += 1;
+    if (s.left === 0) {
+      this.suitesDone += 1;
+      process.stderr.write(`suite ${this.suitesDone}/${this.suites.size} done: ${suiteOf(test)}${s.failed ? ` (${s.failed} failed)` : ''}\n`);
+    }
   }
 
   onError(error: { message?: string }): void {
@@ -64,6 +83,8 @@ export default class RunbookReporter implements Reporter {
     fs.mkdirSync(runDir, { recursive: true });
     fs.writeFileSync(path.join(runDir, 'runbook.json'), JSON.stringify(safe, null, 2) + '\n');
     fs.writeFileSync(path.join(runDir, 'runbook.md'), renderMarkdown(safe));
+    // The HTML triage renders only the scrubbed report; the trend reads earlier runs of this env.
+    fs.writeFileSync(path.join(runDir, 'index.html'), renderHtml(safe, loadHistory(path.dirname(runDir), safe.runId)));
   }
 
   private record(t: TestCase): TestRecord {

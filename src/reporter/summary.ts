@@ -45,6 +45,6 @@ export function renderSummary(r: RunbookReport, runDir: string, p: Paint = plain
     out.push('', 'skipped:');
     for (const s of r.skipped) out.push(p.dim(`  ${s.checkId}: ${s.reason}`));
   }
-  out.push('', `report: ${runDir}/runbook.md`);
+  out.push('', `report: ${runDir}/index.html (also runbook.md, junit.xml, allure-results/)`);
   return out.join('\n') + '\n';
 }

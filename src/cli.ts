@@ -23,6 +23,9 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
   list: () => import('./commands/list.ts'),
   validate: () => import('./commands/validate.ts'),
   target: () => import('./commands/target.ts'),
+  // Operating modes (issue 6)
+  gate: () => import('./commands/gate.ts'),
+  cutover: () => import('./commands/cutover.ts'),
 };
 
 /** parseArgs with usage errors as UsageError (one line, exit 2). */

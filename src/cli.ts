@@ -26,6 +26,7 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
   // Operating modes (issue 6)
   gate: () => import('./commands/gate.ts'),
   cutover: () => import('./commands/cutover.ts'),
+  schedule: () => import('./commands/schedule.ts'),
 };
 
 /** parseArgs with usage errors as UsageError (one line, exit 2). */

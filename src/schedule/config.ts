@@ -76,7 +76,8 @@ export function parseSchedule(raw: unknown, file: string): ScheduleConfig {
 }
 
 export function loadSchedule(file: string): ScheduleConfig {
-  const shown = path.relative(process.cwd(), file) || file;
+  const rel = path.relative(process.cwd(), file);
+  const shown = rel && !rel.startsWith('..') ? rel : path.resolve(file);
   if (!fs.existsSync(file)) throw new ConfigError([`${shown}: missing: copy schedule.example.json to ${shown} and list your environments`]);
   let raw: unknown;
   try {

@@ -178,6 +178,26 @@ test('tick: never two runs of one environment; a hung run is abandoned and holds
   }
 });
 
+test('stop(): a run in progress gets the grace period, then is abandoned; no new runs start', async () => {
+  let aborted: unknown = null;
+  const { d, logs } = await daemonWith(
+    (_env, signal) =>
+      new Promise<RunbookReport>((_resolve, reject) => {
+        signal.addEventListener('abort', () => {
+          aborted = signal.reason;
+          reject(new Error(`abandoned: ${String(signal.reason)}`));
+        }, { once: true });
+      }),
+    { shutdownGraceSeconds: 0 },
+  );
+  const running = d.scheduler.tick('staging');
+  await d.stop();
+  assert.equal(aborted, 'daemon shutting down');
+  assert.equal((await running).outcome, 'timeout');
+  assert.equal((await d.scheduler.tick('production')).outcome, 'skipped-stopping');
+  assert.match(logs.join('\n'), /abandoning 1 run\(s\): staging/);
+});
+
 test('schedule.json: every problem at once', () => {
   assert.throws(
     () =>

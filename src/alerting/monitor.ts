@@ -149,7 +149,16 @@ export class AlertMonitor {
         remaining.push(item);
         continue;
       }
-      const config = this.o.configFor(item.env);
+      let config: Readonly<ResolvedConfig>;
+      try {
+        config = this.o.configFor(item.env);
+      } catch (e) {
+        // An environment no longer configured: keep its alerts queued, deliver the others.
+        this.o.log('error', `cannot deliver the ${item.action} of ${item.env}/${item.checkId}: ${(e as Error).message}`);
+        blocked.add(lane);
+        remaining.push(item);
+        continue;
+      }
       const scrub = new Scrubber(secretsOf(config));
       const target = this.targetFor(item, config);
       const result = target.url === null

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
-import { parseEnv, type ResolvedConfig } from '../../config/index.ts';
+import { parseEnv, secretsOf, type ResolvedConfig } from '../../config/index.ts';
+import { EnvironmentError } from '../../src/errors.ts';
 import { sections } from '../../runbooks/sections.ts';
 import { AlertMonitor } from '../../src/alerting/monitor.ts';
 import { AlertStore } from '../../src/alerting/store.ts';
@@ -305,4 +306,18 @@ test('receiver 400: a configuration error, reported loudly, not retried, kept qu
   slack.script([200]);
   await m.flush();
   assert.equal(m.outbox().length, 0);
+});
+
+test('webhook URL and routing key are secrets: scrubbed everywhere the configuration is', () => {
+  const secrets = secretsOf(configFor());
+  assert.ok(secrets.includes(ROUTING_KEY));
+  assert.ok(secrets.includes(`${slack.url}/services/${WEBHOOK_SECRET}`));
+  assert.ok(secrets.includes(`/services/${WEBHOOK_SECRET}`));
+});
+
+test('state file: written atomically (no temp file left), a damaged one stops the daemon with its path', async () => {
+  await runs(monitor(), 'FFF');
+  assert.deepEqual(fs.readdirSync(stateDir), ['alerts.json']);
+  fs.writeFileSync(path.join(stateDir, 'alerts.json'), '{"version":1,"incid');
+  assert.throws(() => monitor(), (e: unknown) => e instanceof EnvironmentError && /alerts\.json: not valid JSON .*move it aside/.test(e.message));
 });

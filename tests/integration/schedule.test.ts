@@ -4,7 +4,7 @@
  * through the CLI (/healthz, /metrics, SIGTERM).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -118,6 +118,9 @@ test('tick: N failing runs -> one trigger; metrics and bounded history follow', 
     assert.match(metrics, /^credlink_check_duration_seconds\{env="staging",check="health\.root"\} 0\.03$/m);
     assert.match(metrics, /^credlink_runs_total\{env="staging",outcome="findings"\} 4$/m);
     assert.match(metrics, /^credlink_alert_outbox_pending\{\} 0$/m);
+    // The exposition format, checked by Prometheus' own linter when it is installed (Debian "prometheus").
+    const promtool = spawnSync('promtool', ['check', 'metrics'], { input: metrics, encoding: 'utf8' });
+    if (!promtool.error) assert.equal(promtool.status, 0, `${promtool.stdout}${promtool.stderr}`);
     const hist = JSON.parse(fs.readFileSync(path.join(stateDir, 'history', 'staging.json'), 'utf8'));
     assert.equal(hist.length, 2, 'history is bounded by historySize');
     assert.equal(hist[1].outcome, 'findings');

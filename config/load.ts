@@ -9,6 +9,7 @@ import dotenv from 'dotenv';
 import { envSchema, ENV_KEYS, EXAMPLE_MARKER, type EnvVars } from './schema.ts';
 import type { ResolvedConfig } from './resolved.ts';
 import { ConfigError } from '../src/errors.ts';
+import { parseAlertRoutes } from './alert-routes.ts';
 
 export const ENVIRONMENTS_DIR = path.resolve(import.meta.dirname, '..', 'environments');
 
@@ -90,6 +91,7 @@ export function parseEnv(
   if (v.CREDLINK_ERROR_RATE_WARN_PCT > v.CREDLINK_ERROR_RATE_CRIT_PCT) at('CREDLINK_ERROR_RATE_WARN_PCT', 'must not exceed CREDLINK_ERROR_RATE_CRIT_PCT');
   if (v.CREDLINK_DB_CONN_WARN_PCT > v.CREDLINK_DB_CONN_CRIT_PCT) at('CREDLINK_DB_CONN_WARN_PCT', 'must not exceed CREDLINK_DB_CONN_CRIT_PCT');
   if (v.CREDLINK_DB_RTT_WARN_MS > v.CREDLINK_DB_RTT_CRIT_MS) at('CREDLINK_DB_RTT_WARN_MS', 'must not exceed CREDLINK_DB_RTT_CRIT_MS');
+  const alertRoutes = parseAlertRoutes(v.CREDLINK_ALERT_ROUTES, (msg) => at('CREDLINK_ALERT_ROUTES', msg));
   if (problems.length) throw new ConfigError(problems);
   const tier = (w: number, c: number, scale = 1) => ({ warning: w / scale, critical: c / scale });
   return {
@@ -128,6 +130,16 @@ export function parseEnv(
     },
     retries: v.CREDLINK_RETRIES,
     failOn: v.CREDLINK_FAIL_ON,
+    alerting: {
+      slackWebhookUrl: v.CREDLINK_SLACK_WEBHOOK_URL,
+      pagerduty: { routingKey: v.CREDLINK_PAGERDUTY_ROUTING_KEY, eventsUrl: v.CREDLINK_PAGERDUTY_EVENTS_URL },
+      routes: alertRoutes,
+      triggerAfter: v.CREDLINK_ALERT_TRIGGER_AFTER,
+      resolveAfter: v.CREDLINK_ALERT_RESOLVE_AFTER,
+      immediateAt: v.CREDLINK_ALERT_IMMEDIATE === 'none' ? null : v.CREDLINK_ALERT_IMMEDIATE,
+      runbookUrl: v.CREDLINK_RUNBOOK_URL,
+    },
+    kubeService: { name: v.KUBE_SERVICE, colorLabel: v.KUBE_COLOR_LABEL },
   };
 }
 

@@ -40,6 +40,20 @@ export const resolvedConfigSchema = z.object({
   timeouts: z.object({ requestMs: z.number(), dbConnectMs: z.number(), dbStatementMs: z.number(), checkMs: z.number() }),
   retries: z.number(),
   failOn: z.enum(SEVERITIES),
+  /** Alert delivery of `schedule` (issue 6): secrets here are scrubbed (secretsOf). */
+  alerting: z.object({
+    slackWebhookUrl: z.string().optional(),
+    pagerduty: z.object({ routingKey: z.string().optional(), eventsUrl: z.string() }),
+    /** Channels per severity. */
+    routes: z.record(z.enum(SEVERITIES), z.array(z.enum(['pagerduty', 'slack']))),
+    triggerAfter: z.number(),
+    resolveAfter: z.number(),
+    /** Findings at or above this severity trigger at once; null = never at once. */
+    immediateAt: z.enum(SEVERITIES).nullable(),
+    runbookUrl: z.string().optional(),
+  }),
+  /** The Service whose selector names the live colour (blue-green cutover). */
+  kubeService: z.object({ name: z.string(), colorLabel: z.string() }),
   /** Where this run writes its reports. */
   runDir: z.string().optional(),
   runId: z.string().optional(),
@@ -58,5 +72,16 @@ export function secretsOf(c: ResolvedConfig): string[] {
       /* validated earlier */
     }
   }
+  if (c.alerting.slackWebhookUrl) {
+    out.push(c.alerting.slackWebhookUrl);
+    // The path of a Slack webhook is the secret part: scrub it on its own too.
+    try {
+      const u = new URL(c.alerting.slackWebhookUrl);
+      if (u.pathname.length > 1) out.push(u.pathname);
+    } catch {
+      /* validated earlier */
+    }
+  }
+  if (c.alerting.pagerduty.routingKey) out.push(c.alerting.pagerduty.routingKey);
   return [...new Set(out.filter((s) => s.length >= 4))];
 }

@@ -77,6 +77,29 @@ export const envSchema = z.object({
   CREDLINK_FAIL_ON: withDefault(z.enum(SEVERITIES), 'SEV-3').describe(
     'Least severe finding that makes run/drill exit 1 (SEV-3 = any finding)',
   ),
+  // --- Operating modes (issue 6): alerting of `schedule`, the Service read by `cutover --after-switch` ---
+  CREDLINK_SLACK_WEBHOOK_URL: opt(httpUrl).describe(
+    'Slack incoming webhook URL for alerts. Secret: reference it as ${VAR}. Unset: no Slack alerts',
+  ),
+  CREDLINK_PAGERDUTY_ROUTING_KEY: opt(z.string().min(8, 'must be a PagerDuty Events API v2 integration (routing) key')).describe(
+    'PagerDuty Events API v2 routing key for alerts. Secret: reference it as ${VAR}. Unset: no PagerDuty alerts',
+  ),
+  CREDLINK_PAGERDUTY_EVENTS_URL: withDefault(httpUrl, 'https://events.pagerduty.com/v2/enqueue').describe(
+    'PagerDuty Events API v2 endpoint (override only for a proxy or a test receiver)',
+  ),
+  CREDLINK_ALERT_ROUTES: withDefault(z.string(), 'SEV-0=pagerduty+slack,SEV-1=pagerduty+slack,SEV-2=pagerduty+slack,SEV-3=slack').describe(
+    'Which channels each severity pages: SEV-n=channel+channel,... with channels pagerduty, slack or none',
+  ),
+  CREDLINK_ALERT_TRIGGER_AFTER: withDefault(int(1, 100), '3').describe('Consecutive failing runs of a check before its alert triggers'),
+  CREDLINK_ALERT_RESOLVE_AFTER: withDefault(int(1, 100), '2').describe('Consecutive passing runs of a check before its alert resolves'),
+  CREDLINK_ALERT_IMMEDIATE: withDefault(z.enum([...SEVERITIES, 'none']), 'SEV-0').describe(
+    'Findings at or above this severity trigger at the first failure ("none": always wait for CREDLINK_ALERT_TRIGGER_AFTER)',
+  ),
+  CREDLINK_RUNBOOK_URL: opt(httpUrl).describe('Web address of RUNBOOK.md: alerts link to <url>#<section anchor>. Unset: alerts name RUNBOOK.md#<anchor>'),
+  KUBE_SERVICE: withDefault(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Kubernetes Service name'), 'credlink-api-service').describe(
+    'Service whose selector picks the live colour (blue-green cutover)',
+  ),
+  KUBE_COLOR_LABEL: withDefault(z.string().min(1), 'environment').describe('Label key in the Service selector that names the colour (runbook: environment)'),
 });
 
 export type EnvInput = z.input<typeof envSchema>;

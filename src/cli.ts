@@ -25,6 +25,10 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
   target: () => import('./commands/target.ts'),
   coverage: () => import('./commands/coverage.ts'),
   report: () => import('./commands/report.ts'),
+  // Operating modes (issue 6)
+  gate: () => import('./commands/gate.ts'),
+  cutover: () => import('./commands/cutover.ts'),
+  schedule: () => import('./commands/schedule.ts'),
 };
 
 /** parseArgs with usage errors as UsageError (one line, exit 2). */

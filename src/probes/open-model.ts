@@ -108,6 +108,9 @@ function once(lib: typeof http | typeof https, agent: http.Agent, u: URL, o: Ope
       res.on('error', (e) => done({ status: null, error: e.message }));
     });
     req.on('socket', (socket) => {
+      // A reused keep-alive socket is already connected: its phase marks stay at the start
+      // (and listeners added to it would never fire and pile up).
+      if (!socket.connecting) return;
       socket.once('lookup', () => (marks.dns = performance.now()));
       socket.once('connect', () => (marks.connect = marks.tls = performance.now()));
       socket.once('secureConnect', () => (marks.tls = performance.now()));

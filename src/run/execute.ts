@@ -24,6 +24,8 @@ export interface ExecuteOptions {
   grep?: string;
   /** Progress and child output, already scrubbed. */
   log?: (line: string) => void;
+  /** Aborting stops the Playwright child (SIGTERM, then SIGKILL after 5 s): how `schedule` bounds a hung run. */
+  signal?: AbortSignal;
 }
 
 export interface RunOutcome {
@@ -53,7 +55,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
 /** Runs Playwright against an already resolved target (also used by tests with a shared target). */
 export async function runPlaywright(
   base: ResolvedConfig,
-  opts: Pick<ExecuteOptions, 'reportsDir' | 'grep'>,
+  opts: Pick<ExecuteOptions, 'reportsDir' | 'grep' | 'signal'>,
   extraSecrets: string[],
   log: (line: string) => void,
 ): Promise<RunOutcome> {
@@ -80,8 +82,18 @@ export async function runPlaywright(
     child.stdout.on('data', forward);
     child.stderr.on('data', forward);
     child.on('error', reject);
-    child.on('close', (c) => resolve(c ?? 1));
+    const abort = () => {
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+    };
+    if (opts.signal?.aborted) abort();
+    opts.signal?.addEventListener('abort', abort, { once: true });
+    child.on('close', (c) => {
+      opts.signal?.removeEventListener('abort', abort);
+      resolve(c ?? 1);
+    });
   });
+  if (opts.signal?.aborted) throw new EnvironmentError(`the run of ${base.env} was abandoned: ${String(opts.signal.reason ?? 'aborted')}`);
   const file = path.join(runDir, 'runbook.json');
   if (!fs.existsSync(file)) {
     throw new EnvironmentError(`Playwright exited with code ${code} without writing ${path.relative(process.cwd(), file)}: ${tail.slice(-3).join(' | ') || 'no output'}`);

@@ -1,0 +1,56 @@
+import type { Command } from '../cli.ts';
+import { parse } from '../cli.ts';
+import { EnvironmentError, UsageError } from '../errors.ts';
+import { loadSchedule } from '../schedule/config.ts';
+import { loadEnvironments, startDaemon } from '../schedule/daemon.ts';
+
+/**
+ * The monitoring daemon: runs each environment of schedule.json on its cron expression or
+ * interval, pages through Slack / PagerDuty on state transitions, serves /metrics and /healthz.
+ * SIGTERM / SIGINT: stop scheduling, let a run in progress finish within the grace period.
+ */
+const command: Command = {
+  summary: 'Monitoring daemon: runs each environment of schedule.json on its schedule, alerts Slack/PagerDuty on incidents, serves /metrics and /healthz.',
+  usage: 'schedule [--config schedule.json] [--host 127.0.0.1] [--port 9464] [--state-dir .state]',
+  async run(ctx) {
+    const { values } = parse(ctx.args, {
+      config: { type: 'string', default: 'schedule.json' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'state-dir': { type: 'string' },
+    });
+    const config = loadSchedule(values.config ?? 'schedule.json');
+    if (values.host) config.listen.host = values.host;
+    if (values.port !== undefined) {
+      const p = Number(values.port);
+      if (!Number.isInteger(p) || p < 0 || p > 65_535) throw new UsageError(`--port must be 0..65535 (got "${values.port}")`);
+      config.listen.port = p;
+    }
+    if (values['state-dir']) config.stateDir = values['state-dir'];
+    const configs = loadEnvironments(config);
+    const log = (line: string) => ctx.err(`${new Date().toISOString()} schedule: ${line}\n`);
+    let daemon;
+    try {
+      daemon = await startDaemon({ config, configs, log });
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      if (err.code === 'EADDRINUSE' || err.code === 'EACCES') throw new EnvironmentError(`cannot listen on ${config.listen.host}:${config.listen.port}: ${err.code} (choose another --port)`);
+      throw e;
+    }
+    log(`listening on ${daemon.url} (${daemon.server.list().map((r) => r.path).join(', ')}); ${daemon.scheduler.statuses().map((s) => `${s.env}: ${s.schedule}`).join('; ')}`);
+    await new Promise<void>((resolve) => {
+      const onSignal = (sig: NodeJS.Signals) => {
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
+        log(`${sig}: shutting down`);
+        resolve();
+      };
+      process.on('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+    });
+    await daemon.stop();
+    log('stopped');
+    return 0;
+  },
+};
+export default command;

@@ -1,0 +1,151 @@
+/**
+ * `gate` and `cutover` through the real CLI against real reference targets (two colours, each
+ * on its own PostgreSQL), with a loopback Kubernetes Service stand-in for --after-switch.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { startReferenceTarget, type ReferenceTarget } from '../../src/target/index.ts';
+import { cli, FAST_THRESHOLDS, tempDir } from '../helpers/harness.ts';
+import { startKubeServiceStub, type KubeServiceStub } from '../helpers/kube-service-stub.ts';
+
+let blue: ReferenceTarget;
+let green: ReferenceTarget;
+let kube: KubeServiceStub;
+let dir: string;
+let reports: string;
+
+function envFile(name: string, t: ReferenceTarget | { url: string; apiKeys: string[] }, vars: Record<string, string> = {}): string {
+  const lines: Record<string, string> = {
+    CREDLINK_TARGET: 'remote',
+    CREDLINK_BASE_URL: t.url,
+    CREDLINK_API_KEYS: t.apiKeys.join(','),
+    ...('monitorDatabaseUrl' in t ? { DATABASE_URL: t.monitorDatabaseUrl, CREDLINK_ALLOWED_ORIGINS: t.allowedOrigins.join(',') } : {}),
+    ...vars,
+  };
+  const file = path.join(dir, `${name}.env`);
+  fs.writeFileSync(file, Object.entries(lines).map(([k, v]) => `${k}=${v}`).join('\n') + '\n', { mode: 0o600 });
+  return file;
+}
+
+before(async () => {
+  dir = tempDir('credlink-cutover-');
+  reports = path.join(dir, 'reports');
+  [blue, green] = await Promise.all([startReferenceTarget({ environment: 'blue', version: '1.4.0' }), startReferenceTarget({ environment: 'green', version: '1.5.0' })]);
+  kube = await startKubeServiceStub(dir, { namespace: 'credlink-production', name: 'credlink-api-service', colour: 'blue' });
+});
+after(async () => {
+  await Promise.all([blue?.stop(), green?.stop(), kube?.close()]);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const HEALTH = '@health\\.';
+
+async function gate(file: string, failOn: string) {
+  return cli(['gate', '--env-file', file, '--fail-on', failOn, '--grep', HEALTH, '--reports-dir', reports]);
+}
+
+test('gate: exit codes follow --fail-on (real runs; every severity x threshold pair: tests/unit/gate-verdict.test.ts)', async () => {
+  const file = envFile('green-gate', green, FAST_THRESHOLDS);
+  const cases: [faults: Record<string, number | true>, failOn: string, code: number][] = [
+    [{}, 'SEV-3', 0],
+    [{ 'slow-responses': 300 }, 'SEV-1', 0], // SEV-2 finding, threshold SEV-1: passes
+    [{ 'slow-responses': 300 }, 'SEV-2', 1],
+    [{ 'service-unavailable': true }, 'SEV-0', 1], // SEV-0
+  ];
+  for (const [faults, failOn, code] of cases) {
+    await green.setFaults(faults);
+    const r = await gate(file, failOn);
+    assert.equal(r.code, code, `${JSON.stringify(faults)} --fail-on ${failOn}\n${r.stdout}\n${r.stderr.slice(-2000)}`);
+    assert.match(r.stdout, code === 0 ? /^GATE PASSED green-gate/m : /^GATE FAILED green-gate/m);
+    assert.match(r.stdout, /^junit: +\/.+\/junit\.xml$/m);
+    assert.match(r.stdout, /^runbook\.md: \/.+\/runbook\.md$/m);
+    const runbookMd = /^runbook\.md: (.+)$/m.exec(r.stdout)![1]!;
+    assert.ok(fs.existsSync(runbookMd) && fs.existsSync(runbookMd.replace(/runbook\.md$/, 'junit.xml')));
+    assert.doesNotMatch(r.stderr, /running the suite once more/, 'assertion failures are not retried');
+    assert.equal((r.stdout + r.stderr).includes(green.apiKeys[0]!), false, 'no key in the output');
+  }
+  await green.setFaults({});
+});
+
+test('gate: SEV-3 findings block only with --fail-on SEV-3', async () => {
+  const file = envFile('green-gap', green, { ...FAST_THRESHOLDS, CREDLINK_API_HEALTH_PATH: '/api/v1/not-there' });
+  const strict = await gate(file, 'SEV-3');
+  assert.equal(strict.code, 1, strict.stdout);
+  assert.match(strict.stdout, /SEV-3 health\.api-health/);
+  const lenient = await gate(file, 'SEV-2');
+  assert.equal(lenient.code, 0, lenient.stdout);
+  assert.match(lenient.stdout, /1 finding\(s\) below SEV-2 do not block/);
+});
+
+test('gate: network errors (nothing listening) re-run the suite once, then fail', async () => {
+  const port = await new Promise<number>((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+  const file = envFile('nowhere', { url: `http://127.0.0.1:${port}`, apiKeys: ['k-nowhere-0000'] });
+  const r = await gate(file, 'SEV-2');
+  assert.equal(r.code, 1, r.stdout + r.stderr.slice(-1500));
+  assert.equal(r.stderr.match(/running the suite once more/g)?.length, 1, r.stderr.slice(-1500));
+  assert.match(r.stdout, /re-ran once after network errors/);
+  assert.match(r.stdout, /SEV-0 health\.root/);
+});
+
+test('gate: a bad --fail-on is a one-line usage error (exit 2)', async () => {
+  const r = await cli(['gate', '--env', 'local', '--fail-on', 'SEV-9']);
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr.trim().split('\n').length, 1);
+  assert.match(r.stderr, /--fail-on must be one of SEV-0, SEV-1, SEV-2, SEV-3/);
+});
+
+function cutoverFiles() {
+  const kubeVars = { KUBECONFIG: kube.kubeconfig, KUBE_NAMESPACE: 'credlink-production' };
+  return { blue: envFile('blue', blue, kubeVars), green: envFile('green', green) };
+}
+
+async function cutover(extra: string[]) {
+  const f = cutoverFiles();
+  // --min-delta-ms 250: two targets and a Playwright run share two busy cores here; on loopback a
+  // healthy green's p95 can wander by tens of ms, which is noise next to a second-scale SLO.
+  return cli(['cutover', '--blue', f.blue, '--green', f.green, '--grep', HEALTH, '--reports-dir', reports, '--rate', '20', '--min-delta-ms', '250', ...extra]);
+}
+
+test('cutover: healthy green, selector switched to green -> GO (exit 0), versions may differ', async () => {
+  await green.setFaults({});
+  kube.setColour('green');
+  const r = await cutover(['--after-switch']);
+  assert.equal(r.code, 0, r.stdout + r.stderr.slice(-1500));
+  assert.match(r.stdout, /^CUTOVER GO: blue blue -> green green \(after the switch\)$/m);
+  assert.match(r.stdout, /ok p95: GET \/health p95 delta/);
+  assert.match(r.stdout, /ok status-parity: GET \/api\/v1\/status has parity \(versions "1\.4\.0" -> "1\.5\.0"\)/);
+  assert.match(r.stdout, /ok selector: Service credlink-production\/credlink-api-service selects environment=green/);
+  assert.match(r.stdout, /ok public-url: GET http:\/\/127\.0\.0\.1:\d+\/health answers 200/);
+  assert.ok(kube.requests.includes('GET /api/v1/namespaces/credlink-production/services/credlink-api-service'));
+});
+
+test('cutover: green with slow-responses -> NO-GO naming the p95 delta, with the rollback command', async () => {
+  await green.setFaults({ 'slow-responses': 600 });
+  try {
+    const r = await cutover([]);
+    assert.equal(r.code, 1, r.stdout + r.stderr.slice(-1500));
+    assert.match(r.stdout, /^CUTOVER NO-GO: blue blue -> green green \(before the switch\)$/m);
+    assert.match(r.stdout, /^ {2}SEV-1 p95: GET \/health p95 delta \+\d+% \(green \d+\.\d ms vs blue \d+\.\d ms, 100\/100 samples\): performance \d+% worse: more than 50% \(SEV-1\)$/m);
+    assert.match(r.stdout, /ok suite: green passes the suite/, 'the suite alone (2 s threshold) would have let it through');
+    assert.match(r.stdout, /roll back: kubectl patch service credlink-api-service -n credlink-production -p '\{"spec":\{"selector":\{"environment":"blue"\}\}\}'/);
+  } finally {
+    await green.setFaults({});
+  }
+});
+
+test('cutover --after-switch with the selector still on blue -> NO-GO', async () => {
+  kube.setColour('blue');
+  const r = await cutover(['--after-switch']);
+  assert.equal(r.code, 1, r.stdout + r.stderr.slice(-1500));
+  assert.match(r.stdout, /^CUTOVER NO-GO/m);
+  assert.match(r.stdout, /SEV-1 selector: Service credlink-production\/credlink-api-service selects environment=blue, not green: traffic still goes to blue/);
+  assert.match(r.stdout, /Roll back now: kubectl patch service credlink-api-service/);
+});

@@ -1,0 +1,87 @@
+/** The gate's pure decisions: exit code per (finding severity, --fail-on), and what is worth one re-run. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { SEVERITIES, type Severity } from '../../runbooks/severity.ts';
+import { exitCodeFor } from '../../src/commands/common.ts';
+import { isNetworkLevel, renderGate, shouldRetry } from '../../src/gate/verdict.ts';
+import type { Finding, RunbookReport } from '../../src/reporter/schema.ts';
+
+function finding(severity: Severity, actual: string, message = `[STATUS] (${actual}) == 200 on GET /health (staging)`): Finding {
+  return {
+    checkId: 'health.root',
+    title: 'GET /health answers 200',
+    status: 'failed',
+    severity,
+    severityRule: 'r',
+    section: { title: 'Incident: Service Unavailable (503/502 Errors)', anchor: 'incident-service-unavailable-503502-errors' },
+    expected: '== 200',
+    actual,
+    message,
+    immediateActions: [],
+    evidence: [],
+    durationMs: 1,
+  };
+}
+
+function report(findings: Finding[]): RunbookReport {
+  return {
+    schemaVersion: 1,
+    env: 'staging',
+    runId: 'r1',
+    baseUrl: 'https://staging.example',
+    startedAt: '2026-01-01T00:00:00Z',
+    durationMs: 1,
+    verdict: { status: findings.length ? 'findings' : 'healthy', severity: findings[0]?.severity ?? null },
+    counts: { total: 3, passed: 3 - findings.length, failed: findings.length, skipped: 0, flaky: 0 },
+    findings,
+    passed: [],
+    skipped: [],
+    flaky: [],
+    measurements: [],
+    uncatalogued: [],
+  };
+}
+
+test('gate: exit code for every finding severity x --fail-on', () => {
+  for (const found of SEVERITIES) {
+    for (const failOn of SEVERITIES) {
+      const expected = SEVERITIES.indexOf(found) <= SEVERITIES.indexOf(failOn) ? 1 : 0;
+      assert.equal(exitCodeFor(report([finding(found, '503')]), failOn), expected, `${found} with --fail-on ${failOn}`);
+    }
+    assert.equal(exitCodeFor(report([]), found), 0);
+  }
+});
+
+const network: [actual: string, isNetwork: boolean][] = [
+  ['connect ECONNREFUSED 127.0.0.1:9', true],
+  ['read ECONNRESET', true],
+  ['getaddrinfo ENOTFOUND staging.example', true],
+  ['socket hang up', true],
+  ['503', false],
+  ['500', false],
+  ['body: status: expected string', false],
+  ['2400 ms > 2000 ms', false],
+];
+
+for (const [actual, expected] of network) {
+  test(`gate: "${actual}" is ${expected ? '' : 'not '}network-level`, () => {
+    assert.equal(isNetworkLevel(finding('SEV-0', actual)), expected);
+  });
+}
+
+test('gate: re-run only when every blocking finding is network-level', () => {
+  assert.equal(shouldRetry(report([finding('SEV-0', 'connect ECONNREFUSED 127.0.0.1:9')]), 'SEV-2'), true);
+  assert.equal(shouldRetry(report([finding('SEV-0', 'connect ECONNREFUSED 127.0.0.1:9'), finding('SEV-1', '503')]), 'SEV-2'), false);
+  // A network finding below the threshold blocks nothing: no re-run.
+  assert.equal(shouldRetry(report([finding('SEV-3', 'read ECONNRESET')]), 'SEV-2'), false);
+  assert.equal(shouldRetry(report([]), 'SEV-3'), false);
+});
+
+test('gate: the verdict names the threshold, the blocking findings and both report paths', () => {
+  const text = renderGate({ report: report([finding('SEV-1', '503'), finding('SEV-3', '404')]), runDir: '/r/staging/r1', failOn: 'SEV-2', retried: false });
+  assert.match(text, /^GATE FAILED staging: 1 finding\(s\) at or above SEV-2$/m);
+  assert.match(text, /^ {2}SEV-1 health\.root: \[STATUS\] \(503\)/m);
+  assert.match(text, /1 finding\(s\) below SEV-2 do not block/);
+  assert.match(text, /^junit: +\/r\/staging\/r1\/junit\.xml$/m);
+  assert.match(text, /^runbook\.md: \/r\/staging\/r1\/runbook\.md$/m);
+});

@@ -40,7 +40,8 @@ ${e.checks.length ? `<table class="timelines"><thead><tr><th>check</th><th>now</
 export function renderStatusPage(state: StatusPageState): string {
   const now = new Date(state.generatedAt);
   const worst = state.environments.map((e) => e.severity).filter((s) => s !== null);
-  const title = worst.length ? `status: ${worst.sort()[0]}` : 'status: all healthy';
+  const unseen = state.environments.filter((e) => e.state === 'unknown' || e.state === 'stale').length;
+  const title = worst.length ? `status: ${worst.sort()[0]}` : unseen ? `status: ${unseen} environment(s) without a current run` : 'status: all healthy';
   const body = `<header class="banner" style="background:#263238"><div class="inner"><h1>credlink-checks status</h1>
 <p>updated ${esc(state.generatedAt.slice(0, 19).replace('T', ' '))} UTC · reloads every ${state.refreshSeconds} s</p></div></header>
 <main>${state.environments.length ? state.environments.map((e) => envHtml(e, now)).join('\n') : '<p>No environment has been checked yet.</p>'}</main>`;

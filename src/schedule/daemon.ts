@@ -11,6 +11,9 @@ import { executeRun } from '../run/execute.ts';
 import type { ScheduleConfig } from './config.ts';
 import { RunHistory } from './history.ts';
 import { DaemonServer } from './http.ts';
+import { Cron } from 'croner';
+import { statusPageRoute } from '../report/status-route.ts';
+import { statusFromReportsDir } from '../report/status-state.ts';
 import { renderMetrics } from './metrics.ts';
 import { Scheduler, type Runner } from './scheduler.ts';
 
@@ -87,7 +90,21 @@ export async function startDaemon(o: {
       const env = url.searchParams.get('env') ?? '';
       if (!configs.has(env)) return { status: 404, contentType: 'application/json', body: JSON.stringify({ error: `unknown environment "${env}"`, environments: [...configs.keys()] }) };
       return { status: 200, contentType: 'application/json', body: JSON.stringify(history.list(env)) };
-    });
+    })
+    .mount(
+      '/, /status, /status.json',
+      'status page: per environment the current state, open incidents and a 24-hour timeline per check (refreshes itself)',
+      statusPageRoute(
+        () =>
+          statusFromReportsDir(config.reportsDir, {
+            envs: config.environments.map((e) => e.env),
+            refreshSeconds: 30,
+            staleAfterMs: 3 * maxIntervalMs(config),
+            maxRuns: 300,
+          }),
+        { root: true },
+      ),
+    );
   const url = o.listen === false ? null : await server.listen(config.listen.host, config.listen.port);
   scheduler.start();
   return {
@@ -101,4 +118,19 @@ export async function startDaemon(o: {
       await server.close();
     },
   };
+}
+
+/** The longest gap between two scheduled runs of any environment: beyond 3x that, a state is stale. */
+function maxIntervalMs(config: ScheduleConfig): number {
+  let max = 60_000;
+  for (const e of config.environments) {
+    if (e.intervalSeconds) max = Math.max(max, e.intervalSeconds * 1000);
+    else if (e.cron) {
+      const job = new Cron(e.cron, { timezone: e.timezone, paused: true });
+      const [a, b] = job.nextRuns(2);
+      job.stop();
+      if (a && b) max = Math.max(max, b.getTime() - a.getTime());
+    }
+  }
+  return max;
 }

@@ -13,8 +13,12 @@ export interface Reply {
 
 export type Handler = (url: URL) => Reply | Promise<Reply>;
 
+/** A handler that serves its own paths on the raw request; returns false when the path is not its own. */
+export type Mounted = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<boolean>;
+
 export class DaemonServer {
   private readonly routes = new Map<string, { handler: Handler; description: string }>();
+  private readonly mounted: { handler: Mounted; paths: string; description: string }[] = [];
   private server: http.Server | undefined;
 
   route(path: string, description: string, handler: Handler): this {
@@ -22,8 +26,14 @@ export class DaemonServer {
     return this;
   }
 
+  /** Mounts a handler that answers several paths itself (e.g. the status page: /, /status, /status.json). */
+  mount(paths: string, description: string, handler: Mounted): this {
+    this.mounted.push({ handler, paths, description });
+    return this;
+  }
+
   list(): { path: string; description: string }[] {
-    return [...this.routes].map(([path, r]) => ({ path, description: r.description }));
+    return [...[...this.routes].map(([path, r]) => ({ path, description: r.description })), ...this.mounted.map((m) => ({ path: m.paths, description: m.description }))];
   }
 
   async listen(host: string, port: number): Promise<string> {
@@ -44,6 +54,13 @@ export class DaemonServer {
       res.writeHead(r.status, { 'content-type': r.contentType, 'cache-control': 'no-store' });
       res.end(req.method === 'HEAD' ? undefined : r.body);
     };
+    for (const m of this.mounted) {
+      try {
+        if (await m.handler(req, res)) return;
+      } catch (e) {
+        return send({ status: 500, contentType: 'text/plain', body: `internal error: ${(e as Error).message.split('\n')[0]}\n` });
+      }
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send({ status: 405, contentType: 'text/plain', body: 'GET only\n' });
     const route = this.routes.get(url.pathname);
     if (!route) {

@@ -244,7 +244,7 @@ async function fetchRoute(d: Daemon, route: string): Promise<string> {
   }
 }
 
-test('the real daemon: /healthz, /metrics, SIGTERM ends it with exit 0', async () => {
+test('the real daemon: /healthz, /metrics, /status, SIGTERM ends it with exit 0', async () => {
   const dir = tempDir('credlink-daemon-');
   const file = path.join(dir, 'schedule.json');
   fs.writeFileSync(file, JSON.stringify({ listen: { port: 0 }, stateDir: path.join(dir, 'state'), environments: [{ env: 'local', cron: '0 0 1 1 *', jitterSeconds: 5 }] }));
@@ -273,6 +273,16 @@ test('the real daemon: /healthz, /metrics, SIGTERM ends it with exit 0', async (
     assert.match(text, /^# TYPE credlink_check_up gauge$/m);
     assert.match(text, /^credlink_runs_total\{env="local",outcome="healthy"\} 0$/m);
     assert.equal((await fetch(`${url}/nope`)).status, 404);
+    // The status page is mounted on the daemon: the scheduled environment is listed, not yet run.
+    const page = await fetch(`${url}/status`);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type')!, /^text\/html/);
+    const html = await page.text();
+    assert.match(html, /http-equiv="refresh"/);
+    assert.match(html, /<h2>local <span[^>]*>UNKNOWN: no run yet/);
+    assert.match(html, /<title>status: 1 environment\(s\) without a current run<\/title>/);
+    const state = (await (await fetch(`${url}/status.json`)).json()) as { environments: { env: string; state: string }[] };
+    assert.deepEqual(state.environments.map((e) => [e.env, e.state]), [['local', 'unknown']]);
     child.kill('SIGTERM');
     assert.equal(await exited, 0, stderr);
     assert.match(stderr, /SIGTERM: shutting down/);

@@ -128,6 +128,28 @@ export function parseEnv(
     },
     retries: v.CREDLINK_RETRIES,
     failOn: v.CREDLINK_FAIL_ON,
+    probe: {
+      samples: v.CREDLINK_PROBE_SAMPLES,
+      rate: v.CREDLINK_PROBE_RATE,
+      maxInFlight: v.CREDLINK_PROBE_MAX_IN_FLIGHT,
+      paths: v.CREDLINK_PROBE_PATHS ?? [...new Set([v.CREDLINK_HEALTH_PATH, v.CREDLINK_STATUS_PATH, v.CREDLINK_API_HEALTH_PATH])],
+      dbSamples: v.CREDLINK_DB_PROBE_SAMPLES,
+    },
+    baseline: { env: v.CREDLINK_BASELINE_ENV ?? ctx.env, runs: v.CREDLINK_BASELINE_RUNS, minDeltaMs: v.CREDLINK_BASELINE_MIN_DELTA_MS },
+    prometheus: v.PROMETHEUS_URL
+      ? {
+          url: v.PROMETHEUS_URL.replace(/\/+$/, ''),
+          window: v.CREDLINK_PROM_WINDOW,
+          selector: v.CREDLINK_PROM_SELECTOR,
+          requestsMetric: v.CREDLINK_PROM_REQUESTS_METRIC,
+          statusLabel: v.CREDLINK_PROM_STATUS_LABEL,
+          durationMetric: v.CREDLINK_PROM_DURATION_METRIC,
+          memoryQuery: v.CREDLINK_PROM_MEMORY_QUERY,
+          cpuQuery: v.CREDLINK_PROM_CPU_QUERY,
+          dbConnectionsQuery: v.CREDLINK_PROM_DB_CONNECTIONS_QUERY,
+          timeoutMs: v.CREDLINK_PROM_TIMEOUT_MS,
+        }
+      : undefined,
   };
 }
 

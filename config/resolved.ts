@@ -40,6 +40,27 @@ export const resolvedConfigSchema = z.object({
   timeouts: z.object({ requestMs: z.number(), dbConnectMs: z.number(), dbStatementMs: z.number(), checkMs: z.number() }),
   retries: z.number(),
   failOn: z.enum(SEVERITIES),
+  /** Open-model probe of checks/performance (issue 5). */
+  probe: z
+    .object({ samples: z.number(), rate: z.number(), maxInFlight: z.number(), paths: z.array(z.string()), dbSamples: z.number() })
+    .optional(),
+  /** Baseline for degradation: env whose recent healthy runs count, how many, and the noise floor. */
+  baseline: z.object({ env: z.string(), runs: z.number(), minDeltaMs: z.number() }).optional(),
+  /** Prometheus key-metric checks; absent = skipped. */
+  prometheus: z
+    .object({
+      url: z.string(),
+      window: z.string(),
+      selector: z.string(),
+      requestsMetric: z.string(),
+      statusLabel: z.string(),
+      durationMetric: z.string(),
+      memoryQuery: z.string(),
+      cpuQuery: z.string(),
+      dbConnectionsQuery: z.string(),
+      timeoutMs: z.number(),
+    })
+    .optional(),
   /** Where this run writes its reports. */
   runDir: z.string().optional(),
   runId: z.string().optional(),

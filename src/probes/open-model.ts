@@ -108,6 +108,9 @@ function once(lib: typeof http | typeof https, agent: http.Agent, u: URL, o: Ope
       res.on('error', (e) => done({ status: null, error: e.message }));
     });
     req.on('socket', (socket) => {
+      // A reused keep-alive socket is already connected: its phases are zero. Listening on it
+      // anyway would pile up listeners that never fire (one set per request).
+      if (!socket.connecting) return;
       socket.once('lookup', () => (marks.dns = performance.now()));
       socket.once('connect', () => (marks.connect = marks.tls = performance.now()));
       socket.once('secureConnect', () => (marks.tls = performance.now()));

@@ -23,6 +23,7 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
   list: () => import('./commands/list.ts'),
   validate: () => import('./commands/validate.ts'),
   target: () => import('./commands/target.ts'),
+  load: () => import('./commands/load.ts'),
 };
 
 /** parseArgs with usage errors as UsageError (one line, exit 2). */

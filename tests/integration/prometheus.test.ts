@@ -23,19 +23,31 @@ let sent = 0;
 /** The target's own names for what the real service gets from cAdvisor and postgres_exporter. */
 const vars = () => ({
   PROMETHEUS_URL: prom.url,
-  CREDLINK_PROM_WINDOW: '30s',
+  CREDLINK_PROM_WINDOW: '1m',
   CREDLINK_PROM_STATUS_LABEL: 'status_code',
   CREDLINK_PROM_SELECTOR: 'route!="/metrics"',
   CREDLINK_PROM_MEMORY_QUERY: 'max(process_resident_memory_bytes) / max(credlink_memory_limit_bytes)',
-  CREDLINK_PROM_CPU_QUERY: 'sum(rate(process_cpu_seconds_total[30s])) / sum(credlink_cpu_limit_cores)',
+  CREDLINK_PROM_CPU_QUERY: 'sum(rate(process_cpu_seconds_total[1m])) / sum(credlink_cpu_limit_cores)',
   // the default (postgres_exporter's names) works as is against the reference target
 });
 
-/** Sends traffic to the target and waits until Prometheus has scraped all of it. */
-async function traffic(count: number): Promise<void> {
-  await openModel({ url: `${h.target.url}/api/v1/status`, rate: 50, count, timeoutMs: 10_000, maxInFlight: 128 });
-  sent += count;
+/**
+ * Live traffic while `fn` runs, as a monitored service has: 100 requests up front (waiting
+ * until Prometheus has scraped them), then 20/s until `fn` is done.
+ */
+async function withTraffic<T>(fn: () => Promise<T>): Promise<T> {
+  const url = `${h.target.url}/api/v1/status`;
+  await openModel({ url, rate: 50, count: 100, timeoutMs: 10_000, maxInFlight: 128 });
+  sent += 100;
   await prom.waitFor(REQUESTS, sent);
+  const stop = new AbortController();
+  const background = openModel({ url, rate: 20, count: 100_000, timeoutMs: 10_000, maxInFlight: 128, signal: stop.signal });
+  try {
+    return await fn();
+  } finally {
+    stop.abort();
+    sent += (await background).scheduled;
+  }
 }
 
 before(async () => {
@@ -49,8 +61,7 @@ after(async () => {
 });
 
 test('healthy target: every Prometheus key metric passes (status_code configured)', { skip: !available && `${PROMETHEUS_BIN} not installed` }, async () => {
-  await traffic(100);
-  const { report } = await h.run({}, GREP, vars());
+  const { report } = await withTraffic(() => h.run({}, GREP, vars()));
   assert.equal(report.verdict.status, 'healthy', JSON.stringify(report.findings, null, 2));
   for (const id of ['prom.error-rate', 'prom.latency', 'prom.memory', 'prom.cpu', 'prom.db-connections']) {
     assert.ok(report.passed.some((p) => p.checkId === id), `${id} passed`);
@@ -58,9 +69,8 @@ test('healthy target: every Prometheus key metric passes (status_code configured
 });
 
 test("the runbook's status label against status_code, and a missing memory metric -> SEV-3 no-data gaps", { skip: !available && 'no prometheus' }, async () => {
-  await traffic(100);
   const v = { ...vars(), CREDLINK_PROM_STATUS_LABEL: 'status', CREDLINK_PROM_MEMORY_QUERY: 'sum(container_memory_usage_bytes) / sum(container_spec_memory_limit_bytes)' };
-  const { report } = await h.run({}, GREP, v);
+  const { report } = await withTraffic(() => h.run({}, GREP, v));
   for (const id of ['prom.error-rate', 'prom.memory']) {
     const f = finding(report, id);
     assert.ok(f, `no finding for ${id}`);
@@ -74,9 +84,9 @@ test("the runbook's status label against status_code, and a missing memory metri
 });
 
 test('faults injected: 5xx ratio -> SEV-1 "High Error Rate", histogram p95 -> SEV-1 "Slow Response Times", memory over a scaled threshold -> SEV-2', { skip: !available && 'no prometheus' }, async () => {
-  await h.target.setFaults({ 'high-error-rate': 50, 'slow-responses': 800 });
-  await traffic(100);
-  const { report } = await h.run({ 'high-error-rate': 50, 'slow-responses': 800 }, GREP, { ...vars(), CREDLINK_MEMORY_WARN_PCT: '0.1', CREDLINK_MEMORY_CRIT_PCT: '90' });
+  const faults = { 'high-error-rate': 50, 'slow-responses': 800 };
+  await h.target.setFaults(faults);
+  const { report } = await withTraffic(() => h.run(faults, GREP, { ...vars(), CREDLINK_MEMORY_WARN_PCT: '0.1', CREDLINK_MEMORY_CRIT_PCT: '90' }));
   const err = finding(report, 'prom.error-rate');
   assert.ok(err, JSON.stringify(report.findings.map((f) => f.message)));
   assert.equal(err.section.title, sections['high-error-rate'].title);

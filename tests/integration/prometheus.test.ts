@@ -100,3 +100,15 @@ test('faults injected: 5xx ratio -> SEV-1 "High Error Rate", histogram p95 -> SE
   assert.equal(mem.severity, 'SEV-2', mem.severityRule);
   assert.ok(err.evidence.some((e) => (e.body ?? '').includes('status_code=~')), 'evidence names the query with the configured label');
 });
+
+test('connection-pool-exhaustion -> prom.db-connections SEV-1 "Database Connection Issues" (postgres_exporter names)', { skip: !available && 'no prometheus' }, async () => {
+  const faults = { 'connection-pool-exhaustion': true } as const;
+  await h.target.setFaults(faults);
+  // Wait until Prometheus has scraped the held connections.
+  await prom.waitFor('sum(pg_stat_database_numbackends) / max(pg_settings_max_connections)', 0.9);
+  const { report } = await withTraffic(() => h.run(faults, '@prom\\.db-connections', vars()));
+  const f = finding(report, 'prom.db-connections');
+  assert.ok(f, JSON.stringify(report.findings.map((x) => x.message)));
+  assert.equal(f.section.title, sections['database-connection'].title);
+  assert.equal(f.severity, 'SEV-1', f.severityRule);
+});

@@ -59,6 +59,8 @@ export const resolvedConfigSchema = z.object({
       cpuQuery: z.string(),
       dbConnectionsQuery: z.string(),
       timeoutMs: z.number(),
+      /** Bearer token (secret). */
+      token: z.string().optional(),
     })
     .optional(),
   /** Where this run writes its reports. */
@@ -71,6 +73,7 @@ export type ResolvedConfig = z.infer<typeof resolvedConfigSchema>;
 /** Every secret value the configuration holds: scrubbed from every output. */
 export function secretsOf(c: ResolvedConfig): string[] {
   const out = [...c.apiKeys];
+  if (c.prometheus?.token) out.push(c.prometheus.token);
   if (c.databaseUrl) {
     try {
       const u = new URL(c.databaseUrl);

@@ -98,7 +98,10 @@ export const envSchema = z.object({
     'A p95 must also be this many ms worse than the baseline to count as degraded (millisecond p95s jitter by more than 20%)',
   ),
   CREDLINK_DB_PROBE_SAMPLES: withDefault(int(1, 1000), '60').describe('SELECT 1 round trips for the database latency p95 (stops early once the p95 is decided)'),
-  PROMETHEUS_URL: opt(httpUrl).describe('Prometheus base URL for the key-metric checks; unset = Prometheus checks skip'),
+  PROMETHEUS_URL: opt(httpUrl.refine((s) => { try { const u = new URL(s); return !u.username && !u.password; } catch { return true; } }, 'must not carry credentials: put a token in PROMETHEUS_TOKEN')).describe(
+    'Prometheus base URL for the key-metric checks; unset = Prometheus checks skip',
+  ),
+  PROMETHEUS_TOKEN: opt(z.string()).describe('Bearer token for Prometheus, if it needs one. Secret: reference it as ${VAR}'),
   CREDLINK_PROM_WINDOW: withDefault(z.string().regex(/^\d+[smh]$/, 'must be a PromQL duration such as 5m'), '5m').describe('Range of rate() in the Prometheus queries (runbook: 5m)'),
   CREDLINK_PROM_SELECTOR: withDefault(z.string(), '').describe('Extra label matchers for the HTTP metrics, e.g. job="credlink-api",namespace="credlink-production"'),
   CREDLINK_PROM_REQUESTS_METRIC: withDefault(z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/), 'http_requests_total').describe('Counter of HTTP requests'),

@@ -92,8 +92,8 @@ for (const m of metrics) {
     let presence: QueryResult;
     let result: QueryResult;
     try {
-      presence = await instantQuery(prom!.url, q.presence, prom!.timeoutMs);
-      result = presence.kind === 'value' ? await instantQuery(prom!.url, q.value, prom!.timeoutMs) : presence;
+      presence = await instantQuery(prom!.url, q.presence, prom!.timeoutMs, prom!.token);
+      result = presence.kind === 'value' ? await instantQuery(prom!.url, q.value, prom!.timeoutMs, prom!.token) : presence;
     } catch (err) {
       if (!(err instanceof PrometheusError)) throw err;
       await check.evidence('Prometheus query', { query: q.value, error: err.message }, m.runbook);

@@ -17,11 +17,12 @@ interface ApiAnswer {
   data?: { resultType: string; result: unknown };
 }
 
-export async function instantQuery(baseUrl: string, expr: string, timeoutMs: number): Promise<QueryResult> {
+export async function instantQuery(baseUrl: string, expr: string, timeoutMs: number, token?: string): Promise<QueryResult> {
   const url = `${baseUrl}/api/v1/query?query=${encodeURIComponent(expr)}`;
   let res: Response;
   try {
-    res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
+    // No redirects: a bearer token must not follow one to another host.
+    res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'error', headers: token ? { authorization: `Bearer ${token}` } : {} });
   } catch (err) {
     const e = err as Error;
     throw new PrometheusError(e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `unreachable: ${(e.cause as Error | undefined)?.message ?? e.message}`);

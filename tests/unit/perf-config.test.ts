@@ -37,3 +37,10 @@ test('perf config: bad values are reported all at once', () => {
     }
   }
 });
+
+test('perf config: Prometheus credentials go in PROMETHEUS_TOKEN (a secret), never in the URL', async () => {
+  const { secretsOf } = await import('../../config/index.ts');
+  const c = parseEnv({ ...base, PROMETHEUS_URL: 'https://prom.example', PROMETHEUS_TOKEN: '${PROM_TOKEN}' }, { ...ctx, processEnv: { ...ctx.processEnv, PROM_TOKEN: 'tok-abcdefgh' } });
+  assert.ok(secretsOf(c).includes('tok-abcdefgh'));
+  assert.throws(() => parseEnv({ ...base, PROMETHEUS_URL: 'https://u:p@prom.example' }, ctx), /PROMETHEUS_URL must not carry credentials/);
+});

@@ -140,6 +140,29 @@ export function parseEnv(
       runbookUrl: v.CREDLINK_RUNBOOK_URL,
     },
     kubeService: { name: v.KUBE_SERVICE, colorLabel: v.KUBE_COLOR_LABEL },
+    probe: {
+      samples: v.CREDLINK_PROBE_SAMPLES,
+      rate: v.CREDLINK_PROBE_RATE,
+      maxInFlight: v.CREDLINK_PROBE_MAX_IN_FLIGHT,
+      paths: v.CREDLINK_PROBE_PATHS ?? [...new Set([v.CREDLINK_HEALTH_PATH, v.CREDLINK_STATUS_PATH, v.CREDLINK_API_HEALTH_PATH])],
+      dbSamples: v.CREDLINK_DB_PROBE_SAMPLES,
+    },
+    baseline: { env: v.CREDLINK_BASELINE_ENV ?? ctx.env, runs: v.CREDLINK_BASELINE_RUNS, minDeltaMs: v.CREDLINK_BASELINE_MIN_DELTA_MS },
+    prometheus: v.PROMETHEUS_URL
+      ? {
+          url: v.PROMETHEUS_URL.replace(/\/+$/, ''),
+          window: v.CREDLINK_PROM_WINDOW,
+          selector: v.CREDLINK_PROM_SELECTOR,
+          requestsMetric: v.CREDLINK_PROM_REQUESTS_METRIC,
+          statusLabel: v.CREDLINK_PROM_STATUS_LABEL,
+          durationMetric: v.CREDLINK_PROM_DURATION_METRIC,
+          memoryQuery: v.CREDLINK_PROM_MEMORY_QUERY,
+          cpuQuery: v.CREDLINK_PROM_CPU_QUERY,
+          dbConnectionsQuery: v.CREDLINK_PROM_DB_CONNECTIONS_QUERY,
+          timeoutMs: v.CREDLINK_PROM_TIMEOUT_MS,
+          token: v.PROMETHEUS_TOKEN,
+        }
+      : undefined,
   };
 }
 

@@ -54,6 +54,29 @@ export const resolvedConfigSchema = z.object({
   }),
   /** The Service whose selector names the live colour (blue-green cutover). */
   kubeService: z.object({ name: z.string(), colorLabel: z.string() }),
+  /** Open-model probe of checks/performance (issue 5). */
+  probe: z
+    .object({ samples: z.number(), rate: z.number(), maxInFlight: z.number(), paths: z.array(z.string()), dbSamples: z.number() })
+    .optional(),
+  /** Baseline for degradation: env whose recent healthy runs count, how many, and the noise floor. */
+  baseline: z.object({ env: z.string(), runs: z.number(), minDeltaMs: z.number() }).optional(),
+  /** Prometheus key-metric checks; absent = skipped. */
+  prometheus: z
+    .object({
+      url: z.string(),
+      window: z.string(),
+      selector: z.string(),
+      requestsMetric: z.string(),
+      statusLabel: z.string(),
+      durationMetric: z.string(),
+      memoryQuery: z.string(),
+      cpuQuery: z.string(),
+      dbConnectionsQuery: z.string(),
+      timeoutMs: z.number(),
+      /** Bearer token (secret). */
+      token: z.string().optional(),
+    })
+    .optional(),
   /** Where this run writes its reports. */
   runDir: z.string().optional(),
   runId: z.string().optional(),
@@ -64,6 +87,7 @@ export type ResolvedConfig = z.infer<typeof resolvedConfigSchema>;
 /** Every secret value the configuration holds: scrubbed from every output. */
 export function secretsOf(c: ResolvedConfig): string[] {
   const out = [...c.apiKeys];
+  if (c.prometheus?.token) out.push(c.prometheus.token);
   if (c.databaseUrl) {
     try {
       const u = new URL(c.databaseUrl);

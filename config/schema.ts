@@ -100,6 +100,52 @@ export const envSchema = z.object({
     'Service whose selector picks the live colour (blue-green cutover)',
   ),
   KUBE_COLOR_LABEL: withDefault(z.string().min(1), 'environment').describe('Label key in the Service selector that names the colour (runbook: environment)'),
+  // Performance probes, baselines and Prometheus (issue 5: checks/performance, src/perf, load/).
+  CREDLINK_PROBE_SAMPLES: withDefault(int(1, 100_000), '100').describe(
+    'Requests per probed endpoint for p50/p95/p99 and error rate; below 59 a p95 is "insufficient data"',
+  ),
+  CREDLINK_PROBE_RATE: withDefault(z.coerce.number().gt(0).lte(1000), '20').describe(
+    'Requests per second per endpoint, sent at a fixed arrival rate (open model: a stall shows as latency)',
+  ),
+  CREDLINK_PROBE_MAX_IN_FLIGHT: withDefault(int(1, 1000), '64').describe(
+    'Upper bound of concurrent probe requests per endpoint; a request that cannot start is dropped and the run is not valid evidence',
+  ),
+  CREDLINK_PROBE_PATHS: opt(z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)).pipe(z.array(path))).describe(
+    'Comma-separated GET paths the latency/error-rate probe samples; unset = the three health paths',
+  ),
+  CREDLINK_BASELINE_ENV: opt(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be an environment name')).describe(
+    'Environment whose recent healthy runs are the performance baseline (e.g. blue while green is validated); unset = this environment',
+  ),
+  CREDLINK_BASELINE_RUNS: withDefault(int(1, 50), '5').describe('How many recent healthy runs make the baseline (median of their p95)'),
+  CREDLINK_BASELINE_MIN_DELTA_MS: withDefault(z.coerce.number().min(0).max(600_000), '50').describe(
+    'A p95 must also be this many ms worse than the baseline to count as degraded (millisecond p95s jitter by more than 20%)',
+  ),
+  CREDLINK_DB_PROBE_SAMPLES: withDefault(int(1, 1000), '60').describe('SELECT 1 round trips for the database latency p95 (stops early once the p95 is decided)'),
+  PROMETHEUS_URL: opt(httpUrl.refine((s) => { try { const u = new URL(s); return !u.username && !u.password; } catch { return true; } }, 'must not carry credentials: put a token in PROMETHEUS_TOKEN')).describe(
+    'Prometheus base URL for the key-metric checks; unset = Prometheus checks skip',
+  ),
+  PROMETHEUS_TOKEN: opt(z.string()).describe('Bearer token for Prometheus, if it needs one. Secret: reference it as ${VAR}'),
+  CREDLINK_PROM_WINDOW: withDefault(z.string().regex(/^\d+[smh]$/, 'must be a PromQL duration such as 5m'), '5m').describe('Range of rate() in the Prometheus queries (runbook: 5m)'),
+  CREDLINK_PROM_SELECTOR: withDefault(z.string(), '').describe('Extra label matchers for the HTTP metrics, e.g. job="credlink-api",namespace="credlink-production"'),
+  CREDLINK_PROM_REQUESTS_METRIC: withDefault(z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/), 'http_requests_total').describe('Counter of HTTP requests'),
+  CREDLINK_PROM_STATUS_LABEL: withDefault(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/), 'status').describe(
+    'Label holding the HTTP status on the requests counter (runbook: status; the real service: status_code)',
+  ),
+  CREDLINK_PROM_DURATION_METRIC: withDefault(z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/), 'http_request_duration_seconds').describe(
+    'Histogram of request durations in seconds (its _bucket series feed histogram_quantile)',
+  ),
+  CREDLINK_PROM_MEMORY_QUERY: withDefault(
+    z.string(),
+    'sum(container_memory_usage_bytes{container="credlink-api"}) / sum(container_spec_memory_limit_bytes{container="credlink-api"})',
+  ).describe('PromQL giving memory used as a fraction of the limit (runbook: container_memory_usage_bytes / container_spec_memory_limit_bytes)'),
+  CREDLINK_PROM_CPU_QUERY: withDefault(
+    z.string(),
+    'sum(rate(container_cpu_usage_seconds_total{container="credlink-api"}[5m])) / sum(container_spec_cpu_quota{container="credlink-api"} / container_spec_cpu_period{container="credlink-api"})',
+  ).describe('PromQL giving CPU used as a fraction of the limit'),
+  CREDLINK_PROM_DB_CONNECTIONS_QUERY: withDefault(z.string(), 'sum(pg_stat_database_numbackends) / max(pg_settings_max_connections)').describe(
+    'PromQL giving database connections as a fraction of max_connections (postgres_exporter names)',
+  ),
+  CREDLINK_PROM_TIMEOUT_MS: withDefault(ms, '5000').describe('Timeout of one Prometheus query'),
 });
 
 export type EnvInput = z.input<typeof envSchema>;

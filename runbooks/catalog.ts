@@ -93,6 +93,69 @@ const entries = {
     severity: 'SEV-2',
     threshold: 'databaseRoundTripMs',
   },
+  // Performance (issue 5): open-model probes, baseline, database p95, Prometheus key metrics.
+  // k6 scenarios in load/ tag their thresholds with the perf.* ids below.
+  'perf.latency': {
+    title: 'p95 response time of every probed endpoint stays under the warning threshold',
+    section: 'slow-responses',
+    procedure: 'alert-thresholds',
+    severity: 'SEV-2',
+    threshold: 'responseTimeMs',
+  },
+  'perf.error-rate': {
+    title: 'the share of 5xx or unanswered probe requests stays under the warning threshold',
+    section: 'high-error-rate',
+    procedure: 'alert-thresholds',
+    severity: 'SEV-2',
+    threshold: 'errorRate',
+  },
+  'perf.degradation': {
+    title: 'p95 response time is not more than 20% worse than the baseline runs',
+    section: 'slow-responses',
+    severity: 'SEV-2',
+  },
+  'perf.db-latency': {
+    title: 'SELECT 1 round-trip p95 stays under the database latency threshold',
+    section: 'database-connection',
+    procedure: 'slow-responses',
+    severity: 'SEV-2',
+    threshold: 'databaseRoundTripMs',
+  },
+  'prom.error-rate': {
+    title: 'Prometheus: the 5xx share of HTTP requests stays under the warning threshold',
+    section: 'high-error-rate',
+    procedure: 'key-metrics',
+    severity: 'SEV-2',
+    threshold: 'errorRate',
+  },
+  'prom.latency': {
+    title: 'Prometheus: histogram p95 of request duration stays under the warning threshold',
+    section: 'slow-responses',
+    procedure: 'key-metrics',
+    severity: 'SEV-2',
+    threshold: 'responseTimeMs',
+  },
+  'prom.memory': {
+    title: 'Prometheus: memory use stays under the warning share of its limit',
+    section: 'high-memory',
+    procedure: 'key-metrics',
+    severity: 'SEV-2',
+    threshold: 'memoryRatio',
+  },
+  'prom.cpu': {
+    title: 'Prometheus: CPU use stays under the warning share of its limit',
+    section: 'emergency-scaling',
+    procedure: 'key-metrics',
+    severity: 'SEV-2',
+    threshold: 'cpuRatio',
+  },
+  'prom.db-connections': {
+    title: 'Prometheus: database connections stay under the warning share of max_connections',
+    section: 'database-connection',
+    procedure: 'key-metrics',
+    severity: 'SEV-2',
+    threshold: 'dbConnectionsRatio',
+  },
   // Items a person must do: the tool tells, never runs them.
   'manual.env-vars': {
     title: 'the deployment runs with the expected DATABASE/AWS/API variables',

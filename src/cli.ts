@@ -29,6 +29,7 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
   gate: () => import('./commands/gate.ts'),
   cutover: () => import('./commands/cutover.ts'),
   schedule: () => import('./commands/schedule.ts'),
+  load: () => import('./commands/load.ts'),
 };
 
 /** parseArgs with usage errors as UsageError (one line, exit 2). */

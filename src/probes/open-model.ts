@@ -19,6 +19,8 @@ export interface OpenModelOptions {
   count: number;
   timeoutMs: number;
   maxInFlight?: number;
+  /** Stops scheduling new requests (those in flight finish); `scheduled` then counts what was. */
+  signal?: AbortSignal;
 }
 
 export interface Sample {
@@ -57,10 +59,12 @@ export async function openModel(o: OpenModelOptions): Promise<OpenModelResult> {
   let inFlight = 0;
   const t0 = performance.now();
   const pending: Promise<void>[] = [];
-  for (let i = 0; i < o.count; i++) {
+  let i = 0;
+  for (; i < o.count; i++) {
     const scheduled = t0 + i * interval;
     const wait = scheduled - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (wait > 0) await sleep(wait, o.signal);
+    if (o.signal?.aborted) break;
     if (inFlight >= maxInFlight) {
       dropped += 1;
       continue;
@@ -75,7 +79,20 @@ export async function openModel(o: OpenModelOptions): Promise<OpenModelResult> {
   }
   await Promise.all(pending);
   agent.destroy();
-  return { samples, dropped, scheduled: o.count, durationMs: performance.now() - t0 };
+  return { samples, dropped, scheduled: i, durationMs: performance.now() - t0 };
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 function once(lib: typeof http | typeof https, agent: http.Agent, u: URL, o: OpenModelOptions): Promise<Omit<Sample, 'ms'>> {
@@ -108,8 +125,8 @@ function once(lib: typeof http | typeof https, agent: http.Agent, u: URL, o: Ope
       res.on('error', (e) => done({ status: null, error: e.message }));
     });
     req.on('socket', (socket) => {
-      // A reused keep-alive socket is already connected: its phase marks stay at the start
-      // (and listeners added to it would never fire and pile up).
+      // A reused keep-alive socket is already connected: its phases are zero. Listening on it
+      // anyway would pile up listeners that never fire (one set per request).
       if (!socket.connecting) return;
       socket.once('lookup', () => (marks.dns = performance.now()));
       socket.once('connect', () => (marks.connect = marks.tls = performance.now()));

@@ -42,3 +42,12 @@ export function sufficiency(count: number): Sufficiency {
   if (count === 0) return 'no-data';
   return count < MIN_SAMPLES_FOR_P95 ? 'insufficient' : 'ok';
 }
+
+/**
+ * How many of `planned` samples must exceed a limit for the nearest-rank q-quantile of all
+ * `planned` to exceed it, whatever the remaining samples are: sampling may stop there.
+ * (p95 of 60 = the 57th smallest; once 4 values exceed the limit, so does the 57th.)
+ */
+export function exceedancesDeciding(planned: number, q: number): number {
+  return planned - Math.max(1, Math.ceil(q * planned)) + 1;
+}

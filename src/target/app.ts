@@ -29,6 +29,8 @@ const API_ROUTES = new Set(['/health', '/api/v1/health', '/api/v1/status', '/api
 const MAX_BODY = 64 * 1024;
 /** Share of requests the long-tail fault slows down: above 5% so a p95 of 100 samples must see it. */
 export const LONG_TAIL_PCT = 8;
+/** The reference target's pretend container memory limit (1 GiB), exposed in /metrics. */
+export const REFERENCE_MEMORY_LIMIT_BYTES = 1024 ** 3;
 
 function isLoopback(addr: string | undefined): boolean {
   return !!addr && (addr.startsWith('127.') || addr === '::1' || addr.startsWith('::ffff:127.'));
@@ -101,8 +103,9 @@ export class ReferenceApp {
 
     if (url.pathname.startsWith('/__admin/')) return this.admin(req, res, url);
     if (url.pathname === '/metrics') {
+      const db = await this.databaseMetrics();
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-      res.end(this.metrics.render(this.processMetrics()));
+      res.end(this.metrics.render([...this.processMetrics(), ...db]));
       return;
     }
 
@@ -245,6 +248,30 @@ export class ReferenceApp {
     }
   }
 
+  /**
+   * Connections per database and max_connections, under postgres_exporter's names, so the
+   * runbook's DB-connections metric can be queried. Omitted (no series) when the database does
+   * not answer within 1 s: a scrape must not hang on it.
+   */
+  private async databaseMetrics(): Promise<string[]> {
+    try {
+      const q = this.pool.query<{ datname: string; n: number; max: number }>(
+        `SELECT datname, numbackends AS n, current_setting('max_connections')::int AS max FROM pg_stat_database WHERE datname IS NOT NULL`,
+      );
+      const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 1000).unref());
+      const { rows } = await Promise.race([q, timeout]);
+      q.catch(() => {});
+      return [
+        '# TYPE pg_stat_database_numbackends gauge',
+        ...rows.map((r) => `pg_stat_database_numbackends{datname="${r.datname}"} ${r.n}`),
+        '# TYPE pg_settings_max_connections gauge',
+        `pg_settings_max_connections ${rows[0]?.max ?? 0}`,
+      ];
+    } catch {
+      return [];
+    }
+  }
+
   private processMetrics(): string[] {
     const m = process.memoryUsage();
     return [
@@ -254,6 +281,15 @@ export class ReferenceApp {
       `pg_pool_clients{state="total"} ${this.pool.totalCount}`,
       `pg_pool_clients{state="idle"} ${this.pool.idleCount}`,
       `pg_pool_clients{state="waiting"} ${this.pool.waitingCount}`,
+      // What a container exposes through cAdvisor, for the Prometheus ratio checks (issue 5).
+      '# TYPE process_cpu_seconds_total counter',
+      `process_cpu_seconds_total ${(process.cpuUsage().user + process.cpuUsage().system) / 1e6}`,
+      '# TYPE credlink_memory_limit_bytes gauge',
+      `credlink_memory_limit_bytes ${REFERENCE_MEMORY_LIMIT_BYTES}`,
+      '# TYPE credlink_cpu_limit_cores gauge',
+      'credlink_cpu_limit_cores 1',
+      '# TYPE pg_pool_max_clients gauge',
+      `pg_pool_max_clients ${this.pool.options.max ?? 10}`,
     ];
   }
 

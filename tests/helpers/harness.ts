@@ -36,6 +36,13 @@ export const FAST_THRESHOLDS = {
   CREDLINK_DB_RTT_CRIT_MS: '2000',
 };
 
+/**
+ * The latency probe kept small in harness runs (15 samples per endpoint: "insufficient data",
+ * skipped) so full-suite runs of other test files stay fast; performance-faults.test.ts sets
+ * its own sample count and rate.
+ */
+export const QUICK_PROBE = { CREDLINK_PROBE_SAMPLES: '15', CREDLINK_PROBE_RATE: '50' };
+
 export function configFor(target: ReferenceTarget, vars: Record<string, string> = {}): ResolvedConfig {
   return parseEnv(
     {
@@ -45,6 +52,7 @@ export function configFor(target: ReferenceTarget, vars: Record<string, string> 
       CREDLINK_ALLOWED_ORIGINS: target.allowedOrigins.join(','),
       DATABASE_URL: target.monitorDatabaseUrl,
       ...FAST_THRESHOLDS,
+      ...QUICK_PROBE,
       ...vars,
     },
     { env: 'test', file: 'tests/harness.env', processEnv: {} },

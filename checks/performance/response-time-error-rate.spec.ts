@@ -1,0 +1,126 @@
+/**
+ * Runbook "Incident: Slow Response Times", "Incident: High Error Rate (5xx Responses)" and the
+ * "Alert Thresholds": every probed endpoint sampled at a fixed arrival rate (open model), exact
+ * p50/p95/p99 and error rate against the thresholds, and p95 against recent healthy runs.
+ * The three checks judge one shared sampling (src/perf/probe-run.ts).
+ */
+import path from 'node:path';
+import { runbook, test, type Check } from '../fixtures.ts';
+import { runConfig } from '../../config/index.ts';
+import { compareToBaseline, readBaselineRuns } from '../../src/perf/baseline.ts';
+import { sampleEndpoints, probeSettings, type ProbeRun } from '../../src/perf/probe-run.ts';
+import { asCurlFormat, errorRateVerdict, latencyVerdict, slowPhases, statsOf, type Verdict } from '../../src/perf/probe-verdict.ts';
+import type { Impact } from '../../src/triage/impact.ts';
+
+const cfg = runConfig();
+const settings = probeSettings(cfg);
+const calls = `GET ${settings.paths.join(', ')} (${settings.samples} each at ${settings.rate}/s)`;
+const round = (n: number) => Math.round(n * 10) / 10;
+
+/** Records every endpoint's measurement once per run (the latency check owns them). */
+function measureAll(check: Check, run: ProbeRun): void {
+  for (const e of run.endpoints) {
+    const s = statsOf(e);
+    check.measure({
+      name: e.name,
+      samples: s.latency?.count ?? 0,
+      p50: s.latency ? round(s.latency.p50) : null,
+      p95: s.latency ? round(s.latency.p95) : null,
+      p99: s.latency ? round(s.latency.p99) : null,
+      errorRate: s.errorRate,
+    });
+  }
+}
+
+function impactOf(v: Verdict): Impact | undefined {
+  if (v.status === 'warning' || v.status === 'critical') return { kind: 'threshold', tier: v.status, value: round(v.value), limit: v.limit };
+  if (v.status === 'no-data' || v.status === 'invalid') return { kind: 'gap', reason: v.reason };
+  return undefined;
+}
+
+test('p95 response time of every probed endpoint stays under the warning threshold', runbook('perf.latency'), async ({ check, config }) => {
+  const limits = config.thresholds.responseTimeMs;
+  const run = await sampleEndpoints(config);
+  measureAll(check, run);
+  const v = latencyVerdict(run.endpoints, limits);
+  test.skip(v.status === 'insufficient', v.status === 'insufficient' ? v.reason : '');
+  const table = run.endpoints.map((e) => {
+    const s = statsOf(e);
+    return { endpoint: e.name, samples: s.latency?.count ?? 0, p50: s.latency && round(s.latency.p50), p95: s.latency && round(s.latency.p95), p99: s.latency && round(s.latency.p99), max: s.latency && round(s.latency.max), dropped: s.dropped };
+  });
+  if (v.status !== 'ok') {
+    const slow = run.endpoints.map((e) => ({ endpoint: e.name, slowest: slowPhases(e.samples) }));
+    await check.evidence('latency per endpoint (ms, from the scheduled start)', { rate: run.rate, thresholds: limits, endpoints: table }, 'time curl -s <endpoint>');
+    await check.evidence(
+      'timing breakdown of the slowest 5% (ms; curl-format seconds)',
+      slow.map((s) => ({ ...s, curlFormat: s.slowest && asCurlFormat(s.slowest) })),
+      'curl -w "@curl-format.txt" -s https://credlink.com/health',
+    );
+  }
+  check.that({
+    label: 'P95',
+    ok: v.status === 'ok',
+    actual: 'scope' in v ? `${round(v.value)} ms p95 on ${v.scope}` : 'reason' in v ? v.reason : `${round(v.value)} ms`,
+    expected: `<= ${limits.warning} ms (critical above ${limits.critical} ms)`,
+    call: calls,
+    impact: impactOf(v),
+  });
+});
+
+test('the share of 5xx or unanswered probe requests stays under the warning threshold', runbook('perf.error-rate'), async ({ check, config }) => {
+  const limits = config.thresholds.errorRate;
+  const run = await sampleEndpoints(config);
+  const v = errorRateVerdict(run.endpoints, limits);
+  test.skip(v.status === 'insufficient', v.status === 'insufficient' ? v.reason : '');
+  const pct = (r: number) => `${round(r * 100)}%`;
+  if (v.status !== 'ok') {
+    await check.evidence(
+      'answers per endpoint',
+      run.endpoints.map((e) => {
+        const s = statsOf(e);
+        return { endpoint: e.name, requests: s.requests, errors: s.errors, errorRate: s.errorRate === null ? null : pct(s.errorRate), outcomes: s.outcomes };
+      }),
+      'rate(http_requests_total{status=~"5.."}[5m])',
+    );
+  }
+  check.that({
+    label: 'ERROR RATE',
+    ok: v.status === 'ok',
+    actual: 'scope' in v ? `${pct(v.value)} of ${run.endpoints.reduce((n, e) => n + e.samples.length, 0)} requests` : 'reason' in v ? v.reason : pct(v.value),
+    expected: `<= ${pct(limits.warning)} (critical above ${pct(limits.critical)})`,
+    call: calls,
+    impact: v.status === 'ok' ? undefined : impactOf(v),
+  });
+});
+
+test('p95 response time is not more than 20% worse than the baseline runs', runbook('perf.degradation'), async ({ check, config }) => {
+  const base = config.baseline ?? { env: config.env, runs: 5, minDeltaMs: 50 };
+  test.skip(!config.runDir, 'no reports folder for this run: no baseline to read');
+  const reportsDir = path.dirname(path.dirname(config.runDir!));
+  const runs = readBaselineRuns(reportsDir, base.env, base.runs, config.runId);
+  test.skip(runs.length === 0, `no baseline: no healthy run of "${base.env}" with latency measurements in ${reportsDir}`);
+  const run = await sampleEndpoints(config);
+  const current = run.endpoints.map((e) => {
+    const lat = statsOf(e).latency;
+    return { name: e.name, p95: lat?.p95 ?? null, samples: lat?.count ?? 0 };
+  });
+  const d = compareToBaseline(current, runs, base.minDeltaMs);
+  test.skip(d.rows.length === 0, `no endpoint has both a current p95 (59+ samples) and a baseline from ${runs.length} run(s) of "${base.env}"`);
+  const degraded = d.worstPercent >= 20;
+  if (degraded) {
+    await check.evidence(
+      `p95 against the baseline of "${base.env}" (ms)`,
+      { baselineRuns: runs.map((r) => r.runId), minDeltaMs: base.minDeltaMs, endpoints: d.rows.map((r) => ({ ...r, current: round(r.current), baseline: round(r.baseline), percent: Math.round(r.percent) })) },
+      'histogram_quantile(0.95, rate(http_request_duration_seconds_bucket[5m])) against last week',
+    );
+  }
+  const w = d.worst;
+  check.that({
+    label: 'DEGRADATION',
+    ok: !degraded,
+    actual: w ? `${w.name} p95 ${round(w.current)} ms vs ${round(w.baseline)} ms baseline (+${Math.round(w.percent)}%)` : 'within the noise floor',
+    expected: `< 20% worse than the median p95 of the last ${runs.length} healthy run(s) of "${base.env}"`,
+    call: calls,
+    impact: degraded ? { kind: 'degradation', percent: Math.round(d.worstPercent) } : undefined,
+  });
+});

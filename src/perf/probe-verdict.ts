@@ -1,0 +1,131 @@
+/**
+ * From open-model samples to a verdict, purely: per-endpoint and overall p50/p95/p99, the error
+ * rate, and which alert tier they fall into. Rules (runbook "Alert Thresholds", NOTES "Measuring latency"):
+ * - latency counts answered requests and timeouts (a timeout is a slow answer); a refused
+ *   connection has no latency, it is an error;
+ * - an error is a 5xx or no answer at all;
+ * - zero samples is "no data" (a failure, never a pass); fewer than 59 is "insufficient data";
+ * - dropped requests (the in-flight bound was hit) make a passing p95 a lower bound only: the run
+ *   is "invalid" unless a threshold is already crossed, which more samples could not undo.
+ */
+import type { Phases, Sample } from '../probes/open-model.ts';
+import { summarize, sufficiency, type Summary } from '../stats/percentiles.ts';
+import { tierOf, type Tier } from '../../runbooks/thresholds.ts';
+
+export interface EndpointSamples {
+  /** What was probed, e.g. "GET /health". */
+  name: string;
+  samples: Sample[];
+  dropped: number;
+  scheduled: number;
+}
+
+export interface EndpointStats {
+  name: string;
+  latency: Summary | null;
+  requests: number;
+  errors: number;
+  errorRate: number | null;
+  dropped: number;
+  /** Status (or error) -> count, for evidence. */
+  outcomes: Record<string, number>;
+}
+
+export type Verdict =
+  | { status: 'ok'; value: number }
+  | { status: 'warning' | 'critical'; value: number; limit: number; scope: string }
+  | { status: 'no-data'; reason: string }
+  | { status: 'insufficient'; reason: string }
+  | { status: 'invalid'; reason: string; value: number };
+
+export const isError = (s: Sample): boolean => s.status === null || s.status >= 500;
+const isTimeout = (s: Sample): boolean => s.status === null && /no answer within/.test(s.error ?? '');
+const hasLatency = (s: Sample): boolean => s.status !== null || isTimeout(s);
+
+export function statsOf(e: EndpointSamples): EndpointStats {
+  const outcomes: Record<string, number> = {};
+  for (const s of e.samples) {
+    const k = s.status === null ? `error: ${s.error ?? 'unknown'}` : String(s.status);
+    outcomes[k] = (outcomes[k] ?? 0) + 1;
+  }
+  const errors = e.samples.filter(isError).length;
+  return {
+    name: e.name,
+    latency: summarize(e.samples.filter(hasLatency).map((s) => s.ms)),
+    requests: e.samples.length,
+    errors,
+    errorRate: e.samples.length ? errors / e.samples.length : null,
+    dropped: e.dropped,
+    outcomes,
+  };
+}
+
+/** Worst p95 tier over each endpoint and over all endpoints together. */
+export function latencyVerdict(endpoints: readonly EndpointSamples[], limits: Tier): Verdict {
+  const scopes = [...endpoints, { name: 'all endpoints', samples: endpoints.flatMap((e) => e.samples), dropped: 0, scheduled: 0 }];
+  let worst: Verdict | undefined;
+  for (const scope of scopes) {
+    const lat = statsOf(scope).latency;
+    if (!lat || sufficiency(lat.count) !== 'ok') continue;
+    const tier = tierOf(lat.p95, limits);
+    if (tier === 'ok') continue;
+    const v: Verdict = { status: tier, value: lat.p95, limit: limits[tier], scope: scope.name };
+    if (!worst || (tier === 'critical' && worst.status !== 'critical') || (tier === worst.status && 'value' in worst && lat.p95 > worst.value)) worst = v;
+  }
+  if (worst) return worst;
+  const all = statsOf(scopes[scopes.length - 1]!).latency;
+  const dropped = endpoints.reduce((n, e) => n + e.dropped, 0);
+  return judgeSample(all?.count ?? 0, 'answered requests', dropped, all?.p95 ?? 0);
+}
+
+/** Error rate of all endpoints together: the runbook's rate is service-wide. */
+export function errorRateVerdict(endpoints: readonly EndpointSamples[], limits: Tier): Verdict {
+  const samples = endpoints.flatMap((e) => e.samples);
+  const errors = samples.filter(isError).length;
+  const rate = samples.length ? errors / samples.length : 0;
+  if (sufficiency(samples.length) === 'ok') {
+    const tier = tierOf(rate, limits);
+    if (tier !== 'ok') return { status: tier, value: rate, limit: limits[tier], scope: 'all endpoints' };
+  }
+  return judgeSample(samples.length, 'requests', endpoints.reduce((n, e) => n + e.dropped, 0), rate);
+}
+
+function judgeSample(count: number, what: string, dropped: number, value: number): Verdict {
+  const s = sufficiency(count);
+  if (s === 'no-data') return { status: 'no-data', reason: `no data: 0 ${what}` };
+  if (s === 'insufficient') return { status: 'insufficient', reason: `insufficient data: ${count} ${what}, a p95 needs at least 59` };
+  if (dropped > 0) return { status: 'invalid', value, reason: `${dropped} requests dropped (in-flight bound reached): the result is only a lower bound` };
+  return { status: 'ok', value };
+}
+
+/** Median phase timings of the slowest 5% of samples: the runbook's curl -w breakdown. */
+export function slowPhases(samples: readonly Sample[]): (Phases & { total: number; count: number }) | null {
+  const withPhases = samples.filter((s): s is Sample & { phases: Phases } => s.phases !== undefined).sort((a, b) => b.ms - a.ms);
+  const slow = withPhases.slice(0, Math.max(1, Math.ceil(withPhases.length * 0.05)));
+  if (slow.length === 0) return null;
+  const med = (f: (s: Sample & { phases: Phases }) => number) => {
+    const v = slow.map(f).sort((a, b) => a - b);
+    return Math.round(v[Math.floor(v.length / 2)]! * 10) / 10;
+  };
+  return {
+    count: slow.length,
+    dns: med((s) => s.phases.dns),
+    connect: med((s) => s.phases.connect),
+    tls: med((s) => s.phases.tls),
+    ttfb: med((s) => s.phases.ttfb),
+    download: med((s) => s.phases.download),
+    total: med((s) => s.ms),
+  };
+}
+
+/** The same breakdown in curl -w "@curl-format.txt" names (cumulative seconds), as the runbook prints it. */
+export function asCurlFormat(p: Phases & { total: number }): Record<string, number> {
+  const s = (ms: number) => Math.round(ms) / 1000;
+  return {
+    time_namelookup: s(p.dns),
+    time_connect: s(p.dns + p.connect),
+    time_appconnect: s(p.dns + p.connect + p.tls),
+    time_starttransfer: s(p.dns + p.connect + p.tls + p.ttfb),
+    time_total: s(p.total),
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * The Prometheus key-metric checks against a real Prometheus (Debian package) scraping the
+ * reference target, which labels the status `status_code` as the real service does.
+ * healthy -> every check passes; the runbook's `status` label or a missing metric -> SEV-3
+ * "no data" monitoring gap; faults injected -> the threshold findings.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { after, before, test } from 'node:test';
+import { sections } from '../../runbooks/sections.ts';
+import { openModel } from '../../src/probes/open-model.ts';
+import { finding, startHarness, type Harness } from '../helpers/harness.ts';
+import { PROMETHEUS_BIN, startPrometheus, type TestPrometheus } from '../helpers/prometheus.ts';
+
+const available = fs.existsSync(PROMETHEUS_BIN);
+const REQUESTS = 'sum(http_requests_total{route!="/metrics"})';
+const GREP = '@prom\\.';
+
+let h: Harness;
+let prom: TestPrometheus;
+let sent = 0;
+
+/** The target's own names for what the real service gets from cAdvisor and postgres_exporter. */
+const vars = () => ({
+  PROMETHEUS_URL: prom.url,
+  CREDLINK_PROM_WINDOW: '1m',
+  CREDLINK_PROM_STATUS_LABEL: 'status_code',
+  CREDLINK_PROM_SELECTOR: 'route!="/metrics"',
+  CREDLINK_PROM_MEMORY_QUERY: 'max(process_resident_memory_bytes) / max(credlink_memory_limit_bytes)',
+  CREDLINK_PROM_CPU_QUERY: 'sum(rate(process_cpu_seconds_total[1m])) / sum(credlink_cpu_limit_cores)',
+  // the default (postgres_exporter's names) works as is against the reference target
+});
+
+/**
+ * Live traffic while `fn` runs, as a monitored service has: 100 requests up front (waiting
+ * until Prometheus has scraped them), then 20/s until `fn` is done.
+ */
+async function withTraffic<T>(fn: () => Promise<T>): Promise<T> {
+  const url = `${h.target.url}/api/v1/status`;
+  // Count what the target answered (and so counted), not what was scheduled.
+  const answered = (r: Awaited<ReturnType<typeof openModel>>) => r.samples.filter((x) => x.status !== null).length;
+  sent += answered(await openModel({ url, rate: 50, count: 100, timeoutMs: 10_000, maxInFlight: 128 }));
+  await prom.waitFor(REQUESTS, sent);
+  const stop = new AbortController();
+  const background = openModel({ url, rate: 20, count: 100_000, timeoutMs: 10_000, maxInFlight: 128, signal: stop.signal });
+  try {
+    return await fn();
+  } finally {
+    stop.abort();
+    sent += answered(await background);
+  }
+}
+
+before(async () => {
+  if (!available) return;
+  h = await startHarness({ statusLabel: 'status_code' });
+  prom = await startPrometheus(h.target.url);
+});
+after(async () => {
+  await prom?.stop();
+  await h?.stop();
+});
+
+test('healthy target: every Prometheus key metric passes (status_code configured)', { skip: !available && `${PROMETHEUS_BIN} not installed` }, async () => {
+  const { report } = await withTraffic(() => h.run({}, GREP, vars()));
+  assert.equal(report.verdict.status, 'healthy', JSON.stringify(report.findings, null, 2));
+  for (const id of ['prom.error-rate', 'prom.latency', 'prom.memory', 'prom.cpu', 'prom.db-connections']) {
+    assert.ok(report.passed.some((p) => p.checkId === id), `${id} passed`);
+  }
+});
+
+test("the runbook's status label against status_code, and a missing memory metric -> SEV-3 no-data gaps", { skip: !available && 'no prometheus' }, async () => {
+  const v = { ...vars(), CREDLINK_PROM_STATUS_LABEL: 'status', CREDLINK_PROM_MEMORY_QUERY: 'sum(container_memory_usage_bytes) / sum(container_spec_memory_limit_bytes)' };
+  const { report } = await withTraffic(() => h.run({}, GREP, v));
+  for (const id of ['prom.error-rate', 'prom.memory']) {
+    const f = finding(report, id);
+    assert.ok(f, `no finding for ${id}`);
+    assert.equal(f.severity, 'SEV-3', f.severityRule);
+    assert.match(f.severityRule, /monitoring gap/);
+    assert.match(f.message, /no data: no series/);
+  }
+  assert.equal(finding(report, 'prom.error-rate')!.section.title, sections['high-error-rate'].title);
+  assert.equal(finding(report, 'prom.memory')!.section.title, sections['high-memory'].title);
+  assert.ok(report.passed.some((p) => p.checkId === 'prom.latency'), 'the other metrics still pass');
+});
+
+test('faults injected: 5xx ratio -> SEV-1 "High Error Rate", histogram p95 -> SEV-1 "Slow Response Times", memory over a scaled threshold -> SEV-2', { skip: !available && 'no prometheus' }, async () => {
+  const faults = { 'high-error-rate': 50, 'slow-responses': 800 };
+  await h.target.setFaults(faults);
+  const { report } = await withTraffic(() => h.run(faults, GREP, { ...vars(), CREDLINK_MEMORY_WARN_PCT: '0.1', CREDLINK_MEMORY_CRIT_PCT: '90' }));
+  const err = finding(report, 'prom.error-rate');
+  assert.ok(err, JSON.stringify(report.findings.map((f) => f.message)));
+  assert.equal(err.section.title, sections['high-error-rate'].title);
+  assert.equal(err.severity, 'SEV-1', err.severityRule);
+  const lat = finding(report, 'prom.latency');
+  assert.ok(lat);
+  assert.equal(lat.section.title, sections['slow-responses'].title);
+  assert.equal(lat.severity, 'SEV-1', lat.severityRule);
+  const mem = finding(report, 'prom.memory');
+  assert.ok(mem);
+  assert.equal(mem.severity, 'SEV-2', mem.severityRule);
+  assert.ok(err.evidence.some((e) => (e.body ?? '').includes('status_code=~')), 'evidence names the query with the configured label');
+});
+
+test('connection-pool-exhaustion -> prom.db-connections SEV-1 "Database Connection Issues" (postgres_exporter names)', { skip: !available && 'no prometheus' }, async () => {
+  const faults = { 'connection-pool-exhaustion': true } as const;
+  await h.target.setFaults(faults);
+  // Wait until Prometheus has scraped the held connections.
+  await prom.waitFor('sum(pg_stat_database_numbackends) / max(pg_settings_max_connections)', 0.9);
+  const { report } = await withTraffic(() => h.run(faults, '@prom\\.db-connections', vars()));
+  const f = finding(report, 'prom.db-connections');
+  assert.ok(f, JSON.stringify(report.findings.map((x) => x.message)));
+  assert.equal(f.section.title, sections['database-connection'].title);
+  assert.equal(f.severity, 'SEV-1', f.severityRule);
+});

@@ -40,6 +40,14 @@ export const resolvedConfigSchema = z.object({
   timeouts: z.object({ requestMs: z.number(), dbConnectMs: z.number(), dbStatementMs: z.number(), checkMs: z.number() }),
   retries: z.number(),
   failOn: z.enum(SEVERITIES),
+  /** Security checks (checks/security/). */
+  security: z.object({
+    restrictedApiKey: z.string().optional(),
+    validKeyProbe: z.object({ method: z.enum(['GET', 'POST', 'PUT']), path: z.string(), body: z.string() }),
+    rateLimitCheck: z.boolean(),
+    authFailLimit: z.object({ max: z.number(), windowS: z.number() }),
+    disallowedOrigin: z.string(),
+  }),
   /** Where this run writes its reports. */
   runDir: z.string().optional(),
   runId: z.string().optional(),
@@ -50,6 +58,7 @@ export type ResolvedConfig = z.infer<typeof resolvedConfigSchema>;
 /** Every secret value the configuration holds: scrubbed from every output. */
 export function secretsOf(c: ResolvedConfig): string[] {
   const out = [...c.apiKeys];
+  if (c.security.restrictedApiKey) out.push(c.security.restrictedApiKey);
   if (c.databaseUrl) {
     try {
       const u = new URL(c.databaseUrl);

@@ -7,13 +7,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 import { runConfig, secretsOf } from '../../config/index.ts';
+import { stripCallLog } from '../secrets/error-text.ts';
 import { Scrubber } from '../secrets/scrub.ts';
 import { renderMarkdown } from './markdown.ts';
 import { runbookReportSchema } from './schema.ts';
 import { toReport, type TestRecord } from './to-report.ts';
 
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
-const clean = (s: string | undefined) => (s ?? '').replace(ANSI, '').replace(/^ConditionError: /, '');
+const clean = (s: string | undefined) => stripCallLog((s ?? '').replace(ANSI, '').replace(/^ConditionError: /, ''));
 export const EVIDENCE_PREFIX = 'evidence: ';
 
 export default class RunbookReporter implements Reporter {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { processFacts, RESOLVED_CONFIG_VAR, secretsOf, type ResolvedConfig } from '../../config/index.ts';
 import { EnvironmentError } from '../errors.ts';
 import { runbookReportSchema, type RunbookReport } from '../reporter/schema.ts';
+import { scrubRunDir } from '../secrets/run-dir.ts';
 import { Scrubber } from '../secrets/scrub.ts';
 import type { ActiveFaults } from '../target/faults.ts';
 import { startEmbedded, type EmbeddedStack } from './embedded.ts';
@@ -82,6 +83,10 @@ export async function runPlaywright(
     child.on('error', reject);
     child.on('close', (c) => resolve(c ?? 1));
   });
+  // Playwright's own reporters (JUnit, JSON, HTML), attachments and traces know nothing of our
+  // secrets: rewrite whatever the run wrote before anyone reads it.
+  const scrubbed = scrubRunDir(runDir, scrub);
+  for (const f of scrubbed.removed) log(`removed ${f} from the run folder: it could not be scrubbed of secrets`);
   const file = path.join(runDir, 'runbook.json');
   if (!fs.existsSync(file)) {
     throw new EnvironmentError(`Playwright exited with code ${code} without writing ${path.relative(process.cwd(), file)}: ${tail.slice(-3).join(' | ') || 'no output'}`);

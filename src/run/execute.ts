@@ -25,6 +25,8 @@ export interface ExecuteOptions {
   grep?: string;
   /** Progress and child output, already scrubbed. */
   log?: (line: string) => void;
+  /** Another Playwright config (tests run fixture suites through the same pipeline). */
+  playwrightConfig?: string;
 }
 
 export interface RunOutcome {
@@ -54,7 +56,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
 /** Runs Playwright against an already resolved target (also used by tests with a shared target). */
 export async function runPlaywright(
   base: ResolvedConfig,
-  opts: Pick<ExecuteOptions, 'reportsDir' | 'grep'>,
+  opts: Pick<ExecuteOptions, 'reportsDir' | 'grep' | 'playwrightConfig'>,
   extraSecrets: string[],
   log: (line: string) => void,
 ): Promise<RunOutcome> {
@@ -64,7 +66,7 @@ export async function runPlaywright(
   const config: ResolvedConfig = { ...base, runDir, runId };
   const scrub = new Scrubber([...secretsOf(config), ...extraSecrets]);
   const cli = require.resolve('@playwright/test/cli');
-  const args = [cli, 'test', '-c', PLAYWRIGHT_CONFIG];
+  const args = [cli, 'test', '-c', opts.playwrightConfig ?? PLAYWRIGHT_CONFIG];
   if (opts.grep) args.push('--grep', opts.grep);
   const env = { ...processFacts.env(), [RESOLVED_CONFIG_VAR]: JSON.stringify(config), FORCE_COLOR: '0', PW_TEST_HTML_REPORT_OPEN: 'never' };
   const tail: string[] = [];

@@ -5,11 +5,15 @@
  */
 import type { Scrubber } from './scrub.ts';
 
-/** Removes every "Call log:" block (the line and the indented lines under it). */
+const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
+
+/** Removes every "Call log:" block (the line and the indented lines under it, ANSI-dimmed or not). */
 export function stripCallLog(text: string): string {
+  if (!text.includes('Call log:')) return text;
   const out: string[] = [];
   let inLog = false;
-  for (const line of text.split('\n')) {
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(ANSI, '');
     if (/^\s*Call log:\s*$/.test(line)) {
       inLog = true;
       out.push(line.replace(/Call log:.*/, 'Call log: [removed: it lists request headers]'));
@@ -17,7 +21,7 @@ export function stripCallLog(text: string): string {
     }
     if (inLog && (/^\s+-/.test(line) || /^\s{2,}\S/.test(line))) continue;
     inLog = false;
-    out.push(line);
+    out.push(raw);
   }
   return out.join('\n');
 }

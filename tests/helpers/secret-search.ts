@@ -18,7 +18,13 @@ export function searchBuffer(where: string, b: Buffer, secrets: readonly string[
   for (const s of secrets) for (const f of formsOf(s)) if (b.includes(Buffer.from(f))) hits.push(`${where} holds a secret (${f === s ? 'raw' : 'encoded'})`);
   if (depth > 3) return hits;
   if (isZip(b)) {
-    for (const e of readZip(b)) hits.push(...searchBuffer(`${where}!${e.name}`, e.data, secrets, depth + 1));
+    let entries: ReturnType<typeof readZip> = [];
+    try {
+      entries = readZip(b);
+    } catch {
+      hits.push(`${where} is an unreadable archive (cannot prove it clean)`);
+    }
+    for (const e of entries) hits.push(...searchBuffer(`${where}!${e.name}`, e.data, secrets, depth + 1));
     return hits;
   }
   const text = b.subarray(0, 8192).includes(0) ? '' : b.toString('utf8');

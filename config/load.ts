@@ -163,6 +163,17 @@ export function parseEnv(
           token: v.PROMETHEUS_TOKEN,
         }
       : undefined,
+    security: {
+      restrictedApiKey: v.CREDLINK_RESTRICTED_API_KEY,
+      validKeyProbe: {
+        method: v.CREDLINK_VALID_KEY_PROBE_METHOD ?? v.CREDLINK_PROTECTED_METHOD,
+        path: v.CREDLINK_VALID_KEY_PROBE_PATH ?? v.CREDLINK_PROTECTED_PATH,
+        body: v.CREDLINK_VALID_KEY_PROBE_BODY,
+      },
+      rateLimitCheck: v.CREDLINK_AUTH_RATE_LIMIT_CHECK ?? !v.CREDLINK_PRODUCTION,
+      authFailLimit: { max: v.CREDLINK_AUTH_FAIL_LIMIT, windowS: v.CREDLINK_AUTH_FAIL_WINDOW_S },
+      disallowedOrigin: v.CREDLINK_DISALLOWED_ORIGIN,
+    },
   };
 }
 

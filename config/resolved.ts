@@ -77,6 +77,14 @@ export const resolvedConfigSchema = z.object({
       token: z.string().optional(),
     })
     .optional(),
+  /** Security checks (checks/security/). */
+  security: z.object({
+    restrictedApiKey: z.string().optional(),
+    validKeyProbe: z.object({ method: z.enum(['GET', 'POST', 'PUT']), path: z.string(), body: z.string() }),
+    rateLimitCheck: z.boolean(),
+    authFailLimit: z.object({ max: z.number(), windowS: z.number() }),
+    disallowedOrigin: z.string(),
+  }),
   /** Where this run writes its reports. */
   runDir: z.string().optional(),
   runId: z.string().optional(),
@@ -88,6 +96,7 @@ export type ResolvedConfig = z.infer<typeof resolvedConfigSchema>;
 export function secretsOf(c: ResolvedConfig): string[] {
   const out = [...c.apiKeys];
   if (c.prometheus?.token) out.push(c.prometheus.token);
+  if (c.security.restrictedApiKey) out.push(c.security.restrictedApiKey);
   if (c.databaseUrl) {
     try {
       const u = new URL(c.databaseUrl);

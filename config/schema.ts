@@ -146,6 +146,27 @@ export const envSchema = z.object({
     'PromQL giving database connections as a fraction of max_connections (postgres_exporter names)',
   ),
   CREDLINK_PROM_TIMEOUT_MS: withDefault(ms, '5000').describe('Timeout of one Prometheus query'),
+  // Security checks (checks/security/)
+  CREDLINK_RESTRICTED_API_KEY: opt(z.string().min(4)).describe(
+    'A key that authenticates but lacks permission for the protected endpoint (expects 403). Unset: that check skips. Secret: reference it as ${VAR}',
+  ),
+  CREDLINK_VALID_KEY_PROBE_METHOD: opt(z.enum(['GET', 'POST', 'PUT'])).describe(
+    'Method of the one request per run sent with a valid key; pick a side-effect-free call (default: CREDLINK_PROTECTED_METHOD)',
+  ),
+  CREDLINK_VALID_KEY_PROBE_PATH: opt(path).describe(
+    'Path of the valid-key probe; point it at a call that writes nothing and is not billed to a customer quota (default: CREDLINK_PROTECTED_PATH)',
+  ),
+  CREDLINK_VALID_KEY_PROBE_BODY: withDefault(z.string(), '{"document":"credlink-checks probe"}').describe(
+    'JSON body of the valid-key probe when its method is POST or PUT',
+  ),
+  CREDLINK_AUTH_RATE_LIMIT_CHECK: opt(bool).describe(
+    'Run the failed-attempt rate-limit check (spends up to CREDLINK_AUTH_FAIL_LIMIT+1 rejected requests and leaves the probe client limited for the window). Unset: on, except off for CREDLINK_PRODUCTION=true',
+  ),
+  CREDLINK_AUTH_FAIL_LIMIT: withDefault(int(1, 1000), '20').describe('Failed authentication attempts the API allows inside the window before 429'),
+  CREDLINK_AUTH_FAIL_WINDOW_S: withDefault(int(1, 86_400), '60').describe('Window of the failed-attempt limit, seconds (Retry-After must not exceed it)'),
+  CREDLINK_DISALLOWED_ORIGIN: withDefault(z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be scheme://host[:port] with no path'), 'https://not-allowed.credlink-checks.invalid').describe(
+    'An origin the API must NOT allow, used by the CORS checks',
+  ),
 });
 
 export type EnvInput = z.input<typeof envSchema>;

@@ -156,6 +156,74 @@ const entries = {
     severity: 'SEV-2',
     threshold: 'dbConnectionsRatio',
   },
+  // Security: API keys, CORS, headers, redirects (checks/security/). Severity comes from the
+  // impact each check records: a 2xx without a valid key = breach (SEV-0), any-origin CORS or a
+  // cross-origin redirect of a keyed call = vulnerability (SEV-1), 5xx on rejection = issue (SEV-2).
+  'security.valid-key-accepted': {
+    title: 'a valid API key is accepted by the protected endpoint',
+    section: 'api-key-auth',
+    severity: 'SEV-1',
+  },
+  'security.restricted-key-forbidden': {
+    title: 'a key without the permission gets 403 from the protected endpoint',
+    section: 'api-key-auth',
+    severity: 'SEV-1',
+  },
+  'security.no-key-rejected': {
+    title: 'the protected endpoint answers 401 without an API key',
+    section: 'api-key-auth',
+    severity: 'SEV-0',
+  },
+  'security.wrong-key-rejected': {
+    title: 'the protected endpoint answers 401 to a wrong API key',
+    section: 'api-key-auth',
+    severity: 'SEV-0',
+  },
+  'security.malformed-keys-rejected': {
+    title: 'empty, malformed, oversized and non-ASCII keys get 401, never 5xx',
+    section: 'api-key-auth',
+    severity: 'SEV-2',
+  },
+  'security.key-strict': {
+    title: 'the key counts only in X-API-Key and only with its exact case',
+    section: 'api-key-auth',
+    severity: 'SEV-0',
+  },
+  'security.key-not-echoed': {
+    title: 'no response echoes the API key it was sent',
+    section: 'api-key-auth',
+    severity: 'SEV-2',
+  },
+  'security.no-redirect': {
+    title: 'the protected endpoint answers keyed requests without redirecting',
+    section: 'api-key-auth',
+    severity: 'SEV-1',
+  },
+  'security.auth-rate-limit': {
+    title: 'repeated failed attempts get 429 with Retry-After inside the window',
+    section: 'api-key-auth',
+    severity: 'SEV-2',
+  },
+  'security.cors-allowed-origins': {
+    title: 'each allowed origin passes the preflight with its methods, headers and Vary: Origin',
+    section: 'cors',
+    severity: 'SEV-2',
+  },
+  'security.cors-no-any-origin': {
+    title: 'a disallowed origin gets no allow-origin header (no reflection, no * with credentials)',
+    section: 'cors',
+    severity: 'SEV-1',
+  },
+  'security.cors-disallowed-not-5xx': {
+    title: 'a disallowed origin is refused with 403 or served without CORS headers, never 5xx',
+    section: 'cors',
+    severity: 'SEV-2',
+  },
+  'security.headers': {
+    title: 'API responses carry nosniff, frame protection and HSTS (https), and no X-Powered-By or version banner',
+    section: 'api-key-auth',
+    severity: 'SEV-3',
+  },
   // Items a person must do: the tool tells, never runs them.
   'manual.env-vars': {
     title: 'the deployment runs with the expected DATABASE/AWS/API variables',

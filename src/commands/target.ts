@@ -31,6 +31,7 @@ const command: Command = {
         'CREDLINK_TARGET=remote',
         `CREDLINK_BASE_URL=${t.url}`,
         `CREDLINK_API_KEYS=${t.apiKeys.join(',')}`,
+        `CREDLINK_RESTRICTED_API_KEY=${t.restrictedApiKey}`,
         `CREDLINK_ALLOWED_ORIGINS=${t.allowedOrigins.join(',')}`,
         `DATABASE_URL=${t.monitorDatabaseUrl}`,
         `# switch faults: curl -X PUT -H 'x-admin-token: ${t.adminToken}' -d '{"faults":{"slow-responses":2500}}' ${t.url}/__admin/faults`,

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 import { runConfig, secretsOf } from '../../config/index.ts';
+import { stripCallLog } from '../secrets/error-text.ts';
 import { Scrubber } from '../secrets/scrub.ts';
 import { loadHistory } from '../report/history.ts';
 import { renderHtml } from '../report/html.ts';
@@ -15,7 +16,7 @@ import { runbookReportSchema } from './schema.ts';
 import { toReport, type TestRecord } from './to-report.ts';
 
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
-const clean = (s: string | undefined) => (s ?? '').replace(ANSI, '').replace(/^ConditionError: /, '');
+const clean = (s: string | undefined) => stripCallLog((s ?? '').replace(ANSI, '').replace(/^ConditionError: /, ''));
 export const EVIDENCE_PREFIX = 'evidence: ';
 const suiteOf = (t: TestCase) => (t.location ? path.basename(t.location.file) : 'checks');
 

@@ -22,12 +22,14 @@ export async function startEmbedded(
     databaseUrl: config.databaseUrl,
     allowedOrigins: config.allowedOrigins.length ? config.allowedOrigins : DEFAULT_ALLOWED_ORIGINS,
     environment: config.env,
+    authFailLimit: { max: config.security.authFailLimit.max, windowMs: config.security.authFailLimit.windowS * 1000 },
     log: opts.log,
   });
   const resolved: ResolvedConfig = {
     ...config,
     baseUrl: target.url,
     apiKeys: [...target.apiKeys],
+    security: { ...config.security, restrictedApiKey: target.restrictedApiKey },
     allowedOrigins: [...target.allowedOrigins],
     databaseUrl: target.monitorDatabaseUrl,
   };

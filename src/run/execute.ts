@@ -10,6 +10,7 @@ import path from 'node:path';
 import { processFacts, RESOLVED_CONFIG_VAR, secretsOf, type ResolvedConfig } from '../../config/index.ts';
 import { EnvironmentError } from '../errors.ts';
 import { runbookReportSchema, type RunbookReport } from '../reporter/schema.ts';
+import { scrubRunDir } from '../secrets/run-dir.ts';
 import { Scrubber } from '../secrets/scrub.ts';
 import type { ActiveFaults } from '../target/faults.ts';
 import { startEmbedded, type EmbeddedStack } from './embedded.ts';
@@ -26,6 +27,8 @@ export interface ExecuteOptions {
   log?: (line: string) => void;
   /** Aborting stops the Playwright child (SIGTERM, then SIGKILL after 5 s): how `schedule` bounds a hung run. */
   signal?: AbortSignal;
+  /** Another Playwright config (tests run fixture suites through the same pipeline). */
+  playwrightConfig?: string;
 }
 
 export interface RunOutcome {
@@ -55,7 +58,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
 /** Runs Playwright against an already resolved target (also used by tests with a shared target). */
 export async function runPlaywright(
   base: ResolvedConfig,
-  opts: Pick<ExecuteOptions, 'reportsDir' | 'grep' | 'signal'>,
+  opts: Pick<ExecuteOptions, 'reportsDir' | 'grep' | 'signal' | 'playwrightConfig'>,
   extraSecrets: string[],
   log: (line: string) => void,
 ): Promise<RunOutcome> {
@@ -65,7 +68,7 @@ export async function runPlaywright(
   const config: ResolvedConfig = { ...base, runDir, runId };
   const scrub = new Scrubber([...secretsOf(config), ...extraSecrets]);
   const cli = require.resolve('@playwright/test/cli');
-  const args = [cli, 'test', '-c', PLAYWRIGHT_CONFIG];
+  const args = [cli, 'test', '-c', opts.playwrightConfig ?? PLAYWRIGHT_CONFIG];
   if (opts.grep) args.push('--grep', opts.grep);
   const env = { ...processFacts.env(), [RESOLVED_CONFIG_VAR]: JSON.stringify(config), FORCE_COLOR: '0', PW_TEST_HTML_REPORT_OPEN: 'never' };
   const tail: string[] = [];
@@ -93,6 +96,10 @@ export async function runPlaywright(
       resolve(c ?? 1);
     });
   });
+  // Playwright's own reporters (JUnit, JSON, HTML), attachments and traces know nothing of our
+  // secrets: rewrite whatever the run wrote before anyone reads it.
+  const scrubbed = scrubRunDir(runDir, scrub);
+  for (const f of scrubbed.removed) log(`removed ${f} from the run folder: it could not be scrubbed of secrets`);
   if (opts.signal?.aborted) throw new EnvironmentError(`the run of ${base.env} was abandoned: ${String(opts.signal.reason ?? 'aborted')}`);
   const file = path.join(runDir, 'runbook.json');
   if (!fs.existsSync(file)) {

@@ -29,12 +29,30 @@ export class Scrubber {
     for (const n of this.needles) if (out.includes(n)) out = out.split(n).join(REDACTED);
     return out
       .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*:)[^@/?#\s]+@/gi, `$1${REDACTED}@`)
-      .replace(/((?:x-api-key|authorization|proxy-authorization|cookie|set-cookie|x-admin-token)["']?\s*[:=]\s*["']?)[^\r\n"',}]+/gi, `$1${REDACTED}`);
+      .replace(/((?:x-api-key|authorization|proxy-authorization|cookie|set-cookie|x-admin-token)["']?\s*[:=]\s*["']?)[^\r\n"',}\\]+/gi, `$1${REDACTED}`);
   }
 
   /** Deep-scrub a JSON-able value. */
   value<T>(v: T): T {
     return JSON.parse(this.text(JSON.stringify(v))) as T;
+  }
+
+  /** Binary content: known secret values replaced byte for byte, nothing else touched. */
+  bytes(b: Buffer): Buffer {
+    let out = b;
+    for (const n of this.needles) {
+      const needle = Buffer.from(n, 'utf8');
+      if (!out.includes(needle)) continue;
+      const parts: Buffer[] = [];
+      let from = 0;
+      for (let i = out.indexOf(needle); i >= 0; i = out.indexOf(needle, from)) {
+        parts.push(out.subarray(from, i), Buffer.from(REDACTED));
+        from = i + needle.length;
+      }
+      parts.push(out.subarray(from));
+      out = Buffer.concat(parts);
+    }
+    return out;
   }
 
   buffer(b: Buffer): Buffer {

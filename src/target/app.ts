@@ -11,6 +11,10 @@ import { TargetMetrics } from './metrics.ts';
 
 export interface AppOptions {
   apiKeys: readonly string[];
+  /** Keys that authenticate but lack the sign permission: 403 on the protected endpoint. */
+  restrictedKeys?: readonly string[];
+  /** Where the redirect-to-other-origin fault sends clients (another origin on loopback). */
+  redirectTo?: string;
   allowedOrigins: readonly string[];
   version: string;
   environment: string;
@@ -46,11 +50,13 @@ export class ReferenceApp {
   private readonly authFailures = new Map<string, { count: number; since: number }>();
   private server?: http.Server;
   private readonly keys: Buffer[];
+  private readonly restricted: Buffer[];
   private readonly hmacKey = crypto.randomBytes(32);
 
   constructor(private readonly opts: AppOptions) {
     this.metrics = new TargetMetrics(opts.statusLabel);
     this.keys = opts.apiKeys.map((k) => Buffer.from(k));
+    this.restricted = (opts.restrictedKeys ?? []).map((k) => Buffer.from(k));
     this.pool = new pg.Pool({
       connectionString: opts.databaseUrl,
       max: 5,
@@ -121,6 +127,11 @@ export class ReferenceApp {
 
     const origin = req.headers.origin;
     const allowed = this.cors(req, res, origin);
+    if (origin && !allowed && f['cors-error-500']) {
+      // As the real service does: the CORS middleware throws, the error handler answers 500.
+      for (const h of res.getHeaderNames()) if (h.startsWith('access-control-')) res.removeHeader(h);
+      return this.json(res, 500, { error: 'internal_error', message: 'Not allowed by CORS' });
+    }
     if (req.method === 'OPTIONS') {
       if (origin && !allowed) return this.json(res, 403, { error: 'origin_not_allowed' });
       res.writeHead(204);
@@ -168,6 +179,9 @@ export class ReferenceApp {
     if (this.faults['cors-wildcard']) {
       res.setHeader('Access-Control-Allow-Origin', '*');
       res.setHeader('Access-Control-Allow-Credentials', 'true');
+    } else if (this.faults['cors-reflect-any-origin']) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Access-Control-Allow-Credentials', 'true');
     } else if (this.opts.allowedOrigins.includes(origin) && !this.faults['cors-blocks-allowed-origin']) {
       res.setHeader('Access-Control-Allow-Origin', origin);
       res.setHeader('Access-Control-Allow-Credentials', 'true');
@@ -200,29 +214,63 @@ export class ReferenceApp {
     });
   }
 
-  private authorized(req: http.IncomingMessage): boolean {
-    if (this.faults['auth-bypass']) return true;
-    if (this.faults['valid-key-rejected']) return false;
-    const given = req.headers['x-api-key'];
-    if (typeof given !== 'string' || given.length === 0) return false;
-    const g = Buffer.from(given);
-    return this.keys.some((k) => k.length === g.length && crypto.timingSafeEqual(k, g));
+  /** Who the request is: a full key, a restricted key (no sign permission), or nobody. */
+  private authorized(req: http.IncomingMessage): 'full' | 'restricted' | 'none' {
+    if (this.faults['auth-bypass']) return 'full';
+    if (this.faults['valid-key-rejected']) return 'none';
+    const given = this.givenKey(req);
+    if (given === undefined || given.length === 0) return 'none';
+    if (this.faults['auth-malformed-key-500'] && (given.length > 1024 || /[^\x20-\x7e]/.test(given))) {
+      throw new Error('key normalisation failed');
+    }
+    const norm = (s: string) => (this.faults['auth-case-insensitive'] ? s.toLowerCase() : s);
+    const g = Buffer.from(norm(given));
+    const match = (keys: Buffer[]) => keys.some((k) => {
+      const kk = Buffer.from(norm(k.toString()));
+      return kk.length === g.length && crypto.timingSafeEqual(kk, g);
+    });
+    if (match(this.keys)) return 'full';
+    if (match(this.restricted)) return 'restricted';
+    return 'none';
+  }
+
+  private givenKey(req: http.IncomingMessage): string | undefined {
+    const headers = this.faults['auth-any-header'] ? ['x-api-key', 'api-key', 'x-auth-token'] : ['x-api-key'];
+    for (const h of headers) {
+      const v = req.headers[h];
+      if (typeof v === 'string') return v;
+    }
+    return undefined;
   }
 
   private async sign(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const client = req.socket.remoteAddress ?? 'unknown';
-    if (!this.authorized(req)) {
+    if (typeof this.faults['protected-hang'] === 'number') await sleepUnlessClosed(this.faults['protected-hang'], res);
+    if (this.faults['redirect-to-other-origin'] && this.opts.redirectTo) {
+      req.resume();
+      res.writeHead(307, { location: `${this.opts.redirectTo}${req.url ?? '/'}`, 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify({ error: 'moved' }));
+      return;
+    }
+    const who = this.authorized(req);
+    if (who === 'none') {
       const now = Date.now();
       const { max, windowMs } = this.opts.authFailLimit;
       let entry = this.authFailures.get(client);
       if (!entry || now - entry.since >= windowMs) this.authFailures.set(client, (entry = { count: 0, since: now }));
       entry.count += 1;
       req.resume();
-      if (entry.count > max) {
+      if (entry.count > max && !this.faults['auth-no-rate-limit']) {
         res.setHeader('Retry-After', String(Math.max(1, Math.ceil((entry.since + windowMs - now) / 1000))));
         return this.json(res, 429, { error: 'too_many_failed_attempts' });
       }
-      return this.json(res, 401, { error: 'unauthorized', message: 'a valid X-API-Key header is required' });
+      const given = this.givenKey(req);
+      const message = this.faults['auth-echoes-key'] && given ? `invalid API key "${given}"` : 'a valid X-API-Key header is required';
+      return this.json(res, 401, { error: 'unauthorized', message });
+    }
+    if (who === 'restricted' && !this.faults['permission-not-enforced']) {
+      req.resume();
+      return this.json(res, 403, { error: 'forbidden', message: 'this key lacks the sign permission' });
     }
     const body = await readBody(req);
     if (body === null) return this.json(res, 413, { error: 'payload_too_large' });
@@ -305,6 +353,19 @@ export class ReferenceApp {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Waits `ms`, or less when the client goes away (a hung request must not outlive the target). */
+function sleepUnlessClosed(ms: number, res: http.ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    res.once('close', done);
+    function done() {
+      clearTimeout(t);
+      res.off('close', done);
+      resolve();
+    }
+  });
 }
 
 async function readBody(req: http.IncomingMessage): Promise<Buffer | null> {

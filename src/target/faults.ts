@@ -48,6 +48,21 @@ export const faultCatalog = {
   'cors-wildcard': { description: 'CORS answers Access-Control-Allow-Origin: * with credentials allowed', incident: 'cors' },
   'cors-blocks-allowed-origin': { description: 'CORS sends no allow-origin header, even for allowed origins', incident: 'cors' },
   'missing-security-headers': { description: 'responses lack nosniff, frame protection and HSTS, and carry X-Powered-By', incident: 'api-key-auth' },
+  // Security faults (issue 3): what checks/security/ must catch.
+  'cors-reflect-any-origin': { description: 'CORS echoes any Origin back as allowed, with credentials', incident: 'cors' },
+  'cors-error-500': { description: 'a request from a disallowed origin answers 500 with no CORS headers (inflates the 5xx rate)', incident: 'cors' },
+  'auth-case-insensitive': { description: 'API keys are compared ignoring case: a key with its letters swapped is accepted', incident: 'api-key-auth' },
+  'auth-any-header': { description: 'the key is also accepted from other headers (Api-Key, X-Auth-Token)', incident: 'api-key-auth' },
+  'auth-malformed-key-500': { description: 'an oversized (> 1 KB) or non-ASCII key crashes the auth middleware: 500', incident: 'api-key-auth' },
+  'auth-echoes-key': { description: 'the 401 answer quotes the key it rejected', incident: 'api-key-auth' },
+  'auth-no-rate-limit': { description: 'failed authentication attempts are never limited (no 429)', incident: 'api-key-auth' },
+  'permission-not-enforced': { description: 'a key without the sign permission may sign (200 instead of 403)', incident: 'api-key-auth' },
+  'redirect-to-other-origin': { description: 'the protected endpoint answers 307 to another origin (a loopback sink that records any API key it receives)', incident: 'api-key-auth' },
+  'protected-hang': {
+    description: 'the protected endpoint waits the given time before answering (bounded): request timeouts',
+    incident: 'api-key-auth',
+    param: { unit: 'ms', default: 15_000, min: 1, max: 60_000 },
+  },
 } as const satisfies Record<string, FaultSpec>;
 
 export type FaultName = keyof typeof faultCatalog;

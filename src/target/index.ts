@@ -9,6 +9,7 @@ import { ReferenceApp } from './app.ts';
 import { formatFaults, type ActiveFaults } from './faults.ts';
 import { PgFaultProxy } from './pg-proxy.ts';
 import { startDatabase, type TargetDatabase } from './postgres.ts';
+import { RedirectSink } from './redirect-sink.ts';
 
 export interface TargetOptions {
   faults?: ActiveFaults;
@@ -28,6 +29,10 @@ export interface ReferenceTarget {
   url: string;
   /** The generated API keys: the first is the probe key. */
   apiKeys: readonly string[];
+  /** A generated key that authenticates but lacks the sign permission (403). */
+  restrictedApiKey: string;
+  /** The other origin the redirect-to-other-origin fault points to; records whether keys arrived. */
+  redirectSink: RedirectSink;
   allowedOrigins: readonly string[];
   /** Read-only monitor role URL, through the fault proxy: what the checks use as DATABASE_URL. */
   monitorDatabaseUrl: string;
@@ -56,7 +61,10 @@ export async function startReferenceTarget(opts: TargetOptions = {}): Promise<Re
     return url.toString();
   };
   const apiKeys = [`clk_${crypto.randomBytes(24).toString('base64url')}`, `clk_${crypto.randomBytes(24).toString('base64url')}`];
+  const restrictedApiKey = `clk_${crypto.randomBytes(24).toString('base64url')}`;
   const adminToken = crypto.randomBytes(24).toString('base64url');
+  const redirectSink = new RedirectSink();
+  await redirectSink.start();
   const allowedOrigins = opts.allowedOrigins ?? DEFAULT_ALLOWED_ORIGINS;
   const listeners: FaultListener[] = [];
   let held: pg.Client[] = [];
@@ -115,6 +123,8 @@ export async function startReferenceTarget(opts: TargetOptions = {}): Promise<Re
 
   const app = new ReferenceApp({
     apiKeys,
+    restrictedKeys: [restrictedApiKey],
+    redirectTo: redirectSink.url,
     allowedOrigins,
     version: opts.version ?? '1.0.0-reference',
     environment: opts.environment ?? 'local',
@@ -131,6 +141,7 @@ export async function startReferenceTarget(opts: TargetOptions = {}): Promise<Re
     await apply(opts.faults ?? {});
   } catch (err) {
     await app.close();
+    await redirectSink.stop();
     await proxy.stop();
     await database.stop();
     throw err;
@@ -140,6 +151,8 @@ export async function startReferenceTarget(opts: TargetOptions = {}): Promise<Re
   return {
     url,
     apiKeys,
+    restrictedApiKey,
+    redirectSink,
     allowedOrigins,
     monitorDatabaseUrl: viaProxy(database.monitorUrl),
     adminToken,
@@ -150,13 +163,14 @@ export async function startReferenceTarget(opts: TargetOptions = {}): Promise<Re
     onFaults: (l) => void listeners.push(l),
     secrets: () => {
       const pw = (u: string) => decodeURIComponent(new URL(u).password);
-      return [...apiKeys, adminToken, pw(database.adminUrl), pw(database.appUrl), pw(database.monitorUrl)];
+      return [...apiKeys, restrictedApiKey, adminToken, pw(database.adminUrl), pw(database.appUrl), pw(database.monitorUrl)];
     },
     async stop() {
       if (stopped) return;
       stopped = true;
       await holdConnections(false);
       await app.close();
+      await redirectSink.stop();
       await proxy.stop();
       await database.stop();
     },

@@ -49,6 +49,7 @@ export function configFor(target: ReferenceTarget, vars: Record<string, string> 
       CREDLINK_TARGET: 'remote',
       CREDLINK_BASE_URL: target.url,
       CREDLINK_API_KEYS: target.apiKeys.join(','),
+      CREDLINK_RESTRICTED_API_KEY: target.restrictedApiKey,
       CREDLINK_ALLOWED_ORIGINS: target.allowedOrigins.join(','),
       DATABASE_URL: target.monitorDatabaseUrl,
       ...FAST_THRESHOLDS,

@@ -1,0 +1,113 @@
+/**
+ * Runbook "Incident: CORS Violations": preflights from each allowed origin succeed with the
+ * real method, the X-API-Key and Content-Type headers and Vary: Origin; a disallowed origin
+ * gets no allow-origin header (a reflection or * = any origin: a vulnerability), and is
+ * refused with 403 or served without CORS headers, never with a 5xx (which inflates the
+ * 5xx error rate). Preflights carry no key: nothing here spends the auth budget.
+ */
+import { runbook, test } from '../fixtures.ts';
+import { runConfig } from '../../config/index.ts';
+import { send, type HttpSample } from '../../src/probes/http.ts';
+import { securityImpact, summarize, type CaseResult } from '../../src/security/verdict.ts';
+
+const { protectedEndpoint: ep, paths, allowedOrigins, security } = runConfig();
+const targets = [
+  { path: ep.path, method: ep.method },
+  { path: paths.health, method: 'GET' },
+] as const;
+const tokens = (v: string | undefined) => (v ?? '').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+
+function preflight(api: Parameters<typeof send>[0], origin: string, path: string, method: string): Promise<HttpSample> {
+  return send(api, {
+    method: 'OPTIONS',
+    path,
+    headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': 'x-api-key,content-type' },
+  });
+}
+
+test('each allowed origin passes the preflight with its methods, headers and Vary: Origin', runbook('security.cors-allowed-origins'), async ({ api, check }) => {
+  test.skip(allowedOrigins.length === 0, 'no allowed origins configured (CREDLINK_ALLOWED_ORIGINS)');
+  const results: CaseResult[] = [];
+  const answers: unknown[] = [];
+  for (const origin of allowedOrigins) {
+    for (const t of targets) {
+      const s = await preflight(api, origin, t.path, t.method);
+      const h = s.headers;
+      const c = `${origin} OPTIONS ${t.path}`;
+      answers.push({ case: c, status: s.status, error: s.error, headers: Object.fromEntries(Object.entries(h).filter(([k]) => k.startsWith('access-control-') || k === 'vary')) });
+      const problems: [string, 'issue' | 'hardening'][] = [];
+      const ok2xx = s.status !== null && s.status >= 200 && s.status < 300;
+      // "*" lets the origin in (security.cors-no-any-origin reports it): not a blocked origin.
+      const acao = h['access-control-allow-origin'];
+      if (!ok2xx || (acao !== origin && acao !== '*')) {
+        problems.push([`origin blocked (status ${s.status ?? s.error}, allow-origin ${h['access-control-allow-origin'] ?? 'absent'})`, 'issue']);
+      } else {
+        const methods = tokens(h['access-control-allow-methods']);
+        if (!methods.includes(t.method.toLowerCase()) && !methods.includes('*')) problems.push([`allow-methods lacks ${t.method}`, 'issue']);
+        const allowHeaders = tokens(h['access-control-allow-headers']);
+        const missing = ['x-api-key', 'content-type'].filter((x) => !allowHeaders.includes(x) && !allowHeaders.includes('*'));
+        if (missing.length) problems.push([`allow-headers lacks ${missing.join(', ')}`, 'issue']);
+        if (!tokens(h.vary).includes('origin') && !tokens(h.vary).includes('*')) problems.push(['no Vary: Origin (caches may serve one origin\'s answer to another)', 'hardening']);
+      }
+      for (const [problem, cls] of problems) results.push({ case: c, status: s.status, problem, class: cls });
+      if (!problems.length) results.push({ case: c, status: s.status });
+    }
+  }
+  const impact = securityImpact(results);
+  if (impact) await check.evidence('preflight answers from the allowed origins', answers, 'curl -H "Origin: <origin>" -H "Access-Control-Request-Method: POST" -X OPTIONS <url> -v');
+  check.that({
+    label: 'CORS',
+    ok: !impact,
+    actual: summarize(results),
+    expected: 'allow-origin == the origin, methods and X-API-Key/Content-Type allowed, Vary: Origin',
+    call: `OPTIONS ${targets.map((t) => t.path).join(', ')}`,
+    impact,
+  });
+});
+
+/** The same three requests from the disallowed origin, for both disallowed-origin checks. */
+async function fromDisallowed(api: Parameters<typeof send>[0]): Promise<{ c: string; s: HttpSample }[]> {
+  const origin = security.disallowedOrigin;
+  const out: { c: string; s: HttpSample }[] = [];
+  for (const t of targets) out.push({ c: `OPTIONS ${t.path}`, s: await preflight(api, origin, t.path, t.method) });
+  out.push({ c: `GET ${paths.health}`, s: await send(api, { path: paths.health, headers: { origin } }) });
+  return out;
+}
+
+const skipIfAllowed = () =>
+  test.skip(allowedOrigins.includes(security.disallowedOrigin), `CREDLINK_DISALLOWED_ORIGIN ${security.disallowedOrigin} is in CREDLINK_ALLOWED_ORIGINS`);
+
+test('a disallowed origin gets no allow-origin header (no reflection, no * with credentials)', runbook('security.cors-no-any-origin'), async ({ api, check }) => {
+  skipIfAllowed();
+  const origin = security.disallowedOrigin;
+  const results: CaseResult[] = [];
+  const answers = await fromDisallowed(api);
+  for (const { c, s } of answers) {
+    const acao = s.headers['access-control-allow-origin'];
+    const creds = (s.headers['access-control-allow-credentials'] ?? '').toLowerCase() === 'true';
+    if (acao === origin) results.push({ case: c, status: s.status, problem: `reflects the disallowed origin${creds ? ' with credentials' : ''}`, class: 'vulnerability' });
+    else if (acao === '*') results.push({ case: c, status: s.status, problem: `allow-origin *${creds ? ' with credentials' : ''}: any origin`, class: 'vulnerability' });
+    else if (acao === 'null') results.push({ case: c, status: s.status, problem: 'allow-origin null (sandboxed pages of any origin)', class: 'vulnerability' });
+    else results.push({ case: c, status: s.status });
+  }
+  const impact = securityImpact(results);
+  if (impact) {
+    await check.evidence(`answers to Origin: ${origin}`, answers.map(({ c, s }) => ({ case: c, status: s.status, allowOrigin: s.headers['access-control-allow-origin'] ?? null, allowCredentials: s.headers['access-control-allow-credentials'] ?? null })), `curl -H "Origin: ${origin}" -X OPTIONS <url> -v`);
+  }
+  check.that({ label: 'CORS', ok: !impact, actual: summarize(results), expected: `no Access-Control-Allow-Origin for ${origin}`, call: answers.map((a) => a.c).join(', '), impact });
+});
+
+test('a disallowed origin is refused with 403 or served without CORS headers, never 5xx', runbook('security.cors-disallowed-not-5xx'), async ({ api, check }) => {
+  skipIfAllowed();
+  const answers = await fromDisallowed(api);
+  const results: CaseResult[] = answers.map(({ c, s }) =>
+    s.status === null
+      ? { case: c, status: null, problem: `no answer (${s.error})`, class: 'issue' }
+      : s.status >= 500
+        ? { case: c, status: s.status, problem: `${s.status}: a CORS rejection counted as a server error`, class: 'issue' }
+        : { case: c, status: s.status },
+  );
+  const impact = securityImpact(results);
+  if (impact) await check.evidence(`answers to Origin: ${security.disallowedOrigin}`, answers.map(({ c, s }) => ({ case: c, status: s.status, body: s.body.slice(0, 300) })));
+  check.that({ label: 'STATUS', ok: !impact, actual: summarize(results), expected: '403, or 2xx without CORS headers; never 5xx', call: answers.map((a) => a.c).join(', '), impact });
+});

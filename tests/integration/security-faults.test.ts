@@ -1,0 +1,104 @@
+/**
+ * The security checks proven both ways against the real reference target: healthy -> every
+ * security check passes (none skipped); each security fault -> the expected check fails with
+ * the expected runbook section and severity. Faults that do not interfere share one run.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { sections, type SectionId } from '../../runbooks/sections.ts';
+import type { RunbookReport } from '../../src/reporter/schema.ts';
+import type { ActiveFaults } from '../../src/target/faults.ts';
+import { finding, startHarness, type Harness } from '../helpers/harness.ts';
+
+let h: Harness;
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h?.stop();
+});
+
+const GREP = '@security\\.';
+
+test('healthy target: every security check passes, none skipped', async () => {
+  const { report } = await h.run({}, GREP);
+  assert.equal(report.verdict.status, 'healthy', JSON.stringify(report.findings, null, 2));
+  assert.equal(report.skipped.length, 0, JSON.stringify(report.skipped));
+  assert.equal(report.counts.passed, 13);
+});
+
+type Expect = [checkId: string, section: SectionId, severity: string];
+const table: [faults: ActiveFaults, expected: Expect[]][] = [
+  [{ 'auth-bypass': true }, [
+    ['security.no-key-rejected', 'api-key-auth', 'SEV-0'],
+    ['security.wrong-key-rejected', 'api-key-auth', 'SEV-0'],
+    ['security.malformed-keys-rejected', 'api-key-auth', 'SEV-0'],
+    // The same bypass seen by every check that sends a request it expects refused:
+    ['security.key-strict', 'api-key-auth', 'SEV-0'],
+    ['security.restricted-key-forbidden', 'api-key-auth', 'SEV-0'],
+    ['security.auth-rate-limit', 'api-key-auth', 'SEV-0'],
+  ]],
+  [{ 'valid-key-rejected': true }, [
+    ['security.valid-key-accepted', 'api-key-auth', 'SEV-1'],
+    // Every key is refused, the restricted one included: 401 where 403 was due.
+    ['security.restricted-key-forbidden', 'api-key-auth', 'SEV-3'],
+  ]],
+  [{ 'cors-wildcard': true, 'auth-case-insensitive': true }, [
+    ['security.cors-no-any-origin', 'cors', 'SEV-1'],
+    ['security.key-strict', 'api-key-auth', 'SEV-0'],
+  ]],
+  [{ 'cors-reflect-any-origin': true, 'auth-echoes-key': true, 'missing-security-headers': true }, [
+    ['security.cors-no-any-origin', 'cors', 'SEV-1'],
+    ['security.key-not-echoed', 'api-key-auth', 'SEV-2'],
+    ['security.headers', 'api-key-auth', 'SEV-3'],
+  ]],
+  [{ 'cors-blocks-allowed-origin': true, 'auth-any-header': true, 'permission-not-enforced': true }, [
+    ['security.cors-allowed-origins', 'cors', 'SEV-2'],
+    ['security.key-strict', 'api-key-auth', 'SEV-2'],
+    ['security.restricted-key-forbidden', 'api-key-auth', 'SEV-0'],
+  ]],
+  [{ 'cors-error-500': true, 'auth-malformed-key-500': true, 'auth-no-rate-limit': true }, [
+    ['security.cors-disallowed-not-5xx', 'cors', 'SEV-2'],
+    ['security.malformed-keys-rejected', 'api-key-auth', 'SEV-2'],
+    ['security.auth-rate-limit', 'api-key-auth', 'SEV-2'],
+  ]],
+];
+
+function assertFinding(report: RunbookReport, [checkId, section, severity]: Expect): void {
+  const f = finding(report, checkId);
+  assert.ok(f, `no finding for ${checkId}; findings: ${report.findings.map((x) => `${x.checkId} ${x.severity}`).join(', ')}`);
+  assert.equal(f.section.title, sections[section].title, checkId);
+  assert.equal(f.section.anchor, sections[section].anchor, checkId);
+  assert.equal(f.severity, severity, `${checkId}: ${f.severityRule} / ${f.message}`);
+  assert.ok(f.evidence.length > 0, `${checkId}: a finding carries evidence`);
+  assert.match(f.message, /^\[[A-Z .]+\] \(.+\) .+ on .+ \(test\)$/, checkId);
+}
+
+for (const [faults, expected] of table) {
+  test(`${Object.keys(faults).join(' + ')} -> ${expected.map(([id, , sev]) => `${id} ${sev}`).join(', ')}`, async () => {
+    const { report } = await h.run(faults, GREP);
+    for (const e of expected) assertFinding(report, e);
+    // Only the checks a fault targets fail: nothing else in the security suite.
+    const unexpected = report.findings.filter((f) => !expected.some(([id]) => id === f.checkId));
+    assert.deepEqual(unexpected.map((f) => `${f.checkId} ${f.severity}: ${f.message}`), []);
+  });
+}
+
+test('redirect-to-other-origin -> security.no-redirect SEV-1, and the key never reaches the other origin', async () => {
+  const before = h.target.redirectSink.received().length;
+  const { report } = await h.run({ 'redirect-to-other-origin': true }, GREP);
+  assertFinding(report, ['security.no-redirect', 'api-key-auth', 'SEV-1']);
+  assert.deepEqual(report.findings.map((f) => f.checkId), ['security.no-redirect']);
+  assert.match(finding(report, 'security.no-redirect')!.actual, /another origin http:\/\/127\.0\.0\.1:\d+/);
+  const visits = h.target.redirectSink.received().slice(before);
+  assert.deepEqual(visits, [], 'the checks must not follow the redirect at all');
+});
+
+test('rate-limit check: skips with its reason in production unless enabled', async () => {
+  const { report } = await h.run({}, '@security\\.auth-rate-limit', { CREDLINK_PRODUCTION: 'true' });
+  const s = report.skipped.find((x) => x.checkId === 'security.auth-rate-limit');
+  assert.ok(s, JSON.stringify(report));
+  assert.match(s.reason, /CREDLINK_AUTH_RATE_LIMIT_CHECK=true/);
+  const enabled = await h.run({}, '@security\\.auth-rate-limit', { CREDLINK_PRODUCTION: 'true', CREDLINK_AUTH_RATE_LIMIT_CHECK: 'true' });
+  assert.equal(enabled.report.counts.passed, 1, JSON.stringify(enabled.report.findings));
+});

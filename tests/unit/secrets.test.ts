@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { sanitizeErrorText, stripCallLog } from '../../src/secrets/error-text.ts';
+import { scrubRunDir } from '../../src/secrets/run-dir.ts';
+import { REDACTED, Scrubber } from '../../src/secrets/scrub.ts';
+import { readZip, writeZip } from '../../src/secrets/zip.ts';
+import { tempDir } from '../helpers/harness.ts';
+import { searchTree } from '../helpers/secret-search.ts';
+
+const KEY = 'clk_Zs8vQ2rX9yTb4WmK1pLn7Hc3';
+const PW = 'pw-Jq8/+x=9 z';
+
+test('scrubber: known values in raw, URL-encoded, base64 and JSON-escaped forms', () => {
+  const s = new Scrubber([KEY, PW]);
+  const text = `${KEY} ${encodeURIComponent(PW)} ${Buffer.from(KEY).toString('base64')} ${JSON.stringify(PW)}`;
+  const out = s.text(text);
+  assert.ok(!out.includes(KEY) && !out.includes(encodeURIComponent(PW)) && !out.includes(Buffer.from(KEY).toString('base64')));
+  assert.equal(out.split(REDACTED).length - 1, 4);
+});
+
+test('scrubber: credential shapes whatever their value, and JSON stays valid', () => {
+  const s = new Scrubber([]);
+  assert.equal(s.text('postgres://monitor:hunter22@db:5432/x'), `postgres://monitor:${REDACTED}@db:5432/x`);
+  assert.equal(s.text('x-api-key: unknown-key-value'), `x-api-key: ${REDACTED}`);
+  const doc = { command: 'curl -H "X-API-Key: <key>" /sign', headers: { 'x-api-key': 'k' }, log: 'a\n  - authorization: Bearer abc\n  - next' };
+  const out = s.value(doc);
+  assert.equal(out.headers['x-api-key'], REDACTED);
+  assert.equal(out.command, `curl -H "X-API-Key: ${REDACTED}" /sign`);
+  assert.match(out.log, /- next$/, 'a redaction inside escaped JSON stops at the escaped newline');
+});
+
+test('scrubber: binary content loses only the secret bytes', () => {
+  const s = new Scrubber([KEY]);
+  const b = Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(KEY), Buffer.from([3, 0])]);
+  assert.deepEqual(s.bytes(b), Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(REDACTED), Buffer.from([3, 0])]));
+});
+
+test('error text: Playwright call logs are cut, ANSI-dimmed or not', () => {
+  const err = [
+    'apiRequestContext.fetch: Timeout 500ms exceeded.',
+    'Call log:',
+    '\u001b[2m  - → POST http://127.0.0.1:1/sign\u001b[22m',
+    '\u001b[2m    - x-api-key: something-unknown\u001b[22m',
+    '    - api-key: other',
+    '',
+    '   at spec.ts:10',
+  ].join('\n');
+  const out = stripCallLog(err);
+  assert.ok(!out.includes('something-unknown') && !out.includes('api-key: other'));
+  assert.match(out, /Call log: \[removed/);
+  assert.match(out, /at spec\.ts:10/);
+  assert.equal(sanitizeErrorText(`failed with ${KEY}`, new Scrubber([KEY])), `failed with ${REDACTED}`);
+});
+
+test('zip: entries survive a write/read round trip', () => {
+  const entries = [{ name: 'a.txt', data: Buffer.from('hello') }, { name: 'dir/b.bin', data: Buffer.from([0, 255, 1]) }];
+  assert.deepEqual(readZip(writeZip(entries)), entries);
+});
+
+test('scrubRunDir: text, JSON base64 bodies, zips, zips embedded in HTML and binaries', () => {
+  const dir = tempDir('credlink-scrub-');
+  try {
+    fs.mkdirSync(path.join(dir, 'test-results', 'x'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'junit.xml'), `<failure>Timeout\nCall log:\n  - x-api-key: ${KEY}\n</failure>`);
+    fs.writeFileSync(path.join(dir, 'playwright.json'), JSON.stringify({ attachments: [{ name: 'h', body: Buffer.from(`key ${KEY}`).toString('base64') }] }));
+    const zip = writeZip([{ name: 'trace.network', data: Buffer.from(`{"x-api-key":"${KEY}","pw":"${PW}"}`) }]);
+    fs.writeFileSync(path.join(dir, 'test-results', 'x', 'trace.zip'), zip);
+    fs.writeFileSync(path.join(dir, 'index.html'), `<script>window.data = "data:application/zip;base64,${zip.toString('base64')}";</script>`);
+    fs.writeFileSync(path.join(dir, 'shot.bin'), Buffer.concat([Buffer.from([0, 0]), Buffer.from(KEY)]));
+    fs.writeFileSync(path.join(dir, 'clean.txt'), 'nothing here');
+    fs.writeFileSync(path.join(dir, 'broken.zip'), Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.from(KEY), Buffer.alloc(30)]));
+    assert.ok(searchTree(dir, [KEY, PW]).hits.length >= 5, 'the fixture does hold the secrets');
+    const r = scrubRunDir(dir, [KEY, PW]);
+    assert.equal(r.files, 7);
+    assert.deepEqual(r.removed, ['broken.zip']);
+    assert.ok(!r.changed.includes('clean.txt'));
+    assert.deepEqual(searchTree(dir, [KEY, PW]).hits, []);
+    assert.match(fs.readFileSync(path.join(dir, 'junit.xml'), 'utf8'), /Call log: \[removed/);
+    const entries = readZip(fs.readFileSync(path.join(dir, 'test-results', 'x', 'trace.zip')));
+    assert.equal(JSON.parse(entries[0]!.data.toString('utf8'))['x-api-key'], REDACTED, 'the archive is still readable');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -2,17 +2,15 @@
  * Playwright reporter listed LAST in playwright.config.ts: once runbook.json (runbook reporter),
  * junit.xml (junit reporter) and the Allure results exist, it carries the triage into them:
  * junit.xml failures get the runbook section and severity (src/report/junit.ts), Allure results
- * of findings get the computed severity (src/report/allure-results.ts), and the text files of
- * those reporters are scrubbed of secrets (src/report/scrub-outputs.ts). Thin I/O only.
+ * of findings get the computed severity (src/report/allure-results.ts). Thin I/O only. Secrets
+ * are scrubbed from the whole run folder after Playwright exits (src/secrets/run-dir.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Reporter } from '@playwright/test/reporter';
-import { hasRunConfig, runConfig, secretsOf } from '../../config/index.ts';
+import { hasRunConfig, runConfig } from '../../config/index.ts';
 import { applyFindingSeverities } from '../report/allure-results.ts';
 import { enrichJunit } from '../report/junit.ts';
-import { scrubOutputs } from '../report/scrub-outputs.ts';
-import { Scrubber } from '../secrets/scrub.ts';
 import { runbookReportSchema } from './schema.ts';
 
 export default class PostRunReporter implements Reporter {
@@ -24,7 +22,6 @@ export default class PostRunReporter implements Reporter {
     const cfg = hasRunConfig() ? runConfig() : undefined;
     const runDir = cfg?.runDir;
     if (!cfg || !runDir) return;
-    scrubOutputs(['junit.xml', 'playwright.json', 'allure-results', 'test-results'].map((p) => path.join(runDir, p)), new Scrubber(secretsOf(cfg)));
     const reportFile = path.join(runDir, 'runbook.json');
     if (!fs.existsSync(reportFile)) return;
     const report = runbookReportSchema.parse(JSON.parse(fs.readFileSync(reportFile, 'utf8')));

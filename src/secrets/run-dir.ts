@@ -24,7 +24,8 @@ export interface ScrubResult {
   removed: string[];
 }
 
-const isBinary = (b: Buffer) => b.subarray(0, 8192).includes(0);
+/** Not text: a NUL byte, or bytes that are not valid UTF-8 (decoding and re-encoding would corrupt them). */
+const isBinary = (b: Buffer) => b.subarray(0, 8192).includes(0) || !Buffer.from(b.toString('utf8'), 'utf8').equals(b);
 const EMBEDDED_ZIP = /(data:application\/zip;base64,)([A-Za-z0-9+/=]+)/g;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 

@@ -110,8 +110,8 @@ test('history: earlier runs of the env only, oldest first, bounded, broken files
   }
 });
 
-test('scrubOutputs: secrets leave junit.xml and every text file under allure-results; binaries untouched', async () => {
-  const { scrubOutputs } = await import('../../src/report/scrub-outputs.ts');
+test('scrubRunDir: secrets leave junit.xml and every text file under allure-results; binaries untouched', async () => {
+  const { scrubRunDir } = await import('../../src/secrets/run-dir.ts');
   const { Scrubber } = await import('../../src/secrets/scrub.ts');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'credlink-scrub-'));
   try {
@@ -121,7 +121,7 @@ test('scrubOutputs: secrets leave junit.xml and every text file under allure-res
     fs.writeFileSync(path.join(dir, 'allure-results', 'a-result.json'), JSON.stringify({ statusDetails: { trace: `key ${secret}` } }));
     fs.writeFileSync(path.join(dir, 'allure-results', 'b-attachment.txt'), `X-API-Key: ${secret}`);
     fs.writeFileSync(path.join(dir, 'allure-results', 'c-attachment.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
-    assert.equal(scrubOutputs([path.join(dir, 'junit.xml'), path.join(dir, 'allure-results'), path.join(dir, 'absent')], new Scrubber([secret])), 3);
+    assert.deepEqual(scrubRunDir(dir, new Scrubber([secret])).removed, []);
     for (const f of ['junit.xml', 'allure-results/a-result.json', 'allure-results/b-attachment.txt']) {
       const text = fs.readFileSync(path.join(dir, f), 'utf8');
       assert.ok(!text.includes(secret), f);

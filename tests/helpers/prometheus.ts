@@ -4,8 +4,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort } from '../../src/target/postgres.ts';
 import { tempDir } from './harness.ts';
 
 export interface TestPrometheus {
@@ -16,17 +16,6 @@ export interface TestPrometheus {
 }
 
 export const PROMETHEUS_BIN = '/usr/bin/prometheus';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function query(url: string, expr: string): Promise<number | null> {
   try {

@@ -14,7 +14,7 @@ test('run --env local: healthy triage, exit 0, report files written', async () =
   const r = await cli(['run', '--env', 'local', '--reports-dir', reports]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /HEALTHY local: every check passed/);
-  assert.match(r.stderr, /running \d+ checks against local/);
+  assert.match(r.stderr, /running \d+ checks in \d+ suite\(s\) against local/);
   const runDir = r.stdout.match(/report: (.+)\/runbook\.md/)![1]!;
   for (const f of ['runbook.json', 'runbook.md', 'junit.xml', 'playwright.json']) assert.ok(fs.existsSync(path.join(runDir, f)), f);
   const report = runbookReportSchema.parse(JSON.parse(fs.readFileSync(path.join(runDir, 'runbook.json'), 'utf8')));

@@ -77,6 +77,8 @@ export const envSchema = z.object({
   CREDLINK_FAIL_ON: withDefault(z.enum(SEVERITIES), 'SEV-3').describe(
     'Least severe finding that makes run/drill exit 1 (SEV-3 = any finding)',
   ),
+  KUBE_SERVICE: withDefault(z.string(), 'credlink-api-service').describe('Service in front of the API pods (endpoints, blue-green selector)'),
+  KUBE_EVENT_WINDOW_MIN: withDefault(int(1, 1440), '15').describe('Warning events younger than this many minutes fail k8s.warning-events; restarts younger than this count as growing'),
 });
 
 export type EnvInput = z.input<typeof envSchema>;

@@ -95,6 +95,11 @@ const entries = {
   },
   // 2. Kubernetes Health; pod side of Service Unavailable and High Memory Usage; Rolling Restart;
   // Emergency Scaling; Blue-Green (checks/kubernetes/). Skip when KUBE_NAMESPACE is unset.
+  'k8s.access': {
+    title: 'the monitor can read what the Kubernetes checks need',
+    section: 'kubernetes-health',
+    severity: 'SEV-3',
+  },
   'k8s.pods-ready': {
     title: 'every API pod is Running and Ready',
     section: 'service-unavailable',

@@ -6,14 +6,14 @@
 import { runbook, test } from '../fixtures.ts';
 import { runConfig } from '../../config/index.ts';
 import { rolloutStatus } from '../../src/k8s/rollout.ts';
-import { API_COVERED, kubeRead } from './kube-read.ts';
+import { ACCESS_COVERED, kubeRead } from './kube-read.ts';
 
 const cfg = runConfig();
 test.skip(!cfg.kube, `KUBE_NAMESPACE is not set for environment "${cfg.env}": Kubernetes checks skip`);
 
 test('the deployment rollout is complete', runbook('k8s.rollout'), async ({ kube, check }) => {
   const k = kube!;
-  const d = await kubeRead(check, k, `get deployment/${k.settings.deployment}`, () => k.readDeployment(), API_COVERED);
+  const d = await kubeRead(check, k, `get deployment/${k.settings.deployment}`, () => k.readDeployment(), ACCESS_COVERED);
   const r = rolloutStatus(d);
   if (!r.done) {
     await check.evidence(
@@ -34,7 +34,7 @@ test('the deployment rollout is complete', runbook('k8s.rollout'), async ({ kube
 test('no Warning events for the API within the event window', runbook('k8s.warning-events'), async ({ kube, check, config }) => {
   const k = kube!;
   const windowMin = config.kube!.eventWindowMin;
-  const events = await kubeRead(check, k, 'list events', () => k.listEvents(), API_COVERED);
+  const events = await kubeRead(check, k, 'list events', () => k.listEvents(), ACCESS_COVERED);
   const since = Date.now() - windowMin * 60_000;
   const ours = (name: string) => name === k.settings.deployment || name.startsWith(`${k.settings.deployment}-`) || name === k.settings.service;
   const warnings = events
@@ -55,7 +55,7 @@ test('no Warning events for the API within the event window', runbook('k8s.warni
 
 test('the autoscaler runs below its maximum replicas', runbook('k8s.hpa-headroom'), async ({ kube, check }) => {
   const k = kube!;
-  const hpas = await kubeRead(check, k, 'list horizontalpodautoscalers', () => k.listHpas(), API_COVERED);
+  const hpas = await kubeRead(check, k, 'list horizontalpodautoscalers', () => k.listHpas(), ACCESS_COVERED);
   const hpa = hpas.find((h) => h.spec?.scaleTargetRef.kind === 'Deployment' && h.spec.scaleTargetRef.name === k.settings.deployment);
   test.skip(!hpa, `no HorizontalPodAutoscaler targets deployment/${k.settings.deployment} in ${k.namespace}: nothing to check`);
   const max = hpa!.spec!.maxReplicas;

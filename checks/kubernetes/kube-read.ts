@@ -2,8 +2,8 @@
  * How a Kubernetes check reads the API: a failed read becomes a clear finding, never a crash.
  * - 403: a monitoring gap naming the missing permission (SEV-3);
  * - unreachable / timeout / bad kubeconfig: a monitoring gap saying so;
- * - a check whose data another check already reports missing skips, naming that check, so a
- *   missing permission or a dead API is one finding, not eleven.
+ * - with ACCESS_COVERED (what checks use), those two skip instead, naming k8s.access, which
+ *   reports them once: a missing permission or a dead API is one finding, not eleven.
  */
 import { test, type Check } from '../fixtures.ts';
 import type { KubeClient } from '../../src/k8s/client.ts';
@@ -27,8 +27,6 @@ export interface ReadOptions {
   /** Failure kinds for which this check skips because `coveredBy` reports them. */
   skipOn?: readonly KubeFailureKind[];
   coveredBy?: string;
-  /** For 404: the monitoring gap it means (e.g. metrics.k8s.io not served). */
-  notFoundGap?: string;
 }
 
 export async function kubeRead<T>(check: Check, kube: KubeClient, what: string, fn: () => Promise<T>, opts: ReadOptions = {}): Promise<T> {
@@ -37,13 +35,10 @@ export async function kubeRead<T>(check: Check, kube: KubeClient, what: string, 
   } catch (err) {
     const f = classifyKubeError(err, what);
     if (opts.skipOn?.includes(f.kind)) test.skip(true, `${opts.coveredBy ?? 'another check'} reports it: ${f.line}`);
-    const impact = f.kind === 'not-found' && opts.notFoundGap ? ({ kind: 'gap', reason: opts.notFoundGap } as const) : gapOf(f, kube.namespace, what);
-    check.that({ label: 'KUBERNETES API', ok: false, actual: f.line, expected: `${what} succeeds`, call: `${what} (${kube.where})`, impact });
+    check.that({ label: 'KUBERNETES API', ok: false, actual: f.line, expected: `${what} succeeds`, call: `${what} (${kube.where})`, impact: gapOf(f, kube.namespace, what) });
     throw err;
   }
 }
 
-/** Options for checks that read pods after k8s.pods-ready: it reports missing access to pods. */
-export const PODS_COVERED: ReadOptions = { skipOn: ['forbidden', ...API_DOWN], coveredBy: 'k8s.pods-ready' };
-/** Options for checks on other resources: a dead API is reported once, by k8s.pods-ready. */
-export const API_COVERED: ReadOptions = { skipOn: API_DOWN, coveredBy: 'k8s.pods-ready' };
+/** Missing permissions and a dead API are reported once, by k8s.access; the other checks skip. */
+export const ACCESS_COVERED: ReadOptions = { skipOn: ['forbidden', ...API_DOWN], coveredBy: 'k8s.access' };

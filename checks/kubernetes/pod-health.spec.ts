@@ -6,7 +6,7 @@
 import { runbook, test } from '../fixtures.ts';
 import { runConfig } from '../../config/index.ts';
 import { badWaitingReason, isRunningAndReady, podName, podOom, podRow, restartedWithin } from '../../src/k8s/pods.ts';
-import { kubeRead, PODS_COVERED } from './kube-read.ts';
+import { ACCESS_COVERED, kubeRead } from './kube-read.ts';
 
 const cfg = runConfig();
 test.skip(!cfg.kube, `KUBE_NAMESPACE is not set for environment "${cfg.env}": Kubernetes checks skip`);
@@ -15,7 +15,7 @@ const list = (names: string[]) => (names.length > 5 ? `${names.slice(0, 5).join(
 
 test('every API pod is Running and Ready', runbook('k8s.pods-ready'), async ({ kube, check }) => {
   const k = kube!;
-  const pods = await kubeRead(check, k, `list pods -l ${k.settings.labelSelector}`, () => k.listPods());
+  const pods = await kubeRead(check, k, `list pods -l ${k.settings.labelSelector}`, () => k.listPods(), ACCESS_COVERED);
   const bad = pods.filter((p) => !isRunningAndReady(p));
   if (bad.length) await check.evidence('pods not Running and Ready', bad.map(podRow), `kubectl get pods -n ${k.namespace} -l ${k.settings.labelSelector}`);
   check.that({
@@ -30,7 +30,7 @@ test('every API pod is Running and Ready', runbook('k8s.pods-ready'), async ({ k
 
 test('no API pod is in CrashLoopBackOff or ImagePullBackOff', runbook('k8s.pods-waiting'), async ({ kube, check }) => {
   const k = kube!;
-  const pods = await kubeRead(check, k, `list pods -l ${k.settings.labelSelector}`, () => k.listPods(), PODS_COVERED);
+  const pods = await kubeRead(check, k, `list pods -l ${k.settings.labelSelector}`, () => k.listPods(), ACCESS_COVERED);
   const waiting = pods.map((p) => [podName(p), badWaitingReason(p)] as const).filter(([, r]) => r);
   if (waiting.length) await check.evidence('pods in a back-off', Object.fromEntries(waiting), `kubectl get pods -n ${k.namespace} -l ${k.settings.labelSelector}`);
   check.that({
@@ -46,7 +46,7 @@ test('no API pod is in CrashLoopBackOff or ImagePullBackOff', runbook('k8s.pods-
 test('no API container restarted within the event window', runbook('k8s.restarts'), async ({ kube, check, config }) => {
   const k = kube!;
   const windowMin = config.kube!.eventWindowMin;
-  const pods = await kubeRead(check, k, `list pods -l ${k.settings.labelSelector}`, () => k.listPods(), PODS_COVERED);
+  const pods = await kubeRead(check, k, `list pods -l ${k.settings.labelSelector}`, () => k.listPods(), ACCESS_COVERED);
   const restarted = pods.map((p) => ({ pod: podName(p), ...restartedWithin(p, windowMin * 60_000) })).filter((r) => r.container);
   if (restarted.length) await check.evidence('recent restarts', restarted, `kubectl get pods -n ${k.namespace} -l ${k.settings.labelSelector}`);
   check.that({
@@ -60,7 +60,7 @@ test('no API container restarted within the event window', runbook('k8s.restarts
 
 test('no API container was last terminated OOMKilled', runbook('k8s.oomkilled'), async ({ kube, check }) => {
   const k = kube!;
-  const pods = await kubeRead(check, k, `list pods -l ${k.settings.labelSelector}`, () => k.listPods(), PODS_COVERED);
+  const pods = await kubeRead(check, k, `list pods -l ${k.settings.labelSelector}`, () => k.listPods(), ACCESS_COVERED);
   const ooms = pods.map((p) => ({ pod: podName(p), ...podOom(p) })).filter((o) => o.verdict);
   const confirmed = ooms.filter((o) => o.verdict === 'confirmed');
   if (ooms.length) await check.evidence('last terminations', ooms, `kubectl describe pods -n ${k.namespace} -l ${k.settings.labelSelector}`);

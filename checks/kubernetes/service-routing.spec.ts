@@ -6,7 +6,7 @@
 import { runbook, test } from '../fixtures.ts';
 import { runConfig } from '../../config/index.ts';
 import { podName, podRow } from '../../src/k8s/pods.ts';
-import { API_COVERED, kubeRead, PODS_COVERED } from './kube-read.ts';
+import { ACCESS_COVERED, kubeRead } from './kube-read.ts';
 
 const cfg = runConfig();
 test.skip(!cfg.kube, `KUBE_NAMESPACE is not set for environment "${cfg.env}": Kubernetes checks skip`);
@@ -16,7 +16,7 @@ const COLOUR_KEYS = ['environment', 'color', 'colour', 'slot', 'track', 'version
 
 test('the API Service has ready endpoints', runbook('k8s.service-endpoints'), async ({ kube, check }) => {
   const k = kube!;
-  const ep = await kubeRead(check, k, `get endpoints/${k.settings.service}`, () => k.readEndpoints(), API_COVERED);
+  const ep = await kubeRead(check, k, `get endpoints/${k.settings.service}`, () => k.readEndpoints(), ACCESS_COVERED);
   const ready = (ep.subsets ?? []).flatMap((s) => s.addresses ?? []);
   const notReady = (ep.subsets ?? []).flatMap((s) => s.notReadyAddresses ?? []);
   if (!ready.length) {
@@ -35,12 +35,12 @@ test('the API Service has ready endpoints', runbook('k8s.service-endpoints'), as
 
 test('the API Service selector (blue-green colour) matches running API pods', runbook('k8s.service-selector'), async ({ kube, check }) => {
   const k = kube!;
-  const svc = await kubeRead(check, k, `get service/${k.settings.service}`, () => k.readService(), API_COVERED);
+  const svc = await kubeRead(check, k, `get service/${k.settings.service}`, () => k.readService(), ACCESS_COVERED);
   const selector = svc.spec?.selector ?? {};
   const key = COLOUR_KEYS.find((c) => c in selector);
   const colour = key ? `${key}=${selector[key]}` : 'no colour label';
   const labelSelector = Object.entries(selector).map(([a, b]) => `${a}=${b}`).join(',');
-  const pods = labelSelector ? await kubeRead(check, k, `list pods -l ${labelSelector}`, () => k.listPods(labelSelector), PODS_COVERED) : [];
+  const pods = labelSelector ? await kubeRead(check, k, `list pods -l ${labelSelector}`, () => k.listPods(labelSelector), ACCESS_COVERED) : [];
   const running = pods.filter((p) => p.status?.phase === 'Running');
   await check.evidence('service selector', { selector, colour, matchingPods: pods.map(podRow) }, `kubectl get service ${k.settings.service} -n ${k.namespace} -o jsonpath='{.spec.selector}'`);
   check.that({

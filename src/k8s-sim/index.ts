@@ -27,6 +27,8 @@ export interface KubeSim {
   settings: { namespace: string; deployment: string; labelSelector: string; service: string };
   scenarios(): ReadonlySet<Scenario>;
   setScenarios(s: Iterable<Scenario>): void;
+  /** Requests received (method and path, last 1000). */
+  requests(): readonly { method: string; path: string }[];
   /** Listener for ReferenceTarget.onFaults. */
   followFaults(f: ActiveFaults): void;
   stop(): Promise<void>;
@@ -51,6 +53,7 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
     token,
     settings,
     scenarios: () => active,
+    requests: () => server.seen,
     setScenarios: (s) => void (active = new Set(s)),
     followFaults: (f) => void (active = scenariosFor(f)),
     async stop() {

@@ -37,11 +37,15 @@ export interface SimServerOptions {
 export class KubeSimServer {
   private server?: http.Server;
   requests = 0;
+  /** The last 1000 requests (method and path), so tests can prove the monitor only reads. */
+  readonly seen: { method: string; path: string }[] = [];
   constructor(private readonly opts: SimServerOptions) {}
 
   async listen(): Promise<string> {
     this.server = http.createServer((req, res) => {
       this.requests += 1;
+      this.seen.push({ method: req.method ?? '?', path: (req.url ?? '/').split('?')[0]! });
+      if (this.seen.length > 1000) this.seen.shift();
       let code = 200;
       let body: unknown;
       try {

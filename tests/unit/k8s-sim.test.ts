@@ -89,6 +89,16 @@ test('sim: scenarios change what the client reads', async () => {
   sim.setScenarios([]);
 });
 
+test('client: a named context is used; an unknown one is a clear configuration failure', async () => {
+  const named = new KubeClient({ kubeconfig: sim.kubeconfig, context: 'credlink-sim', ...sim.settings }, 3000);
+  assert.ok((await named.listEvents()).length > 0);
+  const unknown = new KubeClient({ kubeconfig: sim.kubeconfig, context: 'prod-admin', ...sim.settings }, 3000);
+  await assert.rejects(unknown.listPods(), (e) => {
+    const f = classifyKubeError(e, 'list pods');
+    return f.kind === 'config' && /context "prod-admin" is not in the kubeconfig/.test(f.line);
+  });
+});
+
 test('client: a request that gets no answer fails as a timeout, not a hang', async () => {
   const silent = http.createServer(() => {});
   await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));

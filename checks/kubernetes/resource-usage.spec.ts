@@ -5,9 +5,8 @@
  */
 import { runbook, test, type Check } from '../fixtures.ts';
 import { runConfig, type ResolvedConfig } from '../../config/index.ts';
-import { podLimits } from '../../src/diagnostics/collectors.ts';
 import type { KubeClient } from '../../src/k8s/client.ts';
-import { podName } from '../../src/k8s/pods.ts';
+import { podLimits, podName } from '../../src/k8s/pods.ts';
 import { formatBytes, formatCores, parseQuantity } from '../../src/k8s/quantity.ts';
 import { tierOf } from '../../runbooks/thresholds.ts';
 import { ACCESS_COVERED, kubeRead } from './kube-read.ts';

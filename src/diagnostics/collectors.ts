@@ -4,10 +4,9 @@
  * pg_stat_activity...). None writes: no restart, scale, exec or delete. Each returns pieces of
  * evidence; a collector that fails returns its error line instead (see index.ts).
  */
-import type { V1Pod } from '@kubernetes/client-node';
 import type { ResolvedConfig } from '../../config/index.ts';
 import type { KubeClient } from '../k8s/client.ts';
-import { isRunningAndReady, podName, podRow, restartsOf } from '../k8s/pods.ts';
+import { isRunningAndReady, podLimits, podName, podRow, restartsOf } from '../k8s/pods.ts';
 import { formatBytes, formatCores, parseQuantity } from '../k8s/quantity.ts';
 import { rolloutStatus } from '../k8s/rollout.ts';
 import type { DbProbe } from '../probes/database.ts';
@@ -32,22 +31,6 @@ type Collector = { command: (c: DiagnosticsContext) => string; collect: (c: Diag
 
 const k = (c: DiagnosticsContext) => c.kube!.settings;
 const ts = (d: Date | string | undefined) => (d ? new Date(d).toISOString() : '-');
-
-/** Sum of a resource over containers; undefined when any container lacks it. */
-function sumOf(values: (string | undefined)[]): number | undefined {
-  let total = 0;
-  for (const v of values) {
-    const n = parseQuantity(v);
-    if (n === undefined) return undefined;
-    total += n;
-  }
-  return values.length ? total : undefined;
-}
-
-export function podLimits(p: V1Pod): { memory?: number; cpu?: number } {
-  const cs = p.spec?.containers ?? [];
-  return { memory: sumOf(cs.map((c) => c.resources?.limits?.memory)), cpu: sumOf(cs.map((c) => c.resources?.limits?.cpu)) };
-}
 
 export const collectors: Record<CollectorId, Collector> = {
   pods: {

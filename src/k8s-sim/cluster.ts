@@ -203,7 +203,7 @@ export function buildCluster(scenarios: ReadonlySet<Scenario>, o: ClusterOptions
   let generation = 2;
   let updated = replicas;
   let total = replicas;
-  let available = readyPods;
+  const available = readyPods;
   let image = current.image;
   const conditions = [
     { type: 'Available', status: readyPods >= 2 ? 'True' : 'False', reason: readyPods >= 2 ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable', message: readyPods >= 2 ? 'Deployment has minimum availability.' : 'Deployment does not have minimum availability.' },

@@ -3,6 +3,7 @@
  * waiting reasons, restarts, and how the last termination ended. Pure functions over V1Pod.
  */
 import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
+import { parseQuantity } from './quantity.ts';
 
 /** Waiting reasons that mean the container cannot start (runbook: CrashLoopBackOff, ImagePullBackOff). */
 export const BAD_WAITING_REASONS = ['CrashLoopBackOff', 'ImagePullBackOff', 'ErrImagePull', 'CreateContainerConfigError', 'InvalidImageName'] as const;
@@ -79,4 +80,21 @@ export function podRow(p: V1Pod): { name: string; ready: string; status: string;
     restarts: restartsOf(p),
     node: p.spec?.nodeName,
   };
+}
+
+/** Sum of a resource over containers; undefined when any container lacks it. */
+function sumOf(values: (string | undefined)[]): number | undefined {
+  let total = 0;
+  for (const v of values) {
+    const n = parseQuantity(v);
+    if (n === undefined) return undefined;
+    total += n;
+  }
+  return values.length ? total : undefined;
+}
+
+/** A pod's limits summed over its containers (memory in bytes, CPU in cores). */
+export function podLimits(p: V1Pod): { memory?: number; cpu?: number } {
+  const cs = p.spec?.containers ?? [];
+  return { memory: sumOf(cs.map((c) => c.resources?.limits?.memory)), cpu: sumOf(cs.map((c) => c.resources?.limits?.cpu)) };
 }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ApiException, type V1ContainerStatus, type V1Deployment, type V1Pod } from '@kubernetes/client-node';
 import { classifyKubeError } from '../../src/k8s/errors.ts';
-import { badWaitingReason, isRunningAndReady, oomOf, restartedWithin } from '../../src/k8s/pods.ts';
+import { badWaitingReason, isRunningAndReady, oomOf, podLimits, restartedWithin } from '../../src/k8s/pods.ts';
 import { parseQuantity } from '../../src/k8s/quantity.ts';
 import { rolloutStatus } from '../../src/k8s/rollout.ts';
 import { matches } from '../../src/k8s-sim/selector.ts';
@@ -87,6 +87,14 @@ test('quantities: memory and CPU as the API writes them', () => {
   for (const [q, v] of table) assert.ok(Math.abs(parseQuantity(q)! - v) < 1e-9, `${q} -> ${parseQuantity(q)}`);
   assert.equal(parseQuantity(undefined), undefined);
   assert.throws(() => parseQuantity('12 apples'));
+});
+
+test('pod limits: summed over containers; unknown when any container has none', () => {
+  const withLimits = (...limits: (Record<string, string> | undefined)[]): V1Pod => ({
+    spec: { containers: limits.map((l, i) => ({ name: `c${i}`, resources: l ? { limits: l } : {} })) },
+  });
+  assert.deepEqual(podLimits(withLimits({ memory: '1Gi', cpu: '500m' }, { memory: '512Mi', cpu: '250m' })), { memory: 1.5 * 2 ** 30, cpu: 0.75 });
+  assert.deepEqual(podLimits(withLimits({ memory: '1Gi' }, undefined)), { memory: undefined, cpu: undefined });
 });
 
 test('label selectors: equality, set and existence', () => {

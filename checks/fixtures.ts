@@ -8,12 +8,18 @@
  * - `check`: records expected/actual/impact/evidence for the runbook reporter and fails with a
  *   message like `[STATUS] (503) == 200 on GET /health (staging)`.
  * - `db`: worker-scoped read-only database probe (one lazy connection), closed at teardown.
+ * - `kube`: worker-scoped read-only Kubernetes client (undefined without KUBE_NAMESPACE); every
+ *   call has a timeout.
+ * - `diagnostics` (automatic): when a check fails, attaches the read-only equivalents of its
+ *   runbook section's immediate actions as evidence (src/diagnostics/).
  */
 import { test as base, expect, type APIRequestContext } from '@playwright/test';
 import { runConfig, secretsOf, type ResolvedConfig } from '../config/index.ts';
 import { catalog, type CheckId } from '../runbooks/catalog.ts';
 import { sections } from '../runbooks/sections.ts';
 import { allureAnnotations } from '../src/report/allure-labels.ts';
+import { collectDiagnostics } from '../src/diagnostics/index.ts';
+import { KubeClient } from '../src/k8s/client.ts';
 import { DbProbe } from '../src/probes/database.ts';
 import { EVIDENCE_PREFIX } from '../src/reporter/runbook-reporter.ts';
 import { Scrubber } from '../src/secrets/scrub.ts';
@@ -65,12 +71,17 @@ const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 interface TestFixtures {
   api: APIRequestContext;
   check: Check;
+  diagnostics: void;
 }
 interface WorkerFixtures {
   config: Readonly<ResolvedConfig>;
   scrubber: Scrubber;
   db: DbProbe | undefined;
+  kube: KubeClient | undefined;
 }
+
+/** Upper bound of the automatic diagnostics of one failed check. */
+const DIAGNOSTICS_DEADLINE_MS = 15_000;
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   config: [async ({}, use) => use(runConfig()), { scope: 'worker' }],
@@ -87,6 +98,27 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       await probe.close();
     },
     { scope: 'worker' },
+  ],
+  kube: [
+    async ({ config }, use) => use(config.kube ? new KubeClient(config.kube, Math.min(config.timeouts.requestMs, 10_000)) : undefined),
+    { scope: 'worker' },
+  ],
+  diagnostics: [
+    async ({ config, scrubber, kube, db }, use, testInfo) => {
+      await use();
+      if (testInfo.status === testInfo.expectedStatus || testInfo.status === 'skipped') return;
+      const checkId = testInfo.annotations.find((a) => a.type === 'runbook')?.description;
+      const timeoutMs = Math.min(config.timeouts.requestMs, 5000);
+      const pieces = await collectDiagnostics(checkId, { config, kube, db, timeoutMs }, DIAGNOSTICS_DEADLINE_MS);
+      for (const p of pieces) {
+        const body = scrubber.text(typeof p.data === 'string' ? p.data : JSON.stringify(p.data, null, 2));
+        await testInfo.attach(`${EVIDENCE_PREFIX}${p.name} | ${p.command}`, {
+          body,
+          contentType: typeof p.data === 'string' ? 'text/plain' : 'application/json',
+        });
+      }
+    },
+    { auto: true },
   ],
   api: async ({ playwright, config }, use) => {
     const ctx = await playwright.request.newContext({

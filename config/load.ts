@@ -112,6 +112,8 @@ export function parseEnv(
           namespace: v.KUBE_NAMESPACE,
           deployment: v.KUBE_DEPLOYMENT,
           labelSelector: v.KUBE_LABEL_SELECTOR,
+          service: v.KUBE_SERVICE,
+          eventWindowMin: v.KUBE_EVENT_WINDOW_MIN,
         }
       : undefined,
     thresholds: {

@@ -27,6 +27,10 @@ export const resolvedConfigSchema = z.object({
       namespace: z.string(),
       deployment: z.string(),
       labelSelector: z.string(),
+      /** Service in front of the pods (endpoints, blue-green colour). */
+      service: z.string(),
+      /** Minutes: Warning events and restarts younger than this are "recent". */
+      eventWindowMin: z.number(),
     })
     .optional(),
   thresholds: z.object({

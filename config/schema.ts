@@ -167,6 +167,7 @@ export const envSchema = z.object({
   CREDLINK_DISALLOWED_ORIGIN: withDefault(z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be scheme://host[:port] with no path'), 'https://not-allowed.credlink-checks.invalid').describe(
     'An origin the API must NOT allow, used by the CORS checks',
   ),
+  KUBE_EVENT_WINDOW_MIN: withDefault(int(1, 1440), '15').describe('Warning events younger than this many minutes fail k8s.warning-events; restarts younger than this count as growing'),
 });
 
 export type EnvInput = z.input<typeof envSchema>;

@@ -224,6 +224,79 @@ const entries = {
     section: 'api-key-auth',
     severity: 'SEV-3',
   },
+  // 2. Kubernetes Health; pod side of Service Unavailable and High Memory Usage; Rolling Restart;
+  // Emergency Scaling; Blue-Green (checks/kubernetes/). Skip when KUBE_NAMESPACE is unset.
+  'k8s.access': {
+    title: 'the monitor can read what the Kubernetes checks need',
+    section: 'kubernetes-health',
+    severity: 'SEV-3',
+  },
+  'k8s.pods-ready': {
+    title: 'every API pod is Running and Ready',
+    section: 'service-unavailable',
+    procedure: 'kubernetes-health',
+    severity: 'SEV-1',
+  },
+  'k8s.pods-waiting': {
+    title: 'no API pod is in CrashLoopBackOff or ImagePullBackOff',
+    section: 'service-unavailable',
+    procedure: 'kubernetes-health',
+    severity: 'SEV-1',
+  },
+  'k8s.restarts': {
+    title: 'no API container restarted within the event window',
+    section: 'kubernetes-health',
+    severity: 'SEV-2',
+  },
+  'k8s.oomkilled': {
+    title: 'no API container was last terminated OOMKilled',
+    section: 'high-memory',
+    procedure: 'kubernetes-health',
+    // Catalog default applies to "possible OOM" (exit 137, no reason); a confirmed OOMKilled
+    // records the share of pods affected.
+    severity: 'SEV-3',
+  },
+  'k8s.rollout': {
+    title: 'the deployment rollout is complete',
+    section: 'rolling-restart',
+    procedure: 'kubernetes-health',
+    severity: 'SEV-2',
+  },
+  'k8s.warning-events': {
+    title: 'no Warning events for the API within the event window',
+    section: 'kubernetes-health',
+    severity: 'SEV-3',
+  },
+  'k8s.memory-usage': {
+    title: 'every API pod uses less memory than the warning share of its limit',
+    section: 'high-memory',
+    procedure: 'kubernetes-health',
+    severity: 'SEV-2',
+    threshold: 'memoryRatio',
+  },
+  'k8s.cpu-usage': {
+    title: 'every API pod uses less CPU than the warning share of its limit',
+    section: 'slow-responses',
+    procedure: 'kubernetes-health',
+    severity: 'SEV-2',
+    threshold: 'cpuRatio',
+  },
+  'k8s.hpa-headroom': {
+    title: 'the autoscaler runs below its maximum replicas',
+    section: 'emergency-scaling',
+    severity: 'SEV-2',
+  },
+  'k8s.service-endpoints': {
+    title: 'the API Service has ready endpoints',
+    section: 'service-unavailable',
+    procedure: 'kubernetes-health',
+    severity: 'SEV-1',
+  },
+  'k8s.service-selector': {
+    title: 'the API Service selector (blue-green colour) matches running API pods',
+    section: 'blue-green',
+    severity: 'SEV-1',
+  },
   // Items a person must do: the tool tells, never runs them.
   'manual.env-vars': {
     title: 'the deployment runs with the expected DATABASE/AWS/API variables',

@@ -4,6 +4,7 @@ import type { Command } from '../cli.ts';
 import { parse } from '../cli.ts';
 import { parseFaults, formatFaults } from '../target/faults.ts';
 import { startReferenceTarget } from '../target/index.ts';
+import { startKubeSim } from '../k8s-sim/index.ts';
 import { loadConfig } from '../../config/index.ts';
 
 const command: Command = {
@@ -20,6 +21,10 @@ const command: Command = {
       databaseUrl: config.databaseUrl,
       allowedOrigins: config.allowedOrigins.length ? config.allowedOrigins : undefined,
     });
+    // The Kubernetes API simulator follows the target's faults, as in `run --env local`.
+    const kube = await startKubeSim({ logSecrets: t.apiKeys.slice(0, 1) });
+    kube.followFaults(t.faults());
+    t.onFaults((f) => kube.followFaults(f));
     // Credentials go to a mode-600 env file, never to the terminal: it doubles as an
     // environment file for "run --env-file" against this running target.
     const file = path.resolve(values['reports-dir'] ?? 'reports', 'local-target.env');
@@ -34,6 +39,8 @@ const command: Command = {
         `CREDLINK_RESTRICTED_API_KEY=${t.restrictedApiKey}`,
         `CREDLINK_ALLOWED_ORIGINS=${t.allowedOrigins.join(',')}`,
         `DATABASE_URL=${t.monitorDatabaseUrl}`,
+        `KUBECONFIG=${kube.kubeconfig}`,
+        `KUBE_NAMESPACE=${kube.settings.namespace}`,
         `# switch faults: curl -X PUT -H 'x-admin-token: ${t.adminToken}' -d '{"faults":{"slow-responses":2500}}' ${t.url}/__admin/faults`,
         '',
       ].join('\n'),
@@ -57,6 +64,7 @@ const command: Command = {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
+    await kube.stop();
     await t.stop();
     fs.rmSync(file, { force: true });
     ctx.err('stopped; data removed\n');

@@ -112,8 +112,11 @@ export default class RunbookReporter implements Reporter {
       evidence: (last?.attachments ?? [])
         .filter((a) => a.name.startsWith(EVIDENCE_PREFIX) && a.body)
         .map((a) => {
-          const [name, command] = a.name.slice(EVIDENCE_PREFIX.length).split(' | ');
-          return { name: name ?? a.name, command, contentType: a.contentType, body: a.body!.toString('utf8') };
+          // Split at the first ' | ' only: commands may contain pipes themselves.
+          const rest = a.name.slice(EVIDENCE_PREFIX.length);
+          const cut = rest.indexOf(' | ');
+          const [name, command] = cut < 0 ? [rest, undefined] : [rest.slice(0, cut), rest.slice(cut + 3)];
+          return { name, command, contentType: a.contentType, body: a.body!.toString('utf8') };
         }),
     };
   }

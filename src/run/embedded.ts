@@ -3,12 +3,15 @@
  * (and what else the checks need locally) and rewrites the configuration to point at it.
  */
 import type { ResolvedConfig } from '../../config/index.ts';
+import { startKubeSim, type KubeSim } from '../k8s-sim/index.ts';
 import type { ActiveFaults } from '../target/faults.ts';
 import { DEFAULT_ALLOWED_ORIGINS, startReferenceTarget, type ReferenceTarget } from '../target/index.ts';
 
 export interface EmbeddedStack {
   config: ResolvedConfig;
   target: ReferenceTarget;
+  /** The Kubernetes API simulator, unless the environment names a real kubeconfig. */
+  kube?: KubeSim;
   secrets: string[];
   stop(): Promise<void>;
 }
@@ -25,6 +28,26 @@ export async function startEmbedded(
     authFailLimit: { max: config.security.authFailLimit.max, windowMs: config.security.authFailLimit.windowS * 1000 },
     log: opts.log,
   });
+  // Kubernetes: the simulator, following the target's faults, unless the environment points
+  // at a real kubeconfig (KUBECONFIG set): then the checks read that cluster unchanged.
+  let kube: KubeSim | undefined;
+  if (!config.kube?.kubeconfig) {
+    try {
+      kube = await startKubeSim({
+        namespace: config.kube?.namespace,
+        deployment: config.kube?.deployment,
+        labelSelector: config.kube?.labelSelector,
+        service: config.kube?.service,
+        // The simulated application logs its API key at startup: diagnostics must scrub it.
+        logSecrets: target.apiKeys.slice(0, 1),
+      });
+    } catch (err) {
+      await target.stop();
+      throw err;
+    }
+    kube.followFaults(target.faults());
+    target.onFaults((f) => kube!.followFaults(f));
+  }
   const resolved: ResolvedConfig = {
     ...config,
     baseUrl: target.url,
@@ -32,6 +55,18 @@ export async function startEmbedded(
     security: { ...config.security, restrictedApiKey: target.restrictedApiKey },
     allowedOrigins: [...target.allowedOrigins],
     databaseUrl: target.monitorDatabaseUrl,
+    kube: kube
+      ? { ...kube.settings, kubeconfig: kube.kubeconfig, context: undefined, eventWindowMin: config.kube?.eventWindowMin ?? 15 }
+      : config.kube,
   };
-  return { config: resolved, target, secrets: target.secrets(), stop: () => target.stop() };
+  return {
+    config: resolved,
+    target,
+    kube,
+    secrets: [...target.secrets(), ...(kube ? [kube.token] : [])],
+    stop: async () => {
+      await kube?.stop();
+      await target.stop();
+    },
+  };
 }

@@ -62,7 +62,8 @@ export class ReferenceApp {
       max: 5,
       connectionTimeoutMillis: 2000,
       query_timeout: 4000,
-      // Idle connections stay open: the connection-pool-exhaustion fault counts on a stable total.
+      // Keep idle connections (like a service's warm pool): if they were reaped mid-run, the
+      // connection-pool-exhaustion fault's 96% share would sag below the critical threshold.
       idleTimeoutMillis: 0,
     });
     this.pool.on('error', () => {});

@@ -63,6 +63,15 @@ export const faultCatalog = {
     incident: 'api-key-auth',
     param: { unit: 'ms', default: 15_000, min: 1, max: 60_000 },
   },
+  // Kubernetes scenarios: the API simulator (src/k8s-sim/) follows these; the HTTP target is unchanged.
+  crashloop: { description: 'Kubernetes: every API pod is in CrashLoopBackOff', incident: 'service-unavailable' },
+  oomkilled: { description: 'Kubernetes: one API container was OOMKilled (exit 137) and restarted', incident: 'high-memory' },
+  'rollout-stuck': { description: 'Kubernetes: the new ReplicaSet cannot pull its image; ProgressDeadlineExceeded', incident: 'rolling-restart' },
+  'memory-pressure': { description: 'Kubernetes: every API pod uses 96% of its memory limit', incident: 'high-memory' },
+  'cpu-saturation': { description: 'Kubernetes: every API pod uses 93% of its CPU limit', incident: 'slow-responses' },
+  'hpa-maxed': { description: 'Kubernetes: the autoscaler runs at max replicas and wants more', incident: 'emergency-scaling' },
+  'no-ready-endpoints': { description: 'Kubernetes: the Service selects a colour with no pods: no ready endpoints', incident: 'service-unavailable' },
+  forbidden: { description: "Kubernetes: the monitor's service account may not list pods or read logs (403)", incident: 'kubernetes-health' },
 } as const satisfies Record<string, FaultSpec>;
 
 export type FaultName = keyof typeof faultCatalog;

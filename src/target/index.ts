@@ -93,9 +93,13 @@ export async function startReferenceTarget(opts: TargetOptions = {}): Promise<Re
     if (held.length) return;
     const c0 = new pg.Client({ connectionString: database.adminUrl, connectionTimeoutMillis: 5000 });
     await c0.connect();
+    // Monitor sessions come and go (a finished run's probes may still be listed while their
+    // backends exit): count only the others, so the held share does not depend on timing.
+    const monitorRole = decodeURIComponent(new URL(database.monitorUrl).username);
     const r = await c0.query<{ max: number; used: number }>(
       `SELECT current_setting('max_connections')::int AS max,
-              (SELECT count(*)::int FROM pg_stat_activity WHERE backend_type = 'client backend') AS used`,
+              (SELECT count(*)::int FROM pg_stat_activity WHERE backend_type = 'client backend' AND usename IS DISTINCT FROM $1) AS used`,
+      [monitorRole],
     );
     held.push(c0);
     const { max, used } = r.rows[0]!;

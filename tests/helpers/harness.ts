@@ -10,6 +10,7 @@ import { parseEnv, type ResolvedConfig } from '../../config/index.ts';
 import type { RunbookReport, Finding } from '../../src/reporter/schema.ts';
 import { runPlaywright, type RunOutcome } from '../../src/run/execute.ts';
 import { PROJECT_ROOT } from '../../src/run/paths.ts';
+import { startKubeSim, type KubeSim } from '../../src/k8s-sim/index.ts';
 import type { ActiveFaults } from '../../src/target/faults.ts';
 import { startReferenceTarget, type ReferenceTarget, type TargetOptions } from '../../src/target/index.ts';
 
@@ -21,6 +22,8 @@ export function tempDir(prefix = 'credlink-test-'): string {
 
 export interface Harness {
   target: ReferenceTarget;
+  /** The Kubernetes API simulator, when started with `{ kube: true }`; it follows the target's faults. */
+  kube?: KubeSim;
   config: ResolvedConfig;
   reportsDir: string;
   /** Runs the suite (optionally --grep) with these faults on, returns runbook.json. */
@@ -60,20 +63,34 @@ export function configFor(target: ReferenceTarget, vars: Record<string, string> 
   );
 }
 
-export async function startHarness(opts: TargetOptions = {}, vars: Record<string, string> = {}): Promise<Harness> {
+export interface HarnessExtras {
+  /** Also start the Kubernetes API simulator and put KUBECONFIG / KUBE_NAMESPACE in the config. */
+  kube?: boolean;
+}
+
+export async function startHarness(opts: TargetOptions = {}, vars: Record<string, string> = {}, extras: HarnessExtras = {}): Promise<Harness> {
   const target = await startReferenceTarget(opts);
+  let kube: KubeSim | undefined;
+  if (extras.kube) {
+    kube = await startKubeSim({ logSecrets: target.apiKeys.slice(0, 1) });
+    target.onFaults((f) => kube!.followFaults(f));
+    vars = { KUBECONFIG: kube.kubeconfig, KUBE_NAMESPACE: kube.settings.namespace, ...vars };
+  }
   const reportsDir = tempDir('credlink-reports-');
   const config = configFor(target, vars);
+  const secrets = () => [...target.secrets(), ...(kube ? [kube.token] : [])];
   return {
     target,
+    kube,
     config,
     reportsDir,
     async run(faults, grep, extraVars) {
       await target.setFaults(faults);
       const cfg = extraVars ? configFor(target, { ...vars, ...extraVars }) : config;
-      return runPlaywright(cfg, { reportsDir, grep }, target.secrets(), () => {});
+      return runPlaywright(cfg, { reportsDir, grep }, secrets(), () => {});
     },
     async stop() {
+      await kube?.stop();
       await target.stop();
       fs.rmSync(reportsDir, { recursive: true, force: true });
     },

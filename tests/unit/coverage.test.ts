@@ -73,7 +73,7 @@ test('coverage: no drift and 100% when the catalog matches; nothing checkable co
 test('CLI coverage on the fixture with the real catalog: text, --json, --min-coverage exit codes', async () => {
   const text = await cli(['coverage', '--runbook', FIXTURE]);
   assert.equal(text.code, 0, text.stderr);
-  assert.match(text.stdout, /2\. Kubernetes Health\s+UNCOVERED/);
+  assert.match(text.stdout, /2\. Kubernetes Health\s+covered\s+k8s\.access/);
   assert.match(text.stdout, /Incident: Database Connectivity Problems\s+UNCOVERED/);
   assert.match(text.stdout, /Incident: Service Unavailable \(503\/502 Errors\)\s+covered\s+health\.root/);
   assert.match(text.stdout, /db\.connect section -> #incident-database-connection-issues .*did you mean "Incident: Database Connectivity Problems"/);
@@ -84,7 +84,7 @@ test('CLI coverage on the fixture with the real catalog: text, --json, --min-cov
   const r = JSON.parse(json.stdout);
   assert.equal(r.belowMinimum, true);
   const byAnchor = Object.fromEntries(r.sections.map((s: { anchor: string }) => [s.anchor, s]));
-  assert.equal(byAnchor['2-kubernetes-health'].status, 'uncovered');
+  assert.equal(byAnchor['2-kubernetes-health'].status, 'covered');
   assert.equal(byAnchor['incident-database-connectivity-problems'].status, 'uncovered');
   assert.equal(byAnchor['incident-slow-response-times'].status, 'covered');
   assert.ok(r.drift.some((d: { checkId: string; anchor: string }) => d.checkId === 'db.connect' && d.anchor === 'incident-database-connection-issues'));

@@ -28,6 +28,8 @@ export interface Harness {
   reportsDir: string;
   /** Runs the suite (optionally --grep) with these faults on, returns runbook.json. */
   run(faults: ActiveFaults, grep?: string, extraVars?: Record<string, string>): Promise<RunOutcome>;
+  /** Like run(), but table rows asking for the same faults and grep share one run (read-only use of the report). */
+  runOnce(faults: ActiveFaults, grep?: string): Promise<RunOutcome>;
   stop(): Promise<void>;
 }
 
@@ -78,8 +80,9 @@ export async function startHarness(opts: TargetOptions = {}, vars: Record<string
   }
   const reportsDir = tempDir('credlink-reports-');
   const config = configFor(target, vars);
+  const cache = new Map<string, Promise<RunOutcome>>();
   const secrets = () => [...target.secrets(), ...(kube ? [kube.token] : [])];
-  return {
+  const harness: Harness = {
     target,
     kube,
     config,
@@ -89,12 +92,21 @@ export async function startHarness(opts: TargetOptions = {}, vars: Record<string
       const cfg = extraVars ? configFor(target, { ...vars, ...extraVars }) : config;
       return runPlaywright(cfg, { reportsDir, grep }, secrets(), () => {});
     },
+    runOnce(faults, grep) {
+      const key = JSON.stringify([faults, grep ?? null]);
+      const hit = cache.get(key);
+      if (hit) return hit;
+      const p = harness.run(faults, grep);
+      cache.set(key, p);
+      return p;
+    },
     async stop() {
       await kube?.stop();
       await target.stop();
       fs.rmSync(reportsDir, { recursive: true, force: true });
     },
   };
+  return harness;
 }
 
 export function finding(r: RunbookReport, checkId: string): Finding | undefined {

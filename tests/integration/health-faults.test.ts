@@ -41,7 +41,7 @@ const table: [fault: ActiveFaults, checkId: string, section: SectionId, severity
 
 for (const [faults, checkId, section, severity] of table) {
   test(`${JSON.stringify(faults)} -> ${checkId} fails in "${sections[section].title}" at ${severity}`, async () => {
-    const { report } = await h.run(faults, GREP);
+    const { report } = await h.runOnce(faults, GREP);
     const f = finding(report, checkId);
     assert.ok(f, `no finding for ${checkId}; findings: ${report.findings.map((x) => x.checkId).join(', ')}`);
     assert.equal(f.section.title, sections[section].title);
@@ -55,7 +55,7 @@ for (const [faults, checkId, section, severity] of table) {
 }
 
 test('database-down: the probe fails fast (connection timeout bounded), health reports the database', async () => {
-  const { report } = await h.run({ 'database-down': true }, GREP);
+  const { report } = await h.runOnce({ 'database-down': true }, GREP);
   const f = finding(report, 'db.connect')!;
   assert.ok(f.durationMs < 10_000);
   assert.ok(report.skipped.some((s) => s.checkId === 'db.round-trip' && /db\.connect covers/.test(s.reason)));

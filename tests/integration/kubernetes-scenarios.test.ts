@@ -27,12 +27,9 @@ after(async () => {
 });
 
 const K8S = '@k8s\\.';
-const runs = new Map<string, Promise<RunbookReport>>();
 /** One Playwright run per fault set, shared by the tests that read it. */
 function report(faults: ActiveFaults, grep = K8S): Promise<RunbookReport> {
-  const key = JSON.stringify([faults, grep]);
-  if (!runs.has(key)) runs.set(key, h.run(faults, grep).then((o) => o.report));
-  return runs.get(key)!;
+  return h.runOnce(faults, grep).then((o) => o.report);
 }
 
 const GROUPED: ActiveFaults = { oomkilled: true, 'memory-pressure': true, 'cpu-saturation': true, 'hpa-maxed': true, 'no-ready-endpoints': true };

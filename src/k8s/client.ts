@@ -5,23 +5,19 @@
  * HTTP request plus an outer deadline (exec auth plugins can hang before any request).
  * Only get/list/log calls exist here: nothing that writes.
  */
-import {
+import type {
   AppsV1Api,
   AutoscalingV2Api,
   CoreV1Api,
   CustomObjectsApi,
-  IsomorphicFetchHttpLibrary,
-  KubeConfig,
-  ServerConfiguration,
-  createConfiguration,
-  type CoreV1Event,
-  type HttpLibrary,
-  type V1Deployment,
-  type V1Endpoints,
-  type V1Pod,
-  type V1ReplicaSet,
-  type V1Service,
-  type V2HorizontalPodAutoscaler,
+  CoreV1Event,
+  HttpLibrary,
+  V1Deployment,
+  V1Endpoints,
+  V1Pod,
+  V1ReplicaSet,
+  V1Service,
+  V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
 import { KubeError } from './errors.ts';
 
@@ -50,9 +46,17 @@ interface Apis {
   server: string;
 }
 
+type K8sLib = typeof import('@kubernetes/client-node');
+let k8sLib: K8sLib | undefined;
+
+/** The client library is loaded on first use: importing it costs ~0.9 s, and most runs' workers never call Kubernetes. */
+async function loadLib(): Promise<K8sLib> {
+  return (k8sLib ??= await import('@kubernetes/client-node'));
+}
+
 /** Sets a per-request abort signal: the 1.x client has no per-call timeout option. */
-function timeoutLibrary(ms: number): HttpLibrary {
-  const inner = new IsomorphicFetchHttpLibrary();
+function timeoutLibrary(lib: K8sLib, ms: number): HttpLibrary {
+  const inner = new lib.IsomorphicFetchHttpLibrary();
   return {
     send(ctx) {
       ctx.setSignal(AbortSignal.timeout(ms));
@@ -85,6 +89,8 @@ export class KubeClient {
 
   private load(): Apis {
     if (this.apis) return this.apis;
+    if (!k8sLib) throw new KubeError({ kind: 'config', line: 'kubeconfig: not loaded yet' });
+    const { KubeConfig, ServerConfiguration, createConfiguration, CoreV1Api, AppsV1Api, AutoscalingV2Api, CustomObjectsApi } = k8sLib;
     const kc = new KubeConfig();
     try {
       if (this.settings.kubeconfig) kc.loadFromFile(this.settings.kubeconfig);
@@ -103,7 +109,7 @@ export class KubeClient {
     const configuration = createConfiguration({
       baseServer: new ServerConfiguration(cluster.server, {}),
       authMethods: { default: kc },
-      httpApi: timeoutLibrary(this.timeoutMs),
+      httpApi: timeoutLibrary(k8sLib, this.timeoutMs),
     });
     this.apis = {
       core: new CoreV1Api(configuration),
@@ -117,6 +123,7 @@ export class KubeClient {
 
   /** Runs one API call under an outer deadline (slightly above the request timeout). */
   private async call<T>(fn: (a: Apis) => Promise<T>): Promise<T> {
+    await loadLib();
     const apis = this.load();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {

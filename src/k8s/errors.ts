@@ -3,7 +3,6 @@
  * 403 -> the monitor lacks a permission (a monitoring gap), 404 -> the object is missing,
  * no connection / timeout -> the API is unreachable. Never throws.
  */
-import { ApiException } from '@kubernetes/client-node';
 
 export type KubeFailureKind = 'forbidden' | 'not-found' | 'unreachable' | 'timeout' | 'config' | 'other';
 
@@ -36,9 +35,17 @@ function statusMessage(body: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * @kubernetes/client-node's ApiException, recognised by shape (code, body, headers) so this
+ * module does not load the client library.
+ */
+function isApiException(err: unknown): err is Error & { code: number; body: unknown; headers: unknown } {
+  return err instanceof Error && typeof (err as { code?: unknown }).code === 'number' && 'body' in err && 'headers' in err;
+}
+
 export function classifyKubeError(err: unknown, what: string): KubeFailure {
   if (err instanceof KubeError) return err.failure;
-  if (err instanceof ApiException) {
+  if (isApiException(err)) {
     const code = Number(err.code);
     const msg = statusMessage(err.body) ?? `HTTP ${code}`;
     if (code === 403) return { kind: 'forbidden', code, line: msg };

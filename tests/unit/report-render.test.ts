@@ -16,19 +16,10 @@ import { groupBySection, renderHtml } from '../../src/report/html.ts';
 import { enrichJunit } from '../../src/report/junit.ts';
 import { toReport, type TestRecord } from '../../src/reporter/to-report.ts';
 import type { RunbookReport } from '../../src/reporter/schema.ts';
+import { testRecord } from '../helpers/records.ts';
 
 const run = (runId: string, startedAt = '2026-01-01T00:00:00.000Z') => ({ env: 'staging', runId, baseUrl: 'https://x', startedAt, durationMs: 5 });
-const rec = (id: string, over: Partial<TestRecord> = {}): TestRecord => ({
-  title: `t ${id}`,
-  annotations: [{ type: 'runbook', description: id }],
-  status: 'passed',
-  outcome: 'expected',
-  retries: 0,
-  durationMs: 1,
-  errors: [],
-  evidence: [],
-  ...over,
-});
+const rec = testRecord;
 const fail = (id: string, message: string, impact?: object): TestRecord =>
   rec(id, { status: 'failed', outcome: 'unexpected', errors: [message], annotations: [{ type: 'runbook', description: id }, ...(impact ? [{ type: 'impact', description: JSON.stringify(impact) }] : [])] });
 

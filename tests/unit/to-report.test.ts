@@ -3,19 +3,10 @@ import { test } from 'node:test';
 import { toReport, type TestRecord } from '../../src/reporter/to-report.ts';
 import { runbookReportSchema } from '../../src/reporter/schema.ts';
 import { renderMarkdown } from '../../src/reporter/markdown.ts';
+import { testRecord } from '../helpers/records.ts';
 
 const run = { env: 'staging', runId: 'r1', baseUrl: 'https://x', startedAt: '2026-01-01T00:00:00.000Z', durationMs: 5 };
-const rec = (id: string | undefined, over: Partial<TestRecord> = {}): TestRecord => ({
-  title: `t ${id}`,
-  annotations: id ? [{ type: 'runbook', description: id }] : [],
-  status: 'passed',
-  outcome: 'expected',
-  retries: 0,
-  durationMs: 1,
-  errors: [],
-  evidence: [],
-  ...over,
-});
+const rec = testRecord;
 const down = (id: string): TestRecord =>
   rec(id, { status: 'failed', outcome: 'unexpected', errors: ['[STATUS] (503) == 200 on GET /x (staging)'], annotations: [{ type: 'runbook', description: id }, { type: 'impact', description: '{"kind":"unavailable","status":503}' }] });
 

@@ -79,7 +79,7 @@ export default class RunbookReporter implements Reporter {
       baseUrl: this.cfg.baseUrl,
       startedAt: this.startedAt.toISOString(),
       durationMs: Math.round(result.duration),
-    });
+    }, this.cfg.kube);
     const safe = runbookReportSchema.parse(this.scrub.value(report));
     fs.mkdirSync(runDir, { recursive: true });
     fs.writeFileSync(path.join(runDir, 'runbook.json'), JSON.stringify(safe, null, 2) + '\n');

@@ -34,6 +34,26 @@ export interface RunFacts {
   durationMs: number;
 }
 
+/** The environment's Kubernetes names, so immediate actions read as commands for this environment. */
+export interface KubeNames {
+  namespace: string;
+  deployment: string;
+  labelSelector: string;
+}
+
+/**
+ * The runbook writes its commands for production (`-n credlink-production`, `deployment/credlink-api`,
+ * `-l app=credlink-api`); with the environment's names the responder can paste them as they are.
+ */
+export function localizeCommand(command: string, kube: KubeNames | undefined): string {
+  if (!kube) return command;
+  return command
+    .replace(/-n credlink-production\b/g, `-n ${kube.namespace}`)
+    .replace(/deployment\/credlink-api\b/g, `deployment/${kube.deployment}`)
+    .replace(/(deployment )credlink-api\b/g, `$1${kube.deployment}`)
+    .replace(/-l app=credlink-api\b/g, `-l ${kube.labelSelector}`);
+}
+
 const ann = (t: TestRecord, type: string) => t.annotations.filter((a) => a.type === type).map((a) => a.description ?? '');
 const checkIdOf = (t: TestRecord) => ann(t, 'runbook')[0];
 const lastOf = (t: TestRecord, type: string) => ann(t, type).at(-1);
@@ -47,7 +67,7 @@ function impactOf(t: TestRecord): Impact | undefined {
 
 const isFailure = (t: TestRecord) => t.outcome === 'unexpected' && t.status !== 'skipped';
 
-export function toReport(tests: readonly TestRecord[], run: RunFacts): RunbookReport {
+export function toReport(tests: readonly TestRecord[], run: RunFacts, kube?: KubeNames): RunbookReport {
   const groups = new Map<string, GroupState>();
   for (const t of tests) {
     const id = checkIdOf(t);
@@ -115,7 +135,7 @@ export function toReport(tests: readonly TestRecord[], run: RunFacts): RunbookRe
       expected: lastOf(t, 'expected') ?? entry.title,
       actual: lastOf(t, 'actual') ?? firstLine(message),
       message,
-      immediateActions: section.immediateActions.map((a) => ({ step: a.step, command: a.command, writes: 'writes' in a && a.writes === true })),
+      immediateActions: section.immediateActions.map((a) => ({ step: a.step, command: localizeCommand(a.command, kube), writes: 'writes' in a && a.writes === true })),
       evidence: t.evidence,
       durationMs: t.durationMs,
       file: t.file,

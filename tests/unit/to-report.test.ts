@@ -66,3 +66,13 @@ test('to-report: measurements recorded by checks land in runbook.json', () => {
   const r = toReport([rec('health.latency', { annotations: [{ type: 'runbook', description: 'health.latency' }, { type: 'measurement', description: JSON.stringify(m) }] })], run);
   assert.deepEqual(r.measurements, [{ checkId: 'health.latency', ...m }]);
 });
+
+test('to-report: immediate actions name the environment\'s namespace, deployment and selector when Kubernetes is configured', () => {
+  const failed = testRecord('health.root', { status: 'failed', outcome: 'unexpected', errors: ['x'] });
+  const plain = toReport([failed], run).findings[0]!.immediateActions.map((a) => a.command);
+  assert.ok(plain.some((c) => c.includes('kubectl get pods -n credlink-production -l app=credlink-api')));
+  const named = toReport([failed], run, { namespace: 'credlink-staging', deployment: 'api', labelSelector: 'app=api' }).findings[0]!.immediateActions.map((a) => a.command);
+  assert.ok(named.includes('kubectl get pods -n credlink-staging -l app=api'), named.join('\n'));
+  assert.ok(named.some((c) => c.startsWith('kubectl logs -f deployment/api -n credlink-staging')));
+  assert.ok(named.every((c) => !c.includes('credlink-production')));
+});

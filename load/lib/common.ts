@@ -6,6 +6,7 @@
  */
 import http from 'k6/http';
 import { check } from 'k6';
+import type { Options } from 'k6/options';
 import { k6Thresholds, limitsFromEnv, PROBE_TAG, thresholdRules } from './thresholds.ts';
 
 export const BASE_URL = (__ENV.CREDLINK_BASE_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
@@ -30,4 +31,25 @@ export function summaryFiles(data: object, scenario: string): Record<string, str
   const json = JSON.stringify({ scenario, ...data }, null, 2);
   const line = `credlink-checks: k6 scenario "${scenario}" finished; summary ${dir ? `in ${dir}/k6-summary.json` : 'on stdout (CREDLINK_RUN_DIR unset)'}\n`;
   return dir ? { [`${dir}/k6-summary.json`]: json, stdout: line } : { stdout: json };
+}
+
+/**
+ * Options of an open-model scenario: a constant arrival rate (RATE iterations/s, default
+ * `defaults.rate`) for DURATION, with enough VUs that a slow service cannot throttle the load.
+ */
+export function constantArrivalOptions(name: string, defaults: { rate: number; duration: string }): Options {
+  const rate = Number(__ENV.RATE ?? String(defaults.rate));
+  return {
+    scenarios: {
+      [name]: {
+        executor: 'constant-arrival-rate',
+        rate,
+        timeUnit: '1s',
+        duration: __ENV.DURATION ?? defaults.duration,
+        preAllocatedVUs: Math.max(10, rate * 2),
+        maxVUs: Math.max(50, rate * 10),
+      },
+    },
+    thresholds,
+  };
 }

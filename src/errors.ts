@@ -2,9 +2,10 @@
  * Named errors carrying data, turned into one-line messages and exit codes by src/cli.ts only.
  * Exit codes (README "Exit codes"): 0 healthy, 1 findings at/above --fail-on, 2 usage or
  * configuration error, 3 environment error (cannot start or reach what the run needs), 4 refused
- * (a safety rule stopped the command), 5 internal error (a bug: please report), 130 interrupted.
+ * (a safety rule stopped the command), 5 internal error (a bug: please report), 6 no evidence (no check
+ * executed: nothing selected or everything skipped; never healthy), 130 interrupted.
  */
-export const EXIT = { healthy: 0, findings: 1, usage: 2, environment: 3, refused: 4, internal: 5, interrupted: 130 } as const;
+export const EXIT = { healthy: 0, findings: 1, usage: 2, environment: 3, refused: 4, internal: 5, noEvidence: 6, interrupted: 130 } as const;
 
 export class CliError extends Error {
   readonly exitCode: number;

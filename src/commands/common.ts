@@ -37,8 +37,11 @@ export function failOnFrom(flags: RunFlags, config: ResolvedConfig): Severity {
   return v;
 }
 
+/** The verdict as an exit code: incidents decide, never single findings; no evidence is never healthy. */
 export function exitCodeFor(report: RunbookReport, failOn: Severity): number {
-  return report.findings.some((f) => atLeast(f.severity, failOn)) ? EXIT.findings : EXIT.healthy;
+  if (report.verdict.status === 'no-evidence') return EXIT.noEvidence;
+  if (report.verdict.status === 'interrupted') return EXIT.interrupted;
+  return report.incidents.some((i) => atLeast(i.severity, failOn)) ? EXIT.findings : EXIT.healthy;
 }
 
 /** Prints the outcome: runbook.json on stdout with --json, the human summary otherwise. */

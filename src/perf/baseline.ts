@@ -9,7 +9,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { runbookReportSchema, type Measurement } from '../reporter/schema.ts';
+import { readReportFile } from '../reporter/read.ts';
+import type { Measurement } from '../reporter/schema.ts';
 import { MIN_SAMPLES_FOR_P95 } from '../stats/percentiles.ts';
 
 /** The checks whose measurements make a baseline, and whose failure disqualifies a run. */
@@ -79,14 +80,8 @@ export function readBaselineRuns(reportsDir: string, env: string, limit: number,
     if (out.length >= limit) break;
     const file = path.join(dir, id, 'runbook.json');
     if (!fs.existsSync(file)) continue;
-    let parsed;
-    try {
-      parsed = runbookReportSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
-    } catch {
-      continue;
-    }
-    if (!parsed.success) continue;
-    const r = parsed.data;
+    const r = readReportFile(file);
+    if (!r) continue;
     if (r.findings.some((f) => f.checkId.startsWith('perf.'))) continue;
     const measurements = r.measurements.filter((m) => m.checkId === BASELINE_CHECK);
     if (measurements.length) out.push({ runId: r.runId, measurements });

@@ -5,7 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { runbookReportSchema, type RunbookReport } from '../reporter/schema.ts';
+import { readReportFile } from '../reporter/read.ts';
+import type { RunbookReport } from '../reporter/schema.ts';
 
 export const HISTORY_LIMIT = 20;
 
@@ -19,14 +20,7 @@ export function runFolders(envDir: string): string[] {
     .sort();
 }
 
-export function readReport(file: string): RunbookReport | undefined {
-  try {
-    const parsed = runbookReportSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
+export const readReport = readReportFile;
 
 /** Up to `limit` runs before `beforeRunId` (exclusive), oldest first. */
 export function loadHistory(envDir: string, beforeRunId?: string, limit = HISTORY_LIMIT): RunbookReport[] {

@@ -37,7 +37,7 @@ export interface EnvironmentStatus {
   env: string;
   baseUrl?: string;
   /** healthy / findings from the latest run; stale = the latest run is too old; unknown = no run yet. */
-  state: 'healthy' | 'findings' | 'stale' | 'unknown';
+  state: 'healthy' | 'findings' | 'no-evidence' | 'interrupted' | 'stale' | 'unknown';
   /** Worst severity among open incidents. */
   severity: Severity | null;
   lastRunAt: string | null;

@@ -14,6 +14,8 @@ function stateLine(e: EnvironmentStatus): { text: string; colour: string } {
   if (e.state === 'unknown') return { text: 'UNKNOWN: no run yet', colour: UNKNOWN_COLOUR };
   const age = e.lastRunAt ? ` (last run ${e.lastRunAt.slice(0, 16).replace('T', ' ')} UTC)` : '';
   if (e.state === 'stale') return { text: `STALE: no recent run${age}`, colour: UNKNOWN_COLOUR };
+  if (e.state === 'no-evidence') return { text: `NO EVIDENCE: the last run executed no check${age}`, colour: UNKNOWN_COLOUR };
+  if (e.state === 'interrupted') return { text: `INTERRUPTED: the last run did not finish${age}`, colour: UNKNOWN_COLOUR };
   if (e.state === 'healthy' || !e.severity) return { text: `HEALTHY${age}`, colour: HEALTHY_COLOUR };
   return { text: `${e.severity} ${severityLevels[e.severity].name}: ${e.openIncidents.length} open incident(s), response ${severityLevels[e.severity].responseTime}${age}`, colour: SEVERITY_COLOUR[e.severity] };
 }

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { SEVERITIES } from '../../runbooks/severity.ts';
+import { responseClassSchema } from '../http/response-class.ts';
 
 export const severitySchema = z.enum(SEVERITIES);
 
@@ -32,36 +33,89 @@ export const measurementSchema = z.object({
   unit: z.literal('ms'),
 });
 
+/** One answer a failing check saw that was not a success: the input of correlation (src/incidents/). */
+export const responseSeenSchema = z.object({
+  /** "GET /health", "POST /api/v1/sign". */
+  call: z.string(),
+  status: z.number().nullable(),
+  class: responseClassSchema,
+});
+
+const sectionRef = z.object({ title: z.string(), anchor: z.string() });
+const actionSchema = z.object({ step: z.string(), command: z.string(), writes: z.boolean() });
+
 export const findingSchema = z.object({
   checkId: z.string(),
+  /** The incident this finding belongs to (incidents[].id). */
+  incidentId: z.string(),
+  /** root: the finding that names the incident's cause; consequence: explained by that root cause. */
+  role: z.enum(['root', 'consequence']),
   title: z.string(),
   /** "failed" or "timedOut" (the check itself ran out of time). */
   status: z.enum(['failed', 'timedOut', 'interrupted']),
   severity: severitySchema,
   /** Which runbook severity definition produced the severity. */
   severityRule: z.string(),
-  section: z.object({ title: z.string(), anchor: z.string() }),
-  procedure: z.object({ title: z.string(), anchor: z.string() }).optional(),
+  section: sectionRef,
+  procedure: sectionRef.optional(),
   expected: z.string(),
   actual: z.string(),
   /** The failure message (expected vs actual, what was called, where). */
   message: z.string(),
-  immediateActions: z.array(z.object({ step: z.string(), command: z.string(), writes: z.boolean() })),
+  immediateActions: z.array(actionSchema),
   evidence: z.array(evidenceSchema),
+  /** Non-success answers the check saw (bounded), classified once (src/http/response-class.ts). */
+  responses: z.array(responseSeenSchema),
   durationMs: z.number(),
   file: z.string().optional(),
 });
 
+/**
+ * One root cause. The verdict, the exit code, alerts and every report speak in incidents;
+ * findings are their evidence. README "Incidents" documents the model.
+ */
+export const incidentSchema = z.object({
+  /** Stable: the same root cause in the same environment has the same id in every run (alert dedup key). */
+  id: z.string(),
+  /** The root cause without the environment, e.g. "outage", "route-missing:GET /x", "check:security.headers". */
+  key: z.string(),
+  /** The dependency rule that formed it (runbooks/dependencies.ts), or "check" for a finding standing alone. */
+  rule: z.string(),
+  /** One line for a page: what is wrong. */
+  title: z.string(),
+  severity: severitySchema,
+  /** Which runbook severity definition produced the severity. */
+  severityRule: z.string(),
+  section: sectionRef,
+  immediateActions: z.array(actionSchema),
+  root: z.object({ checkId: z.string(), message: z.string() }),
+  /** Check ids of the findings explained by the root cause (kept as evidence, never paged on their own). */
+  consequences: z.array(z.string()),
+});
+
 export const runbookReportSchema = z.object({
-  schemaVersion: z.literal(1),
+  schemaVersion: z.literal(2),
   env: z.string(),
+  /**
+   * observation: a run of the environment as it is (history, baselines, trends, alerts);
+   * drill: a rehearsal against injected faults; candidate: cutover's run of a side being validated.
+   * Only observations make history.
+   */
+  kind: z.enum(['observation', 'drill', 'candidate']),
   runId: z.string(),
   baseUrl: z.string(),
   startedAt: z.string(),
   durationMs: z.number(),
+  /**
+   * healthy: checks ran and nothing is wrong; findings: at least one incident (severity = the worst);
+   * no-evidence: no check executed (none selected, all skipped): never healthy;
+   * interrupted: the run was stopped before it finished: never healthy.
+   */
   verdict: z.object({
-    status: z.enum(['healthy', 'findings']),
+    status: z.enum(['healthy', 'findings', 'no-evidence', 'interrupted']),
     severity: severitySchema.nullable(),
+    /** Why, for no-evidence and interrupted. */
+    reason: z.string().optional(),
   }),
   counts: z.object({
     total: z.number(),
@@ -70,6 +124,9 @@ export const runbookReportSchema = z.object({
     skipped: z.number(),
     flaky: z.number(),
   }),
+  /** Root causes, most severe first. */
+  incidents: z.array(incidentSchema),
+  /** Every finding, each pointing at its incident. */
   findings: z.array(findingSchema),
   passed: z.array(z.object({ checkId: z.string(), title: z.string(), durationMs: z.number() })),
   skipped: z.array(z.object({ checkId: z.string(), title: z.string(), reason: z.string() })),
@@ -82,5 +139,7 @@ export const runbookReportSchema = z.object({
 
 export type RunbookReport = z.infer<typeof runbookReportSchema>;
 export type Finding = z.infer<typeof findingSchema>;
+export type Incident = z.infer<typeof incidentSchema>;
+export type ResponseSeen = z.infer<typeof responseSeenSchema>;
 export type Evidence = z.infer<typeof evidenceSchema>;
 export type Measurement = z.infer<typeof measurementSchema>;

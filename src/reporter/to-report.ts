@@ -7,7 +7,8 @@ import { sections } from '../../runbooks/sections.ts';
 import { mostSevere } from '../../runbooks/severity.ts';
 import { impactSchema, type Impact } from '../triage/impact.ts';
 import { decideSeverity, type GroupState } from '../triage/severity-policy.ts';
-import { measurementSchema, type Evidence, type Finding, type Measurement, type RunbookReport } from './schema.ts';
+import { buildIncidents, type Unassigned } from '../incidents/build.ts';
+import { measurementSchema, type Evidence, type Measurement, type RunbookReport } from './schema.ts';
 
 export interface TestRecord {
   title: string;
@@ -28,6 +29,8 @@ export interface TestRecord {
 
 export interface RunFacts {
   env: string;
+  /** observation (default), drill or candidate: see runbookReportSchema. */
+  kind?: RunbookReport['kind'];
   runId: string;
   baseUrl: string;
   startedAt: string;
@@ -79,13 +82,15 @@ export function toReport(tests: readonly TestRecord[], run: RunFacts, kube?: Kub
     groups.set(group, g);
   }
 
-  const findings: Finding[] = [];
+  const findings: Unassigned[] = [];
   const report: RunbookReport = {
-    schemaVersion: 1,
+    schemaVersion: 2,
     ...run,
+    kind: run.kind ?? 'observation',
     verdict: { status: 'healthy', severity: null },
     counts: { total: tests.length, passed: 0, failed: 0, skipped: 0, flaky: 0 },
-    findings,
+    incidents: [],
+    findings: [],
     passed: [],
     skipped: [],
     flaky: [],
@@ -137,13 +142,17 @@ export function toReport(tests: readonly TestRecord[], run: RunFacts, kube?: Kub
       message,
       immediateActions: section.immediateActions.map((a) => ({ step: a.step, command: localizeCommand(a.command, kube), writes: 'writes' in a && a.writes === true })),
       evidence: t.evidence,
+      responses: [],
       durationMs: t.durationMs,
       file: t.file,
     });
   }
   findings.sort((a, b) => a.severity.localeCompare(b.severity) || a.section.title.localeCompare(b.section.title));
-  const worst = mostSevere(findings.map((f) => f.severity));
-  report.verdict = { status: findings.length ? 'findings' : 'healthy', severity: worst };
+  const assigned = buildIncidents(run.env, findings);
+  report.incidents = assigned.incidents;
+  report.findings = assigned.findings;
+  const worst = mostSevere(report.incidents.map((i) => i.severity));
+  report.verdict = { status: report.incidents.length ? 'findings' : 'healthy', severity: worst };
   return report;
 }
 

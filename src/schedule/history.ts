@@ -15,7 +15,7 @@ export const historyEntrySchema = z.object({
   startedAt: z.string(),
   durationMs: z.number(),
   /** healthy / findings from the report; error = the run could not complete; timeout = abandoned. */
-  outcome: z.enum(['healthy', 'findings', 'error', 'timeout']),
+  outcome: z.enum(['healthy', 'findings', 'no-evidence', 'interrupted', 'error', 'timeout']),
   severity: z.enum(SEVERITIES).nullable(),
   counts: z.object({ total: z.number(), passed: z.number(), failed: z.number(), skipped: z.number(), flaky: z.number() }).nullable(),
   findings: z.array(z.object({ checkId: z.string(), severity: z.enum(SEVERITIES) })),

@@ -19,7 +19,7 @@ import { entryFromReport, type HistoryEntry, type RunHistory } from './history.t
 
 export type Runner = (env: ScheduleEnv, signal: AbortSignal) => Promise<RunbookReport>;
 
-export type TickOutcome = 'healthy' | 'findings' | 'error' | 'timeout' | 'skipped-overlap' | 'skipped-stopping';
+export type TickOutcome = 'healthy' | 'findings' | 'no-evidence' | 'interrupted' | 'error' | 'timeout' | 'skipped-overlap' | 'skipped-stopping';
 
 export interface TickResult {
   env: string;
@@ -52,7 +52,7 @@ export interface SchedulerOptions {
   log?: (line: string) => void;
 }
 
-const zeroRuns = (): Record<TickOutcome, number> => ({ healthy: 0, findings: 0, error: 0, timeout: 0, 'skipped-overlap': 0, 'skipped-stopping': 0 });
+const zeroRuns = (): Record<TickOutcome, number> => ({ healthy: 0, findings: 0, 'no-evidence': 0, interrupted: 0, error: 0, timeout: 0, 'skipped-overlap': 0, 'skipped-stopping': 0 });
 
 export class Scheduler {
   private readonly envs: Map<string, ScheduleEnv>;

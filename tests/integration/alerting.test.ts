@@ -15,6 +15,7 @@ import { AlertStore } from '../../src/alerting/store.ts';
 import type { Finding, RunbookReport } from '../../src/reporter/schema.ts';
 import { startReceiver, type Receiver } from '../helpers/receiver.ts';
 import { tempDir } from '../helpers/harness.ts';
+import { assembleReport, type FindingInput } from '../helpers/records.ts';
 
 const ROUTING_KEY = 'R0UTINGKEY0123456789abcdefabcdef';
 const WEBHOOK_SECRET = 'T000/B000/XXXXXXXXXXXXXXXXXXXXXXXX';
@@ -72,7 +73,7 @@ function monitor(vars: Record<string, string> = {}, logs: string[] = []): AlertM
 }
 
 const s = sections['service-unavailable'];
-const failing: Finding = {
+const failing: FindingInput = {
   checkId: 'health.root',
   title: 'GET /health answers 200',
   status: 'failed',
@@ -89,14 +90,12 @@ const failing: Finding = {
 
 function report(fail: boolean, severity: Finding['severity'] = 'SEV-1'): RunbookReport {
   minute += 5;
-  return {
-    schemaVersion: 1,
+  return assembleReport({
     env: 'staging',
     runId: `run-${minute}`,
     baseUrl: 'https://staging.credlink.example',
     startedAt: clock().toISOString(),
     durationMs: 1000,
-    verdict: { status: fail ? 'findings' : 'healthy', severity: fail ? severity : null },
     counts: { total: 2, passed: fail ? 1 : 2, failed: fail ? 1 : 0, skipped: 0, flaky: 0 },
     findings: fail ? [{ ...failing, severity }] : [],
     passed: [{ checkId: 'health.status', title: 'GET /api/v1/status answers 200', durationMs: 5 }, ...(fail ? [] : [{ checkId: 'health.root', title: 'GET /health answers 200', durationMs: 4 }])],
@@ -104,7 +103,7 @@ function report(fail: boolean, severity: Finding['severity'] = 'SEV-1'): Runbook
     flaky: [],
     measurements: [],
     uncatalogued: [],
-  };
+  });
 }
 
 async function runs(m: AlertMonitor, pattern: string): Promise<void> {

@@ -16,6 +16,7 @@ import { parseSchedule, type ScheduleConfig } from '../../src/schedule/config.ts
 import { startDaemon, type Daemon } from '../../src/schedule/daemon.ts';
 import type { Runner } from '../../src/schedule/scheduler.ts';
 import { BIN, tempDir } from '../helpers/harness.ts';
+import { assembleReport, type FindingInput } from '../helpers/records.ts';
 import { startReceiver, type Receiver } from '../helpers/receiver.ts';
 
 let pd: Receiver;
@@ -58,7 +59,7 @@ function schedule(stateDir: string, over: Partial<ScheduleConfig> = {}): Schedul
 
 const s = sections['service-unavailable'];
 function report(env: string, fail: boolean): RunbookReport {
-  const finding: Finding = {
+  const finding: FindingInput = {
     checkId: 'health.root',
     title: 'GET /health answers 200',
     status: 'failed',
@@ -72,14 +73,12 @@ function report(env: string, fail: boolean): RunbookReport {
     evidence: [],
     durationMs: 30,
   };
-  return {
-    schemaVersion: 1,
+  return assembleReport({
     env,
     runId: `r-${Math.random().toString(36).slice(2, 8)}`,
     baseUrl: `https://${env}.credlink.example`,
     startedAt: new Date().toISOString(),
     durationMs: 100,
-    verdict: { status: fail ? 'findings' : 'healthy', severity: fail ? 'SEV-1' : null },
     counts: { total: 1, passed: fail ? 0 : 1, failed: fail ? 1 : 0, skipped: 0, flaky: 0 },
     findings: fail ? [finding] : [],
     passed: fail ? [] : [{ checkId: 'health.root', title: 'GET /health answers 200', durationMs: 20 }],
@@ -87,7 +86,7 @@ function report(env: string, fail: boolean): RunbookReport {
     flaky: [],
     measurements: [{ checkId: 'health.latency', name: 'GET /health', samples: 100, p50: 3, p95: 9, p99: 12, errorRate: 0, unit: 'ms' }],
     uncatalogued: [],
-  };
+  });
 }
 
 async function daemonWith(runner: Runner, over: Partial<ScheduleConfig> = {}): Promise<{ d: Daemon; stateDir: string; logs: string[] }> {

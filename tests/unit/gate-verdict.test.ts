@@ -4,9 +4,10 @@ import { test } from 'node:test';
 import { SEVERITIES, type Severity } from '../../runbooks/severity.ts';
 import { exitCodeFor } from '../../src/commands/common.ts';
 import { isNetworkLevel, renderGate, shouldRetry } from '../../src/gate/verdict.ts';
-import type { Finding, RunbookReport } from '../../src/reporter/schema.ts';
+import type { RunbookReport } from '../../src/reporter/schema.ts';
+import { assembleReport, type FindingInput } from '../helpers/records.ts';
 
-function finding(severity: Severity, actual: string, message = `[STATUS] (${actual}) == 200 on GET /health (staging)`): Finding {
+function finding(severity: Severity, actual: string, message = `[STATUS] (${actual}) == 200 on GET /health (staging)`): FindingInput {
   return {
     checkId: 'health.root',
     title: 'GET /health answers 200',
@@ -23,15 +24,13 @@ function finding(severity: Severity, actual: string, message = `[STATUS] (${actu
   };
 }
 
-function report(findings: Finding[]): RunbookReport {
-  return {
-    schemaVersion: 1,
+function report(findings: FindingInput[]): RunbookReport {
+  return assembleReport({
     env: 'staging',
     runId: 'r1',
     baseUrl: 'https://staging.example',
     startedAt: '2026-01-01T00:00:00Z',
     durationMs: 1,
-    verdict: { status: findings.length ? 'findings' : 'healthy', severity: findings[0]?.severity ?? null },
     counts: { total: 3, passed: 3 - findings.length, failed: findings.length, skipped: 0, flaky: 0 },
     findings,
     passed: [],
@@ -39,7 +38,7 @@ function report(findings: Finding[]): RunbookReport {
     flaky: [],
     measurements: [],
     uncatalogued: [],
-  };
+  });
 }
 
 test('gate: exit code for every finding severity x --fail-on', () => {
@@ -65,7 +64,7 @@ const network: [actual: string, isNetwork: boolean][] = [
 
 for (const [actual, expected] of network) {
   test(`gate: "${actual}" is ${expected ? '' : 'not '}network-level`, () => {
-    assert.equal(isNetworkLevel(finding('SEV-0', actual)), expected);
+    assert.equal(isNetworkLevel({ ...finding('SEV-0', actual), incidentId: 'x', role: 'root', responses: [] }), expected);
   });
 }
 

@@ -14,9 +14,13 @@ export function renderMarkdown(r: RunbookReport): string {
   out.push(`Target: ${r.baseUrl}  `);
   out.push(`Run: ${r.runId}, started ${r.startedAt}, took ${(r.durationMs / 1000).toFixed(1)} s  `);
   out.push(
-    `Checks: ${r.counts.total} (${r.counts.passed} passed, ${r.counts.failed} failed, ${r.counts.flaky} flaky, ${r.counts.skipped} skipped)`,
-    '',
+    `Checks: ${r.counts.total} (${r.counts.passed} passed, ${r.counts.failed} failed, ${r.counts.flaky} flaky, ${r.counts.skipped} skipped)${r.traffic ? '  ' : ''}`,
   );
+  if (r.traffic) {
+    const limited = Object.entries(r.traffic.rateLimited).map(([call, n]) => `${n}x on ${call}`);
+    out.push(`Traffic: ${r.traffic.sent} requests + ${r.traffic.probeSent} probe requests within ${r.traffic.limits.join(', ')}; 429 answers: ${limited.length ? limited.join(', ') : 'none'}`);
+  }
+  out.push('');
   const bySection = new Map<string, Finding[]>();
   for (const f of r.findings) bySection.set(f.section.title, [...(bySection.get(f.section.title) ?? []), f]);
   for (const [title, list] of bySection) {

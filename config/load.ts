@@ -180,7 +180,7 @@ export function parseEnv(
       requests,
       keyIn: v.CREDLINK_API_KEY_IN,
       rateLimitCheck: v.CREDLINK_AUTH_RATE_LIMIT_CHECK ?? !v.CREDLINK_PRODUCTION,
-      authFailLimit: { max: v.CREDLINK_AUTH_FAIL_LIMIT, windowS: v.CREDLINK_AUTH_FAIL_WINDOW_S, required: v.CREDLINK_AUTH_FAIL_LIMIT_REQUIRED },
+      authFailLimit: { max: v.CREDLINK_AUTH_FAIL_LIMIT, windowS: v.CREDLINK_AUTH_FAIL_WINDOW_S, per: v.CREDLINK_AUTH_FAIL_LIMIT_PER, required: v.CREDLINK_AUTH_FAIL_LIMIT_REQUIRED },
       disallowedOrigin: v.CREDLINK_DISALLOWED_ORIGIN,
     },
   };

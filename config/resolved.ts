@@ -100,8 +100,11 @@ export const resolvedConfigSchema = z.object({
     /** How the service takes a key; the first is how the checks send it. Any other way that works is a finding. */
     keyIn: z.array(presentationSchema).min(1),
     rateLimitCheck: z.boolean(),
-    /** required: no limit is a security issue (SEV-2) rather than a hardening gap (SEV-3). */
-    authFailLimit: z.object({ max: z.number(), windowS: z.number(), required: z.boolean() }),
+    /**
+     * per: how the service counts failed attempts (client, or client and key); required: no limit
+     * is a security issue (SEV-2) rather than a hardening gap (SEV-3).
+     */
+    authFailLimit: z.object({ max: z.number(), windowS: z.number(), per: z.enum(['client', 'key']), required: z.boolean() }),
     disallowedOrigin: z.string(),
   }),
   /** Where this run writes its reports. */

@@ -218,6 +218,9 @@ export const envSchema = z.object({
   ),
   CREDLINK_AUTH_FAIL_LIMIT: withDefault(int(1, 1000), '20').describe('Failed authentication attempts the API allows inside the window before 429'),
   CREDLINK_AUTH_FAIL_WINDOW_S: withDefault(int(1, 86_400), '60').describe('Window of the failed-attempt limit, seconds (Retry-After must not exceed it)'),
+  CREDLINK_AUTH_FAIL_LIMIT_PER: withDefault(z.enum(['client', 'key']), 'client').describe(
+    'How the service counts failed attempts: per client (default), or per client and key (each wrong key its own count: the run then paces failed attempts per key)',
+  ),
   CREDLINK_AUTH_FAIL_LIMIT_REQUIRED: withDefault(bool, 'false').describe(
     'true when this environment must limit failed attempts per client: no limit is then a security issue (SEV-2) instead of a hardening gap (SEV-3)',
   ),

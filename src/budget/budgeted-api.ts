@@ -54,6 +54,22 @@ export interface BudgetOptions {
 /** Headers that never carry a credential: left out of the per-key identity. */
 const PLAIN_HEADERS = new Set(['content-type', 'accept', 'user-agent', 'origin', 'access-control-request-method', 'access-control-request-headers', 'accept-encoding']);
 
+/**
+ * What identifies the credential a request carries, for per-key limits: the values of its
+ * non-plain headers (an Authorization scheme stripped, Basic decoded) and of its query, so one
+ * key counts as one whether it comes in X-API-Key or as Bearer. Hashed before use (keyIdOf).
+ */
+export function credentialOf(headers: Record<string, string>, url: URL): string {
+  const values = Object.entries(headers)
+    .filter(([k]) => !PLAIN_HEADERS.has(k))
+    .map(([k, v]) => {
+      if (k !== 'authorization') return v;
+      if (v.startsWith('Basic ')) return Buffer.from(v.slice(6), 'base64').toString('utf8').replace(/:$/, '');
+      return v.replace(/^\w+ /, '');
+    });
+  return [...values, ...url.searchParams.values()].sort().join('\u0000');
+}
+
 /** The key a request presents in `p`, if any. */
 export function presented(p: Presentation, headers: Record<string, string>, url: URL): string | undefined {
   const auth = headers.authorization;
@@ -87,7 +103,7 @@ export function budgetedApi(ctx: APIRequestContext, o: BudgetOptions, variant: A
     const headers = Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
     const call = `${method} ${url.pathname}`;
     const preflight = method === 'OPTIONS' || method === 'HEAD';
-    const credential = [...Object.entries(headers).filter(([k]) => !PLAIN_HEADERS.has(k)).sort(), url.search].flat().join('\u0000');
+    const credential = credentialOf(headers, url);
     const authenticated = sec.keyIn.some((p) => {
       const k = presented(p, headers, url);
       return k !== undefined && goodKeys.has(k);
@@ -99,7 +115,7 @@ export function budgetedApi(ctx: APIRequestContext, o: BudgetOptions, variant: A
     const pathScopes = declared.filter((sc) => sc.id.startsWith('path:'));
     // A hold-only scope per path: a 429 from a limit nobody declared still holds that path.
     const holdOnly: Scope = { id: `hold:${url.pathname}`, limit: Number.MAX_SAFE_INTEGER, windowMs: 1, label: `the limit ${call} answered 429 for` };
-    const authFail = isFailedAttempt ? scopesFor(config, { ...facts, failedAttempt: true }).filter((sc) => sc.id === 'auth-fail') : [];
+    const authFail = isFailedAttempt ? scopesFor(config, { ...facts, failedAttempt: true }).filter((sc) => sc.id.startsWith('auth-fail')) : [];
     const scopes = preflight ? declared : [...declared, holdOnly];
     // What a 429 holds: the declared path limit if there is one, else the path itself; and the
     // failed-attempt limit for a failed attempt. Preflights hold nothing (CORS answers before limits).

@@ -70,7 +70,12 @@ export function scopesFor(c: Cfg, req: RequestFacts): Scope[] {
   }
   if (req.failedAttempt) {
     const f = c.security.authFailLimit;
-    out.push({ id: 'auth-fail', limit: allowance({ limit: f.max, windowS: f.windowS }), windowMs: f.windowS * 1000, label: `CREDLINK_AUTH_FAIL_LIMIT=${f.max} per ${f.windowS} s` });
+    out.push({
+      id: f.per === 'key' ? `auth-fail|key:${req.keyId}` : 'auth-fail',
+      limit: allowance({ limit: f.max, windowS: f.windowS }),
+      windowMs: f.windowS * 1000,
+      label: `CREDLINK_AUTH_FAIL_LIMIT=${f.max} per ${f.windowS} s${f.per === 'key' ? ' per key' : ''}`,
+    });
   }
   return out;
 }

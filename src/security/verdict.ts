@@ -82,9 +82,12 @@ export function judgeRejection(c: string, status: number | null, alsoOk: readonl
 /**
  * Did this answer accept a key? Success (or a listed success status) = yes. A contract refusal
  * (400/422) = yes too when the same request without a key was refused with 401/403: the key got
- * the request past authentication, only its shape was refused. Otherwise no, or unknown.
+ * the request past authentication, only its shape was refused. Unknown when the request without a
+ * key was served too, or the answer proves nothing (429, 404/405). Otherwise no.
  */
 export function keyAccepted(status: number | null, success: readonly string[], keylessStatus: number | null): 'yes' | 'no' | 'unknown' {
+  // Served without any key: where a key is, or which, says nothing (security.no-key-rejected reports the breach).
+  if (isSuccessStatus(success, keylessStatus) || classify(keylessStatus) === 'success') return 'unknown';
   if (isSuccessStatus(success, status) || classify(status) === 'success') return 'yes';
   const cls = classify(status);
   if (cls === 'contract') return classify(keylessStatus) === 'auth' ? 'yes' : 'unknown';

@@ -47,6 +47,7 @@ test('valid key: 2xx/listed accepted; 400/422 a contract gap (never a lockout); 
   assert.equal(keyAccepted(400, ['2xx'], 400), 'unknown');
   assert.equal(keyAccepted(429, ['2xx'], 401), 'unknown');
   assert.equal(keyAccepted(401, ['2xx'], 401), 'no');
+  assert.equal(keyAccepted(200, ['2xx'], 200), 'unknown', 'served without a key: the key\'s place says nothing');
 });
 
 test('failed attempts: limited per client passes; limited only per key and not limited are hardening, or issues when required', () => {

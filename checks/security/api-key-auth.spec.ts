@@ -246,16 +246,12 @@ test('no response echoes the API key it was sent', runbook('security.key-not-ech
   const rejected = await send(api, unkeyed(keyHeader(canary)));
   const results: CaseResult[] = [];
   const echoes = (s: HttpSample, key: string) => s.body.includes(key) || Object.values(s.headers).some((v) => v.includes(key));
-  results.push(echoes(rejected, canary) ? { case: 'wrong key', status: rejected.status, problem: 'the answer quotes the rejected key', class: 'issue' } : { case: 'wrong key', status: rejected.status });
-  if (apiKeys[0] && probeSpec.path !== null) {
-    const accepted = await validKeyProbe(api);
-    results.push(
-      echoes(accepted, apiKeys[0])
-        ? { case: 'valid key', status: accepted.status, problem: 'the answer quotes the valid key', class: 'issue' }
-        : { case: 'valid key', status: accepted.status },
-    );
-  }
-  const impact = securityImpact(results);
+  // A 429 answered before the key was looked at cannot show whether the service echoes it.
+  const judge = (c: string, s: HttpSample, key: string): CaseResult =>
+    echoes(s, key) ? { case: c, status: s.status, problem: `the answer quotes the ${c}`, class: 'issue' } : s.status === 429 ? { case: c, status: 429, inconclusive: inconclusiveReason(429) } : { case: c, status: s.status };
+  results.push(judge('wrong key', rejected, canary));
+  if (apiKeys[0] && probeSpec.path !== null) results.push(judge('valid key', await validKeyProbe(api), apiKeys[0]));
+  const impact = securityImpact(results, 'whether keys are echoed');
   // The evidence goes through the scrubber: a quoted key shows as [REDACTED].
   if (impact) await check.evidence(`answer of ${call} to a wrong key`, { status: rejected.status, body: excerpt(rejected, 1000) });
   check.that({ label: 'ECHO', ok: !impact, actual: summarize(results), expected: 'no key in any response body or header', call, impact });
@@ -266,6 +262,10 @@ test('the protected endpoint answers keyed requests without redirecting', runboo
   // The request context never follows redirects (maxRedirects: 0): Playwright would forward
   // X-API-Key to another origin (microsoft/playwright#40547). A redirect is a finding.
   const s = await validKeyProbe(api);
+  const open = inconclusiveReason(s.status);
+  if (classify(s.status) === 'rate-limited') {
+    check.that({ label: 'REDIRECT', ok: false, actual: `not tested: ${open}`, expected: 'no 3xx on a keyed call', call: probeCall, impact: { kind: 'gap', reason: `redirects of keyed calls were not tested: ${open}` } });
+  }
   const redirected = classify(s.status) === 'redirect';
   let impact: CaseResult | undefined;
   if (redirected) {
@@ -310,10 +310,12 @@ test('error responses expose no stack trace or internal path', runbook('security
     results.push(
       found.length
         ? { case: r.case, status: s.status, problem: `the ${s.status} answer exposes ${found.map((f) => `${f.kind === 'internal path' ? 'an' : 'a'} ${f.kind} ("${f.excerpt}")`).join(' and ')}`, class: 'issue' }
-        : { case: r.case, status: s.status },
+        : s.status === 429
+          ? { case: r.case, status: 429, inconclusive: inconclusiveReason(429) }
+          : { case: r.case, status: s.status },
     );
   }
-  const impact = securityImpact(results);
+  const impact = securityImpact(results, 'error disclosure');
   if (impact) await check.evidence('error answers that expose internals', answers, 'curl -i {{baseUrl}}/credlink-checks-missing');
   check.that({ label: 'DISCLOSURE', ok: !impact, actual: summarize(results), expected: 'error answers without stack traces or internal file paths', call: requests.map((r) => r.case).join(', '), impact });
 });

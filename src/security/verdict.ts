@@ -46,7 +46,7 @@ export function securityImpact(results: readonly CaseResult[], what = 'authentic
 export function inconclusiveReason(status: number | null): string | undefined {
   switch (classify(status)) {
     case 'rate-limited':
-      return `rate-limited (${status}): the service answered before judging the key`;
+      return `rate-limited (${status}): the service answered before judging the request`;
     case 'route-missing':
       return `route missing (${status}): the configured path does not answer this method`;
     case 'contract':

@@ -24,7 +24,7 @@ test('rejection verdicts: 2xx breach, 5xx issue, 401/3xx fine, 403 hardening; 42
 test('a 429 is never a pass for a security check: it is a monitoring gap saying what was not tested and why', () => {
   const r = [judgeRejection('no key', 429)];
   const impact = securityImpact(r);
-  assert.deepEqual(impact, { kind: 'gap', reason: 'authentication was not tested for no key (rate-limited (429): the service answered before judging the key)' });
+  assert.deepEqual(impact, { kind: 'gap', reason: 'authentication was not tested for no key (rate-limited (429): the service answered before judging the request)' });
   assert.match(summarize(r), /^no key: not tested, rate-limited \(429\)/);
   // A real finding beside it wins: the breach is reported, not the gap.
   assert.deepEqual(securityImpact([...r, judgeRejection('wrong key', 200)]), { kind: 'security', class: 'breach' });

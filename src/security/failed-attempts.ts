@@ -4,6 +4,11 @@
  * 2. repeated: one wrong key over and over (sent only when the rotating series was never limited).
  * Outcomes: limited per client (pass, Retry-After within the window); limited only per key
  * (rotating keys are never limited: an attacker is never slowed down); not limited at all.
+ *
+ * Limiters often count in fixed windows: a rotating series can straddle a window boundary and
+ * stay under the limit on both sides. The repeated series tells the cases apart anyway: a limit
+ * per key cannot refuse a brand-new key before its own max+1 attempts, so a 429 sooner means the
+ * count included the rotating keys' attempts: limited per client.
  * The last two are a hardening gap (SEV-3), or a security issue (SEV-2) when the environment
  * declares the limit required (CREDLINK_AUTH_FAIL_LIMIT_REQUIRED).
  */
@@ -39,15 +44,18 @@ export function judgeFailedAttempts(
     return { outcome: 'served', result: { case: 'wrong keys', status: all.find((s) => classify(s) === 'success') ?? null, problem: 'a wrong key was served', class: 'breach' } };
   }
   const limitedAt = (s: AttemptSeries) => s.statuses.indexOf(429);
-  const r = limitedAt(rotating);
-  if (r >= 0) {
-    const secs = retryAfterSeconds(rotating.retryAfter, o.nowMs ?? Date.now());
-    const base = { case: `${describe('a new random wrong key each', rotating)}`, status: 429 };
+  const perClient = (what: string, retryAfter: string | undefined): FailedAttemptVerdict => {
+    const secs = retryAfterSeconds(retryAfter, o.nowMs ?? Date.now());
+    const base = { case: what, status: 429 };
     if (secs === undefined || !(secs > 0 && secs <= o.windowS + 1)) {
-      const problem = rotating.retryAfter === undefined ? '429 without Retry-After' : `Retry-After "${rotating.retryAfter}" is not within the ${o.windowS} s window`;
+      const problem = retryAfter === undefined ? '429 without Retry-After' : `Retry-After "${retryAfter}" is not within the ${o.windowS} s window`;
       return { outcome: 'per-client', result: { ...base, problem, class: 'hardening' } };
     }
     return { outcome: 'per-client', result: base };
+  };
+  if (limitedAt(rotating) >= 0) return perClient(describe('a new random wrong key each', rotating), rotating.retryAfter);
+  if (repeated && limitedAt(repeated) >= 0 && limitedAt(repeated) + 1 <= o.max) {
+    return perClient(`${describe('a new random wrong key each', rotating)}, then ${describe('one wrong key repeated', repeated)}`, repeated.retryAfter);
   }
   // Nothing limited the rotating keys. Answers that prove nothing make the whole check inconclusive.
   const odd = rotating.statuses.find((s) => classify(s) !== 'auth' && inconclusiveReason(s));

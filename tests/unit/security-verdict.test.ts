@@ -58,11 +58,14 @@ test('failed attempts: limited per client passes; limited only per key and not l
   assert.equal(perClient.result.class, undefined);
   assert.equal(judgeFailedAttempts(rot([401, 429]), undefined, o).result.problem, '429 without Retry-After');
   assert.match(judgeFailedAttempts(rot([401, 429], '3600'), undefined, o).result.problem!, /not within the 60 s window/);
-  const perKey = judgeFailedAttempts(rot([401, 401, 401, 401]), rot([401, 401, 429]), o);
+  // The rotating series straddled a window boundary; the new key refused before its own max+1: per client.
+  const straddled = judgeFailedAttempts(rot([401, 401, 401, 401]), rot([401, 429], '2'), o);
+  assert.deepEqual([straddled.outcome, straddled.result.class], ['per-client', undefined]);
+  const perKey = judgeFailedAttempts(rot([401, 401, 401, 401]), rot([401, 401, 401, 429]), o);
   assert.equal(perKey.outcome, 'per-key-only');
   assert.equal(perKey.result.class, 'hardening');
-  assert.match(perKey.result.problem!, /limited only per key: 4 attempts with rotating wrong keys were never limited, the same wrong key repeated got 429 after 3/);
-  assert.match(perKey.result.case, /4 attempts with a new random wrong key each in 1 s \(4x 401\), then 3 attempts with one wrong key repeated/);
+  assert.match(perKey.result.problem!, /limited only per key: 4 attempts with rotating wrong keys were never limited, the same wrong key repeated got 429 after 4/);
+  assert.match(perKey.result.case, /4 attempts with a new random wrong key each in 1 s \(4x 401\), then 4 attempts with one wrong key repeated/);
   const none = judgeFailedAttempts(rot([401, 401, 401, 401]), rot([401, 401, 401, 401]), o);
   assert.deepEqual([none.outcome, none.result.class], ['not-limited', 'hardening']);
   assert.match(none.result.problem!, /no 429 after 8 failed attempts \(limit declared 3 per 60 s\)/);

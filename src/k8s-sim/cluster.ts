@@ -41,7 +41,7 @@ export interface ClusterState {
   podMetrics: PodMetrics[];
   /** Container logs by pod name: current and previous (terminated) container. */
   logs: Record<string, { current: string[]; previous?: string[] }>;
-  /** Resources the monitor may not read here, e.g. "pods", "pods/log". */
+  /** Resources the monitor may not read here, as RBAC names them: "pods", "pods/log" (core), "pods.metrics.k8s.io". */
   forbidden: Set<string>;
 }
 

@@ -109,7 +109,8 @@ export class KubeSimServer {
     if (!rp) return [404, status(404, 'NotFound', 'the server could not find the requested resource')];
     const { resource: r, namespace: ns, name, subresource: sub } = rp;
     const s = this.opts.state();
-    const rbacResource = sub ? `${r.plural}/${sub}` : r.plural;
+    // RBAC names a resource with its group: "pods" (core) is not "pods.metrics.k8s.io".
+    const rbacResource = `${sub ? `${r.plural}/${sub}` : r.plural}${r.group ? `.${r.group}` : ''}`;
     if (s.forbidden.has(rbacResource)) {
       const verb = sub || name ? 'get' : url.searchParams.get('watch') ? 'watch' : 'list';
       const where = ns ? ` in the namespace "${ns}"` : ' at the cluster scope';

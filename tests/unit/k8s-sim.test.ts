@@ -235,6 +235,7 @@ test('sim: scenarios change what the client reads', async () => {
   await assert.rejects(client.listPods(), (e) => classifyKubeError(e, 'list pods').kind === 'forbidden');
   await assert.rejects(client.podLog('credlink-api-7f6b9c8d5-x7k2p'), (e) => classifyKubeError(e, 'logs').kind === 'forbidden');
   assert.ok((await client.listEvents()).length > 0, 'only pods are forbidden');
+  assert.equal((await client.podMetrics()).length, 3, 'RBAC names resources with their group: pods.metrics.k8s.io is not pods');
 
   sim.setScenarios(['hpa-maxed']);
   const [hpa] = await client.listHpas();

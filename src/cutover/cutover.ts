@@ -9,7 +9,9 @@
  * Embedded colours (the local rehearsal) are started here, each with its own faults.
  */
 import { secretsOf, type ResolvedConfig } from '../../config/index.ts';
+import { sections } from '../../runbooks/sections.ts';
 import { atLeast } from '../../runbooks/severity.ts';
+import { runbookLink, type RunbookLinks } from '../runbook-md/link.ts';
 import type { RunbookReport } from '../reporter/schema.ts';
 import { startEmbedded, type EmbeddedStack } from '../run/embedded.ts';
 import { runPlaywright } from '../run/execute.ts';
@@ -43,8 +45,12 @@ export interface CutoverVerdict {
   /** Everything else that was checked, for the record. */
   passed: Reason[];
   rollback: string;
+  /** Production is the embedded reference target (a rehearsal): its simulated Service is never switched. */
+  rehearsal: boolean;
   greenReport: { runDir: string; verdict: RunbookReport['verdict'] } | null;
   latency: EndpointPair[];
+  /** Where the runbook section links (src/runbook-md/link.ts). */
+  links?: RunbookLinks;
 }
 
 async function getJson(url: string, timeoutMs: number): Promise<StatusAnswer> {
@@ -88,6 +94,7 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
       green = { ...s.config, env: o.green.env };
     }
     const production = o.production ?? blue;
+    const rehearsal = (o.production ?? o.blue).target === 'embedded';
     const extraSecrets = stacks.flatMap((s) => s.secrets);
     const scrub = new Scrubber([...secretsOf(blue), ...secretsOf(green), ...secretsOf(production), ...extraSecrets]);
     const reasons: Reason[] = [];
@@ -117,10 +124,15 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
       const read = await readServiceColour(production, production.timeouts.requestMs);
       if (!read.ok) reasons.push({ part: 'selector', severity: 'SEV-1', text: `cannot read the Service selector: ${read.error}` });
       else if (read.value.colour !== o.colours.green) {
+        // On the embedded target nobody runs `kubectl patch` against the simulator: say so, rather
+        // than leave a rehearsal looking like a failed switch.
+        const why = rehearsal
+          ? `: expected in a rehearsal: production here is the embedded reference target, whose Kubernetes simulator runs ${read.value.colour ?? 'no colour'} and which no kubectl patch reaches; against a real cluster this means traffic still goes to ${read.value.colour ?? 'no colour'}`
+          : `: traffic still goes to ${read.value.colour ?? 'no colour'}`;
         reasons.push({
           part: 'selector',
           severity: 'SEV-1',
-          text: `Service ${read.value.namespace}/${read.value.service} selects ${read.value.label}=${read.value.colour ?? '(unset)'}, not ${o.colours.green}: traffic still goes to ${read.value.colour ?? 'no colour'}`,
+          text: `Service ${read.value.namespace}/${read.value.service} selects ${read.value.label}=${read.value.colour ?? '(unset)'}, not ${o.colours.green}${why}`,
         });
       } else reasons.push({ part: 'selector', severity: 'SEV-3', text: `Service ${read.value.namespace}/${read.value.service} selects ${read.value.label}=${o.colours.green}` });
       const pub = await getJson(`${production.baseUrl}${production.paths.health}`, production.timeouts.requestMs);
@@ -141,8 +153,10 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
       blocking,
       passed: clean.filter((r) => !atLeast(r.severity, 'SEV-2')),
       rollback: rollbackCommand(production, o.colours.blue),
+      rehearsal,
       greenReport: { runDir: run.runDir, verdict: run.report.verdict },
       latency,
+      links: { url: production.runbook.url },
     };
   } finally {
     for (const s of stacks.reverse()) await s.stop();
@@ -157,12 +171,13 @@ export function renderCutover(v: CutoverVerdict): string {
   }
   out.push('checked:');
   for (const r of v.passed) out.push(`  ok ${r.part}: ${r.text}`);
-  out.push(
-    v.decision === 'GO'
-      ? `${v.afterSwitch ? 'Green serves production.' : 'Safe to switch (runbook: kubectl patch service ... environment=green), then run again with --after-switch.'} Rollback if needed: ${v.rollback}`
-      : `${v.afterSwitch ? 'Roll back now' : 'Do not switch; if already switched, roll back'}: ${v.rollback}`,
-  );
-  out.push('runbook: RUNBOOK.md#2-blue-green-deployment');
+  if (v.decision === 'GO') {
+    out.push(`${v.afterSwitch ? 'Green serves production.' : 'Safe to switch (runbook: kubectl patch service ... environment=green), then run again with --after-switch.'} Rollback if needed: ${v.rollback}`);
+  } else if (v.afterSwitch && v.rehearsal) {
+    out.push(`Rehearsal on the embedded target: nothing was switched, so there is nothing to roll back. On a real cluster: ${v.rollback}`);
+  } else out.push(`${v.afterSwitch ? 'Roll back now' : 'Do not switch; if already switched, roll back'}: ${v.rollback}`);
+  const href = runbookLink({ anchor: sections['blue-green'].anchor }, v.links);
+  out.push(`runbook: ${sections['blue-green'].title}${href ? ` ${href}` : ''}`);
   if (v.greenReport) out.push(`green report: ${v.greenReport.runDir}/runbook.md`);
   return out.join('\n') + '\n';
 }

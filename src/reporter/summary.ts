@@ -51,8 +51,8 @@ function paintVerdict(r: RunbookReport, p: Paint, line: string): string {
 
 function incidentLines(r: RunbookReport, i: Incident, p: Paint, links: RunbookLinks | undefined): string[] {
   const out: string[] = [];
-  const [head, ...rest] = wrap(`${i.severity}  ${i.title}`, { hang: 7 });
-  out.push(p.bold(sev(p, i.severity) + head!.slice(i.severity.length)), ...rest.map((l) => p.bold(l)));
+  const [head, ...rest] = wrap(i.title, { indent: 7, hang: 7 });
+  out.push(p.bold(`${sev(p, i.severity)}  ${head!.slice(7)}`), ...rest.map((l) => p.bold(l)));
   const href = runbookLink(i.section, links);
   out.push(...wrap(`runbook: ${i.section.title}${href ? ` ${href}` : ''}`, { indent: 7, hang: 16 }));
   out.push(...wrap(`cause: ${i.root.checkId}: ${i.root.message}`, { indent: 7, hang: 14 }));

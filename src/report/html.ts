@@ -59,8 +59,10 @@ function evidenceHtml(f: Finding): string {
 
 function findingHtml(f: Finding, links: RunbookLinks | undefined): string {
   const evidence = evidenceHtml(f);
+  // A root finding sits under its incident's title: it is introduced as the cause.
+  const head = f.role === 'root' ? `<h4>Cause: <code>${esc(f.checkId)}</code></h4>` : `<h4>${badge(f.severity)} <code>${esc(f.checkId)}</code> ${esc(f.title)}</h4>`;
   return `<div class="finding ${f.role}" data-check="${esc(f.checkId)}">
-<h4>${badge(f.severity)} <code>${esc(f.checkId)}</code> ${esc(f.title)}</h4>
+${head}
 <p><strong>${esc(f.message.split('\n')[0])}</strong></p>
 <p class="muted">expected ${esc(f.expected)} · actual ${esc(f.actual)} · why ${esc(f.severity)}: ${esc(f.severityRule)}${f.procedure ? ` · procedure: ${sectionHtml(f.procedure, links, 'procedure-link')}` : ''}</p>
 ${evidence || '<p class="muted">no evidence attached</p>'}
@@ -73,7 +75,7 @@ export function actionsHtml(actions: Incident['immediateActions']): string {
     .join('');
 }
 
-function incidentHtml(r: RunbookReport, i: Incident, links: RunbookLinks | undefined): string {
+function incidentHtml(r: RunbookReport, i: Incident, links: RunbookLinks | undefined, actionsShown: boolean): string {
   const mine = r.findings.filter((f) => f.incidentId === i.id);
   const roots = mine.filter((f) => f.role === 'root');
   const consequences = mine.filter((f) => f.role === 'consequence');
@@ -83,8 +85,8 @@ function incidentHtml(r: RunbookReport, i: Incident, links: RunbookLinks | undef
   return `<section class="card sev incident" id="${esc(incidentAnchor(i.id))}" data-incident="${esc(i.id)}" data-anchor="${esc(i.section.anchor)}" style="border-left-color:${SEVERITY_COLOUR[i.severity]}">
 <h2 class="incident-title">${badge(i.severity)} ${esc(i.title)}</h2>
 <p class="section-title">Runbook section: ${sectionHtml(i.section, links)}</p>
-<p class="muted">cause <code>${esc(i.root.checkId)}</code>: ${esc(i.root.message)} · why ${esc(i.severity)}: ${esc(i.severityRule)} · incident <code>${esc(i.id)}</code></p>
-<h3>Immediate actions</h3><ol class="actions">${actionsHtml(i.immediateActions)}</ol>
+<p class="muted">why ${esc(i.severity)}: ${esc(i.severityRule)} · incident <code>${esc(i.id)}</code>${roots.length ? '' : ` · cause <code>${esc(i.root.checkId)}</code>: ${esc(i.root.message)}`}</p>
+${actionsShown ? '<p class="muted actions-as-above">Immediate actions: as above (same runbook section).</p>' : `<h3>Immediate actions</h3><ol class="actions">${actionsHtml(i.immediateActions)}</ol>`}
 ${roots.map((f) => findingHtml(f, links)).join('\n')}
 ${folded}
 </section>`;
@@ -150,13 +152,19 @@ function listsHtml(r: RunbookReport): string {
   return out.join('\n');
 }
 
+/** An earlier incident already lists the same immediate actions (same runbook section). */
+function sameActions(before: readonly Incident[], i: Incident): boolean {
+  const key = JSON.stringify(i.immediateActions);
+  return before.some((x) => JSON.stringify(x.immediateActions) === key);
+}
+
 /**
  * The whole report. `history`: previous runs of the same environment, oldest first.
  * `links`: where runbook sections link to (src/runbook-md/link.ts); none = sections named only.
  */
 export function renderHtml(r: RunbookReport, history: readonly RunbookReport[] = [], links?: RunbookLinks): string {
   const incidents = r.incidents.length
-    ? `<h2 id="incidents">Incidents (${r.incidents.length}, most severe first)</h2>${r.incidents.map((i) => incidentHtml(r, i, links)).join('\n')}`
+    ? `<h2 id="incidents">Incidents (${r.incidents.length}, most severe first)</h2>${r.incidents.map((i, n) => incidentHtml(r, i, links, sameActions(r.incidents.slice(0, n), i))).join('\n')}`
     : `<h2 id="incidents">Incidents</h2><p>${r.verdict.status === 'healthy' ? 'None: every check that ran passed.' : 'None found, but this run is no evidence of health (see the banner).'}</p>`;
   const living = links?.living ? ` · <a href="${esc(links.living)}">the runbook with the current state of its checks</a>` : '';
   const body = `${banner(r)}<main>

@@ -76,7 +76,7 @@ export function overall(state: StatusPageState): { text: string; colour: string;
     const l = severityLevels[worst.severity];
     return { text: `${worst.severity} ${l.name}: ${parts.join(' · ')}; respond ${l.responseTime}`, colour: SEVERITY_COLOUR[worst.severity], severity: worst.severity };
   }
-  if (noVerdict.length) return { text: `NO CURRENT VERDICT: ${parts.join(' · ')}`, colour: UNKNOWN_COLOUR, severity: 'unknown' };
+  if (noVerdict.length) return { text: `NO CURRENT VERDICT for ${[parts.slice(0, 1)[0]!.replace(/^no current verdict for /, ''), ...parts.slice(1)].join(' · ')}`, colour: UNKNOWN_COLOUR, severity: 'unknown' };
   return { text: `ALL HEALTHY: ${healthy.length} environment(s)`, colour: HEALTHY_COLOUR, severity: 'healthy' };
 }
 
@@ -85,8 +85,8 @@ function sectionLink(s: { title: string; anchor: string }, links: RunbookLinks |
   return href ? `<a class="runbook-link" href="${esc(href)}">${esc(s.title)}</a>` : `<span class="runbook-link unlinked">${esc(s.title)}</span>`;
 }
 
-function incidentHtml(e: EnvironmentStatus, i: StatusIncident, now: Date, o: StatusPageOptions): string {
-  const steps = i.immediateActions
+function incidentHtml(e: EnvironmentStatus, i: StatusIncident, now: Date, o: StatusPageOptions, stepsShown: boolean): string {
+  const steps = stepsShown ? '' : i.immediateActions
     .slice(0, 3)
     .map((a) => `<li>${esc(a.step)}${a.writes ? ' <span class="writes">[changes the system: a person decides]</span>' : ''}<br><code>${esc(a.command)}</code></li>`)
     .join('');
@@ -96,7 +96,7 @@ function incidentHtml(e: EnvironmentStatus, i: StatusIncident, now: Date, o: Sta
 <h4>${badge(i.severity)} ${esc(i.title)}</h4>
 <p>Runbook: ${sectionLink(i.section, o.links)} · <span class="since">open since ${esc(time(i.openedAt))} UTC (${esc(ago(i.openedAt, now))})</span>${report}</p>
 <p class="muted">cause <code>${esc(i.rootCheckId)}</code>: ${esc(i.message)}</p>
-${steps ? `<p class="first-steps-title"><strong>First steps</strong></p><ol class="actions">${steps}</ol>` : ''}
+${steps ? `<p class="first-steps-title"><strong>First steps</strong></p><ol class="actions">${steps}</ol>` : stepsShown ? '<p class="muted first-steps-title">First steps: as above (same runbook section)</p>' : ''}
 ${explains}
 </div>`;
 }
@@ -113,7 +113,7 @@ function checksTable(rows: string, id: string): string {
 function envHtml(e: EnvironmentStatus, now: Date, o: StatusPageOptions): string {
   const s = stateLine(e);
   const incidents = e.openIncidents.length
-    ? `<div class="incidents">${e.openIncidents.map((i) => incidentHtml(e, i, now, o)).join('\n')}</div>`
+    ? `<div class="incidents">${e.openIncidents.map((i, n) => incidentHtml(e, i, now, o, e.openIncidents.slice(0, n).some((x) => x.section.anchor === i.section.anchor))).join('\n')}</div>`
     : `<p class="muted no-incidents">No open incidents${e.state === 'healthy' ? '.' : ' seen, but there is no current verdict (see above).'}</p>`;
   const notOk = e.checks.filter((c) => c.current !== 'passed');
   const ok = e.checks.filter((c) => c.current === 'passed');
@@ -135,5 +135,5 @@ export function renderStatusPage(state: StatusPageState, o: StatusPageOptions = 
   const body = `<header class="banner" style="background:${head.colour}"><div class="inner"><h1 id="overall" data-severity="${esc(head.severity)}">${esc(head.text)}</h1>
 <p>credlink-checks status · updated ${esc(state.generatedAt.slice(0, 19).replace('T', ' '))} UTC · reloads every ${state.refreshSeconds} s${living}</p></div></header>
 <main>${envs.length ? envs.map((e) => envHtml(e, now, o)).join('\n') : '<p>No environment has been checked yet.</p>'}</main>`;
-  return page(`${head.severity === 'healthy' ? 'all healthy' : head.severity}: credlink-checks status`, body, `<meta http-equiv="refresh" content="${Math.max(5, Math.round(state.refreshSeconds))}">\n`);
+  return page(`${head.text}: credlink-checks status`, body, `<meta http-equiv="refresh" content="${Math.max(5, Math.round(state.refreshSeconds))}">\n`);
 }

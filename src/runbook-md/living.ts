@@ -55,8 +55,13 @@ function envLine(s: SectionCoverage, e: EnvironmentStatus, o: LivingRunbookOptio
   else if (failing.length) {
     const by = explainer(failing[0]!);
     [state, colour] = [by ? `failing, explained by ${by.severity} ${by.title}` : 'failing', by ? SEVERITY_COLOUR[by.severity] : SEVERITY_COLOUR['SEV-2']];
-  } else if (s.checks.every((id) => checks.get(id)?.current === 'passed')) [state, colour] = ['ok', HEALTHY_COLOUR];
-  else [state, colour] = ['not every check ran', UNKNOWN_COLOUR];
+  } else {
+    const ran = s.checks.filter((id) => checks.get(id) && checks.get(id)!.current !== 'skipped');
+    const passed = ran.filter((id) => checks.get(id)!.current === 'passed');
+    if (ran.length === 0) [state, colour] = ['no check ran', UNKNOWN_COLOUR];
+    else if (passed.length === ran.length) [state, colour] = [ran.length === s.checks.length ? 'ok' : `ok (${ran.length} of ${s.checks.length} checks ran)`, HEALTHY_COLOUR];
+    else [state, colour] = ['flaky', '#f9a825'];
+  }
   if (e.state === 'stale' || e.state === 'no-evidence' || e.state === 'interrupted') state = `${state} (${e.state}: the last run is no current verdict)`;
   const since = incidents
     .map((i) => {
@@ -65,17 +70,27 @@ function envLine(s: SectionCoverage, e: EnvironmentStatus, o: LivingRunbookOptio
     })
     .join('');
   const last = e.lastRunAt ? `last run ${time(e.lastRunAt)}` : '';
+  // Checks the last run did not include are counted, not listed one by one.
+  const ran = s.checks.filter((id) => checks.has(id));
+  const notRun = s.checks.length - ran.length;
+  const chips = ran.map((id) => chip(checks.get(id), id, checks.get(id)?.current === 'failed' ? explainer(id) : undefined)).join(' ');
   return `<div class="env-state" data-env="${esc(e.env)}" style="border-left-color:${colour}">
 <strong>${esc(e.env)}</strong> <span class="badge" style="background:${colour}">${esc(state)}</span> <span class="muted">${esc(last)}</span>
 ${since ? `<ul class="living-incidents">${since}</ul>` : ''}
-<div class="chips">${s.checks.map((id) => chip(checks.get(id), id, checks.get(id)?.current === 'failed' ? explainer(id) : undefined)).join(' ')}</div>
+${chips || notRun ? `<div class="chips">${chips}${notRun && ran.length ? ' ' : ''}${notRun ? `<span class="muted not-run">${ran.length ? `+${notRun} not in the last run` : `none of its ${notRun} check(s) in the last run`}</span>` : ''}</div>` : ''}
 </div>`;
 }
 
 function annotation(s: SectionCoverage | undefined, o: LivingRunbookOptions): string | undefined {
   if (!s) return undefined;
   if (s.status === 'covered') {
-    return `<div class="living" data-anchor="${esc(s.anchor)}" data-status="covered"><div class="living-head">Checked by ${s.checks.length} check(s)${s.manual.length ? `; by a person: ${esc(s.manual.join(', '))}` : ''}</div>${o.environments.map((e) => envLine(s, e, o)).join('\n')}</div>`;
+    const head = `<div class="living-head">Checked by ${s.checks.length} check(s)${s.manual.length ? `; by a person: ${esc(s.manual.join(', '))}` : ''}</div>`;
+    const seen = o.environments.filter((e) => e.checks.some((c) => s.checks.includes(c.checkId)) || e.openIncidents.some((i) => i.section.anchor === s.anchor));
+    // Not one of its checks ran anywhere: one line, not a row of "not run" per environment.
+    const lines = seen.length
+      ? o.environments.map((e) => envLine(s, e, o)).join('\n')
+      : `<div class="env-state none" style="border-left-color:${UNKNOWN_COLOUR}"><span class="muted">None of its checks was in the last run of ${esc(o.environments.map((e) => e.env).join(', ') || 'any environment')}: ${esc(s.checks.join(', '))}</span></div>`;
+    return `<div class="living" data-anchor="${esc(s.anchor)}" data-status="covered">${head}${lines}</div>`;
   }
   if (s.status === 'manual') return `<div class="living" data-anchor="${esc(s.anchor)}" data-status="manual"><div class="living-head">Checked by a person, not automated: ${esc(s.manual.join(', '))}</div></div>`;
   if (s.status === 'uncovered') return `<div class="living" data-anchor="${esc(s.anchor)}" data-status="uncovered"><div class="living-head">No automated check covers this section.</div></div>`;

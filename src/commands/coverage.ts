@@ -19,8 +19,11 @@ const command: Command = {
   usage: 'coverage --runbook PATH [options]',
   description: [
     'Lists each section of the runbook with the checks that cover it, catalog entries whose section the runbook no longer',
-    'has (drift, with a did-you-mean), and checkable sections with no check. A file with no checkable runbook section',
-    '(e.g. a README) is not a runbook: exit 2.',
+    'has (drift, with a did-you-mean), and checkable sections with no check.',
+    '',
+    'A section is checkable when it is a ### section in a chapter about health checks, incidents, performance,',
+    'maintenance or monitoring whose body holds a command, inline code or a threshold. A file without one (e.g. a',
+    'README) is not a runbook: exit 2, never "0 of 0 covered (100%)".',
     '',
     'Exit: 0 covered enough, 1 below --min-coverage, 2 usage error or not a runbook.',
   ].join('\n'),
@@ -44,9 +47,7 @@ const command: Command = {
     // single checkable runbook section (a README, the wrong file) is not a runbook.
     if (report.checkable === 0) {
       const matched = report.sections.filter((s) => s.checks.length || s.manual.length).length;
-      throw new UsageError(
-        `${values.runbook} has no checkable runbook section (a ### section in a chapter about health checks, incidents, performance, maintenance or monitoring, with a command or a threshold)${matched ? '' : ' and no heading any catalog entry points to'}: point --runbook at the runbook markdown`,
-      );
+      throw new UsageError(`${values.runbook} is not a runbook: no checkable section${matched ? '' : ' and no heading the catalog points to'} (see coverage --help); point --runbook at the runbook markdown`);
     }
     const below = min !== undefined && report.percent < min;
     if (values.json) ctx.out(JSON.stringify({ runbook: values.runbook, minCoverage: min ?? null, belowMinimum: below, ...report }, null, 2) + '\n');

@@ -19,7 +19,7 @@ import { Scrubber } from '../secrets/scrub.ts';
 import type { ActiveFaults } from '../target/faults.ts';
 import { compareLatency, compareStatus, type Reason, type StatusAnswer } from './compare.ts';
 import { measurePair, type EndpointPair } from './measure.ts';
-import { readServiceColour } from './service.ts';
+import { readServiceColour, type ServiceRead } from './service.ts';
 
 export interface CutoverOptions {
   blue: Readonly<ResolvedConfig>;
@@ -76,6 +76,22 @@ export function rollbackCommand(production: Readonly<ResolvedConfig>, blueColour
   return `kubectl patch service ${production.kubeService.name} -n ${ns} -p '${patch}'`;
 }
 
+/**
+ * --after-switch: does the production Service select green? On the embedded target (a rehearsal)
+ * nobody runs `kubectl patch` against the simulator, so a selector still on blue is expected, and
+ * the reason says so instead of reading like a failed switch.
+ */
+export function selectorReason(read: ServiceRead, green: string, rehearsal: boolean): Reason {
+  if (!read.ok) return { part: 'selector', severity: 'SEV-1', text: `cannot read the Service selector: ${read.error}` };
+  const v = read.value;
+  if (v.colour === green) return { part: 'selector', severity: 'SEV-3', text: `Service ${v.namespace}/${v.service} selects ${v.label}=${green}` };
+  const now = v.colour ?? 'no colour';
+  const why = rehearsal
+    ? `: expected in a rehearsal: production here is the embedded reference target, whose Kubernetes simulator runs ${now} and which no kubectl patch reaches; against a real cluster this means traffic still goes to ${now}`
+    : `: traffic still goes to ${now}`;
+  return { part: 'selector', severity: 'SEV-1', text: `Service ${v.namespace}/${v.service} selects ${v.label}=${v.colour ?? '(unset)'}, not ${green}${why}` };
+}
+
 export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
   const stacks: EmbeddedStack[] = [];
   try {
@@ -122,19 +138,7 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
     // 4. After the switch: the selector names green and the public URL is healthy.
     if (o.afterSwitch) {
       const read = await readServiceColour(production, production.timeouts.requestMs);
-      if (!read.ok) reasons.push({ part: 'selector', severity: 'SEV-1', text: `cannot read the Service selector: ${read.error}` });
-      else if (read.value.colour !== o.colours.green) {
-        // On the embedded target nobody runs `kubectl patch` against the simulator: say so, rather
-        // than leave a rehearsal looking like a failed switch.
-        const why = rehearsal
-          ? `: expected in a rehearsal: production here is the embedded reference target, whose Kubernetes simulator runs ${read.value.colour ?? 'no colour'} and which no kubectl patch reaches; against a real cluster this means traffic still goes to ${read.value.colour ?? 'no colour'}`
-          : `: traffic still goes to ${read.value.colour ?? 'no colour'}`;
-        reasons.push({
-          part: 'selector',
-          severity: 'SEV-1',
-          text: `Service ${read.value.namespace}/${read.value.service} selects ${read.value.label}=${read.value.colour ?? '(unset)'}, not ${o.colours.green}${why}`,
-        });
-      } else reasons.push({ part: 'selector', severity: 'SEV-3', text: `Service ${read.value.namespace}/${read.value.service} selects ${read.value.label}=${o.colours.green}` });
+      reasons.push(selectorReason(read, o.colours.green, rehearsal));
       const pub = await getJson(`${production.baseUrl}${production.paths.health}`, production.timeouts.requestMs);
       reasons.push(
         pub.status === 200

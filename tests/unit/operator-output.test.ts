@@ -14,6 +14,7 @@ import { sections } from '../../runbooks/sections.ts';
 import { commandHelp, didYouMean } from '../../src/cli.ts';
 import { catalogEntries } from '../../src/coverage/catalog-entries.ts';
 import { compareLatency } from '../../src/cutover/compare.ts';
+import { renderCutover, selectorReason, type CutoverVerdict } from '../../src/cutover/cutover.ts';
 import { githubAnnotations, githubStepSummary, renderGate } from '../../src/gate/verdict.ts';
 import { escapeData } from '../../src/gate/github.ts';
 import { openIncidents } from '../../src/incidents/open.ts';
@@ -252,6 +253,22 @@ test('cutover: the p95 line never contradicts itself (noise floor, faster green,
   assert.match(bad.text, /delta \+51% .*: performance 51% worse: more than 50% \(SEV-1\)$/);
   const mid = line(400, 520);
   assert.match(mid.text, /delta \+30% .*: performance 30% worse: 20-50% \(SEV-2\)$/);
+});
+
+test('cutover --after-switch on the embedded target: says why the selector did not move, and that there is nothing to roll back', () => {
+  const read = { ok: true as const, value: { service: 'credlink-api-service', namespace: 'credlink', label: 'environment', colour: 'blue', selector: { environment: 'blue' } } };
+  const rehearsal = selectorReason(read, 'green', true);
+  assert.equal(rehearsal.severity, 'SEV-1', 'still no GO: the switch was not observed');
+  assert.match(rehearsal.text, /selects environment=blue, not green: expected in a rehearsal: production here is the embedded reference target, whose Kubernetes simulator runs blue and which no kubectl patch reaches/);
+  assert.match(selectorReason(read, 'green', false).text, /not green: traffic still goes to blue$/);
+  assert.equal(selectorReason({ ...read, value: { ...read.value, colour: 'green' } }, 'green', true).severity, 'SEV-3');
+  const v: CutoverVerdict = { decision: 'NO-GO', blue: 'local', green: 'local', afterSwitch: true, blocking: [rehearsal], passed: [], rollback: 'kubectl patch service x', rehearsal: true, greenReport: null, latency: [] };
+  const text = renderCutover(v);
+  assert.match(text, /^Rehearsal on the embedded target: nothing was switched, so there is nothing to roll back\. On a real cluster: kubectl patch service x$/m);
+  assert.doesNotMatch(text, /Roll back now/);
+  assert.match(renderCutover({ ...v, rehearsal: false }), /^Roll back now: kubectl patch service x$/m);
+  assert.match(text, /^runbook: 2\. Blue-Green Deployment$/m, 'no runbook configured: the section named, no dead link');
+  assert.match(renderCutover({ ...v, links: URL_LINKS }), /^runbook: 2\. Blue-Green Deployment https:\/\/git\.example\/ops\/RUNBOOK\.md#2-blue-green-deployment$/m);
 });
 
 test('allure history: a run already in the history is found by its report name', () => {

@@ -76,7 +76,8 @@ export function renderGate(o: GateOutcome): string {
   const head = gateHeadline(o);
   const lines: string[] = ['', ...wrap(head, { hang: 2 })];
   const c = r.counts;
-  lines.push(...wrap(`${r.baseUrl} | ${c.total} checks: ${c.passed} passed, ${c.failed} failed, ${c.flaky} flaky, ${c.skipped} skipped${o.retried ? ' | re-ran once after network errors' : ''}`, { hang: 2 }));
+  lines.push(...wrap(`${r.baseUrl} | ${c.total} checks: ${c.passed} passed, ${c.failed} failed, ${c.flaky} flaky, ${c.skipped} skipped`, { hang: 2 }));
+  if (o.retried) lines.push('re-ran once after network errors (every blocking incident was one)');
   const b = blocking(r, o.failOn);
   const below = notBlocking(r, o.failOn);
   if (b.length) {

@@ -118,11 +118,14 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
     // 1. The suite on green.
     o.log(`running the suite on green (${green.env})...`);
     const run = await runPlaywright(green, { reportsDir: o.reportsDir, grep: o.grep }, extraSecrets, o.log);
-    const worst = run.report.findings.filter((f) => atLeast(f.severity, 'SEV-2'));
-    for (const f of worst) reasons.push({ part: 'suite', severity: f.severity, text: `${f.checkId}: ${f.message.split('\n')[0]} (${f.section.title})` });
-    if (!worst.length) {
+    const worst = run.report.incidents.filter((i) => atLeast(i.severity, 'SEV-2'));
+    for (const i of worst) reasons.push({ part: 'suite', severity: i.severity, text: `${i.root.checkId}: ${i.root.message} (${i.section.title}${i.consequences.length ? `; explains ${i.consequences.length} more failing check(s)` : ''})` });
+    const evidence = run.report.verdict.status === 'healthy' || run.report.verdict.status === 'findings';
+    // A run that executed no check, or did not finish, is no evidence that green is fit: never a GO.
+    if (!evidence) reasons.push({ part: 'suite', severity: 'SEV-1', text: `the suite on green is no evidence (${run.report.verdict.status}${run.report.verdict.reason ? `: ${run.report.verdict.reason}` : ''})` });
+    else if (!worst.length) {
       const c = run.report.counts;
-      reasons.push({ part: 'suite', severity: 'SEV-3', text: `green passes the suite: ${c.passed} passed, ${run.report.findings.length} finding(s) below SEV-2, ${c.skipped} skipped` });
+      reasons.push({ part: 'suite', severity: 'SEV-3', text: `green passes the suite: ${c.passed} passed, ${run.report.incidents.length} incident(s) below SEV-2, ${c.skipped} skipped` });
     }
 
     // 2. Latency and errors, both colours at the same moment.

@@ -43,7 +43,9 @@ export function livingRunbookOfRun(report: RunbookReport, history: readonly Runb
 }
 
 /** Writes runbook.md, index.html and (with a runbook path) runbook.html of a run folder. */
-export function renderRunReports(runDir: string, report: RunbookReport, runbook: RunbookSource = {}): RenderedRun {
+export function renderRunReports(runDir: string, report: RunbookReport, configured: RunbookSource = {}): RenderedRun {
+  // A runbook file that went away since the configuration was checked: no living runbook, and no link to one.
+  const runbook = configured.path && !fs.existsSync(configured.path) ? { url: configured.url } : configured;
   const links = runFolderLinks(runbook);
   const history = loadHistory(path.dirname(runDir), report.runId);
   const files: string[] = [];

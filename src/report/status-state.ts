@@ -121,7 +121,7 @@ export class ReportsSource {
       // Read again when the file changed (a run folder is scrubbed after it is first written).
       let hit = known.get(n);
       if (!hit || hit.mtimeMs !== mtimeMs || !hit.report) {
-        hit = { mtimeMs, report: readReport(file) };
+        hit = { mtimeMs, report: compact(readReport(file)) };
         known.set(n, hit);
       }
       if (hit.report) out.push(hit.report);
@@ -129,6 +129,11 @@ export class ReportsSource {
     this.cache.set(env, known);
     return out;
   }
+}
+
+/** What the status page needs of a report: evidence bodies and response lists stay on disk, not in the daemon's memory. */
+function compact(r: RunbookReport | undefined): RunbookReport | undefined {
+  return r && { ...r, findings: r.findings.map((f) => ({ ...f, evidence: [], responses: [] })) };
 }
 
 /** State for every environment folder under reportsDir (or the listed ones); timelines cover the last 24 h. */

@@ -18,6 +18,9 @@ export const PARTIAL = 8;
 /** At the very end of a text (cut after it), a secret's first characters go from this length on. */
 const TRAILING_PARTIAL = 4;
 
+/** Where a cut text stops or starts: whitespace, quotes, punctuation, brackets, the ellipsis. */
+const BOUNDARY = /[\s"'`.,;:=&?#()[\]{}<>\\|\u2026]/;
+
 /** ASCII-only lower case: keeps every index where it was (String#toLowerCase may not). */
 const fold = (s: string) => s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
 
@@ -68,20 +71,24 @@ export class Scrubber {
     const cut: [number, number][] = [];
     for (const n of this.needles) {
       const f = n.folded;
-      // Whole secrets, and heads of secrets: the first PARTIAL characters, extended while they match.
+      // Whole secrets, and heads of cut secrets: the first PARTIAL characters, extended while they
+      // match. A head that stops short counts only where the text stops too (end, space, quote,
+      // punctuation): a secret with a common prefix (a Slack path "/services/...") must not eat
+      // text that merely diverges from it ("/services/credlink-api-service").
       const head = f.slice(0, Math.min(PARTIAL, f.length));
       for (let i = hay.indexOf(head); i >= 0; i = hay.indexOf(head, i + 1)) {
         let j = head.length;
         while (j < f.length && i + j < hay.length && hay[i + j] === f[j]) j++;
-        cut.push([i, i + j]);
+        if (j === f.length || i + j >= hay.length || BOUNDARY.test(hay[i + j]!)) cut.push([i, i + j]);
       }
-      // Tails of secrets (the text was cut before them): the last PARTIAL characters, extended backwards.
+      // Tails of cut secrets (the text was cut before them): the last PARTIAL characters, extended backwards.
       if (f.length > PARTIAL) {
         const tail = f.slice(-PARTIAL);
         for (let i = hay.indexOf(tail); i >= 0; i = hay.indexOf(tail, i + 1)) {
           let j = PARTIAL;
           while (j < f.length && i - (j - PARTIAL) - 1 >= 0 && hay[i - (j - PARTIAL) - 1] === f[f.length - j - 1]) j++;
-          cut.push([i + PARTIAL - j, i + PARTIAL]);
+          const start = i + PARTIAL - j;
+          if (j === f.length || start === 0 || BOUNDARY.test(hay[start - 1]!)) cut.push([start, i + PARTIAL]);
         }
       }
       // A shorter head at the very end of the text: the text was cut inside the secret.

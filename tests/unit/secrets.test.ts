@@ -68,6 +68,10 @@ test('scrub, then cut: a secret across the cut leaves no part of it; a text cut 
   // ... and a tail at the start of a text cut before the secret.
   assert.equal(s.text(`${KEY.slice(-10)} rest`), `${REDACTED} rest`);
   assert.equal(s.text(`a ${KEY.slice(3, 3 + 8)} b`), `a ${KEY.slice(3, 3 + 8)} b`, 'a middle piece without a cut is text, not a secret');
+  // A secret with a common prefix (a Slack webhook's path) does not eat text that only shares it.
+  const slack = new Scrubber(['/services/T0000/B0000/XXXXXXXXXXXXXXXXXXXXXXXX']);
+  assert.equal(slack.text('GET /api/v1/namespaces/x/services/credlink-api-service'), 'GET /api/v1/namespaces/x/services/credlink-api-service');
+  assert.equal(slack.text('url: https://hooks.slack.com/services/T0000/B0000/XXXX'), `url: https://hooks.slack.com${REDACTED}`, 'a cut path is a cut secret');
 });
 
 test('scrubber: only known values in markup (values()): shapes are left alone', () => {

@@ -33,7 +33,7 @@ for (const [id, path, variable] of endpoints) {
   test(`GET ${path ?? `(${variable}=none)`} answers 200`, runbook(id), async ({ api, check }) => {
     test.skip(path === null, absent(variable));
     const s = await send(api, { path: path! });
-    if (s.status !== 200) await check.evidence(`response of GET ${path}`, { status: s.status, error: s.error, body: s.body.slice(0, 2000) }, `curl -f {{baseUrl}}${path}`);
+    if (s.status !== 200) await check.evidence(`response of GET ${path}`, { status: s.status, error: s.error, body: s.body }, `curl -f {{baseUrl}}${path}`);
     check.that({ label: 'STATUS', ok: s.status === 200, actual: s.status ?? s.error, expected: '== 200', call: `GET ${path}`, impact: impactOf(s) });
   });
 }
@@ -70,7 +70,7 @@ test.describe('the /health document', () => {
       ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)),
       ...missingFields(body, health.requiredFields).map((f) => `${f}: missing (CREDLINK_HEALTH_REQUIRED_FIELDS)`),
     ];
-    if (problems.length) await check.evidence(`body of GET ${healthPath}`, s.body.slice(0, 4000), 'curl -s {{baseUrl}}{{healthPath}} | jq .');
+    if (problems.length) await check.evidence(`body of GET ${healthPath}`, s.body, 'curl -s {{baseUrl}}{{healthPath}} | jq .', { maxChars: 4000 });
     check.that({
       label: 'BODY',
       ok: problems.length === 0,

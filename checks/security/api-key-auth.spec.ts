@@ -30,6 +30,7 @@ import { deriveKeys } from '../../src/security/derived-keys.ts';
 import { disclosuresOf } from '../../src/security/disclosure.ts';
 import { judgeFailedAttempts, type AttemptSeries } from '../../src/security/failed-attempts.ts';
 import { inconclusiveReason, judgeRejection, judgeValidKey, keyAccepted, securityImpact, summarize, type CaseResult } from '../../src/security/verdict.ts';
+import type { Scrubber } from '../../src/secrets/scrub.ts';
 import { restrictedKeyProbe, validKeyProbe } from './auth-probes.ts';
 
 const cfg = runConfig();
@@ -39,7 +40,8 @@ const primary = sec.keyIn[0]!;
 const call = `${prot.method} ${prot.path}`;
 const probeCall = describeRequest(probeSpec);
 const statusOf = (s: HttpSample) => s.status ?? s.error ?? 'no answer';
-const excerpt = (s: HttpSample, n = 300) => s.body.replace(/\s+/g, ' ').slice(0, n);
+/** A short quote of an answer for a finding's text: scrubbed whole, then cut (src/secrets/scrub.ts). */
+const quote = (scrubber: Scrubber, s: HttpSample, n: number) => scrubber.excerpt(s.body.replace(/\s+/g, ' '), n);
 
 // Paced requests may wait for a window of the target's limits: give each check that much more time.
 test.describe.configure({ timeout: authCheckTimeoutMs(cfg) });
@@ -64,7 +66,7 @@ test('a valid API key is accepted by the protected endpoint', runbook('security.
   // 400/422 to a valid key: authentication passed, only the request's shape was refused.
   // security.request-contract reports that; it is never a lockout.
   if (v.kind === 'accepted' || v.kind === 'contract') return;
-  await check.evidence(`response of ${probeCall} with the probe key`, { status: s.status, error: s.error, body: excerpt(s, 2000) }, 'curl -i -X {{protectedMethod}} {{keyCurl}} {{baseUrl}}{{protectedPath}}');
+  await check.evidence(`response of ${probeCall} with the probe key`, { status: s.status, error: s.error, body: s.body }, 'curl -i -X {{protectedMethod}} {{keyCurl}} {{baseUrl}}{{protectedPath}}');
   check.that({
     label: 'STATUS',
     ok: false,
@@ -76,21 +78,21 @@ test('a valid API key is accepted by the protected endpoint', runbook('security.
   });
 });
 
-test('the described valid-key and restricted-key requests pass the service\'s request contract (no 400/422)', runbook('security.request-contract'), async ({ api, check }) => {
+test('the described valid-key and restricted-key requests pass the service\'s request contract (no 400/422)', runbook('security.request-contract'), async ({ api, check, scrubber }) => {
   skipWithoutProbe();
   const gaps: string[] = [];
   const evidence: unknown[] = [];
   const s = await validKeyProbe(api);
   const v = judgeValidKey(s.status, probeSpec.success);
   if (v.kind === 'contract') {
-    gaps.push(`${probeCall} answered ${s.status} to a valid key: authentication passed, the request was refused for its shape ("${excerpt(s, 160)}")`);
-    evidence.push({ request: probeCall, status: s.status, body: excerpt(s, 1000) });
+    gaps.push(`${probeCall} answered ${s.status} to a valid key: authentication passed, the request was refused for its shape ("${quote(scrubber, s, 160)}")`);
+    evidence.push({ request: probeCall, status: s.status, body: s.body });
   }
   if (sec.restrictedApiKey && restrictedSpec.path !== null) {
     const r = await restrictedKeyProbe(api);
     if (classify(r.status) === 'contract') {
-      gaps.push(`${describeRequest(restrictedSpec)} answered ${r.status} to the restricted key: the request was refused for its shape ("${excerpt(r, 160)}")`);
-      evidence.push({ request: describeRequest(restrictedSpec), status: r.status, body: excerpt(r, 1000) });
+      gaps.push(`${describeRequest(restrictedSpec)} answered ${r.status} to the restricted key: the request was refused for its shape ("${quote(scrubber, r, 160)}")`);
+      evidence.push({ request: describeRequest(restrictedSpec), status: r.status, body: r.body });
     }
   }
   test.skip(!gaps.length && v.kind !== 'accepted', `the valid-key probe answered ${statusOf(s)}: security.valid-key-accepted covers it`);
@@ -125,7 +127,7 @@ test('a key without the permission gets 403 from the protected endpoint', runboo
           ? { case: 'restricted key', status: s.status, inconclusive: open }
           : { case: 'restricted key', status: s.status, problem: `answered ${statusOf(s)} instead of ${expected.join(',')}`, class: 'issue' };
   const impact = securityImpact([result], 'the permission');
-  if (impact) await check.evidence(`response of ${what} with the restricted key`, { status: s.status, body: excerpt(s, 2000) });
+  if (impact) await check.evidence(`response of ${what} with the restricted key`, { status: s.status, body: s.body });
   check.that({ label: 'STATUS', ok: !impact, actual: summarize([result]), expected: `== ${expected.join(',')}`, call: what, impact });
 });
 
@@ -136,7 +138,7 @@ async function expectRejected(api: BudgetedApi, check: Check, cases: { name: str
   for (const c of cases) {
     const s = await send(api, unkeyed(c.headers));
     results.push(judgeRejection(c.name, s.status, c.alsoOk, prot.success));
-    answers.push({ case: c.name, status: s.status, error: s.error, retryAfter: s.headers['retry-after'], body: excerpt(s, 500) });
+    answers.push({ case: c.name, status: s.status, error: s.error, retryAfter: s.headers['retry-after'], body: s.body });
   }
   const impact = securityImpact(results);
   if (impact) await check.evidence(`answers of ${call}`, answers, 'curl -i -X {{protectedMethod}} {{baseUrl}}{{protectedPath}}');
@@ -253,7 +255,7 @@ test('no response echoes the API key it was sent', runbook('security.key-not-ech
   if (apiKeys[0] && probeSpec.path !== null) results.push(judge('valid key', await validKeyProbe(api), apiKeys[0]));
   const impact = securityImpact(results, 'whether keys are echoed');
   // The evidence goes through the scrubber: a quoted key shows as [REDACTED].
-  if (impact) await check.evidence(`answer of ${call} to a wrong key`, { status: rejected.status, body: excerpt(rejected, 1000) });
+  if (impact) await check.evidence(`answer of ${call} to a wrong key`, { status: rejected.status, body: rejected.body });
   check.that({ label: 'ECHO', ok: !impact, actual: summarize(results), expected: 'no key in any response body or header', call, impact });
 });
 
@@ -283,7 +285,7 @@ test('the protected endpoint answers keyed requests without redirecting', runboo
       problem: `${s.status} to ${otherOrigin ? `another origin ${target}` : 'the same origin'}`,
       class: otherOrigin ? 'vulnerability' : 'hardening',
     };
-    await check.evidence(`redirect of ${probeCall}`, { status: s.status, location: location.slice(0, 500), followed: false });
+    await check.evidence(`redirect of ${probeCall}`, { status: s.status, location, followed: false });
   }
   check.that({
     label: 'REDIRECT',
@@ -306,7 +308,7 @@ test('error responses expose no stack trace or internal path', runbook('security
   for (const r of requests) {
     const s = await send(api, r.req);
     const found = disclosuresOf(s.status, s.body, s.headers);
-    answers.push({ case: r.case, status: s.status, body: excerpt(s, 1500) });
+    answers.push({ case: r.case, status: s.status, body: s.body });
     results.push(
       found.length
         ? { case: r.case, status: s.status, problem: `the ${s.status} answer exposes ${found.map((f) => `${f.kind === 'internal path' ? 'an' : 'a'} ${f.kind} ("${f.excerpt}")`).join(' and ')}`, class: 'issue' }

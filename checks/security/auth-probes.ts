@@ -16,10 +16,10 @@ import { send, type HttpSample } from '../../src/probes/http.ts';
 const cfg = runConfig();
 const memo = new Map<string, Promise<HttpSample>>();
 
-/** Answers of the probes, without Set-Cookie (nothing needs it) and with the body bounded. */
+/** Answers of the probes, without Set-Cookie (nothing needs it); bodies are bounded by send(). */
 function keep(s: HttpSample): HttpSample {
   const { 'set-cookie': _drop, ...headers } = s.headers;
-  return { ...s, headers, body: s.body.slice(0, 4000) };
+  return { ...s, headers };
 }
 
 function once(name: string, spec: RequestSpec, key: string, api: Parameters<typeof send>[0]): Promise<HttpSample> {

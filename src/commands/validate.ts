@@ -35,11 +35,23 @@ export function catalogProblems(tests: { title: string; file: string; checkIds: 
   return problems;
 }
 
+const options = {
+  env: { type: 'string', value: 'NAME', description: 'validate only environments/NAME.env (default: every environment file)' },
+  'env-file': { type: 'string', value: 'PATH', description: 'validate only this file; its environment name is the file name without .env' },
+  json: { type: 'boolean', default: false, description: 'print {valid, environments, catalogEntries, checks, problems} as JSON' },
+} as const;
+
 const command: Command = {
-  summary: 'Validate environment files (all, --env NAME or --env-file PATH) and the catalog: every check has an entry, every entry a check or a "not automatable" reason.',
-  usage: 'validate [--env NAME | --env-file PATH] [--json]',
+  usage: 'validate [options]',
+  description: [
+    'Validates environment files (all of environments/, --env NAME, or --env-file PATH), every problem at once, and the catalog: every',
+    'check has an entry, every entry a check or a "not automatable" reason, every anchor matches its heading.',
+    '',
+    'Exit: 0 valid, 2 problems (one line each).',
+  ].join('\n'),
+  options,
   async run(ctx) {
-    const { values } = parse(ctx.args, { env: { type: 'string' }, 'env-file': { type: 'string' }, json: { type: 'boolean', default: false } });
+    const { values } = parse(ctx.args, options);
     if (values.env && values['env-file']) throw new UsageError('give either --env or --env-file, not both');
     const problems: string[] = [];
     const file = values['env-file'];

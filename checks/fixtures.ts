@@ -3,8 +3,10 @@
  *
  * - `runbook(id)` declares a check's catalog id statically (tags + annotation), so reports see
  *   its section and severity even when it is skipped or never runs.
- * - `api`: a request context on the environment's base URL that never follows redirects and
- *   sends no credentials unless a check adds them.
+ * - `api`: an HTTP client on the environment's base URL (src/http/client.ts) that never follows
+ *   redirects, sends no credentials unless a check adds them, bounds every request (one
+ *   deadline, bodies read up to a cap) and, once the base URL does not answer, sends nothing more
+ *   in this run (src/http/reachability.ts).
  * - `check`: records expected/actual/impact/evidence for the runbook reporter and fails with a
  *   message like `[STATUS] (503) == 200 on GET /health (staging)`.
  * - `db`: worker-scoped read-only database probe (one lazy connection), closed at teardown.
@@ -13,12 +15,14 @@
  * - `diagnostics` (automatic): when a check fails, attaches the read-only equivalents of its
  *   runbook section's immediate actions as evidence (src/diagnostics/).
  */
-import { test as base, expect, type APIRequestContext } from '@playwright/test';
+import { test as base, expect } from '@playwright/test';
 import { runConfig, secretsOf, type ResolvedConfig } from '../config/index.ts';
 import { catalog, type CheckId } from '../runbooks/catalog.ts';
 import { sections } from '../runbooks/sections.ts';
 import { allureAnnotations } from '../src/report/allure-labels.ts';
-import { collectDiagnostics } from '../src/diagnostics/index.ts';
+import { collectDiagnostics, SharedCollections } from '../src/diagnostics/index.ts';
+import { HttpClient } from '../src/http/client.ts';
+import { reachabilityOf, type Reachability } from '../src/http/reachability.ts';
 import { KubeClient } from '../src/k8s/client.ts';
 import { DbProbe } from '../src/probes/database.ts';
 import { EVIDENCE_PREFIX } from '../src/reporter/runbook-reporter.ts';
@@ -69,7 +73,7 @@ export class ConditionError extends Error {
 const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 
 interface TestFixtures {
-  api: APIRequestContext;
+  api: HttpClient;
   check: Check;
   diagnostics: void;
 }
@@ -78,7 +82,13 @@ interface WorkerFixtures {
   scrubber: Scrubber;
   db: DbProbe | undefined;
   kube: KubeClient | undefined;
+  /** Whether the base URL answers, shared by the run's workers. */
+  reachability: Reachability;
+  /** Diagnostics collected once per run, shared by every failing check. */
+  sharedDiagnostics: SharedCollections;
 }
+
+const USER_AGENT = 'credlink-checks/0.1 (+runbook monitor)';
 
 /** Upper bound of the automatic diagnostics of one failed check. */
 const DIAGNOSTICS_DEADLINE_MS = 15_000;
@@ -103,13 +113,16 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     async ({ config }, use) => use(config.kube ? new KubeClient(config.kube, Math.min(config.timeouts.requestMs, 10_000)) : undefined),
     { scope: 'worker' },
   ],
+  reachability: [async ({ config }, use) => use(reachabilityOf(config, USER_AGENT)), { scope: 'worker' }],
+  sharedDiagnostics: [async ({ config, scrubber }, use) => use(SharedCollections.forRun(config.runDir, (v) => scrubber.value(v))), { scope: 'worker' }],
   diagnostics: [
-    async ({ config, scrubber, kube, db }, use, testInfo) => {
+    async ({ config, scrubber, kube, db, reachability, sharedDiagnostics }, use, testInfo) => {
       await use();
-      if (testInfo.status === testInfo.expectedStatus || testInfo.status === 'skipped') return;
+      // Passed, skipped, or cut short by a stop of the run: nothing to explain.
+      if (testInfo.status === testInfo.expectedStatus || testInfo.status === 'skipped' || testInfo.status === 'interrupted') return;
       const checkId = testInfo.annotations.find((a) => a.type === 'runbook')?.description;
       const timeoutMs = Math.min(config.timeouts.requestMs, 5000);
-      const pieces = await collectDiagnostics(checkId, { config, kube, db, timeoutMs }, DIAGNOSTICS_DEADLINE_MS);
+      const pieces = await collectDiagnostics(checkId, { config, kube, db, timeoutMs, reachability }, DIAGNOSTICS_DEADLINE_MS, sharedDiagnostics);
       for (const p of pieces) {
         const body = scrubber.text(typeof p.data === 'string' ? p.data : JSON.stringify(p.data, null, 2));
         await testInfo.attach(`${EVIDENCE_PREFIX}${p.name} | ${p.command}`, {
@@ -120,15 +133,10 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     },
     { auto: true },
   ],
-  api: async ({ playwright, config }, use) => {
-    const ctx = await playwright.request.newContext({
-      baseURL: config.baseUrl,
-      timeout: config.timeouts.requestMs,
-      maxRedirects: 0,
-      extraHTTPHeaders: { 'user-agent': 'credlink-checks/0.1 (+runbook monitor)' },
-    });
-    await use(ctx);
-    await ctx.dispose();
+  api: async ({ config, reachability }, use) => {
+    const client = new HttpClient({ baseUrl: config.baseUrl, timeoutMs: config.timeouts.requestMs, headers: { 'user-agent': USER_AGENT }, reachability });
+    await use(client);
+    await client.dispose();
   },
   check: async ({ config, scrubber }, use, testInfo) => {
     await use({

@@ -32,5 +32,7 @@ export function hasRunConfig(): boolean {
 export const processFacts = {
   noColor: () => Boolean(process.env.NO_COLOR) || process.env.TERM === 'dumb',
   ci: () => Boolean(process.env.CI),
+  /** Started by npm (npm start, npm run, npx): npm sets npm_command for the scripts it runs. */
+  launchedByNpm: () => Boolean(process.env.npm_command),
   env: () => process.env,
 };

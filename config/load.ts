@@ -39,7 +39,24 @@ export interface LoadOptions {
 export function loadConfig(opts: LoadOptions): Readonly<ResolvedConfig> {
   const file = opts.file ? path.resolve(opts.file) : envFileFor(opts.env ?? 'local');
   const env = opts.env ?? path.basename(file).replace(/\.env$/, '');
-  const shown = path.relative(process.cwd(), file) || file;
+  const rel = path.relative(process.cwd(), file);
+  const shown = rel && !rel.startsWith('..') ? rel : file;
+  if (opts.file) {
+    // --env-file: the tool answers for the file it was given (exit 2), whatever is wrong with it.
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.statSync(file);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new ConfigError([`${shown}: ${code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file' : `cannot be read (${code})`}: --env-file needs an environment file (e.g. environments/staging.env.example as a template)`]);
+    }
+    if (st.isDirectory()) throw new ConfigError([`${shown}: is a directory: --env-file needs an environment file, e.g. ${path.join(shown, 'staging.env')}`]);
+    try {
+      fs.accessSync(file, fs.constants.R_OK);
+    } catch (e) {
+      throw new ConfigError([`${shown}: cannot be read (${(e as NodeJS.ErrnoException).code})`]);
+    }
+  }
   if (!/^[a-z0-9][a-z0-9-]*$/.test(env)) {
     throw new ConfigError([`environment name "${env}" is not valid: use lowercase letters, digits and "-"`]);
   }
@@ -129,6 +146,7 @@ export function parseEnv(
       dbConnectMs: v.CREDLINK_DB_CONNECT_TIMEOUT_MS,
       dbStatementMs: v.CREDLINK_DB_STATEMENT_TIMEOUT_MS,
       checkMs: v.CREDLINK_CHECK_TIMEOUT_MS,
+      runMs: v.CREDLINK_RUN_TIMEOUT_MS,
     },
     retries: v.CREDLINK_RETRIES,
     failOn: v.CREDLINK_FAIL_ON,

@@ -43,7 +43,8 @@ const command: Command = {
     'Rehearse locally: cutover --blue local --green local --green-fault slow-responses=300',
   ].join('\n'),
   usage:
-    'cutover --blue ENV|FILE --green ENV|FILE [--production ENV|FILE] [--after-switch] [--green-fault F[=V],...] [--paths /health,...] [--rate N] [--samples N] [--min-delta-ms N] [--grep REGEX] [--json]',
+    'cutover --blue ENV|FILE --green ENV|FILE [--production ENV|FILE] [--after-switch] [--green-fault F[=V],...] [--paths /health,...] [--rate N] [--samples N] [--min-delta-ms N] [--grep REGEX] [--json] [--reports-dir DIR]',
+  stopsInOrder: true,
   async run(ctx) {
     const { values } = parse(ctx.args, options);
     if (!values.blue || !values.green) throw new UsageError('--blue and --green are required, e.g. cutover --blue blue --green green (or --blue local --green local to rehearse)');
@@ -67,6 +68,7 @@ const command: Command = {
       grep: values.grep,
       measure: { paths, rate: num('rate', values.rate, 1, 1000), samples, minDeltaMs: num('min-delta-ms', values['min-delta-ms'], 0, 60_000) },
       log: (l) => ctx.err(`${l}\n`),
+      signal: ctx.signal,
     });
     ctx.out(values.json ? JSON.stringify(verdict, null, 2) + '\n' : renderCutover(verdict));
     return verdict.decision === 'GO' ? 0 : 1;

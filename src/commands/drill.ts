@@ -6,8 +6,9 @@ import { FAULT_NAMES, faultCatalog, parseFaults } from '../target/faults.ts';
 import { configFrom, exitCodeFor, failOnFrom, printOutcome, runOptions } from './common.ts';
 
 const command: Command = {
-  summary: `Rehearse an incident: start the reference target with FAULT[,FAULT...] injected, run the suite, print the triage.\nFaults: ${FAULT_NAMES.map((f) => `\n  ${f.padEnd(28)} ${faultCatalog[f].description}`).join('')}`,
-  usage: 'drill FAULT[=VALUE][,FAULT...] [--env-file PATH] [--grep REGEX] [--fail-on SEV-n] [--json]',
+  summary: `Rehearse an incident: start the reference target with FAULT[,FAULT...] injected, run the suite, print the triage.\nDrills are stored apart (reports/_drill/<env>/<run-id>/): never the environment's history, baseline or alerts.\nFaults: ${FAULT_NAMES.map((f) => `\n  ${f.padEnd(28)} ${faultCatalog[f].description}`).join('')}`,
+  usage: 'drill FAULT[=VALUE][,FAULT...] [--env-file PATH] [--grep REGEX] [--fail-on SEV-n] [--json] [--reports-dir DIR]',
+  stopsInOrder: true,
   async run(ctx) {
     const { values, positionals } = parse(ctx.args, runOptions, true);
     if (positionals.length !== 1) throw new UsageError(`drill takes one fault list, e.g. "drill service-unavailable" (faults: ${FAULT_NAMES.join(', ')})`);
@@ -15,7 +16,7 @@ const command: Command = {
     const config = configFrom(values, 'local');
     if (config.target !== 'embedded') throw new UsageError(`drill injects faults into the reference target: environment "${config.env}" is not embedded (use --env local)`);
     const failOn = failOnFrom(values, config);
-    const { report, runDir } = await executeRun({ config, faults, reportsDir: values['reports-dir'] ?? 'reports', grep: values.grep, log: (l) => ctx.err(`${l}\n`) });
+    const { report, runDir } = await executeRun({ config, faults, reportsDir: values['reports-dir'] ?? 'reports', grep: values.grep, log: (l) => ctx.err(`${l}\n`), signal: ctx.signal, kind: 'drill' });
     printOutcome(ctx, report, runDir, Boolean(values.json));
     return exitCodeFor(report, failOn);
   },

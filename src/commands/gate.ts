@@ -12,15 +12,16 @@ import { configFrom, exitCodeFor, failOnFrom, runOptions } from './common.ts';
 const command: Command = {
   summary: 'Post-deploy gate: run the suite, re-run once only on network errors, exit 1 on findings at or above --fail-on (default CREDLINK_FAIL_ON).',
   usage: 'gate --env NAME | --env-file PATH [--fail-on SEV-n] [--grep REGEX] [--json] [--reports-dir DIR]',
+  stopsInOrder: true,
   async run(ctx) {
     const { values } = parse(ctx.args, runOptions);
     const config = configFrom(values);
     const failOn = failOnFrom(values, config);
     const log = (l: string) => ctx.err(`${l}\n`);
-    const opts = { config, reportsDir: values['reports-dir'] ?? 'reports', grep: values.grep, log };
+    const opts = { config, reportsDir: values['reports-dir'] ?? 'reports', grep: values.grep, log, signal: ctx.signal };
     let outcome = await executeRun(opts);
     let retried = false;
-    if (shouldRetry(outcome.report, failOn)) {
+    if (!ctx.signal.aborted && shouldRetry(outcome.report, failOn)) {
       ctx.err(`gate: every blocking finding is a network error: running the suite once more\n`);
       outcome = await executeRun(opts);
       retried = true;

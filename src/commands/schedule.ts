@@ -1,17 +1,21 @@
 import type { Command } from '../cli.ts';
 import { parse } from '../cli.ts';
-import { EnvironmentError, UsageError } from '../errors.ts';
+import { CliError, ConfigError, EnvironmentError, UsageError } from '../errors.ts';
+import { prepareDir } from '../run/reports-dir.ts';
+import { selectionProblems } from '../run/select.ts';
 import { loadSchedule } from '../schedule/config.ts';
 import { loadEnvironments, startDaemon } from '../schedule/daemon.ts';
 
 /**
  * The monitoring daemon: runs each environment of schedule.json on its cron expression or
  * interval, pages through Slack / PagerDuty on state transitions, serves /metrics and /healthz.
- * SIGTERM / SIGINT: stop scheduling, let a run in progress finish within the grace period.
+ * SIGTERM / SIGINT: stop scheduling, let a run in progress finish within the grace period,
+ * exit 0 (a second signal stops at once).
  */
 const command: Command = {
   summary: 'Monitoring daemon: runs each environment of schedule.json on its schedule, alerts Slack/PagerDuty on incidents, serves /metrics and /healthz.',
   usage: 'schedule [--config schedule.json] [--host 127.0.0.1] [--port 9464] [--state-dir .state]',
+  stopsInOrder: true,
   async run(ctx) {
     const { values } = parse(ctx.args, {
       config: { type: 'string', default: 'schedule.json' },
@@ -19,7 +23,8 @@ const command: Command = {
       port: { type: 'string' },
       'state-dir': { type: 'string' },
     });
-    const config = loadSchedule(values.config ?? 'schedule.json');
+    const file = values.config ?? 'schedule.json';
+    const config = loadSchedule(file);
     if (values.host) config.listen.host = values.host;
     if (values.port !== undefined) {
       const p = Number(values.port);
@@ -27,7 +32,24 @@ const command: Command = {
       config.listen.port = p;
     }
     if (values['state-dir']) config.stateDir = values['state-dir'];
-    const configs = loadEnvironments(config);
+    // Every problem at once: environment files and the greps (which must select checks).
+    const problems: string[] = [];
+    let configs: ReturnType<typeof loadEnvironments> | undefined;
+    try {
+      configs = loadEnvironments(config);
+    } catch (e) {
+      if (!(e instanceof CliError)) throw e;
+      problems.push(...e.lines);
+    }
+    problems.push(
+      ...selectionProblems(
+        config.environments.flatMap((e, i) => (e.grep === undefined ? [] : [{ where: `${file}: environments.${i}.grep`, grep: e.grep, config: configs?.get(e.env) }])),
+      ),
+    );
+    if (problems.length || !configs) throw new ConfigError(problems);
+    prepareDir(config.reportsDir);
+    // The grace period for runs in progress, the abandoned runs' own stop (8 s), and a margin.
+    ctx.setGraceMs((config.shutdownGraceSeconds + 8 + 10) * 1000);
     const log = (line: string) => ctx.err(`${new Date().toISOString()} schedule: ${line}\n`);
     let daemon;
     try {
@@ -39,15 +61,10 @@ const command: Command = {
     }
     log(`listening on ${daemon.url} (${daemon.server.list().map((r) => r.path).join(', ')}); ${daemon.scheduler.statuses().map((s) => `${s.env}: ${s.schedule}`).join('; ')}`);
     await new Promise<void>((resolve) => {
-      const onSignal = (sig: NodeJS.Signals) => {
-        process.off('SIGTERM', onSignal);
-        process.off('SIGINT', onSignal);
-        log(`${sig}: shutting down`);
-        resolve();
-      };
-      process.on('SIGTERM', onSignal);
-      process.on('SIGINT', onSignal);
+      if (ctx.signal.aborted) return resolve();
+      ctx.signal.addEventListener('abort', () => resolve(), { once: true });
     });
+    log(`${String(ctx.signal.reason)}: shutting down`);
     await daemon.stop();
     log('stopped');
     return 0;

@@ -12,7 +12,11 @@ import { secretsOf, type ResolvedConfig } from '../../config/index.ts';
 import { atLeast } from '../../runbooks/severity.ts';
 import type { RunbookReport } from '../reporter/schema.ts';
 import { startEmbedded, type EmbeddedStack } from '../run/embedded.ts';
-import { runPlaywright } from '../run/execute.ts';
+import { InterruptedError } from '../errors.ts';
+import { stopRequestOf } from '../process/shutdown.ts';
+import { runPlaywright, throwIfStopped } from '../run/execute.ts';
+import { prepareDir } from '../run/reports-dir.ts';
+import { assertSelects } from '../run/select.ts';
 import { Scrubber } from '../secrets/scrub.ts';
 import type { ActiveFaults } from '../target/faults.ts';
 import { compareLatency, compareStatus, type Reason, type StatusAnswer } from './compare.ts';
@@ -31,6 +35,8 @@ export interface CutoverOptions {
   grep?: string;
   measure: { paths?: string[]; rate: number; samples: number; minDeltaMs: number };
   log: (line: string) => void;
+  /** SIGINT/SIGTERM (src/process/shutdown.ts): stop, clean up, no decision (exit 130). */
+  signal?: AbortSignal;
 }
 
 export interface CutoverVerdict {
@@ -71,6 +77,10 @@ export function rollbackCommand(production: Readonly<ResolvedConfig>, blueColour
 }
 
 export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
+  prepareDir(o.reportsDir);
+  assertSelects(o.grep, o.green);
+  const stopped = () => throwIfStopped(o.signal, o.green.env, 'before the decision');
+  stopped();
   const stacks: EmbeddedStack[] = [];
   try {
     let blue = o.blue;
@@ -80,12 +90,14 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
       const s = await startEmbedded({ ...blue, env: 'blue' }, { faults: o.faults.blue });
       stacks.push(s);
       blue = { ...s.config, env: o.blue.env };
+      stopped();
     }
     if (green.target === 'embedded') {
       o.log(`starting the green reference target${o.faults.green && Object.keys(o.faults.green).length ? ' with faults' : ''}...`);
       const s = await startEmbedded({ ...green, env: 'green' }, { faults: o.faults.green });
       stacks.push(s);
       green = { ...s.config, env: o.green.env };
+      stopped();
     }
     const production = o.production ?? blue;
     const extraSecrets = stacks.flatMap((s) => s.secrets);
@@ -94,10 +106,16 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
 
     // 1. The suite on green.
     o.log(`running the suite on green (${green.env})...`);
-    const run = await runPlaywright(green, { reportsDir: o.reportsDir, grep: o.grep }, extraSecrets, o.log);
+    // Green is a candidate, not yet the environment: its run is stored apart and makes no history.
+    const run = await runPlaywright(green, { reportsDir: o.reportsDir, grep: o.grep, signal: o.signal, kind: 'candidate' }, extraSecrets, o.log);
+    const stop = stopRequestOf(o.signal);
+    if (stop) throw new InterruptedError(`interrupted by ${stop}: no decision (green's partial report: ${run.runDir}/runbook.md)`);
+    // No GO on a suite that saw nothing or did not finish.
+    const incomplete = run.report.verdict.status === 'no-evidence' || run.report.verdict.status === 'interrupted';
+    if (incomplete) reasons.push({ part: 'suite', severity: 'SEV-1', text: `green's suite is not evidence (${run.report.verdict.status}): ${run.report.verdict.reason ?? 'no check executed'}` });
     const worst = run.report.findings.filter((f) => atLeast(f.severity, 'SEV-2'));
     for (const f of worst) reasons.push({ part: 'suite', severity: f.severity, text: `${f.checkId}: ${f.message.split('\n')[0]} (${f.section.title})` });
-    if (!worst.length) {
+    if (!worst.length && !incomplete) {
       const c = run.report.counts;
       reasons.push({ part: 'suite', severity: 'SEV-3', text: `green passes the suite: ${c.passed} passed, ${run.report.findings.length} finding(s) below SEV-2, ${c.skipped} skipped` });
     }
@@ -105,7 +123,8 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
     // 2. Latency and errors, both colours at the same moment.
     const paths = o.measure.paths ?? [green.paths.health];
     o.log(`measuring blue and green together: ${paths.join(', ')} at ${o.measure.rate}/s, ${o.measure.samples} samples each...`);
-    const latency = await measurePair(blue.baseUrl, green.baseUrl, { paths, rate: o.measure.rate, samples: o.measure.samples, timeoutMs: green.timeouts.requestMs });
+    const latency = await measurePair(blue.baseUrl, green.baseUrl, { paths, rate: o.measure.rate, samples: o.measure.samples, timeoutMs: green.timeouts.requestMs, signal: o.signal });
+    stopped();
     reasons.push(...compareLatency(latency, { minSamples: o.measure.samples, minDeltaMs: o.measure.minDeltaMs, errorRate: green.thresholds.errorRate }));
 
     // 3. Status parity.

@@ -9,6 +9,8 @@ import type { KubeClient } from '../k8s/client.ts';
 import { isRunningAndReady, podLimits, podName, podRow, restartsOf } from '../k8s/pods.ts';
 import { formatBytes, formatCores, parseQuantity } from '../k8s/quantity.ts';
 import { rolloutStatus } from '../k8s/rollout.ts';
+import { requestOnce } from '../http/client.ts';
+import type { Reachability } from '../http/reachability.ts';
 import type { DbProbe } from '../probes/database.ts';
 import type { CollectorId } from './plan.ts';
 
@@ -25,6 +27,8 @@ export interface DiagnosticsContext {
   db?: DbProbe;
   /** Per-call timeout for HTTP reads. */
   timeoutMs: number;
+  /** Whether the base URL answers in this run (src/http/reachability.ts): not asked again when it does not. */
+  reachability?: Reachability;
 }
 
 type Collector = { command: (c: DiagnosticsContext) => string; collect: (c: DiagnosticsContext) => Promise<Piece[]> };
@@ -158,9 +162,12 @@ export const collectors: Record<CollectorId, Collector> = {
   health: {
     command: (c) => `curl -s ${c.config.baseUrl}${c.config.paths.health}`,
     async collect(c) {
-      const url = `${c.config.baseUrl}${c.config.paths.health}`;
-      const res = await fetch(url, { signal: AbortSignal.timeout(c.timeoutMs), redirect: 'manual', headers: { 'user-agent': 'credlink-checks/0.1 (+runbook monitor)' } });
-      const text = (await res.text()).slice(0, 4000);
+      const down = c.reachability?.down();
+      if (down) return [{ name: 'health document', command: this.command(c), data: `not asked: ${down.line}` }];
+      const url = new URL(c.config.paths.health, c.config.baseUrl);
+      // Bounded like every request of a check: one deadline, the body read up to a cap.
+      const res = await requestOnce(url, { method: 'GET', timeoutMs: c.timeoutMs, headers: { 'user-agent': 'credlink-checks/0.1 (+runbook monitor)' } });
+      const text = res.body.subarray(0, 4000).toString('utf8');
       let body: unknown = text;
       try {
         body = JSON.parse(text);

@@ -33,9 +33,13 @@ export interface GateOutcome {
 
 export function renderGate(o: GateOutcome): string {
   const b = blocking(o.report, o.failOn);
-  const pass = b.length === 0;
+  const { status, reason } = o.report.verdict;
+  // A gate never passes on zero evidence: nothing checked is not "nothing wrong".
+  const pass = b.length === 0 && (status === 'healthy' || status === 'findings');
   const lines: string[] = [''];
-  lines.push(`${pass ? 'GATE PASSED' : 'GATE FAILED'} ${o.report.env}: ${pass ? `nothing at or above ${o.failOn}` : `${b.length} finding(s) at or above ${o.failOn}`}`);
+  if (status === 'no-evidence') lines.push(`GATE FAILED ${o.report.env}: no evidence: ${reason ?? 'no check executed'}`);
+  else if (status === 'interrupted') lines.push(`GATE INTERRUPTED ${o.report.env}: ${reason ?? 'the run was stopped'}`);
+  else lines.push(`${pass ? 'GATE PASSED' : 'GATE FAILED'} ${o.report.env}: ${pass ? `nothing at or above ${o.failOn}` : `${b.length} finding(s) at or above ${o.failOn}`}`);
   const c = o.report.counts;
   lines.push(`${o.report.baseUrl} | ${c.total} checks: ${c.passed} passed, ${c.failed} failed, ${c.flaky} flaky, ${c.skipped} skipped${o.retried ? ' | re-ran once after network errors' : ''}`);
   for (const f of b.slice(0, 8)) {

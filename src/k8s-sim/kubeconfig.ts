@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import { ownPath } from '../process/owned.ts';
 
 export const SIM_CONTEXT = 'credlink-sim';
 
@@ -22,10 +23,17 @@ export function kubeconfigYaml(server: string, token: string, namespace: string)
   });
 }
 
-/** Returns the file path and a function that removes it. */
+/** Returns the file path and a function that removes it (also removed at exit, whatever ends the process). */
 export function writeKubeconfig(server: string, token: string, namespace: string): { file: string; remove: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'credlink-kube-'));
+  const owned = ownPath(dir);
   const file = path.join(dir, 'kubeconfig.yaml');
   fs.writeFileSync(file, kubeconfigYaml(server, token, namespace), { mode: 0o600 });
-  return { file, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  return {
+    file,
+    remove: () => {
+      fs.rmSync(dir, { recursive: true, force: true });
+      owned.release();
+    },
+  };
 }

@@ -1,9 +1,9 @@
 /**
  * One HTTP request for a check, as data: status, timing, headers and body, or the error that
- * prevented an answer. Never throws; never follows redirects (set on the request context), and
- * never returns request headers, which would carry keys.
+ * prevented an answer. Never throws; never follows redirects, bounded by one deadline and a body
+ * cap (src/http/client.ts), and never returns request headers, which would carry keys.
  */
-import type { APIRequestContext } from '@playwright/test';
+import type { HttpClient } from '../http/client.ts';
 
 export interface HttpSample {
   method: string;
@@ -26,7 +26,7 @@ export interface HttpRequest {
 
 const MAX_BODY = 64 * 1024;
 
-export async function send(api: APIRequestContext, req: HttpRequest): Promise<HttpSample> {
+export async function send(api: HttpClient, req: HttpRequest): Promise<HttpSample> {
   const method = req.method ?? 'GET';
   const t0 = performance.now();
   try {

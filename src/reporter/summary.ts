@@ -21,7 +21,11 @@ function sev(p: Paint, s: Severity): string {
 export function renderSummary(r: RunbookReport, runDir: string, p: Paint = plain): string {
   const out: string[] = [''];
   const c = r.counts;
-  if (r.verdict.severity) {
+  if (r.verdict.status === 'no-evidence') {
+    out.push(p.bold(p.yellow(`NO EVIDENCE ${r.env}: ${r.verdict.reason ?? 'no check executed'} (not healthy: nothing was checked)`)));
+  } else if (r.verdict.status === 'interrupted') {
+    out.push(p.bold(p.yellow(`INTERRUPTED ${r.env}: ${r.verdict.reason ?? 'the run was stopped'}${r.verdict.severity ? ` (worst so far ${r.verdict.severity})` : ''}`)));
+  } else if (r.verdict.severity) {
     const lvl = severityLevels[r.verdict.severity];
     out.push(p.bold(`${sev(p, r.verdict.severity)} ${r.env}: ${r.findings.length} finding(s), respond ${lvl.responseTime}`));
   } else {

@@ -1,0 +1,168 @@
+/**
+ * The checks' HTTP client (the `api` fixture), bounded whatever the target does:
+ * - one deadline per request covers connecting, the headers and the body (an idle timeout would
+ *   never fire on a body that keeps trickling);
+ * - the body is read up to MAX_BODY_BYTES, then the connection is closed and the answer is
+ *   marked truncated: a target that streams forever cannot hold a check (or fill its memory);
+ * - redirects are never followed and no credentials are sent unless a check adds them;
+ * - once the base URL is known not to answer (src/http/reachability.ts), requests end at once as
+ *   "no answer" without being sent.
+ * Playwright's request context reads every body whole with no size limit, so this is node:http;
+ * `fetch()` keeps the shape of Playwright's APIRequestContext.fetch that src/probes/http.ts uses.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { Reachability } from './reachability.ts';
+
+/** Bodies are read up to this many bytes; the checks judge at most 64 KB of any body. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export interface FetchOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  data?: string | Buffer;
+  /** Deadline of the whole request, ms (default: the client's). */
+  timeout?: number;
+  /** Accepted for compatibility with Playwright's options: redirects are never followed. */
+  maxRedirects?: number;
+  /** Accepted for compatibility: a status is never an error here. */
+  failOnStatusCode?: boolean;
+}
+
+export interface FetchResponse {
+  status(): number;
+  /** Lower-case names; repeated headers joined with ", " (set-cookie with "\n", as Playwright does). */
+  headers(): Record<string, string>;
+  body(): Promise<Buffer>;
+  /** The body was longer than MAX_BODY_BYTES and was cut there. */
+  truncated: boolean;
+}
+
+export interface RawAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+  truncated: boolean;
+}
+
+/** Thrown when there is no answer: the message is one line, as a check would print it. */
+export class NoAnswerError extends Error {
+  override name = 'NoAnswerError';
+}
+
+/**
+ * One request, bounded: resolves with the answer (body capped) or rejects with a NoAnswerError
+ * (refused, reset, DNS, deadline passed before the answer was complete).
+ */
+export function requestOnce(url: URL, o: { method: string; headers: Record<string, string>; data?: string | Buffer; timeoutMs: number; maxBody?: number }): Promise<RawAnswer> {
+  const lib = url.protocol === 'https:' ? https : http;
+  const maxBody = o.maxBody ?? MAX_BODY_BYTES;
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = (err: Error | undefined, answer?: RawAnswer) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      if (err) reject(err);
+      else resolve(answer!);
+    };
+    const headers = { ...o.headers };
+    if (o.data !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-length')) headers['content-length'] = String(Buffer.byteLength(o.data));
+    let req: http.ClientRequest;
+    try {
+      // agent: false: one connection per request, closed with it (nothing lingers after a check).
+      req = lib.request(url, { method: o.method, headers, agent: false });
+    } catch (e) {
+      // Invalid header characters and the like: the request could not even be made.
+      return reject(new NoAnswerError(`the request could not be sent: ${(e as Error).message.split('\n')[0]}`));
+    }
+    const deadline = setTimeout(() => {
+      req.destroy();
+      finish(new NoAnswerError(`no complete answer within ${o.timeoutMs} ms (Timeout ${o.timeoutMs}ms exceeded)`));
+    }, o.timeoutMs);
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let truncated = false;
+      const done = () =>
+        finish(undefined, { status: res.statusCode ?? 0, headers: flatten(res.headers), body: Buffer.concat(chunks), truncated });
+      res.on('data', (chunk: Buffer) => {
+        if (truncated) return;
+        const room = maxBody - size;
+        if (chunk.length > room) {
+          chunks.push(chunk.subarray(0, room));
+          size = maxBody;
+          truncated = true;
+          // Enough: close the connection instead of reading an endless body.
+          res.destroy();
+          req.destroy();
+          done();
+          return;
+        }
+        chunks.push(chunk);
+        size += chunk.length;
+      });
+      res.on('end', done);
+      res.on('error', (e) => finish(new NoAnswerError(`the answer broke off: ${e.message.split('\n')[0]}`)));
+      res.on('aborted', () => finish(new NoAnswerError('the answer broke off (connection closed by the server)')));
+    });
+    req.on('error', (e: NodeJS.ErrnoException) => finish(new NoAnswerError(describeNetworkError(e, url))));
+    if (o.data !== undefined) req.write(o.data);
+    req.end();
+  });
+}
+
+function flatten(h: http.IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) {
+    if (v === undefined) continue;
+    out[k] = Array.isArray(v) ? v.join(k === 'set-cookie' ? '\n' : ', ') : v;
+  }
+  return out;
+}
+
+/** "connect ECONNREFUSED 127.0.0.1:9" -> kept as is: the code names what happened. */
+function describeNetworkError(e: NodeJS.ErrnoException, url: URL): string {
+  const first = (e.message || String(e)).split('\n')[0]!;
+  return e.code && !first.includes(e.code) ? `${e.code} ${first} (${url.host})` : first;
+}
+
+export interface HttpClientOptions {
+  baseUrl: string;
+  timeoutMs: number;
+  headers?: Record<string, string>;
+  reachability?: Reachability;
+}
+
+export class HttpClient {
+  constructor(private readonly o: HttpClientOptions) {}
+
+  get baseUrl(): string {
+    return this.o.baseUrl;
+  }
+
+  /** Rejects with a NoAnswerError when there was no answer; any HTTP status is an answer. */
+  async fetch(pathOrUrl: string, opts: FetchOptions = {}): Promise<FetchResponse> {
+    // Resolved as Playwright resolves against its baseURL: "/health" on "http://h:1/x" -> "http://h:1/health".
+    const url = new URL(pathOrUrl, this.o.baseUrl);
+    const method = (opts.method ?? 'GET').toUpperCase();
+    const call = `${method} ${url.pathname}`;
+    const down = this.o.reachability?.down();
+    if (down) throw new NoAnswerError(`not sent: ${down.line}`);
+    try {
+      const a = await requestOnce(url, {
+        method,
+        headers: { ...this.o.headers, ...opts.headers },
+        data: opts.data,
+        timeoutMs: opts.timeout ?? this.o.timeoutMs,
+      });
+      return { status: () => a.status, headers: () => a.headers, body: async () => a.body, truncated: a.truncated };
+    } catch (e) {
+      if (e instanceof NoAnswerError) await this.o.reachability?.noAnswer(call, e.message);
+      throw e;
+    }
+  }
+
+  /** Nothing is pooled (one connection per request); kept for the fixture's teardown. */
+  async dispose(): Promise<void> {}
+}

@@ -1,0 +1,108 @@
+/**
+ * Whether the environment's base URL answers, shared by every check of a run. Playwright runs
+ * the checks in several worker processes (and restarts a worker after a failed check), so the
+ * state is a file in the run folder, written once.
+ *
+ * A request that gets no answer (refused, reset, DNS, its deadline passed) is confirmed by one
+ * liveness request to the health path, with the same deadline. No answer to that either: the
+ * base URL is "not answering" for the rest of the run, and every later request of the run ends
+ * at once, unsent, as "no answer" naming the first failure. The checks that fail that way are
+ * consequences of one outage (their responses are no-answer, src/http/response-class.ts), and
+ * a run against a silent target ends in seconds instead of one request timeout per request.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ResolvedConfig } from '../../config/index.ts';
+import { requestOnce } from './client.ts';
+
+export const UNANSWERED_FILE = 'base-url-unanswered.json';
+
+export interface DownNote {
+  /** When the base URL was found not answering. */
+  at: string;
+  /** The request that got no answer, and why. */
+  call: string;
+  error: string;
+  /** The liveness request that confirmed it. */
+  confirmedBy: string;
+  /** One line for messages. */
+  line: string;
+}
+
+export class Reachability {
+  private known: DownNote | undefined;
+  private confirming: Promise<void> | undefined;
+
+  /**
+   * @param file the shared state file (in the run folder); undefined: this process only
+   * @param liveness one bounded request to the health path: resolves true when any answer came
+   */
+  constructor(
+    private readonly file: string | undefined,
+    private readonly liveness: { call: string; ask: () => Promise<{ answered: boolean; error?: string }> },
+  ) {}
+
+  static forRun(runDir: string | undefined, liveness: Reachability['liveness']): Reachability {
+    return new Reachability(runDir ? path.join(runDir, UNANSWERED_FILE) : undefined, liveness);
+  }
+
+  /** The note when the base URL is known not to answer in this run. */
+  down(): DownNote | undefined {
+    if (this.known || !this.file) return this.known;
+    try {
+      this.known = JSON.parse(fs.readFileSync(this.file, 'utf8')) as DownNote;
+    } catch {
+      /* not down (or not yet written completely: the next request reads it again) */
+    }
+    return this.known;
+  }
+
+  /** A request got no answer: confirm with one liveness request (one at a time per process). */
+  async noAnswer(call: string, error: string): Promise<void> {
+    if (this.down()) return;
+    this.confirming ??= this.confirm(call, error).finally(() => (this.confirming = undefined));
+    await this.confirming;
+  }
+
+  private async confirm(call: string, error: string): Promise<void> {
+    const live = await this.liveness.ask();
+    if (live.answered || this.down()) return;
+    const note: DownNote = {
+      at: new Date().toISOString(),
+      call,
+      error,
+      confirmedBy: `${this.liveness.call}: ${live.error ?? 'no answer'}`,
+      line: `the base URL does not answer (${call}: ${error}; then ${this.liveness.call}: ${live.error ?? 'no answer'})`,
+    };
+    this.known = note;
+    if (!this.file) return;
+    try {
+      // First writer wins; written whole to a temporary name, then linked into place.
+      const tmp = `${this.file}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, JSON.stringify(note, null, 2) + '\n');
+      try {
+        fs.linkSync(tmp, this.file);
+      } catch {
+        /* another worker was first: its note stands */
+      }
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      /* the run folder is not writable: this worker still knows */
+    }
+  }
+}
+
+/** The run's reachability of `config.baseUrl`, confirmed by a GET of the health path with the request timeout. */
+export function reachabilityOf(config: Pick<ResolvedConfig, 'runDir' | 'baseUrl' | 'paths' | 'timeouts'>, userAgent = 'credlink-checks/0.1 (+runbook monitor)'): Reachability {
+  return Reachability.forRun(config.runDir, {
+    call: `GET ${config.paths.health}`,
+    ask: async () => {
+      try {
+        await requestOnce(new URL(config.paths.health, config.baseUrl), { method: 'GET', headers: { 'user-agent': userAgent }, timeoutMs: config.timeouts.requestMs });
+        return { answered: true };
+      } catch (e) {
+        return { answered: false, error: (e as Error).message };
+      }
+    },
+  });
+}

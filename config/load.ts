@@ -48,6 +48,7 @@ export function loadConfig(opts: LoadOptions): Readonly<ResolvedConfig> {
       st = fs.statSync(file);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && fs.existsSync(`${file}.example`)) throw new ConfigError([`${shown}: missing: copy ${shown}.example to ${shown} and fill in its values`]);
       throw new ConfigError([`${shown}: ${code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file' : `cannot be read (${code})`}: --env-file needs an environment file (e.g. environments/staging.env.example as a template)`]);
     }
     if (st.isDirectory()) throw new ConfigError([`${shown}: is a directory: --env-file needs an environment file, e.g. ${path.join(shown, 'staging.env')}`]);

@@ -4,7 +4,8 @@ import { CliError, ConfigError, EnvironmentError, UsageError } from '../errors.t
 import { prepareDir } from '../run/reports-dir.ts';
 import { selectionProblems } from '../run/select.ts';
 import { loadSchedule } from '../schedule/config.ts';
-import { loadEnvironments, startDaemon } from '../schedule/daemon.ts';
+import { startDaemon } from '../schedule/daemon.ts';
+import { loadConfig, type ResolvedConfig } from '../../config/index.ts';
 
 /**
  * The monitoring daemon: runs each environment of schedule.json on its cron expression or
@@ -34,19 +35,21 @@ const command: Command = {
     if (values['state-dir']) config.stateDir = values['state-dir'];
     // Every problem at once: environment files and the greps (which must select checks).
     const problems: string[] = [];
-    let configs: ReturnType<typeof loadEnvironments> | undefined;
-    try {
-      configs = loadEnvironments(config);
-    } catch (e) {
-      if (!(e instanceof CliError)) throw e;
-      problems.push(...e.lines);
+    const configs = new Map<string, Readonly<ResolvedConfig>>();
+    for (const e of config.environments) {
+      try {
+        configs.set(e.env, loadConfig({ env: e.env }));
+      } catch (err) {
+        if (!(err instanceof CliError)) throw err;
+        problems.push(...err.lines);
+      }
     }
     problems.push(
       ...selectionProblems(
-        config.environments.flatMap((e, i) => (e.grep === undefined ? [] : [{ where: `${file}: environments.${i}.grep`, grep: e.grep, config: configs?.get(e.env) }])),
+        config.environments.flatMap((e, i) => (e.grep === undefined ? [] : [{ where: `${file}: environments.${i}.grep`, grep: e.grep, config: configs.get(e.env) }])),
       ),
     );
-    if (problems.length || !configs) throw new ConfigError(problems);
+    if (problems.length) throw new ConfigError(problems);
     prepareDir(config.reportsDir);
     // The grace period for runs in progress, the abandoned runs' own stop (8 s), and a margin.
     ctx.setGraceMs((config.shutdownGraceSeconds + 8 + 10) * 1000);

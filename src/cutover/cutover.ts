@@ -77,8 +77,8 @@ export function rollbackCommand(production: Readonly<ResolvedConfig>, blueColour
 }
 
 export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
-  prepareDir(o.reportsDir);
   assertSelects(o.grep, o.green);
+  prepareDir(o.reportsDir);
   const stopped = () => throwIfStopped(o.signal, o.green.env, 'before the decision');
   stopped();
   const stacks: EmbeddedStack[] = [];

@@ -78,7 +78,7 @@ export function requestOnce(url: URL, o: { method: string; headers: Record<strin
     }
     const deadline = setTimeout(() => {
       req.destroy();
-      finish(new NoAnswerError(`no complete answer within ${o.timeoutMs} ms (Timeout ${o.timeoutMs}ms exceeded)`));
+      finish(new NoAnswerError(`no answer within ${o.timeoutMs} ms (the answer, body included, did not complete)`));
     }, o.timeoutMs);
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
@@ -93,10 +93,10 @@ export function requestOnce(url: URL, o: { method: string; headers: Record<strin
           chunks.push(chunk.subarray(0, room));
           size = maxBody;
           truncated = true;
-          // Enough: close the connection instead of reading an endless body.
+          // Enough: answer with what was read, then close the connection instead of reading an endless body.
+          done();
           res.destroy();
           req.destroy();
-          done();
           return;
         }
         chunks.push(chunk);

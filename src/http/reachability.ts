@@ -4,7 +4,7 @@
  * state is a file in the run folder, written once.
  *
  * A request that gets no answer (refused, reset, DNS, its deadline passed) is confirmed by one
- * liveness request to the health path, with the same deadline. No answer to that either: the
+ * liveness request to the health path (reachabilityOf: its deadline). No answer to that either: the
  * base URL is "not answering" for the rest of the run, and every later request of the run ends
  * at once, unsent, as "no answer" naming the first failure. The checks that fail that way are
  * consequences of one outage (their responses are no-answer, src/http/response-class.ts), and
@@ -28,6 +28,8 @@ export interface DownNote {
   /** One line for messages. */
   line: string;
 }
+
+const short = (s: string) => s.replace(/ \(the answer, body included, did not complete\)/, '').slice(0, 160);
 
 export class Reachability {
   private known: DownNote | undefined;
@@ -72,7 +74,7 @@ export class Reachability {
       call,
       error,
       confirmedBy: `${this.liveness.call}: ${live.error ?? 'no answer'}`,
-      line: `the base URL does not answer (${call}: ${error}; then ${this.liveness.call}: ${live.error ?? 'no answer'})`,
+      line: `the base URL does not answer (${call}: ${short(error)}; confirmed by ${this.liveness.call}: ${short(live.error ?? 'no answer')})`,
     };
     this.known = note;
     if (!this.file) return;
@@ -92,13 +94,18 @@ export class Reachability {
   }
 }
 
-/** The run's reachability of `config.baseUrl`, confirmed by a GET of the health path with the request timeout. */
-export function reachabilityOf(config: Pick<ResolvedConfig, 'runDir' | 'baseUrl' | 'paths' | 'timeouts'>, userAgent = 'credlink-checks/0.1 (+runbook monitor)'): Reachability {
+/**
+ * The run's reachability of `config.baseUrl`, confirmed by a GET of the health path. Its deadline
+ * is the critical response-time threshold (the runbook's 5 s) when that is shorter than the
+ * request timeout: a health endpoint slower than that is, for the runbook, not serving.
+ */
+export function reachabilityOf(config: Pick<ResolvedConfig, 'runDir' | 'baseUrl' | 'paths' | 'timeouts' | 'thresholds'>, userAgent = 'credlink-checks/0.1 (+runbook monitor)'): Reachability {
+  const timeoutMs = Math.min(config.timeouts.requestMs, Math.max(2000, config.thresholds.responseTimeMs.critical));
   return Reachability.forRun(config.runDir, {
     call: `GET ${config.paths.health}`,
     ask: async () => {
       try {
-        await requestOnce(new URL(config.paths.health, config.baseUrl), { method: 'GET', headers: { 'user-agent': userAgent }, timeoutMs: config.timeouts.requestMs });
+        await requestOnce(new URL(config.paths.health, config.baseUrl), { method: 'GET', headers: { 'user-agent': userAgent }, timeoutMs });
         return { answered: true };
       } catch (e) {
         return { answered: false, error: (e as Error).message };

@@ -71,8 +71,8 @@ export function throwIfStopped(signal: AbortSignal | undefined, env: string, whe
 export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   // Nothing starts before the inputs are known to be usable (exit 2 / exit 3, one line each).
-  prepareDir(opts.reportsDir);
   assertSelects(opts.grep, opts.config);
+  prepareDir(opts.reportsDir);
   throwIfStopped(opts.signal, opts.config.env, 'before the checks started');
   let embedded: EmbeddedStack | undefined;
   let config: ResolvedConfig = { ...opts.config };

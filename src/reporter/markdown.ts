@@ -6,9 +6,14 @@ const RUNBOOK_DOC = 'RUNBOOK.md';
 
 export function renderMarkdown(r: RunbookReport): string {
   const out: string[] = [];
-  const verdict = r.verdict.severity
+  const severity = r.verdict.severity
     ? `**${r.verdict.severity}** (${severityLevels[r.verdict.severity].name}, respond ${severityLevels[r.verdict.severity].responseTime})`
     : '**healthy**';
+  // No evidence or a stopped run is never called healthy.
+  const verdict =
+    r.verdict.status === 'no-evidence' || r.verdict.status === 'interrupted'
+      ? `**${r.verdict.status}**: ${r.verdict.reason ?? ''}${r.verdict.severity ? ` (worst so far ${severity})` : ''}`
+      : severity;
   out.push(`# CredLink runbook checks: ${r.env}`, '');
   out.push(`Verdict: ${verdict}  `);
   out.push(`Target: ${r.baseUrl}  `);

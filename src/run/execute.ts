@@ -37,8 +37,9 @@ export interface ExecuteOptions {
   /** Progress and child output, already scrubbed. */
   log?: (line: string) => void;
   /**
-   * Aborting stops the run. A StopRequest (SIGINT/SIGTERM, src/process/shutdown.ts) yields the
-   * report marked interrupted; any other reason (`schedule` abandoning a hung run) throws.
+   * Aborting stops the run: the Playwright runner gets SIGINT, its process group SIGKILL if it has
+   * not ended in time. A StopRequest (SIGINT/SIGTERM, src/process/shutdown.ts) yields the report
+   * marked interrupted; any other reason (`schedule` abandoning a hung run) marks it and throws.
    */
   signal?: AbortSignal;
   /** Another Playwright config (tests run fixture suites through the same pipeline). */
@@ -54,8 +55,12 @@ export interface RunOutcome {
 }
 
 const require = createRequire(import.meta.url);
-/** After SIGINT, how long the Playwright runner may take to end its checks and write its report. */
-const INTERRUPT_GRACE_MS = 15_000;
+/**
+ * After SIGINT, how long the Playwright runner may take to end its checks and write its report
+ * before its process group is killed: a user's stop waits longer than `schedule` abandoning a
+ * hung run (the daemon waits 8 s for that).
+ */
+const INTERRUPT_GRACE_MS = { stop: 15_000, abandon: 5_000 };
 /** Margin of the parent's deadline over Playwright's own globalTimeout. */
 const DEADLINE_MARGIN_MS = 30_000;
 const DEFAULT_RUN_MS = 600_000;
@@ -125,18 +130,21 @@ export async function runPlaywright(
     child.stderr.on('data', forward);
     child.on('error', reject);
     let kill: NodeJS.Timeout | undefined;
-    const stop = (why: string) => {
+    const stop = (why: string, graceMs: number) => {
       if (stoppedBecause !== undefined) return;
       stoppedBecause = why;
       // SIGINT: Playwright interrupts the running checks and its reporters still write.
       child.kill('SIGINT');
-      kill = setTimeout(() => killGroup(child.pid), INTERRUPT_GRACE_MS);
+      kill = setTimeout(() => killGroup(child.pid), graceMs);
     };
-    const onAbort = () => stop(String(stopRequestOf(opts.signal) ?? opts.signal?.reason ?? 'aborted'));
+    const onAbort = () => {
+      const req = stopRequestOf(opts.signal);
+      stop(String(req ?? opts.signal?.reason ?? 'aborted'), req ? INTERRUPT_GRACE_MS.stop : INTERRUPT_GRACE_MS.abandon);
+    };
     const runMs = config.timeouts.runMs ?? DEFAULT_RUN_MS;
     const deadline = setTimeout(() => {
       log(`the run did not end within its deadline (${Math.round(runMs / 1000)} s + ${DEADLINE_MARGIN_MS / 1000} s): stopping it`);
-      stop(`the run deadline of ${Math.round(runMs / 1000)} s passed`);
+      stop(`the run deadline of ${Math.round(runMs / 1000)} s passed`, INTERRUPT_GRACE_MS.stop);
     }, runMs + DEADLINE_MARGIN_MS);
     if (opts.signal?.aborted) onAbort();
     opts.signal?.addEventListener('abort', onAbort, { once: true });

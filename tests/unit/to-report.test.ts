@@ -107,3 +107,17 @@ test('to-report: a stopped run is interrupted, never healthy; checks cut short a
   assert.equal(toReport([down('health.root'), cut], { ...run, stopped: deadline }).verdict.status, 'findings');
   assert.equal(toReport([rec('health.root'), cut], { ...run, stopped: deadline }).verdict.status, 'interrupted');
 });
+
+test('to-report: runbook.md and index.html never call a run without evidence, or a stopped one, healthy', async () => {
+  const { renderHtml } = await import('../../src/report/html.ts');
+  const none = toReport([], run);
+  const stopped = toReport([rec('health.root')], { ...run, stopped: { why: 'interrupted', detail: 'the run was interrupted' } });
+  for (const r of [none, stopped]) {
+    const md = renderMarkdown(r);
+    assert.match(md, new RegExp(`Verdict: \\*\\*${r.verdict.status}\\*\\*: `));
+    assert.doesNotMatch(md, /\*\*healthy\*\*/);
+    const html = renderHtml(r, []);
+    assert.match(html, /<h1 id="verdict"[^>]*>(NO EVIDENCE|INTERRUPTED) in staging: /);
+    assert.doesNotMatch(html, /HEALTHY/);
+  }
+});

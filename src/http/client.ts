@@ -54,7 +54,10 @@ export class NoAnswerError extends Error {
  * One request, bounded: resolves with the answer (body capped) or rejects with a NoAnswerError
  * (refused, reset, DNS, deadline passed before the answer was complete).
  */
-export function requestOnce(url: URL, o: { method: string; headers: Record<string, string>; data?: string | Buffer; timeoutMs: number; maxBody?: number }): Promise<RawAnswer> {
+export function requestOnce(
+  url: URL,
+  o: { method: string; headers: Record<string, string>; data?: string | Buffer; timeoutMs: number; maxBody?: number; agent?: http.Agent },
+): Promise<RawAnswer> {
   const lib = url.protocol === 'https:' ? https : http;
   const maxBody = o.maxBody ?? MAX_BODY_BYTES;
   return new Promise((resolve, reject) => {
@@ -70,8 +73,8 @@ export function requestOnce(url: URL, o: { method: string; headers: Record<strin
     if (o.data !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-length')) headers['content-length'] = String(Buffer.byteLength(o.data));
     let req: http.ClientRequest;
     try {
-      // agent: false: one connection per request, closed with it (nothing lingers after a check).
-      req = lib.request(url, { method: o.method, headers, agent: false });
+      // Without an agent: one connection for this request, closed with it.
+      req = lib.request(url, { method: o.method, headers, agent: o.agent ?? false });
     } catch (e) {
       // Invalid header characters and the like: the request could not even be made.
       return reject(new NoAnswerError(`the request could not be sent: ${(e as Error).message.split('\n')[0]}`));
@@ -135,6 +138,9 @@ export interface HttpClientOptions {
 }
 
 export class HttpClient {
+  /** Keep-alive connections of this client (one check): closed by dispose(). */
+  private readonly agents = { 'http:': new http.Agent({ keepAlive: true, maxSockets: 8 }), 'https:': new https.Agent({ keepAlive: true, maxSockets: 8 }) };
+
   constructor(private readonly o: HttpClientOptions) {}
 
   get baseUrl(): string {
@@ -155,6 +161,7 @@ export class HttpClient {
         headers: { ...this.o.headers, ...opts.headers },
         data: opts.data,
         timeoutMs: opts.timeout ?? this.o.timeoutMs,
+        agent: url.protocol === 'https:' ? this.agents['https:'] : this.agents['http:'],
       });
       return { status: () => a.status, headers: () => a.headers, body: async () => a.body, truncated: a.truncated };
     } catch (e) {
@@ -163,6 +170,9 @@ export class HttpClient {
     }
   }
 
-  /** Nothing is pooled (one connection per request); kept for the fixture's teardown. */
-  async dispose(): Promise<void> {}
+  /** Closes the client's connections (the fixture's teardown): nothing outlives the check. */
+  async dispose(): Promise<void> {
+    this.agents['http:'].destroy();
+    this.agents['https:'].destroy();
+  }
 }

@@ -62,11 +62,6 @@ export function ownFileByContent(dir: string, prefix: string, content: string): 
   return track(files, { dir, prefix, content });
 }
 
-/** How many things are still registered (tests assert an orderly stop released everything). */
-export function ownedCount(): number {
-  return paths.size + procs.size + files.size;
-}
-
 /** Synchronous: stop every registered process, then remove every registered path. Idempotent. */
 export function cleanupNow(): void {
   const list = [...procs.values()];

@@ -18,8 +18,6 @@ export interface Shutdown {
   readonly signal: AbortSignal;
   /** The deadline of the orderly stop, from the first signal (default 30 s). */
   setGraceMs(ms: number): void;
-  /** Stop listening (the command is over). */
-  dispose(): void;
 }
 
 export class StopRequest {
@@ -36,7 +34,6 @@ export function installShutdown(log: (line: string) => void): Shutdown {
   signalsOwnedByCli();
   const controller = new AbortController();
   let graceMs = DEFAULT_GRACE_MS;
-  let watchdog: NodeJS.Timeout | undefined;
   const force = (why: string) => {
     log(`${why}: stopping now`);
     cleanupNow();
@@ -47,16 +44,15 @@ export function installShutdown(log: (line: string) => void): Shutdown {
     const req = new StopRequest(cause);
     log(`${req}: stopping (cleaning up; ${cause === 'parent-gone' ? 'at most' : 'again to stop at once, at most'} ${Math.round(graceMs / 1000)} s)`);
     controller.abort(req);
-    watchdog = setTimeout(() => force(`the orderly stop took more than ${Math.round(graceMs / 1000)} s`), graceMs);
-    watchdog.unref();
+    setTimeout(() => force(`the orderly stop took more than ${Math.round(graceMs / 1000)} s`), graceMs).unref();
   };
-  const handlers = SIGNALS.map((s) => [s, () => request(s)] as const);
-  for (const [s, h] of handlers) process.on(s, h);
+  // Kept until the process exits: a signal between the command's end and process.exit() must
+  // not fall back to the default action, which skips the 'exit' cleanup.
+  for (const s of SIGNALS) process.on(s, () => request(s));
 
-  let parentWatch: NodeJS.Timeout | undefined;
   if (processFacts.launchedByNpm()) {
     const parent = process.ppid;
-    parentWatch = setInterval(() => {
+    const parentWatch = setInterval(() => {
       if (process.ppid !== parent) {
         clearInterval(parentWatch);
         request('parent-gone');
@@ -67,11 +63,6 @@ export function installShutdown(log: (line: string) => void): Shutdown {
   return {
     signal: controller.signal,
     setGraceMs: (ms) => void (graceMs = ms),
-    dispose() {
-      for (const [s, h] of handlers) process.off(s, h);
-      clearInterval(parentWatch);
-      clearTimeout(watchdog);
-    },
   };
 }
 

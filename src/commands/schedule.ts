@@ -1,11 +1,11 @@
 import type { Command } from '../cli.ts';
 import { parse } from '../cli.ts';
+import { loadConfig, type ResolvedConfig } from '../../config/index.ts';
 import { CliError, ConfigError, EnvironmentError, UsageError } from '../errors.ts';
 import { prepareDir } from '../run/reports-dir.ts';
 import { selectionProblems } from '../run/select.ts';
 import { loadSchedule } from '../schedule/config.ts';
 import { startDaemon } from '../schedule/daemon.ts';
-import { loadConfig, type ResolvedConfig } from '../../config/index.ts';
 
 /**
  * The monitoring daemon: runs each environment of schedule.json on its cron expression or
@@ -13,17 +13,28 @@ import { loadConfig, type ResolvedConfig } from '../../config/index.ts';
  * SIGTERM / SIGINT: stop scheduling, let a run in progress finish within the grace period,
  * exit 0 (a second signal stops at once).
  */
+const options = {
+  config: { type: 'string', value: 'FILE', default: 'schedule.json', description: 'the schedule: environments with cron or intervalSeconds, listen address, folders' },
+  host: { type: 'string', value: 'HOST', description: 'listen on this address (default: schedule.json listen.host, 127.0.0.1)' },
+  port: { type: 'string', value: 'PORT', description: 'listen on this port, 0 = any free port (default: schedule.json listen.port, 9464)' },
+  'state-dir': { type: 'string', value: 'DIR', description: 'alert state and run history (default: schedule.json stateDir, .state)' },
+} as const;
+
 const command: Command = {
-  summary: 'Monitoring daemon: runs each environment of schedule.json on its schedule, alerts Slack/PagerDuty on incidents, serves /metrics and /healthz.',
-  usage: 'schedule [--config schedule.json] [--host 127.0.0.1] [--port 9464] [--state-dir .state]',
+  usage: 'schedule [options]',
   stopsInOrder: true,
+  description: [
+    'Runs each environment of schedule.json on its cron expression or interval, pages Slack / PagerDuty on incidents',
+    '(flap control, one page per incident), and serves on its address: the status page (/ and /status), /status.json,',
+    '/metrics, /healthz, /history?env=NAME, the run folders it keeps (/runs/<env>/<run-id>/) and, with',
+    'CREDLINK_RUNBOOK_PATH set, the living runbook (/runbook).',
+    '',
+    'SIGTERM / SIGINT: no new runs, a run in progress gets the grace period (shutdownGraceSeconds), exit 0; a second',
+    'signal stops at once. A "grep" that is not a regular expression or selects no check refuses the start (exit 2).',
+  ].join('\n'),
+  options,
   async run(ctx) {
-    const { values } = parse(ctx.args, {
-      config: { type: 'string', default: 'schedule.json' },
-      host: { type: 'string' },
-      port: { type: 'string' },
-      'state-dir': { type: 'string' },
-    });
+    const { values } = parse(ctx.args, options);
     const file = values.config ?? 'schedule.json';
     const config = loadSchedule(file);
     if (values.host) config.listen.host = values.host;

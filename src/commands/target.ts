@@ -16,17 +16,29 @@ const untilAborted = (signal: AbortSignal) =>
     signal.addEventListener('abort', () => resolve(), { once: true });
   });
 
+const options = {
+  fault: { type: 'string', value: 'F[=V],...', description: 'faults to start with (see drill --help); switch them later with PUT /__admin/faults' },
+  'env-file': { type: 'string', value: 'PATH', description: 'an embedded environment file other than environments/local.env' },
+  'reports-dir': { type: 'string', value: 'DIR', default: 'reports', description: 'where local-target.env (the credentials file) is written' },
+  json: { type: 'boolean', default: false, description: 'print {url, credentials (the file path), adminEndpoint, faults, kubeconfig, kubeApi} as JSON' },
+} as const;
+
 const command: Command = {
-  summary:
-    'Start the reference CredLink target alone (PostgreSQL on loopback) and print its URL, API key and admin endpoint; Ctrl-C (or SIGTERM) stops it and removes its data and credentials file.',
-  usage: 'target [--fault FAULT[,FAULT...]] [--env-file PATH] [--reports-dir DIR] [--json]',
+  usage: 'target [options]',
   stopsInOrder: true,
+  description: [
+    'Starts the reference CredLink target alone (PostgreSQL on loopback, the Kubernetes API simulator) and prints its URL,',
+    'its admin endpoint and the KUBECONFIG=... kubectl line for the simulator. Its credentials (API keys, monitor DATABASE_URL, admin token) are never printed: they go to',
+    '<reports-dir>/local-target.env (mode 600), which doubles as an environment file for "run --env-file" against it and',
+    'is removed when the target stops. Ctrl-C or SIGTERM stops it (exit 0) and removes that file, its data and the',
+    'simulator\'s directory, whatever point it had reached.',
+  ].join('\n'),
+  options,
   async run(ctx) {
-    const { values } = parse(ctx.args, { fault: { type: 'string' }, 'env-file': { type: 'string' }, json: { type: 'boolean', default: false }, 'reports-dir': { type: 'string' } });
+    const { values } = parse(ctx.args, options);
     const faults = parseFaults(values.fault ?? '');
     const config = loadConfig({ env: values['env-file'] ? undefined : 'local', file: values['env-file'] });
-    const dir = prepareDir(values['reports-dir'] ?? 'reports');
-    const file = path.join(dir, 'local-target.env');
+    const file = path.join(prepareDir(values['reports-dir'] ?? 'reports'), 'local-target.env');
     ctx.err('starting the reference CredLink target...\n');
     let t: ReferenceTarget | undefined;
     let kube: KubeSim | undefined;
@@ -39,9 +51,9 @@ const command: Command = {
         allowedOrigins: config.allowedOrigins.length ? config.allowedOrigins : undefined,
       });
       // The Kubernetes API simulator follows the target's faults, as in `run --env local`.
-      kube = await startKubeSim({ logSecrets: t.apiKeys.slice(0, 1) });
-      kube.followFaults(t.faults());
-      const k = kube;
+      const k = await startKubeSim({ logSecrets: t.apiKeys.slice(0, 1) });
+      kube = k;
+      k.followFaults(t.faults());
       t.onFaults((f) => k.followFaults(f));
       if (ctx.signal.aborted) return 0;
       // Credentials go to a mode-600 env file, never to the terminal: it doubles as an
@@ -56,14 +68,14 @@ const command: Command = {
           `CREDLINK_RESTRICTED_API_KEY=${t.restrictedApiKey}`,
           `CREDLINK_ALLOWED_ORIGINS=${t.allowedOrigins.join(',')}`,
           `DATABASE_URL=${t.monitorDatabaseUrl}`,
-          `KUBECONFIG=${kube.kubeconfig}`,
-          `KUBE_NAMESPACE=${kube.settings.namespace}`,
+          `KUBECONFIG=${k.kubeconfig}`,
+          `KUBE_NAMESPACE=${k.settings.namespace}`,
           `# switch faults: curl -X PUT -H 'x-admin-token: ${t.adminToken}' -d '{"faults":{"slow-responses":2500}}' ${t.url}/__admin/faults`,
           '',
         ].join('\n'),
         { mode: 0o600 },
       );
-      const info = { url: t.url, credentials: file, adminEndpoint: `${t.url}/__admin/faults`, faults: formatFaults(t.faults()), kubeconfig: kube.kubeconfig, kubeApi: kube.url };
+      const info = { url: t.url, credentials: file, adminEndpoint: `${t.url}/__admin/faults`, faults: formatFaults(t.faults()), kubeconfig: k.kubeconfig, kubeApi: k.url };
       if (values.json) ctx.out(JSON.stringify(info) + '\n');
       else {
         ctx.out(

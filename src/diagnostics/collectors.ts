@@ -165,9 +165,10 @@ export const collectors: Record<CollectorId, Collector> = {
       const down = c.reachability?.down();
       if (down) return [{ name: 'health document', command: this.command(c), data: `not asked: ${down.line}` }];
       const url = new URL(c.config.paths.health, c.config.baseUrl);
-      // Bounded like every request of a check: one deadline, the body read up to a cap.
+      // Bounded like every request of a check: one deadline, the body read up to a cap. Whole up
+      // to that cap: the fixture scrubs it, then cuts it (a secret across a cut must not half survive).
       const res = await requestOnce(url, { method: 'GET', timeoutMs: c.timeoutMs, headers: { 'user-agent': 'credlink-checks/0.1 (+runbook monitor)' } });
-      const text = res.body.subarray(0, 4000).toString('utf8');
+      const text = res.body.toString('utf8');
       let body: unknown = text;
       try {
         body = JSON.parse(text);

@@ -17,7 +17,7 @@ import { processFacts, RESOLVED_CONFIG_VAR, secretsOf, type ResolvedConfig } fro
 import { EnvironmentError, InterruptedError } from '../errors.ts';
 import { ownProcess } from '../process/owned.ts';
 import { stopRequestOf } from '../process/shutdown.ts';
-import { renderMarkdown } from '../reporter/markdown.ts';
+import { finishRunFolder } from '../report/run-outputs.ts';
 import { runbookReportSchema, type RunbookReport } from '../reporter/schema.ts';
 import { scrubRunDir } from '../secrets/run-dir.ts';
 import { Scrubber } from '../secrets/scrub.ts';
@@ -170,8 +170,18 @@ export async function runPlaywright(
   }
   for (const f of scrubbed.removed) log(`removed ${f} from the run folder: it could not be scrubbed of secrets`);
   const file = path.join(runDir, 'runbook.json');
+  // Everything a person reads is rendered from the scrubbed runbook.json (scrub data, not markup).
+  const finish = (report: RunbookReport) => {
+    try {
+      finishRunFolder(runDir, report, config.runbook);
+    } catch (e) {
+      if (isFsEnvironmentError(e)) throw dirProblem(runDir, 'run folder') ?? new EnvironmentError(`run folder ${runDir}: ${describeFsError(e)}`);
+      throw e;
+    }
+  };
   if (stoppedBecause !== undefined) {
     const report = fs.existsSync(file) ? markInterrupted(runDir, stoppedBecause) : undefined;
+    if (report) finish(report);
     if (opts.signal?.aborted && !stopRequestOf(opts.signal)) throw new EnvironmentError(`the run of ${base.env} was abandoned: ${String(opts.signal.reason ?? 'aborted')}`);
     if (!report) throw new InterruptedError(`interrupted (${stoppedBecause}) before the run wrote its report`);
     return { report, runDir, config };
@@ -180,6 +190,7 @@ export async function runPlaywright(
     throw dirProblem(runDir, 'run folder') ?? new EnvironmentError(`Playwright exited with code ${code} without writing ${path.relative(process.cwd(), file)}: ${tail.slice(-3).join(' | ') || 'no output'}`);
   }
   const report = runbookReportSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
+  finish(report);
   return { report, runDir, config };
 }
 
@@ -202,6 +213,5 @@ function markInterrupted(runDir: string, why: string): RunbookReport {
   if (report.verdict.status === 'interrupted') return report;
   const marked: RunbookReport = { ...report, verdict: { ...report.verdict, status: 'interrupted', reason: `stopped before every check finished: ${why}` } };
   fs.writeFileSync(file, JSON.stringify(marked, null, 2) + '\n');
-  fs.writeFileSync(path.join(runDir, 'runbook.md'), renderMarkdown(marked));
   return marked;
 }

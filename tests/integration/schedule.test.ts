@@ -44,6 +44,7 @@ function schedule(stateDir: string, over: Partial<ScheduleConfig> = {}): Schedul
   const parsed = parseSchedule(
     {
       stateDir,
+      reportsDir: path.join(stateDir, 'reports'),
       historySize: 2,
       environments: [
         // Never due while the test runs: the test drives tick() itself.
@@ -283,7 +284,7 @@ test('the real daemon: /healthz, /metrics, /status, SIGTERM ends it with exit 0'
     const html = await page.text();
     assert.match(html, /http-equiv="refresh"/);
     assert.match(html, /<h2>local <span[^>]*>UNKNOWN: no run yet/);
-    assert.match(html, /<title>status: 1 environment\(s\) without a current run<\/title>/);
+    assert.match(html, /<title>NO CURRENT VERDICT for local \(unknown\): credlink-checks status<\/title>/);
     const state = (await (await fetch(`${url}/status.json`)).json()) as { environments: { env: string; state: string }[] };
     assert.deepEqual(state.environments.map((e) => [e.env, e.state]), [['local', 'unknown']]);
     child.kill('SIGTERM');

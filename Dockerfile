@@ -52,5 +52,6 @@ EXPOSE 9464
 # daemon's default (schedule.json "listen"); one-shot commands (run, gate) need no healthcheck.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:9464/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-ENTRYPOINT ["node", "bin/credlink-checks.js"]
+# "--": Node 20 would take a "--env-file" argument for its own option (bin/credlink-checks.js).
+ENTRYPOINT ["node", "--", "bin/credlink-checks.js"]
 CMD ["schedule", "--config", "/config/schedule.json", "--host", "0.0.0.0"]

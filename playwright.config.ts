@@ -14,6 +14,8 @@ export default defineConfig({
   testDir: './checks',
   testMatch: '**/*.spec.ts',
   timeout: cfg?.timeouts.checkMs ?? 60_000,
+  // The run's deadline: checks still running then are stopped and the report says so.
+  globalTimeout: cfg?.timeouts.runMs ?? 600_000,
   retries: cfg?.retries ?? 0,
   workers: 2,
   fullyParallel: false,

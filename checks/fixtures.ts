@@ -3,11 +3,14 @@
  *
  * - `runbook(id)` declares a check's catalog id statically (tags + annotation), so reports see
  *   its section and severity even when it is skipped or never runs.
- * - `api`: a request context on the environment's base URL that never follows redirects and
- *   sends no credentials unless a check adds them. Every request is paced by the run's request
- *   budget (src/budget/: the target's declared rate limits, Retry-After, RateLimit-* headers);
- *   when the budget leaves no room within the check's time, the check fails as a monitoring gap
- *   saying what was not tested. Non-success answers go to the finding's responses[].
+ * - `api`: the bounded HTTP client (src/http/client.ts) on the environment's base URL, wrapped in
+ *   the run's request budget (src/budget/budgeted-api.ts). It never follows redirects, sends no
+ *   credentials unless a check adds them, bounds every request (one deadline, bodies read up to a
+ *   cap) and, once the base URL does not answer, sends nothing more in this run
+ *   (src/http/reachability.ts). Every request is paced by the budget (the target's declared rate
+ *   limits, Retry-After, RateLimit-* headers); when the budget leaves no room within the check's
+ *   time, the check fails as a monitoring gap saying what was not tested. Non-success answers,
+ *   and requests that got no answer or were not sent, go to the finding's responses[].
  * - `check`: records expected/actual/impact/evidence for the runbook reporter and fails with a
  *   message like `[STATUS] (503) == 200 on GET /health (staging)`.
  * - `db`: worker-scoped read-only database probe (one lazy connection), closed at teardown.
@@ -28,10 +31,13 @@ import { budgetedApi, type BudgetedApi } from '../src/budget/budgeted-api.ts';
 import { LEDGER_DIR, RequestLedger } from '../src/budget/ledger.ts';
 import { scopesFor } from '../src/budget/plan.ts';
 import { allureAnnotations } from '../src/report/allure-labels.ts';
-import { collectDiagnostics } from '../src/diagnostics/index.ts';
+import { collectDiagnostics, SharedCollections } from '../src/diagnostics/index.ts';
+import { HttpClient } from '../src/http/client.ts';
+import { reachabilityOf, type Reachability } from '../src/http/reachability.ts';
 import { KubeClient } from '../src/k8s/client.ts';
 import { DbProbe } from '../src/probes/database.ts';
 import { EVIDENCE_PREFIX } from '../src/reporter/runbook-reporter.ts';
+import { MAX_RESPONSES } from '../src/reporter/to-report.ts';
 import { Scrubber } from '../src/secrets/scrub.ts';
 import type { Impact } from '../src/triage/impact.ts';
 
@@ -110,7 +116,13 @@ interface WorkerFixtures {
   db: DbProbe | undefined;
   kube: KubeClient | undefined;
   ledger: RequestLedger;
+  /** Whether the base URL answers, shared by the run's workers. */
+  reachability: Reachability;
+  /** Diagnostics collected once per run, shared by every failing check. */
+  sharedDiagnostics: SharedCollections;
 }
+
+const USER_AGENT = 'credlink-checks/0.1 (+runbook monitor)';
 
 /** Longest string of a diagnostic piece kept (after scrubbing): 100 log lines fit. */
 const DIAGNOSTIC_MAX = 20_000;
@@ -147,15 +159,19 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     async ({ config }, use) => use(config.kube ? new KubeClient(config.kube, Math.min(config.timeouts.requestMs, 10_000)) : undefined),
     { scope: 'worker' },
   ],
+  reachability: [async ({ config }, use) => use(reachabilityOf(config, USER_AGENT)), { scope: 'worker' }],
+  sharedDiagnostics: [async ({ config, scrubber }, use) => use(SharedCollections.forRun(config.runDir, (v) => scrubber.value(v))), { scope: 'worker' }],
   diagnostics: [
-    async ({ config, scrubber, kube, db, ledger }, use, testInfo) => {
+    async ({ config, scrubber, kube, db, ledger, reachability, sharedDiagnostics }, use, testInfo) => {
       await use();
-      if (testInfo.status === testInfo.expectedStatus || testInfo.status === 'skipped') return;
+      // Passed, skipped, or cut short by a stop of the run: nothing to explain.
+      if (testInfo.status === testInfo.expectedStatus || testInfo.status === 'skipped' || testInfo.status === 'interrupted') return;
       const checkId = testInfo.annotations.find((a) => a.type === 'runbook')?.description;
       const timeoutMs = Math.min(config.timeouts.requestMs, 5000);
       // Diagnostics reads of the target are paced like every check's: no room within 5 s = not collected.
+      // Collected once per run (shared), so a run's diagnostics cost the target one read, not one per failing check.
       const pace = async (p: string) => void (await ledger.take(scopesFor(config, { method: 'GET', path: p, keyId: 'none', failedAttempt: false }), Date.now() + 5000));
-      const pieces = await collectDiagnostics(checkId, { config, kube, db, timeoutMs, pace }, DIAGNOSTICS_DEADLINE_MS);
+      const pieces = await collectDiagnostics(checkId, { config, kube, db, timeoutMs, pace, reachability }, DIAGNOSTICS_DEADLINE_MS, sharedDiagnostics);
       for (const p of pieces) {
         // Scrub, then cut: diagnostics (logs, documents) are kept up to DIAGNOSTIC_MAX after scrubbing.
         const cut = scrubThenCut(p.data, scrubber, DIAGNOSTIC_MAX);
@@ -168,17 +184,12 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     },
     { auto: true },
   ],
-  api: async ({ playwright, config, ledger }, use, testInfo) => {
-    const ctx = await playwright.request.newContext({
-      baseURL: config.baseUrl,
-      timeout: config.timeouts.requestMs,
-      maxRedirects: 0,
-      extraHTTPHeaders: { 'user-agent': 'credlink-checks/0.1 (+runbook monitor)' },
-    });
+  api: async ({ config, ledger, reachability }, use, testInfo) => {
+    const client = new HttpClient({ baseUrl: config.baseUrl, timeoutMs: config.timeouts.requestMs, headers: { 'user-agent': USER_AGENT }, reachability });
     const started = Date.now();
     let recorded = 0;
     await use(
-      budgetedApi(ctx, {
+      budgetedApi(client, {
         ledger,
         config,
         // Leave the check a few seconds to judge and attach evidence after its last request.
@@ -186,7 +197,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         // A 429's Retry-After is honoured within CREDLINK_CHECK_TIMEOUT_MS only (not the time added for pacing).
         backoffDeadline: () => started + Math.min(testInfo.timeout > 0 ? testInfo.timeout : Number.POSITIVE_INFINITY, config.timeouts.checkMs) - 3000,
         onResponse(r) {
-          if (recorded++ < 20) testInfo.annotations.push({ type: 'response', description: JSON.stringify(r) });
+          if (recorded++ < MAX_RESPONSES) testInfo.annotations.push({ type: 'response', description: JSON.stringify(r) });
         },
         onExhausted(err, call) {
           const actual = `not sent: ${err.message}`;
@@ -197,7 +208,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         },
       }),
     );
-    await ctx.dispose();
+    await client.dispose();
   },
   check: async ({ config, scrubber }, use, testInfo) => {
     const names = namesOf(config);

@@ -32,6 +32,8 @@ export function hasRunConfig(): boolean {
 export const processFacts = {
   noColor: () => Boolean(process.env.NO_COLOR) || process.env.TERM === 'dumb',
   ci: () => Boolean(process.env.CI),
+  /** Started by npm (npm start, npm run, npx): npm sets npm_command for the scripts it runs. */
+  launchedByNpm: () => Boolean(process.env.npm_command),
   /** GitHub Actions: annotations and the job summary file (`gate`). */
   github: () => ({ actions: process.env.GITHUB_ACTIONS === 'true', stepSummary: process.env.GITHUB_STEP_SUMMARY || undefined }),
   env: () => process.env,

@@ -41,7 +41,25 @@ export function loadConfig(opts: LoadOptions): Readonly<ResolvedConfig> {
   const file = opts.file ? path.resolve(opts.file) : envFileFor(opts.env ?? 'local');
   // The environment's name is the file's name without ".env" (staging.env -> staging), unless --env names it.
   const env = opts.env ?? path.basename(file).replace(/\.env$/, '');
-  const shown = path.relative(process.cwd(), file) || file;
+  const rel = path.relative(process.cwd(), file);
+  const shown = rel && !rel.startsWith('..') ? rel : file;
+  if (opts.file) {
+    // --env-file: the tool answers for the file it was given (exit 2), whatever is wrong with it.
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.statSync(file);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && fs.existsSync(`${file}.example`)) throw new ConfigError([`${shown}: missing: copy ${shown}.example to ${shown} and fill in its values`]);
+      throw new ConfigError([`${shown}: ${code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file' : `cannot be read (${code})`}: --env-file needs an environment file (e.g. environments/staging.env.example as a template)`]);
+    }
+    if (st.isDirectory()) throw new ConfigError([`${shown}: is a directory: --env-file needs an environment file, e.g. ${path.join(shown, 'staging.env')}`]);
+    try {
+      fs.accessSync(file, fs.constants.R_OK);
+    } catch (e) {
+      throw new ConfigError([`${shown}: cannot be read (${(e as NodeJS.ErrnoException).code})`]);
+    }
+  }
   if (!/^[a-z0-9][a-z0-9-]*$/.test(env)) {
     const suggestion = env.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'my-env';
     throw new ConfigError([
@@ -146,6 +164,7 @@ export function parseEnv(
       dbConnectMs: v.CREDLINK_DB_CONNECT_TIMEOUT_MS,
       dbStatementMs: v.CREDLINK_DB_STATEMENT_TIMEOUT_MS,
       checkMs: v.CREDLINK_CHECK_TIMEOUT_MS,
+      runMs: v.CREDLINK_RUN_TIMEOUT_MS,
     },
     retries: v.CREDLINK_RETRIES,
     failOn: v.CREDLINK_FAIL_ON,

@@ -52,7 +52,8 @@ export const resolvedConfigSchema = z.object({
     dbConnectionsRatio: tier,
     databaseRoundTripMs: tier,
   }),
-  timeouts: z.object({ requestMs: z.number(), dbConnectMs: z.number(), dbStatementMs: z.number(), checkMs: z.number() }),
+  /** runMs: deadline of one run of the suite (Playwright's globalTimeout); absent in configs built in code = 10 min. */
+  timeouts: z.object({ requestMs: z.number(), dbConnectMs: z.number(), dbStatementMs: z.number(), checkMs: z.number(), runMs: z.number().optional() }),
   retries: z.number(),
   failOn: z.enum(SEVERITIES),
   /** Alert delivery of `schedule` (issue 6): secrets here are scrubbed (secretsOf). */
@@ -115,6 +116,8 @@ export const resolvedConfigSchema = z.object({
   /** Where this run writes its reports. */
   runDir: z.string().optional(),
   runId: z.string().optional(),
+  /** What the run is (runbook.json `kind`): only observations make history. Default observation. */
+  runKind: z.enum(['observation', 'drill', 'candidate']).optional(),
 });
 
 export type ResolvedConfig = z.infer<typeof resolvedConfigSchema>;

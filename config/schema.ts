@@ -111,6 +111,7 @@ export const envSchema = z.object({
   CREDLINK_DB_CONNECT_TIMEOUT_MS: withDefault(ms, '5000').describe('Database connection timeout'),
   CREDLINK_DB_STATEMENT_TIMEOUT_MS: withDefault(ms, '5000').describe('Database statement timeout'),
   CREDLINK_CHECK_TIMEOUT_MS: withDefault(ms, '60000').describe('Upper bound for one check, all its requests included'),
+  CREDLINK_RUN_TIMEOUT_MS: withDefault(int(10_000, 7_200_000), '600000').describe('Upper bound for one run of the suite: checks still running then are stopped and the run says so'),
   CREDLINK_RETRIES: withDefault(int(0, 3), '0').describe('Retries of a failed check; a check that passes on retry is reported as flaky'),
   CREDLINK_FAIL_ON: withDefault(z.enum(SEVERITIES), 'SEV-3').describe(
     'Least severe finding that makes run/drill exit 1 (SEV-3 = any finding)',

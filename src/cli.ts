@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { optionsHelp, type OptionSpecs, type OptionValues } from './commands/options.ts';
 import { CliError, EXIT, UsageError } from './errors.ts';
+import { installShutdown, stopRequestOf, type Shutdown } from './process/shutdown.ts';
 import { TERMINAL_WIDTH, wrap } from './reporter/wrap.ts';
 import { PROJECT_ROOT } from './run/paths.ts';
 
@@ -16,6 +17,10 @@ export interface CommandContext {
   args: string[];
   out: (text: string) => void;
   err: (text: string) => void;
+  /** Aborted on SIGINT / SIGTERM (src/process/shutdown.ts): stop, clean up, return. */
+  signal: AbortSignal;
+  /** How long the orderly stop may take after the first signal (default 30 s). */
+  setGraceMs(ms: number): void;
 }
 
 export interface Command {
@@ -25,6 +30,12 @@ export interface Command {
   description?: string;
   /** Every option, with its description (also what parseArgs accepts). */
   options: OptionSpecs;
+  /**
+   * The command creates what must not outlive it (targets, temp files, child processes) and
+   * watches ctx.signal: SIGINT/SIGTERM become an orderly stop. Other commands keep the default
+   * signal behaviour.
+   */
+  stopsInOrder?: boolean;
   run(ctx: CommandContext): Promise<number>;
 }
 
@@ -157,14 +168,24 @@ export async function main(argv: string[]): Promise<number> {
     err(`${wrap(`commands: ${Object.keys(commands).join(', ')} (credlink-checks --help)`, { hang: 2 }).join('\n')}\n`);
     return EXIT.usage;
   }
+  let shutdown: Shutdown | undefined;
   try {
     const cmd = (await entry.load()).default;
     if (args.includes('--help') || args.includes('-h')) {
       out(commandHelp(name, entry.summary, cmd));
       return EXIT.healthy;
     }
-    return await cmd.run({ args, out, err });
+    // From here on a signal is a request to stop in order, never an abrupt end.
+    if (cmd.stopsInOrder) shutdown = installShutdown((line) => err(`credlink-checks ${name}: ${line}\n`));
+    const signal = shutdown?.signal ?? new AbortController().signal;
+    return await cmd.run({ args, out, err, signal, setGraceMs: (ms) => shutdown?.setGraceMs(ms) });
   } catch (e) {
+    const stop = stopRequestOf(shutdown?.signal);
+    // Whatever failed after a stop request failed because of it (a child got the signal too).
+    if (stop && !(e instanceof CliError && e.exitCode === EXIT.interrupted)) {
+      err(`credlink-checks ${name}: interrupted by ${stop}\n`);
+      return EXIT.interrupted;
+    }
     if (e instanceof CliError) {
       for (const line of e.lines) err(`credlink-checks ${name}: ${line}\n`);
       return e.exitCode;

@@ -48,3 +48,11 @@ export class RefusedError extends CliError {
     super([message], EXIT.refused);
   }
 }
+
+/** The command was stopped by a signal (SIGINT, SIGTERM) before it could finish. */
+export class InterruptedError extends CliError {
+  override name = 'InterruptedError';
+  constructor(message: string) {
+    super([message], EXIT.interrupted);
+  }
+}

@@ -1,6 +1,8 @@
 /**
- * The request context the checks get as `api` (checks/fixtures.ts): Playwright's, with every
- * request paced by the run's request ledger and every answer read for rate-limit signals.
+ * The client the checks get as `api` (checks/fixtures.ts): the bounded HTTP client
+ * (src/http/client.ts: one deadline per request, body cap, no request once the base URL is known
+ * not to answer), with every request paced by the run's request ledger and every answer read for
+ * rate-limit signals. It wraps any `Transport` (HttpClient in the checks, tests may use others).
  *
  * - Before a request: the ledger waits until each scope (per client, per path, per key,
  *   failed attempts) has room, within the check's deadline; past it, RateBudgetError.
@@ -8,12 +10,14 @@
  *   scopes for Retry-After (else the reset, else the window); a 429 is counted and, unless the
  *   caller asked otherwise, retried once the hold is over, if that still fits the deadline.
  * - Every answer that is not a success is reported (classified, src/http/response-class.ts)
- *   for the finding's responses[].
+ *   for the finding's responses[], and so is every request that got none, or was not sent
+ *   because the base URL is known not to answer (`no-answer`): the evidence of an outage.
+ *   Such a request waits for no room (it is not sent).
  * `api.variant({...})` changes that for one caller (the failed-attempt check wants its 429s).
  */
-import type { APIRequestContext, APIResponse } from '@playwright/test';
 import type { ResolvedConfig } from '../../config/resolved.ts';
 import type { Presentation } from '../../config/request-spec.ts';
+import { NoAnswerError, type FetchOptions, type FetchResponse, type Transport } from '../http/client.ts';
 import { classify, type ResponseClass } from '../http/response-class.ts';
 import { RateBudgetError, type RequestLedger } from './ledger.ts';
 import { keyIdOf, scopesFor, type Scope } from './plan.ts';
@@ -33,7 +37,10 @@ export interface ApiVariant {
   maxWaitMs?: number;
 }
 
-export type BudgetedApi = APIRequestContext & { variant(v: ApiVariant): BudgetedApi };
+export interface BudgetedApi extends Transport {
+  /** The same budget with `v` changing how this caller's requests are paced and retried. */
+  variant(v: ApiVariant): BudgetedApi;
+}
 
 export interface BudgetOptions {
   ledger: RequestLedger;
@@ -45,7 +52,7 @@ export interface BudgetOptions {
    * the check's own time, without what was added for planned pacing. Default: `deadline`.
    */
   backoffDeadline?: () => number;
-  /** Each answer that is not a success. */
+  /** Each answer that is not a success, and each request that got none (status null, `no-answer`). */
   onResponse?: (r: { call: string; status: number | null; class: ResponseClass }) => void;
   /** The budget ran out before a request could be sent: returns the error the check fails with. */
   onExhausted?: (err: RateBudgetError, call: string) => Error;
@@ -88,16 +95,13 @@ export function presented(p: Presentation, headers: Record<string, string>, url:
   }
 }
 
-type FetchOptions = NonNullable<Parameters<APIRequestContext['fetch']>[1]>;
-
-export function budgetedApi(ctx: APIRequestContext, o: BudgetOptions, variant: ApiVariant = {}): BudgetedApi {
+export function budgetedApi(transport: Transport, o: BudgetOptions, variant: ApiVariant = {}): BudgetedApi {
   const { config } = o;
   const sec = config.security;
   const authPaths = new Set([sec.requests.protected.path, sec.requests.validKey.path, sec.requests.restrictedKey.path].filter((p): p is string => p !== null));
   const goodKeys = new Set([config.apiKeys[0], sec.restrictedApiKey].filter((k): k is string => Boolean(k)));
 
-  async function fetchBudgeted(urlOrRequest: Parameters<APIRequestContext['fetch']>[0], options: FetchOptions = {}): Promise<APIResponse> {
-    const raw = typeof urlOrRequest === 'string' ? urlOrRequest : urlOrRequest.url();
+  async function fetchBudgeted(raw: string, options: FetchOptions = {}): Promise<FetchResponse> {
     const url = new URL(raw, config.baseUrl || 'http://target.invalid');
     const method = (options.method ?? 'GET').toUpperCase();
     const headers = Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
@@ -125,13 +129,22 @@ export function budgetedApi(ctx: APIRequestContext, o: BudgetOptions, variant: A
     for (let attempt = 0; ; attempt++) {
       const cap = variant.maxWaitMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + variant.maxWaitMs;
       const backoff = Math.min(o.backoffDeadline?.() ?? o.deadline(), cap);
+      // A request that will not be sent (the base URL is known down) takes no room and waits for none.
+      if (!transport.unsent?.()) {
+        try {
+          await o.ledger.take(scopes, { planned: Math.min(o.deadline(), cap), hold: backoff });
+        } catch (err) {
+          if (err instanceof RateBudgetError && variant.maxWaitMs === undefined && o.onExhausted) throw o.onExhausted(err, call);
+          throw err;
+        }
+      }
+      let res: FetchResponse;
       try {
-        await o.ledger.take(scopes, { planned: Math.min(o.deadline(), cap), hold: backoff });
+        res = await transport.fetch(raw, options);
       } catch (err) {
-        if (err instanceof RateBudgetError && variant.maxWaitMs === undefined && o.onExhausted) throw o.onExhausted(err, call);
+        if (err instanceof NoAnswerError) o.onResponse?.({ call, status: null, class: 'no-answer' });
         throw err;
       }
-      const res = await ctx.fetch(urlOrRequest, options);
       const status = res.status();
       const cls = classify(status);
       if (cls !== 'success') o.onResponse?.({ call, status, class: cls });
@@ -140,21 +153,14 @@ export function budgetedApi(ctx: APIRequestContext, o: BudgetOptions, variant: A
       if (hold === undefined) return res;
       const until = Date.now() + hold * 1000;
       if (holdScopes.length) o.ledger.hold(holdScopes, until);
+      // Otherwise retried: the client read the answer already, there is nothing to release.
       if (status !== 429 || variant.retryRateLimited === false || attempt >= 2 || until > (o.backoffDeadline?.() ?? o.deadline())) return res;
-      await res.dispose();
     }
   }
 
-  const verbs: Record<string, string> = { get: 'GET', post: 'POST', put: 'PUT', patch: 'PATCH', delete: 'DELETE', head: 'HEAD' };
-  return new Proxy(ctx, {
-    get(target, prop, receiver) {
-      if (prop === 'fetch') return fetchBudgeted;
-      if (prop === 'variant') return (v: ApiVariant) => budgetedApi(ctx, o, { ...variant, ...v });
-      if (typeof prop === 'string' && verbs[prop]) {
-        return (url: string, options: FetchOptions = {}) => fetchBudgeted(url, { ...options, method: verbs[prop] });
-      }
-      const v = Reflect.get(target, prop, receiver);
-      return typeof v === 'function' ? v.bind(target) : v;
-    },
-  }) as BudgetedApi;
+  return {
+    fetch: fetchBudgeted,
+    unsent: () => transport.unsent?.(),
+    variant: (v: ApiVariant) => budgetedApi(transport, o, { ...variant, ...v }),
+  };
 }

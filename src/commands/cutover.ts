@@ -37,11 +37,13 @@ function num(flag: string, v: string | undefined, min: number, max: number): num
 
 const command: Command = {
   usage: 'cutover --blue ENV|FILE --green ENV|FILE [options]',
+  stopsInOrder: true,
   description: [
     'The runbook\'s "2. Blue-Green Deployment" as a decision: GO (exit 0) or NO-GO (exit 1) with reasons and the rollback.',
     'Before the switch: green passes the suite (nothing at or above SEV-2), green vs blue p95 and error-rate deltas',
     'inside the degradation bands (measured together, >= 100 samples each), status parity. --after-switch also requires',
-    'the production Service selector to name green and the public URL to be healthy.',
+    'the production Service selector to name green and the public URL to be healthy. Green\'s run is a candidate, stored',
+    'apart in <reports-dir>/_candidate/<env>/<run-id>/ (never the environment\'s history). Interrupted: exit 130, no decision.',
     '',
     'Rehearse locally: cutover --blue local --green local --green-fault slow-responses=300',
   ].join('\n'),
@@ -69,6 +71,7 @@ const command: Command = {
       grep: values.grep,
       measure: { paths, rate: num('rate', values.rate, 1, 1000), samples, minDeltaMs: num('min-delta-ms', values['min-delta-ms'], 0, 60_000) },
       log: (l) => ctx.err(`${l}\n`),
+      signal: ctx.signal,
     });
     ctx.out(values.json ? JSON.stringify(verdict, null, 2) + '\n' : renderCutover(verdict));
     return verdict.decision === 'GO' ? 0 : 1;

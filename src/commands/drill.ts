@@ -27,11 +27,13 @@ export function faultsHelp(): string[] {
 
 const command: Command = {
   usage: 'drill FAULT[=VALUE][,FAULT[=VALUE]...] [options]',
+  stopsInOrder: true,
   get description() {
     return [
       'Starts the reference CredLink target (PostgreSQL on loopback, the Kubernetes API simulator) with the faults injected,',
       'runs the suite against it and prints the triage, as `run` does. A value after = sets the fault\'s parameter; without',
-      'it the default applies. Several faults: comma-separated.',
+      'it the default applies. Several faults: comma-separated. Drills are stored apart, in',
+      '<reports-dir>/_drill/<env>/<run-id>/: never the environment\'s history, baseline or alert input.',
       '',
       'Faults:',
       ...faultsHelp(),
@@ -45,7 +47,7 @@ const command: Command = {
     const config = configFrom(values, 'local');
     if (config.target !== 'embedded') throw new UsageError(`drill injects faults into the reference target: environment "${config.env}" is not embedded (use --env local)`);
     const failOn = failOnFrom(values, config);
-    const { report, runDir } = await executeRun({ config, faults, reportsDir: values['reports-dir'] ?? 'reports', grep: values.grep, log: (l) => ctx.err(`${l}\n`) });
+    const { report, runDir } = await executeRun({ config, faults, reportsDir: values['reports-dir'] ?? 'reports', grep: values.grep, log: (l) => ctx.err(`${l}\n`), signal: ctx.signal, kind: 'drill' });
     printOutcome(ctx, report, runDir, Boolean(values.json), config.runbook);
     return exitCodeFor(report, failOn);
   },

@@ -17,6 +17,7 @@ const options = { ...runOptions, json: { ...runOptions.json, description: 'print
  */
 const command: Command = {
   usage: 'gate --env NAME | --env-file PATH [options]',
+  stopsInOrder: true,
   description: [
     'Post-deploy verification: runs the suite; when every blocking incident is a network error (connection refused or',
     'reset, DNS, no answer) it runs once more, never for a failing assertion. Prints a one-screen verdict: the incidents',
@@ -25,7 +26,7 @@ const command: Command = {
     'In GitHub Actions (GITHUB_ACTIONS=true) it also appends a Markdown job summary to $GITHUB_STEP_SUMMARY and prints',
     '::error (blocking) and ::warning (not blocking) annotations, one per incident.',
     '',
-    'Exit: 0 nothing at or above --fail-on, 1 blocked, 6 no check executed (never a pass).',
+    'Exit: 0 nothing at or above --fail-on, 1 blocked, 6 no check executed (never a pass), 130 interrupted.',
   ].join('\n'),
   options,
   async run(ctx) {
@@ -33,10 +34,10 @@ const command: Command = {
     const config = configFrom(values);
     const failOn = failOnFrom(values, config);
     const log = (l: string) => ctx.err(`${l}\n`);
-    const opts = { config, reportsDir: values['reports-dir'] ?? 'reports', grep: values.grep, log };
+    const opts = { config, reportsDir: values['reports-dir'] ?? 'reports', grep: values.grep, log, signal: ctx.signal };
     let outcome = await executeRun(opts);
     let retried = false;
-    if (shouldRetry(outcome.report, failOn)) {
+    if (!ctx.signal.aborted && shouldRetry(outcome.report, failOn)) {
       ctx.err(`gate: every blocking incident is a network error: running the suite once more\n`);
       outcome = await executeRun(opts);
       retried = true;

@@ -8,6 +8,7 @@ const options = { ...runOptions };
 
 const command: Command = {
   usage: 'run --env NAME | --env-file PATH [options]',
+  stopsInOrder: true,
   description: [
     'Runs every check of the catalog (or those --grep selects) against the environment and prints the triage:',
     'incidents first (one per root cause) with the runbook section, the severity and why, first steps and the failing',
@@ -16,14 +17,15 @@ const command: Command = {
     'Reports: <reports-dir>/<env>/<run-id>/ (index.html, runbook.md, runbook.json, junit.xml, allure-results/,',
     'and runbook.html when CREDLINK_RUNBOOK_PATH is set).',
     '',
-    'Exit: 0 healthy (or nothing at or above --fail-on), 1 incidents at or above --fail-on, 6 no check executed.',
+    'Exit: 0 healthy (or nothing at or above --fail-on), 1 incidents at or above --fail-on, 6 no check executed,',
+    '130 interrupted (SIGINT/SIGTERM: the report says so, everything the run started is stopped and removed).',
   ].join('\n'),
   options,
   async run(ctx) {
     const { values } = parse(ctx.args, options);
     const config = configFrom(values);
     const failOn = failOnFrom(values, config);
-    const { report, runDir } = await executeRun({ config, reportsDir: values['reports-dir'] ?? 'reports', grep: values.grep, log: (l) => ctx.err(`${l}\n`) });
+    const { report, runDir } = await executeRun({ config, reportsDir: values['reports-dir'] ?? 'reports', grep: values.grep, log: (l) => ctx.err(`${l}\n`), signal: ctx.signal });
     printOutcome(ctx, report, runDir, Boolean(values.json), config.runbook);
     return exitCodeFor(report, failOn);
   },

@@ -1,13 +1,17 @@
 import type { Command } from '../cli.ts';
 import { parse } from '../cli.ts';
-import { EnvironmentError, UsageError } from '../errors.ts';
+import { loadConfig, type ResolvedConfig } from '../../config/index.ts';
+import { CliError, ConfigError, EnvironmentError, UsageError } from '../errors.ts';
+import { prepareDir } from '../run/reports-dir.ts';
+import { selectionProblems } from '../run/select.ts';
 import { loadSchedule } from '../schedule/config.ts';
-import { loadEnvironments, startDaemon } from '../schedule/daemon.ts';
+import { startDaemon } from '../schedule/daemon.ts';
 
 /**
  * The monitoring daemon: runs each environment of schedule.json on its cron expression or
  * interval, pages through Slack / PagerDuty on state transitions, serves /metrics and /healthz.
- * SIGTERM / SIGINT: stop scheduling, let a run in progress finish within the grace period.
+ * SIGTERM / SIGINT: stop scheduling, let a run in progress finish within the grace period,
+ * exit 0 (a second signal stops at once).
  */
 const options = {
   config: { type: 'string', value: 'FILE', default: 'schedule.json', description: 'the schedule: environments with cron or intervalSeconds, listen address, folders' },
@@ -18,19 +22,21 @@ const options = {
 
 const command: Command = {
   usage: 'schedule [options]',
+  stopsInOrder: true,
   description: [
     'Runs each environment of schedule.json on its cron expression or interval, pages Slack / PagerDuty on incidents',
     '(flap control, one page per incident), and serves on its address: the status page (/ and /status), /status.json,',
     '/metrics, /healthz, /history?env=NAME, the run folders it keeps (/runs/<env>/<run-id>/) and, with',
     'CREDLINK_RUNBOOK_PATH set, the living runbook (/runbook).',
     '',
-    'SIGTERM / SIGINT: no new runs, a run in progress gets the',
-    'grace period, exit 0.',
+    'SIGTERM / SIGINT: no new runs, a run in progress gets the grace period (shutdownGraceSeconds), exit 0; a second',
+    'signal stops at once. A "grep" that is not a regular expression or selects no check refuses the start (exit 2).',
   ].join('\n'),
   options,
   async run(ctx) {
     const { values } = parse(ctx.args, options);
-    const config = loadSchedule(values.config ?? 'schedule.json');
+    const file = values.config ?? 'schedule.json';
+    const config = loadSchedule(file);
     if (values.host) config.listen.host = values.host;
     if (values.port !== undefined) {
       const p = Number(values.port);
@@ -38,7 +44,26 @@ const command: Command = {
       config.listen.port = p;
     }
     if (values['state-dir']) config.stateDir = values['state-dir'];
-    const configs = loadEnvironments(config);
+    // Every problem at once: environment files and the greps (which must select checks).
+    const problems: string[] = [];
+    const configs = new Map<string, Readonly<ResolvedConfig>>();
+    for (const e of config.environments) {
+      try {
+        configs.set(e.env, loadConfig({ env: e.env }));
+      } catch (err) {
+        if (!(err instanceof CliError)) throw err;
+        problems.push(...err.lines);
+      }
+    }
+    problems.push(
+      ...selectionProblems(
+        config.environments.flatMap((e, i) => (e.grep === undefined ? [] : [{ where: `${file}: environments.${i}.grep`, grep: e.grep, config: configs.get(e.env) }])),
+      ),
+    );
+    if (problems.length) throw new ConfigError(problems);
+    prepareDir(config.reportsDir);
+    // The grace period for runs in progress, the abandoned runs' own stop (8 s), and a margin.
+    ctx.setGraceMs((config.shutdownGraceSeconds + 8 + 10) * 1000);
     const log = (line: string) => ctx.err(`${new Date().toISOString()} schedule: ${line}\n`);
     let daemon;
     try {
@@ -50,15 +75,10 @@ const command: Command = {
     }
     log(`listening on ${daemon.url} (${daemon.server.list().map((r) => r.path).join(', ')}); ${daemon.scheduler.statuses().map((s) => `${s.env}: ${s.schedule}`).join('; ')}`);
     await new Promise<void>((resolve) => {
-      const onSignal = (sig: NodeJS.Signals) => {
-        process.off('SIGTERM', onSignal);
-        process.off('SIGINT', onSignal);
-        log(`${sig}: shutting down`);
-        resolve();
-      };
-      process.on('SIGTERM', onSignal);
-      process.on('SIGINT', onSignal);
+      if (ctx.signal.aborted) return resolve();
+      ctx.signal.addEventListener('abort', () => resolve(), { once: true });
     });
+    log(`${String(ctx.signal.reason)}: shutting down`);
     await daemon.stop();
     log('stopped');
     return 0;

@@ -3,9 +3,18 @@ import path from 'node:path';
 import type { Command } from '../cli.ts';
 import { parse } from '../cli.ts';
 import { parseFaults, formatFaults } from '../target/faults.ts';
-import { startReferenceTarget } from '../target/index.ts';
-import { startKubeSim } from '../k8s-sim/index.ts';
+import { startReferenceTarget, type ReferenceTarget } from '../target/index.ts';
+import { startKubeSim, type KubeSim } from '../k8s-sim/index.ts';
 import { loadConfig } from '../../config/index.ts';
+import { ownPath } from '../process/owned.ts';
+import { prepareDir } from '../run/reports-dir.ts';
+
+/** Resolves when the signal is aborted (the command's stop request). */
+const untilAborted = (signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    signal.addEventListener('abort', () => resolve(), { once: true });
+  });
 
 const options = {
   fault: { type: 'string', value: 'F[=V],...', description: 'faults to start with (see drill --help); switch them later with PUT /__admin/faults' },
@@ -16,77 +25,85 @@ const options = {
 
 const command: Command = {
   usage: 'target [options]',
+  stopsInOrder: true,
   description: [
     'Starts the reference CredLink target alone (PostgreSQL on loopback, the Kubernetes API simulator) and prints its URL,',
     'its admin endpoint and the KUBECONFIG=... kubectl line for the simulator. Its credentials (API keys, monitor DATABASE_URL, admin token) are never printed: they go to',
     '<reports-dir>/local-target.env (mode 600), which doubles as an environment file for "run --env-file" against it and',
-    'is removed when the target stops. Ctrl-C stops it and removes its data.',
+    'is removed when the target stops. Ctrl-C or SIGTERM stops it (exit 0) and removes that file, its data and the',
+    'simulator\'s directory, whatever point it had reached.',
   ].join('\n'),
   options,
   async run(ctx) {
     const { values } = parse(ctx.args, options);
     const faults = parseFaults(values.fault ?? '');
     const config = loadConfig({ env: values['env-file'] ? undefined : 'local', file: values['env-file'] });
+    const file = path.join(prepareDir(values['reports-dir'] ?? 'reports'), 'local-target.env');
     ctx.err('starting the reference CredLink target...\n');
-    const t = await startReferenceTarget({
-      faults,
-      databaseUrl: config.databaseUrl,
-      allowedOrigins: config.allowedOrigins.length ? config.allowedOrigins : undefined,
-      authFailLimit: { max: config.security.authFailLimit.max, windowMs: config.security.authFailLimit.windowS * 1000 },
-    });
-    // The Kubernetes API simulator follows the target's faults, as in `run --env local`.
-    const kube = await startKubeSim({ logSecrets: t.apiKeys.slice(0, 1) });
-    kube.followFaults(t.faults());
-    t.onFaults((f) => kube.followFaults(f));
-    // Credentials go to a mode-600 env file, never to the terminal: it doubles as an
-    // environment file for "run --env-file" against this running target.
-    const file = path.resolve(values['reports-dir'] ?? 'reports', 'local-target.env');
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(
-      file,
-      [
-        '# Written by "credlink-checks target": the running reference target. Removed when it stops.',
-        'CREDLINK_TARGET=remote',
-        `CREDLINK_BASE_URL=${t.url}`,
-        `CREDLINK_API_KEYS=${t.apiKeys.join(',')}`,
-        `CREDLINK_RESTRICTED_API_KEY=${t.restrictedApiKey}`,
-        `CREDLINK_ALLOWED_ORIGINS=${t.allowedOrigins.join(',')}`,
-        `DATABASE_URL=${t.monitorDatabaseUrl}`,
-        `KUBECONFIG=${kube.kubeconfig}`,
-        `KUBE_NAMESPACE=${kube.settings.namespace}`,
-        // The target's limits, so a run paces itself as it would against a real service.
-        `CREDLINK_RATE_LIMIT=${config.rateLimits.client ? `${config.rateLimits.client.limit}/${config.rateLimits.client.windowS}s` : 'none'}`,
-        `CREDLINK_AUTH_FAIL_LIMIT=${config.security.authFailLimit.max}`,
-        `CREDLINK_AUTH_FAIL_WINDOW_S=${config.security.authFailLimit.windowS}`,
-        `# switch faults: curl -X PUT -H 'x-admin-token: ${t.adminToken}' -d '{"faults":{"slow-responses":2500}}' ${t.url}/__admin/faults`,
-        '',
-      ].join('\n'),
-      { mode: 0o600 },
-    );
-    const info = { url: t.url, credentials: file, adminEndpoint: `${t.url}/__admin/faults`, faults: formatFaults(t.faults()), kubeconfig: kube.kubeconfig, kubeApi: kube.url };
-    if (values.json) ctx.out(JSON.stringify(info) + '\n');
-    else {
-      ctx.out(
+    let t: ReferenceTarget | undefined;
+    let kube: KubeSim | undefined;
+    // Removed at stop, and by src/process/owned.ts whatever ends the process: it holds credentials.
+    const ownedFile = ownPath(file);
+    try {
+      t = await startReferenceTarget({
+        faults,
+        databaseUrl: config.databaseUrl,
+        allowedOrigins: config.allowedOrigins.length ? config.allowedOrigins : undefined,
+        authFailLimit: { max: config.security.authFailLimit.max, windowMs: config.security.authFailLimit.windowS * 1000 },
+      });
+      // The Kubernetes API simulator follows the target's faults, as in `run --env local`.
+      const k = await startKubeSim({ logSecrets: t.apiKeys.slice(0, 1) });
+      kube = k;
+      k.followFaults(t.faults());
+      t.onFaults((f) => k.followFaults(f));
+      if (ctx.signal.aborted) return 0;
+      // Credentials go to a mode-600 env file, never to the terminal: it doubles as an
+      // environment file for "run --env-file" against this running target.
+      fs.writeFileSync(
+        file,
         [
-          `reference target: ${info.url}`,
-          `  credentials (API key, monitor DATABASE_URL, admin token): ${file} (mode 600)`,
-          `  check it:        credlink-checks run --env-file ${path.relative(process.cwd(), file)}`,
-          `  faults: ${info.faults}; switch them with PUT ${info.adminEndpoint} (header x-admin-token)`,
-          `  Kubernetes API simulator (TLS, its own CA): ${Object.entries(kube.kubectlEnv()).map(([k, v]) => `${k}=${v}`).join(' ')} kubectl get pods -n ${kube.settings.namespace}`,
-          'Ctrl-C stops it.',
+          '# Written by "credlink-checks target": the running reference target. Removed when it stops.',
+          'CREDLINK_TARGET=remote',
+          `CREDLINK_BASE_URL=${t.url}`,
+          `CREDLINK_API_KEYS=${t.apiKeys.join(',')}`,
+          `CREDLINK_RESTRICTED_API_KEY=${t.restrictedApiKey}`,
+          `CREDLINK_ALLOWED_ORIGINS=${t.allowedOrigins.join(',')}`,
+          `DATABASE_URL=${t.monitorDatabaseUrl}`,
+          `KUBECONFIG=${k.kubeconfig}`,
+          `KUBE_NAMESPACE=${k.settings.namespace}`,
+          // The target's limits, so a run paces itself as it would against a real service.
+          `CREDLINK_RATE_LIMIT=${config.rateLimits.client ? `${config.rateLimits.client.limit}/${config.rateLimits.client.windowS}s` : 'none'}`,
+          `CREDLINK_AUTH_FAIL_LIMIT=${config.security.authFailLimit.max}`,
+          `CREDLINK_AUTH_FAIL_WINDOW_S=${config.security.authFailLimit.windowS}`,
+          `# switch faults: curl -X PUT -H 'x-admin-token: ${t.adminToken}' -d '{"faults":{"slow-responses":2500}}' ${t.url}/__admin/faults`,
           '',
         ].join('\n'),
+        { mode: 0o600 },
       );
+      const info = { url: t.url, credentials: file, adminEndpoint: `${t.url}/__admin/faults`, faults: formatFaults(t.faults()), kubeconfig: k.kubeconfig, kubeApi: k.url };
+      if (values.json) ctx.out(JSON.stringify(info) + '\n');
+      else {
+        ctx.out(
+          [
+            `reference target: ${info.url}`,
+            `  credentials (API key, monitor DATABASE_URL, admin token): ${file} (mode 600)`,
+            `  check it:        credlink-checks run --env-file ${path.relative(process.cwd(), file)}`,
+            `  faults: ${info.faults}; switch them with PUT ${info.adminEndpoint} (header x-admin-token)`,
+            `  Kubernetes API simulator (TLS, its own CA): ${Object.entries(k.kubectlEnv()).map(([name, v]) => `${name}=${v}`).join(' ')} kubectl get pods -n ${k.settings.namespace}`,
+            'Ctrl-C stops it.',
+            '',
+          ].join('\n'),
+        );
+      }
+      await untilAborted(ctx.signal);
+      return 0;
+    } finally {
+      fs.rmSync(file, { force: true });
+      ownedFile.release();
+      await kube?.stop();
+      await t?.stop();
+      if (t) ctx.err('stopped; data removed\n');
     }
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
-    await kube.stop();
-    await t.stop();
-    fs.rmSync(file, { force: true });
-    ctx.err('stopped; data removed\n');
-    return 0;
   },
 };
 export default command;

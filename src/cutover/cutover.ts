@@ -14,7 +14,11 @@ import { atLeast } from '../../runbooks/severity.ts';
 import { runbookLink, type RunbookLinks } from '../runbook-md/link.ts';
 import type { RunbookReport } from '../reporter/schema.ts';
 import { startEmbedded, type EmbeddedStack } from '../run/embedded.ts';
-import { runPlaywright } from '../run/execute.ts';
+import { InterruptedError } from '../errors.ts';
+import { stopRequestOf } from '../process/shutdown.ts';
+import { runPlaywright, throwIfStopped } from '../run/execute.ts';
+import { prepareDir } from '../run/reports-dir.ts';
+import { assertSelects } from '../run/select.ts';
 import { Scrubber } from '../secrets/scrub.ts';
 import type { ActiveFaults } from '../target/faults.ts';
 import { compareLatency, compareStatus, type Reason, type StatusAnswer } from './compare.ts';
@@ -33,6 +37,8 @@ export interface CutoverOptions {
   grep?: string;
   measure: { paths?: string[]; rate: number; samples: number; minDeltaMs: number };
   log: (line: string) => void;
+  /** SIGINT/SIGTERM (src/process/shutdown.ts): stop, clean up, no decision (exit 130). */
+  signal?: AbortSignal;
 }
 
 export interface CutoverVerdict {
@@ -94,6 +100,10 @@ export function selectorReason(read: ServiceRead, green: string, rehearsal: bool
 }
 
 export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
+  assertSelects(o.grep, o.green);
+  prepareDir(o.reportsDir);
+  const stopped = () => throwIfStopped(o.signal, o.green.env, 'before the decision');
+  stopped();
   const stacks: EmbeddedStack[] = [];
   try {
     let blue = o.blue;
@@ -103,12 +113,14 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
       const s = await startEmbedded({ ...blue, env: 'blue' }, { faults: o.faults.blue });
       stacks.push(s);
       blue = { ...s.config, env: o.blue.env };
+      stopped();
     }
     if (green.target === 'embedded') {
       o.log(`starting the green reference target${o.faults.green && Object.keys(o.faults.green).length ? ' with faults' : ''}...`);
       const s = await startEmbedded({ ...green, env: 'green' }, { faults: o.faults.green });
       stacks.push(s);
       green = { ...s.config, env: o.green.env };
+      stopped();
     }
     const production = o.production ?? blue;
     const rehearsal = (o.production ?? o.blue).target === 'embedded';
@@ -118,7 +130,10 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
 
     // 1. The suite on green.
     o.log(`running the suite on green (${green.env})...`);
-    const run = await runPlaywright(green, { reportsDir: o.reportsDir, grep: o.grep }, extraSecrets, o.log);
+    // Green is a candidate, not yet the environment: its run is stored apart and makes no history.
+    const run = await runPlaywright(green, { reportsDir: o.reportsDir, grep: o.grep, signal: o.signal, kind: 'candidate' }, extraSecrets, o.log);
+    const stop = stopRequestOf(o.signal);
+    if (stop) throw new InterruptedError(`interrupted by ${stop}: no decision (green's partial report: ${run.runDir}/runbook.md)`);
     const worst = run.report.incidents.filter((i) => atLeast(i.severity, 'SEV-2'));
     for (const i of worst) reasons.push({ part: 'suite', severity: i.severity, text: `${i.root.checkId}: ${i.root.message} (${i.section.title}${i.consequences.length ? `; explains ${i.consequences.length} more failing check(s)` : ''})` });
     const evidence = run.report.verdict.status === 'healthy' || run.report.verdict.status === 'findings';
@@ -133,7 +148,8 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
     // The health path, or the first probed path when this deployment has none (CREDLINK_HEALTH_PATH=none).
     const paths = o.measure.paths ?? [green.paths.health ?? green.probe?.paths[0] ?? '/'];
     o.log(`measuring blue and green together: ${paths.join(', ')} at ${o.measure.rate}/s, ${o.measure.samples} samples each...`);
-    const latency = await measurePair(blue.baseUrl, green.baseUrl, { paths, rate: o.measure.rate, samples: o.measure.samples, timeoutMs: green.timeouts.requestMs });
+    const latency = await measurePair(blue.baseUrl, green.baseUrl, { paths, rate: o.measure.rate, samples: o.measure.samples, timeoutMs: green.timeouts.requestMs, signal: o.signal });
+    stopped();
     reasons.push(...compareLatency(latency, { minSamples: o.measure.samples, minDeltaMs: o.measure.minDeltaMs, errorRate: green.thresholds.errorRate }));
 
     // 3. Status parity.

@@ -29,11 +29,13 @@ export interface MeasureOptions {
   rate: number;
   samples: number;
   timeoutMs: number;
+  /** Stops scheduling new requests (src/probes/open-model.ts). */
+  signal?: AbortSignal;
 }
 
 async function one(baseUrl: string, path: string, o: MeasureOptions): Promise<ColourLatency> {
   const url = `${baseUrl}${path}`;
-  const r = await openModel({ url, rate: o.rate, count: o.samples, timeoutMs: o.timeoutMs });
+  const r = await openModel({ url, rate: o.rate, count: o.samples, timeoutMs: o.timeoutMs, signal: o.signal });
   const errors = r.samples.filter((s) => s.status === null || s.status >= 500).length;
   const rateLimited = r.samples.filter((s) => s.status === 429).length;
   return {
@@ -50,6 +52,7 @@ async function one(baseUrl: string, path: string, o: MeasureOptions): Promise<Co
 export async function measurePair(blueUrl: string, greenUrl: string, o: MeasureOptions): Promise<EndpointPair[]> {
   const out: EndpointPair[] = [];
   for (const path of o.paths) {
+    if (o.signal?.aborted) break;
     const [blue, green] = await Promise.all([one(blueUrl, path, o), one(greenUrl, path, o)]);
     out.push({ path, blue, green });
   }

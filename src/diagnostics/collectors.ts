@@ -9,6 +9,8 @@ import type { KubeClient } from '../k8s/client.ts';
 import { isRunningAndReady, podLimits, podName, podRow, restartsOf } from '../k8s/pods.ts';
 import { formatBytes, formatCores, parseQuantity } from '../k8s/quantity.ts';
 import { rolloutStatus } from '../k8s/rollout.ts';
+import { requestOnce } from '../http/client.ts';
+import type { Reachability } from '../http/reachability.ts';
 import type { DbProbe } from '../probes/database.ts';
 import type { CollectorId } from './plan.ts';
 
@@ -30,6 +32,8 @@ export interface DiagnosticsContext {
    * rejects when there is none within the diagnostics' time. Absent: reads are not paced.
    */
   pace?: (path: string) => Promise<void>;
+  /** Whether the base URL answers in this run (src/http/reachability.ts): not asked again when it does not. */
+  reachability?: Reachability;
 }
 
 type Collector = { command: (c: DiagnosticsContext) => string; collect: (c: DiagnosticsContext) => Promise<Piece[]> };
@@ -165,11 +169,14 @@ export const collectors: Record<CollectorId, Collector> = {
     async collect(c) {
       const health = c.config.paths.health;
       if (!health) return [{ name: 'health document', command: this.command(c), data: `no health endpoint in ${c.config.env} (CREDLINK_HEALTH_PATH=none)` }];
+      const down = c.reachability?.down();
+      if (down) return [{ name: 'health document', command: this.command(c), data: `not asked: ${down.line}` }];
       await c.pace?.(health);
-      const url = `${c.config.baseUrl}${health}`;
-      const res = await fetch(url, { signal: AbortSignal.timeout(c.timeoutMs), redirect: 'manual', headers: { 'user-agent': 'credlink-checks/0.1 (+runbook monitor)' } });
-      // Whole: the fixture scrubs it, then cuts it (a secret across a cut must not half survive).
-      const text = await res.text();
+      const url = new URL(health, c.config.baseUrl);
+      // Bounded like every request of a check: one deadline, the body read up to a cap. Whole up
+      // to that cap: the fixture scrubs it, then cuts it (a secret across a cut must not half survive).
+      const res = await requestOnce(url, { method: 'GET', timeoutMs: c.timeoutMs, headers: { 'user-agent': 'credlink-checks/0.1 (+runbook monitor)' } });
+      const text = res.body.toString('utf8');
       let body: unknown = text;
       try {
         body = JSON.parse(text);

@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { ActiveFaults } from '../target/faults.ts';
 import { buildCluster, type ClusterOptions } from './cluster.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
+import { ownPath } from '../process/owned.ts';
 import { scenariosFor, type Scenario } from './scenarios.ts';
 import { KubeSimServer } from './server.ts';
 import { createSimTls } from './tls.ts';
@@ -68,12 +69,15 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
   const server = new KubeSimServer({ token, tls: { cert: tls.certPem, key: tls.keyPem }, state: () => buildCluster(active, clusterOpts), version: () => version });
   const url = await server.listen();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'credlink-kube-'));
+  // Holds the token (kubeconfig): removed by stop(), and at exit whatever ends the process (src/process/owned.ts).
+  const owned = ownPath(dir);
   let kubeconfig: string;
   try {
     fs.writeFileSync(path.join(dir, 'ca.crt'), tls.caPem, { mode: 0o644 });
     kubeconfig = writeKubeconfig(dir, { server: url, token, namespace: settings.namespace, caPem: tls.caPem });
   } catch (err) {
     fs.rmSync(dir, { recursive: true, force: true });
+    owned.release();
     await server.close();
     throw err;
   }
@@ -91,6 +95,7 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
     kubectlEnv: () => ({ KUBECONFIG: kubeconfig, KUBECACHEDIR: path.join(dir, 'kubectl-cache') }),
     async stop() {
       fs.rmSync(dir, { recursive: true, force: true });
+      owned.release();
       await server.close();
     },
   };

@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { readReportFile } from '../reporter/read.ts';
+import { makesHistory, readReportFile } from '../reporter/read.ts';
 import type { Measurement } from '../reporter/schema.ts';
 import { MIN_SAMPLES_FOR_P95 } from '../stats/percentiles.ts';
 
@@ -68,8 +68,9 @@ export function compareToBaseline(
 }
 
 /**
- * The `limit` most recent successful runs in reports/<env>/: readable runbook.json, measurements
- * from the probe, and no performance finding. Run ids sort by time.
+ * The `limit` most recent successful runs in reports/<env>/: readable runbook.json of an
+ * observation that was not interrupted, measurements from the probe, and no performance finding.
+ * Run ids sort by time.
  */
 export function readBaselineRuns(reportsDir: string, env: string, limit: number, excludeRunId?: string): BaselineRun[] {
   const dir = path.join(reportsDir, env);
@@ -81,7 +82,7 @@ export function readBaselineRuns(reportsDir: string, env: string, limit: number,
     const file = path.join(dir, id, 'runbook.json');
     if (!fs.existsSync(file)) continue;
     const r = readReportFile(file);
-    if (!r) continue;
+    if (!r || !makesHistory(r)) continue;
     if (r.findings.some((f) => f.checkId.startsWith('perf.'))) continue;
     const measurements = r.measurements.filter((m) => m.checkId === BASELINE_CHECK);
     if (measurements.length) out.push({ runId: r.runId, measurements });

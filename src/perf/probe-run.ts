@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../../config/index.ts';
+import { reachabilityOf } from '../http/reachability.ts';
 import { openModel } from '../probes/open-model.ts';
 import { planProbe } from '../budget/plan.ts';
 import type { EndpointSamples } from './probe-verdict.ts';
@@ -33,7 +34,29 @@ export async function sampleEndpoints(c: ResolvedConfig): Promise<ProbeRun> {
   const cache = c.runDir ? path.join(c.runDir, PROBE_CACHE) : undefined;
   if (cache && fs.existsSync(cache)) return JSON.parse(fs.readFileSync(cache, 'utf8')) as ProbeRun;
   const p = probeSettings(c);
-  const endpoints = await Promise.all(
+  const reachability = reachabilityOf(c);
+  const down = reachability.down();
+  // The base URL is known not to answer in this run (src/http/reachability.ts): the requests
+  // would all time out; they are counted as what they would be, unanswered, without waiting.
+  const endpoints = down
+    ? p.paths.map((pathname): EndpointSamples => ({
+        name: `GET ${pathname}`,
+        samples: Array.from({ length: p.samples }, () => ({ ms: 0, status: null, error: `not sent: ${down.line}` })),
+        dropped: 0,
+        scheduled: p.samples,
+      }))
+    : await sampleAll(c, p);
+  if (!down && endpoints.every((e) => e.samples.length > 0 && e.samples.every((s) => s.status === null))) {
+    const first = endpoints[0]!;
+    await reachability.noAnswer(first.name, first.samples[0]?.error ?? 'no answer');
+  }
+  const run: ProbeRun = { rate: p.rate, endpoints };
+  if (cache) fs.writeFileSync(cache, JSON.stringify(run));
+  return run;
+}
+
+async function sampleAll(c: ResolvedConfig, p: ReturnType<typeof probeSettings>): Promise<EndpointSamples[]> {
+  return Promise.all(
     p.paths.map(async (pathname): Promise<EndpointSamples> => {
       const r = await openModel({
         url: `${c.baseUrl}${pathname}`,
@@ -46,7 +69,4 @@ export async function sampleEndpoints(c: ResolvedConfig): Promise<ProbeRun> {
       return { name: `GET ${pathname}`, samples: r.samples, dropped: r.dropped, scheduled: r.scheduled };
     }),
   );
-  const run: ProbeRun = { rate: p.rate, endpoints };
-  if (cache) fs.writeFileSync(cache, JSON.stringify(run));
-  return run;
 }

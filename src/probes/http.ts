@@ -1,9 +1,10 @@
 /**
  * One HTTP request for a check, as data: status, timing, headers and body, or the error that
- * prevented an answer. Never throws; never follows redirects (set on the request context), and
- * never returns request headers, which would carry keys.
+ * prevented an answer. Never throws; never follows redirects, bounded by one deadline and a body
+ * cap (src/http/client.ts), and never returns request headers, which would carry keys.
  */
-import type { APIRequestContext } from '@playwright/test';
+import type { Transport } from '../http/client.ts';
+import type { MultipartFields } from '../http/multipart.ts';
 
 export interface HttpSample {
   method: string;
@@ -23,13 +24,14 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   data?: string | Buffer;
   /** A multipart/form-data body: text fields and file parts. */
-  multipart?: Record<string, string | { name: string; mimeType: string; buffer: Buffer }>;
+  multipart?: MultipartFields;
   timeoutMs?: number;
 }
 
 const MAX_BODY = 64 * 1024;
 
-export async function send(api: APIRequestContext, req: HttpRequest): Promise<HttpSample> {
+/** `api`: the checks' budgeted client (src/budget/budgeted-api.ts) or the bare HttpClient. */
+export async function send(api: Transport, req: HttpRequest): Promise<HttpSample> {
   const method = req.method ?? 'GET';
   // The sample names the path only: a query may carry a key.
   const path = req.path.split('?')[0]!;
@@ -38,8 +40,9 @@ export async function send(api: APIRequestContext, req: HttpRequest): Promise<Ht
     const res = await api.fetch(req.path, {
       method,
       headers: req.headers,
-      // As bytes: Playwright JSON-encodes a *string* again when the content type is JSON, so
-      // '{"a":1}' would arrive as the JSON string "{\"a\":1}" (and a malformed body as a valid one).
+      // As bytes, exactly as given: a body is never re-encoded (Playwright's request context
+      // JSON-encoded a *string* again when the content type was JSON, so '{"a":1}' arrived as the
+      // JSON string "{\"a\":1}" and a malformed body as a valid one; keep it bytes whatever the client).
       data: typeof req.data === 'string' ? Buffer.from(req.data, 'utf8') : req.data,
       multipart: req.multipart,
       timeout: req.timeoutMs,

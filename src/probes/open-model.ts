@@ -47,6 +47,9 @@ export interface OpenModelResult {
   durationMs: number;
 }
 
+/** A probed endpoint's body beyond this is not read: the sample counts as no answer. */
+export const MAX_PROBE_BODY = 1024 * 1024;
+
 export async function openModel(o: OpenModelOptions): Promise<OpenModelResult> {
   const u = new URL(o.url);
   const lib = u.protocol === 'https:' ? https : http;
@@ -101,14 +104,22 @@ function once(lib: typeof http | typeof https, agent: http.Agent, u: URL, o: Ope
     const marks = { dns: start, connect: start, tls: start, ttfb: start };
     let settled = false;
     const done = (r: Omit<Sample, 'ms'>) => {
+      clearTimeout(deadline);
       if (!settled) {
         settled = true;
         resolve(r);
       }
     };
+    // One deadline for the whole request (an idle timeout never fires on a trickling body), and
+    // the body read up to a cap (a body that never ends is not an answer).
+    const deadline = setTimeout(() => req.destroy(new Error(`no answer within ${o.timeoutMs} ms`)), o.timeoutMs);
+    let read = 0;
     const req = lib.request(u, { method: o.method ?? 'GET', headers: o.headers, agent, timeout: o.timeoutMs }, (res) => {
       marks.ttfb = performance.now();
-      res.on('data', () => {});
+      res.on('data', (chunk: Buffer) => {
+        read += chunk.length;
+        if (read > MAX_PROBE_BODY) req.destroy(new Error(`the body exceeds ${MAX_PROBE_BODY / 1024} KB: not read to its end`));
+      });
       res.on('end', () => {
         const end = performance.now();
         done({

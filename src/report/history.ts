@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { readReportFile } from '../reporter/read.ts';
+import { makesHistory, readReportFile } from '../reporter/read.ts';
 import type { RunbookReport } from '../reporter/schema.ts';
 
 export const HISTORY_LIMIT = 20;
@@ -22,13 +22,13 @@ export function runFolders(envDir: string): string[] {
 
 export const readReport = readReportFile;
 
-/** Up to `limit` runs before `beforeRunId` (exclusive), oldest first. */
+/** Up to `limit` runs before `beforeRunId` (exclusive), oldest first; only those that make history (makesHistory). */
 export function loadHistory(envDir: string, beforeRunId?: string, limit = HISTORY_LIMIT): RunbookReport[] {
   const names = runFolders(envDir).filter((n) => beforeRunId === undefined || n < beforeRunId);
   const out: RunbookReport[] = [];
   for (const name of names.slice(-limit * 2).reverse()) {
     const r = readReport(path.join(envDir, name, 'runbook.json'));
-    if (r) out.unshift(r);
+    if (r && makesHistory(r)) out.unshift(r);
     if (out.length >= limit) break;
   }
   return out;

@@ -13,6 +13,7 @@ import { mostSevere } from '../../runbooks/severity.ts';
 import { catalog, isCheckId } from '../../runbooks/catalog.ts';
 import { sections } from '../../runbooks/sections.ts';
 import { openIncidents } from '../incidents/open.ts';
+import { makesHistory } from '../reporter/read.ts';
 import type { RunbookReport } from '../reporter/schema.ts';
 import { readReport, runFolders } from './history.ts';
 import type { EnvironmentStatus, StatusCheck, StatusIncident, StatusPageState, TimelineEntry } from './status-model.ts';
@@ -124,7 +125,8 @@ export class ReportsSource {
         hit = { mtimeMs, report: compact(readReport(file)) };
         known.set(n, hit);
       }
-      if (hit.report) out.push(hit.report);
+      // Only observations make history: drills, candidates and interrupted runs are not the environment's state.
+      if (hit.report && makesHistory(hit.report)) out.push(hit.report);
     }
     this.cache.set(env, known);
     return out;

@@ -27,3 +27,13 @@ export function readReportFile(file: string): RunbookReport | undefined {
     return undefined;
   }
 }
+
+/**
+ * Only observations make history (trends, baselines, the status page, alerts): drills and
+ * cutover's candidate runs are rehearsals or checks of another side, and an interrupted run
+ * saw only part of the environment. Drills and candidates are also stored apart (src/run/paths.ts);
+ * this also covers reports copied or written elsewhere.
+ */
+export function makesHistory(r: Pick<RunbookReport, 'kind' | 'verdict'>): boolean {
+  return r.kind === 'observation' && r.verdict.status !== 'interrupted';
+}

@@ -76,17 +76,32 @@ export default class RunbookReporter implements Reporter {
     const runDir = this.cfg.runDir;
     if (!runDir || !this.suite) return;
     const records = this.suite.allTests().map((t) => this.record(t));
+    const runMs = this.cfg.timeouts.runMs ?? 600_000;
+    const stopped =
+      result.status === 'interrupted'
+        ? { why: 'interrupted' as const, detail: 'the run was interrupted' }
+        : result.status === 'timedout'
+          ? { why: 'deadline' as const, detail: `the run deadline of ${Math.round(runMs / 1000)} s (CREDLINK_RUN_TIMEOUT_MS) passed` }
+          : undefined;
     const report = toReport(records, {
       env: this.cfg.env,
+      kind: this.cfg.runKind,
       runId: this.cfg.runId ?? path.basename(runDir),
       baseUrl: this.cfg.baseUrl,
       startedAt: this.startedAt.toISOString(),
       durationMs: Math.round(result.duration),
+      stopped,
     }, namesOf(this.cfg));
     report.traffic = trafficOf(this.cfg, runDir, PROBE_CACHE);
     const safe = runbookReportSchema.parse(this.scrub.value(report));
-    fs.mkdirSync(runDir, { recursive: true });
-    fs.writeFileSync(path.join(runDir, 'runbook.json'), JSON.stringify(safe, null, 2) + '\n');
+    try {
+      fs.writeFileSync(path.join(runDir, 'runbook.json'), JSON.stringify(safe, null, 2) + '\n');
+    } catch (e) {
+      // A full or read-only disk is the environment's problem: one line, no stack (the CLI names the folder).
+      const err = e as NodeJS.ErrnoException;
+      process.stderr.write(`error: cannot write the run's report in ${runDir}: ${err.code ?? ''} ${err.message.split('\n')[0]}\n`);
+      fs.rmSync(path.join(runDir, 'runbook.json'), { force: true });
+    }
   }
 
   private record(t: TestCase): TestRecord {

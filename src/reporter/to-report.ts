@@ -36,6 +36,11 @@ export interface RunFacts {
   baseUrl: string;
   startedAt: string;
   durationMs: number;
+  /**
+   * The run did not end on its own: `interrupted` (SIGINT/SIGTERM reached the runner) or
+   * `deadline` (CREDLINK_RUN_TIMEOUT_MS passed). Checks cut short are not evidence.
+   */
+  stopped?: { why: 'interrupted' | 'deadline'; detail: string };
 }
 
 const ann = (t: TestRecord, type: string) => t.annotations.filter((a) => a.type === type).map((a) => a.description ?? '');
@@ -66,7 +71,9 @@ function impactOf(t: TestRecord): Impact | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
-const isFailure = (t: TestRecord) => t.outcome === 'unexpected' && t.status !== 'skipped';
+/** A check cut short by a stop or the run deadline proves nothing either way. */
+const isCutShort = (t: TestRecord) => t.status === 'interrupted';
+const isFailure = (t: TestRecord) => t.outcome === 'unexpected' && t.status !== 'skipped' && !isCutShort(t);
 
 /**
  * `names`: the environment's names for the immediate actions (runbooks/commands.ts namesOf);
@@ -85,9 +92,10 @@ export function toReport(tests: readonly TestRecord[], run: RunFacts, names: Com
   }
 
   const findings: Unassigned[] = [];
+  const { stopped, ...facts } = run;
   const report: RunbookReport = {
     schemaVersion: 2,
-    ...run,
+    ...facts,
     kind: run.kind ?? 'observation',
     verdict: { status: 'healthy', severity: null },
     counts: { total: tests.length, passed: 0, failed: 0, skipped: 0, flaky: 0 },
@@ -111,9 +119,10 @@ export function toReport(tests: readonly TestRecord[], run: RunFacts, names: Com
     }
     const entry: CatalogEntry = id && isCheckId(id) ? catalog[id] : { title: t.title, section: 'basic-service-health', severity: 'SEV-3' };
     const checkId = id ?? `uncatalogued:${t.title}`;
-    if (t.status === 'skipped') {
+    if (t.status === 'skipped' || isCutShort(t)) {
       report.counts.skipped += 1;
-      report.skipped.push({ checkId, title: t.title, reason: ann(t, 'skip').filter(Boolean).join('; ') || 'skipped' });
+      const reason = isCutShort(t) ? `cut short: ${stopped?.detail ?? 'the run was stopped'} before it finished` : ann(t, 'skip').filter(Boolean).join('; ') || 'skipped';
+      report.skipped.push({ checkId, title: t.title, reason });
       continue;
     }
     if (t.outcome === 'flaky') {
@@ -153,9 +162,35 @@ export function toReport(tests: readonly TestRecord[], run: RunFacts, names: Com
   const assigned = buildIncidents(run.env, findings);
   report.incidents = assigned.incidents;
   report.findings = assigned.findings;
-  const worst = mostSevere(report.incidents.map((i) => i.severity));
-  report.verdict = { status: report.incidents.length ? 'findings' : 'healthy', severity: worst };
+  report.verdict = verdictOf(report, stopped);
   return report;
+}
+
+/**
+ * Never healthy without evidence: a run in which no check executed (none selected, all
+ * skipped) is "no-evidence", one that was stopped is "interrupted" (with what it did find).
+ */
+export function verdictOf(report: Pick<RunbookReport, 'incidents' | 'counts' | 'skipped'>, stopped?: RunFacts['stopped']): RunbookReport['verdict'] {
+  const severity = mostSevere(report.incidents.map((i) => i.severity));
+  const c = report.counts;
+  const executed = c.passed + c.failed + c.flaky;
+  if (stopped?.why === 'interrupted') return { status: 'interrupted', severity, reason: `stopped before every check finished (${stopped.detail}): ${executed} of ${c.total} checks ran` };
+  if (executed === 0) {
+    if (stopped) return { status: 'interrupted', severity, reason: `${stopped.detail} before any check finished` };
+    return { status: 'no-evidence', severity: null, reason: c.total === 0 ? 'no check was selected' : `every check was skipped (${c.total}): ${skipSummary(report.skipped)}` };
+  }
+  if (stopped && !report.incidents.length) return { status: 'interrupted', severity, reason: `${stopped.detail}: ${executed} of ${c.total} checks ran, none found anything` };
+  if (report.incidents.length) return { status: 'findings', severity, ...(stopped ? { reason: `${stopped.detail}: ${executed} of ${c.total} checks ran` } : {}) };
+  return { status: 'healthy', severity: null };
+}
+
+/** The distinct skip reasons, most frequent first, bounded. */
+function skipSummary(skipped: RunbookReport['skipped']): string {
+  const counts = new Map<string, number>();
+  for (const s of skipped) counts.set(s.reason, (counts.get(s.reason) ?? 0) + 1);
+  const list = [...counts].sort((a, b) => b[1] - a[1]);
+  const shown = list.slice(0, 3).map(([r, n]) => `${r.split('\n')[0]!.slice(0, 160)}${n > 1 ? ` (${n} checks)` : ''}`);
+  return shown.join('; ') + (list.length > 3 ? `; and ${list.length - 3} other reason(s)` : '');
 }
 
 function firstLine(s: string): string {

@@ -2,34 +2,50 @@
  * One run of the suite: start the embedded target when the environment asks for it, run
  * Playwright on the checks with the resolved configuration, and read back runbook.json.
  * Everything the child prints is scrubbed of secrets before it is passed on.
+ *
+ * Lifecycle (README "Stopping and cleanup"): the reports directory and the --grep selection are
+ * checked before anything starts; a stop request (ctx.signal) interrupts the Playwright runner
+ * with SIGINT, so it ends its checks and writes a report marked "interrupted", then everything
+ * the run started stops; the runner gets a deadline (CREDLINK_RUN_TIMEOUT_MS, plus a margin)
+ * after which it is stopped the same way.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { processFacts, RESOLVED_CONFIG_VAR, secretsOf, type ResolvedConfig } from '../../config/index.ts';
-import { EnvironmentError } from '../errors.ts';
+import { EnvironmentError, InterruptedError } from '../errors.ts';
+import { ownProcess } from '../process/owned.ts';
+import { stopRequestOf } from '../process/shutdown.ts';
 import { finishRunFolder } from '../report/run-outputs.ts';
 import { runbookReportSchema, type RunbookReport } from '../reporter/schema.ts';
 import { scrubRunDir } from '../secrets/run-dir.ts';
 import { Scrubber } from '../secrets/scrub.ts';
 import type { ActiveFaults } from '../target/faults.ts';
 import { startEmbedded, type EmbeddedStack } from './embedded.ts';
-import { newRunId, PLAYWRIGHT_CONFIG, PROJECT_ROOT, runDirFor } from './paths.ts';
+import { newRunId, PLAYWRIGHT_CONFIG, PROJECT_ROOT, runDirFor, type RunKind } from './paths.ts';
+import { describeFsError, dirProblem, isFsEnvironmentError, prepareDir } from './reports-dir.ts';
+import { assertSelects } from './select.ts';
 
 export interface ExecuteOptions {
   config: Readonly<ResolvedConfig>;
   reportsDir: string;
   /** Faults for an embedded target (drill). */
   faults?: ActiveFaults;
-  /** Only checks whose title or tags match (Playwright --grep). */
+  /** Only checks whose title or tags match (Playwright --grep); must select at least one check. */
   grep?: string;
   /** Progress and child output, already scrubbed. */
   log?: (line: string) => void;
-  /** Aborting stops the Playwright child (SIGTERM, then SIGKILL after 5 s): how `schedule` bounds a hung run. */
+  /**
+   * Aborting stops the run: the Playwright runner gets SIGINT, its process group SIGKILL if it has
+   * not ended in time. A StopRequest (SIGINT/SIGTERM, src/process/shutdown.ts) yields the report
+   * marked interrupted; any other reason (`schedule` abandoning a hung run) marks it and throws.
+   */
   signal?: AbortSignal;
   /** Another Playwright config (tests run fixture suites through the same pipeline). */
   playwrightConfig?: string;
+  /** observation (default), drill or candidate: drills and candidates are stored apart (src/run/paths.ts). */
+  kind?: RunKind;
 }
 
 export interface RunOutcome {
@@ -39,9 +55,31 @@ export interface RunOutcome {
 }
 
 const require = createRequire(import.meta.url);
+/**
+ * After SIGINT, how long the Playwright runner may take to end its checks and write its report
+ * before its process group is killed: a user's stop waits longer than `schedule` abandoning a
+ * hung run (the daemon waits 8 s for that).
+ */
+const INTERRUPT_GRACE_MS = { stop: 15_000, abandon: 5_000 };
+/** Margin of the parent's deadline over Playwright's own globalTimeout. */
+const DEADLINE_MARGIN_MS = 30_000;
+const DEFAULT_RUN_MS = 600_000;
+const BEFORE_CHECKS = 'before the checks started: nothing was checked';
+
+/** Throws when the run must not go on: interrupted (exit 130) or abandoned. */
+export function throwIfStopped(signal: AbortSignal | undefined, env: string, when: string): void {
+  if (!signal?.aborted) return;
+  const stop = stopRequestOf(signal);
+  if (stop) throw new InterruptedError(`interrupted by ${stop} ${when}`);
+  throw new EnvironmentError(`the run of ${env} was abandoned ${when}: ${String(signal.reason ?? 'aborted')}`);
+}
 
 export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  // Nothing starts before the inputs are known to be usable (exit 2 / exit 3, one line each).
+  assertSelects(opts.grep, opts.config);
+  prepareDir(opts.reportsDir);
+  throwIfStopped(opts.signal, opts.config.env, BEFORE_CHECKS);
   let embedded: EmbeddedStack | undefined;
   let config: ResolvedConfig = { ...opts.config };
   if (config.target === 'embedded') {
@@ -50,6 +88,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
     config = embedded.config;
   }
   try {
+    throwIfStopped(opts.signal, config.env, BEFORE_CHECKS);
     return await runPlaywright(config, opts, embedded?.secrets ?? [], log);
   } finally {
     await embedded?.stop();
@@ -59,25 +98,30 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
 /** Runs Playwright against an already resolved target (also used by tests with a shared target). */
 export async function runPlaywright(
   base: ResolvedConfig,
-  opts: Pick<ExecuteOptions, 'reportsDir' | 'grep' | 'signal' | 'playwrightConfig'>,
+  opts: Pick<ExecuteOptions, 'reportsDir' | 'grep' | 'signal' | 'playwrightConfig' | 'kind'>,
   extraSecrets: string[],
   log: (line: string) => void,
 ): Promise<RunOutcome> {
   const runId = newRunId();
-  const runDir = runDirFor(opts.reportsDir, base.env, runId);
-  fs.mkdirSync(runDir, { recursive: true });
-  const config: ResolvedConfig = { ...base, runDir, runId };
+  const kind = opts.kind ?? 'observation';
+  const runDir = prepareDir(runDirFor(opts.reportsDir, base.env, runId, kind), 'run folder');
+  const config: ResolvedConfig = { ...base, runDir, runId, runKind: kind };
   const scrub = new Scrubber([...secretsOf(config), ...extraSecrets]);
   const cli = require.resolve('@playwright/test/cli');
   const args = [cli, 'test', '-c', opts.playwrightConfig ?? PLAYWRIGHT_CONFIG];
   if (opts.grep) args.push('--grep', opts.grep);
   const env = { ...processFacts.env(), [RESOLVED_CONFIG_VAR]: JSON.stringify(config), FORCE_COLOR: '0', PW_TEST_HTML_REPORT_OPEN: 'never' };
   const tail: string[] = [];
+  let stoppedBecause: string | undefined;
   const code = await new Promise<number>((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group: the runner and its workers can be stopped together, and a Ctrl-C
+    // in the terminal reaches the runner only through us (one orderly SIGINT).
+    const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const owned = child.pid ? ownProcess(child.pid, { group: true, signal: 'SIGKILL' }) : undefined;
     const forward = (chunk: Buffer) => {
       for (const line of scrub.text(chunk.toString('utf8')).split('\n')) {
-        if (!line.trim()) continue;
+        // Stack frames are for bug reports, never for a user's or an environment's problem.
+        if (!line.trim() || /^\s+at\s.+(:\d+:\d+\)?|<anonymous>\)?)$/.test(line)) continue;
         tail.push(line);
         if (tail.length > 20) tail.shift();
         log(line);
@@ -86,28 +130,88 @@ export async function runPlaywright(
     child.stdout.on('data', forward);
     child.stderr.on('data', forward);
     child.on('error', reject);
-    const abort = () => {
-      child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+    let kill: NodeJS.Timeout | undefined;
+    const stop = (why: string, graceMs: number) => {
+      if (stoppedBecause !== undefined) return;
+      stoppedBecause = why;
+      // SIGINT: Playwright interrupts the running checks and its reporters still write.
+      child.kill('SIGINT');
+      kill = setTimeout(() => killGroup(child.pid), graceMs);
     };
-    if (opts.signal?.aborted) abort();
-    opts.signal?.addEventListener('abort', abort, { once: true });
+    const onAbort = () => {
+      const req = stopRequestOf(opts.signal);
+      stop(String(req ?? opts.signal?.reason ?? 'aborted'), req ? INTERRUPT_GRACE_MS.stop : INTERRUPT_GRACE_MS.abandon);
+    };
+    const runMs = config.timeouts.runMs ?? DEFAULT_RUN_MS;
+    const deadline = setTimeout(() => {
+      log(`the run did not end within its deadline (${Math.round(runMs / 1000)} s + ${DEADLINE_MARGIN_MS / 1000} s): stopping it`);
+      stop(`the run deadline of ${Math.round(runMs / 1000)} s passed`, INTERRUPT_GRACE_MS.stop);
+    }, runMs + DEADLINE_MARGIN_MS);
+    if (opts.signal?.aborted) onAbort();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
     child.on('close', (c) => {
-      opts.signal?.removeEventListener('abort', abort);
+      opts.signal?.removeEventListener('abort', onAbort);
+      clearTimeout(deadline);
+      clearTimeout(kill);
+      // Workers left behind by a runner that was killed go with their group.
+      killGroup(child.pid);
+      owned?.release();
       resolve(c ?? 1);
     });
   });
   // Playwright's own reporters (JUnit, JSON, HTML), attachments and traces know nothing of our
   // secrets: rewrite whatever the run wrote before anyone reads it.
-  const scrubbed = scrubRunDir(runDir, scrub);
+  let scrubbed: ReturnType<typeof scrubRunDir>;
+  try {
+    scrubbed = scrubRunDir(runDir, scrub);
+  } catch (e) {
+    if (isFsEnvironmentError(e)) throw dirProblem(runDir, 'run folder') ?? new EnvironmentError(`run folder ${runDir}: ${describeFsError(e)}`);
+    throw e;
+  }
   for (const f of scrubbed.removed) log(`removed ${f} from the run folder: it could not be scrubbed of secrets`);
-  if (opts.signal?.aborted) throw new EnvironmentError(`the run of ${base.env} was abandoned: ${String(opts.signal.reason ?? 'aborted')}`);
   const file = path.join(runDir, 'runbook.json');
+  // Everything a person reads is rendered from the scrubbed runbook.json (scrub data, not markup).
+  const finish = (report: RunbookReport) => {
+    try {
+      finishRunFolder(runDir, report, config.runbook);
+    } catch (e) {
+      if (isFsEnvironmentError(e)) throw dirProblem(runDir, 'run folder') ?? new EnvironmentError(`run folder ${runDir}: ${describeFsError(e)}`);
+      throw e;
+    }
+  };
+  if (stoppedBecause !== undefined) {
+    const report = fs.existsSync(file) ? markInterrupted(runDir, stoppedBecause) : undefined;
+    if (report) finish(report);
+    if (opts.signal?.aborted && !stopRequestOf(opts.signal)) throw new EnvironmentError(`the run of ${base.env} was abandoned: ${String(opts.signal.reason ?? 'aborted')}`);
+    if (!report) throw new InterruptedError(`interrupted (${stoppedBecause}) before the run wrote its report`);
+    return { report, runDir, config };
+  }
   if (!fs.existsSync(file)) {
-    throw new EnvironmentError(`Playwright exited with code ${code} without writing ${path.relative(process.cwd(), file)}: ${tail.slice(-3).join(' | ') || 'no output'}`);
+    throw dirProblem(runDir, 'run folder') ?? new EnvironmentError(`Playwright exited with code ${code} without writing ${path.relative(process.cwd(), file)}: ${tail.slice(-3).join(' | ') || 'no output'}`);
   }
   const report = runbookReportSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
-  // Everything a person reads is rendered from the scrubbed runbook.json (scrub data, not markup).
-  finishRunFolder(runDir, report, config.runbook);
+  finish(report);
   return { report, runDir, config };
+}
+
+function killGroup(pid: number | undefined): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    /* the group is gone */
+  }
+}
+
+/**
+ * The run was stopped: its report says so, whatever the reporter managed to record (an
+ * interrupted run is never healthy and never makes history, README "Only observations make history").
+ */
+function markInterrupted(runDir: string, why: string): RunbookReport {
+  const file = path.join(runDir, 'runbook.json');
+  const report = runbookReportSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
+  if (report.verdict.status === 'interrupted') return report;
+  const marked: RunbookReport = { ...report, verdict: { ...report.verdict, status: 'interrupted', reason: `stopped before every check finished: ${why}` } };
+  fs.writeFileSync(file, JSON.stringify(marked, null, 2) + '\n');
+  return marked;
 }

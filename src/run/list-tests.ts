@@ -21,9 +21,11 @@ interface JsonSuite {
   suites?: JsonSuite[];
 }
 
-export function listTests(config: ResolvedConfig): ListedTest[] {
+/** The suite's tests, or only those `grep` selects (Playwright's own --grep: exactly the selection a run makes). */
+export function listTests(config: ResolvedConfig, grep?: string): ListedTest[] {
   const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
-  const res = spawnSync(process.execPath, [cli, 'test', '-c', PLAYWRIGHT_CONFIG, '--list', '--reporter=json'], {
+  const args = [cli, 'test', '-c', PLAYWRIGHT_CONFIG, '--list', '--reporter=json', ...(grep === undefined ? [] : ['--grep', grep])];
+  const res = spawnSync(process.execPath, args, {
     cwd: PROJECT_ROOT,
     env: { ...processFacts.env(), [RESOLVED_CONFIG_VAR]: JSON.stringify(config), FORCE_COLOR: '0' },
     encoding: 'utf8',
@@ -36,7 +38,9 @@ export function listTests(config: ResolvedConfig): ListedTest[] {
   } catch {
     throw new EnvironmentError(`could not list the checks (playwright exited ${res.status}): ${(res.stderr || res.stdout).split('\n')[0]}`);
   }
-  if (parsed.errors?.length) throw new EnvironmentError(`the suite does not load: ${parsed.errors[0]?.message?.split('\n')[0]}`);
+  // "No tests found" is an answer (nothing selected), not a failure to load.
+  const errors = (parsed.errors ?? []).filter((e) => !/^Error: No tests found/.test(e.message ?? ''));
+  if (errors.length) throw new EnvironmentError(`the suite does not load: ${errors[0]?.message?.split('\n')[0]}`);
   const out: ListedTest[] = [];
   const walk = (s: JsonSuite) => {
     for (const spec of s.specs ?? []) {

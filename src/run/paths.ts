@@ -10,6 +10,14 @@ export function newRunId(now = new Date()): string {
   return `${stamp}-${Math.random().toString(36).slice(2, 6)}`;
 }
 
-export function runDirFor(reportsDir: string, env: string, runId: string): string {
-  return path.join(path.resolve(reportsDir), env, runId);
+export type RunKind = 'observation' | 'drill' | 'candidate';
+
+/**
+ * reports/<env>/<run-id> for observations, the environment's history. Drills and cutover's
+ * candidate runs are stored apart, in reports/_drill/<env>/ and reports/_candidate/<env>/: an
+ * environment name cannot start with "_", so nothing reading reports/<env>/ ever sees them.
+ */
+export function runDirFor(reportsDir: string, env: string, runId: string, kind: RunKind = 'observation'): string {
+  const base = path.resolve(reportsDir);
+  return kind === 'observation' ? path.join(base, env, runId) : path.join(base, `_${kind}`, env, runId);
 }

@@ -13,6 +13,7 @@
  */
 import { Cron } from 'croner';
 import type { AlertMonitor, FlushResult, Transition } from '../alerting/monitor.ts';
+import { makesHistory } from '../reporter/read.ts';
 import type { RunbookReport } from '../reporter/schema.ts';
 import type { ScheduleConfig, ScheduleEnv } from './config.ts';
 import { entryFromReport, type HistoryEntry, type RunHistory } from './history.ts';
@@ -146,7 +147,9 @@ export class Scheduler {
         controller.abort(`no result within ${this.o.config.runTimeoutSeconds} s`);
         result = { env: envName, outcome: 'timeout', transitions: [], deliveries: [], error: `no result within ${this.o.config.runTimeoutSeconds} s: run abandoned` };
       } else {
-        const transitions = this.o.monitor.observe(envName, r);
+        // Only a complete observation is alert input: an interrupted run saw part of the
+        // environment, and a run without evidence saw nothing (README "Only observations make history").
+        const transitions = makesHistory(r) && r.verdict.status !== 'no-evidence' ? this.o.monitor.observe(envName, r) : [];
         this.o.history.add(entryFromReport(r, startedAt.toISOString(), Math.round(performance.now() - t0)));
         result = { env: envName, outcome: r.verdict.status, transitions, deliveries: [] };
       }

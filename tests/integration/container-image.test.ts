@@ -82,7 +82,7 @@ test('Dockerfile: non-root numeric USER, volumes for the writable places, HEALTH
   assert.match(options!, /--interval=\d+s/);
   assert.match(options!, /--timeout=\d+s/);
   assert.match(execForm(cmd!)!.join(' '), /http:\/\/127\.0\.0\.1:9464\/healthz/);
-  assert.deepEqual(execForm(one(runtime, 'ENTRYPOINT').args), ['node', 'bin/credlink-checks.js']);
+  assert.deepEqual(execForm(one(runtime, 'ENTRYPOINT').args), ['node', '--', 'bin/credlink-checks.js']);
   assert.equal(execForm(one(runtime, 'CMD').args)![0], 'schedule', 'the default command is the daemon');
   assert.ok(one(runtime, 'EXPOSE').args.split(/\s+/).includes('9464'));
 });

@@ -17,6 +17,7 @@ import { sections } from '../../runbooks/sections.ts';
 import type { RunOutcome } from '../../src/run/execute.ts';
 import { runbookReportSchema, type RunbookReport } from '../../src/reporter/schema.ts';
 import { hasChromium, launchChromium, saveScreenshot } from '../helpers/browser.ts';
+import { runDirFor } from '../../src/run/paths.ts';
 import { cli, startHarness, tempDir, type Harness } from '../helpers/harness.ts';
 
 const GREP = '@health\\.|@db\\.';
@@ -40,7 +41,8 @@ before(async () => {
     env: { CREDLINK_RUNBOOK_PATH: RUNBOOK, CREDLINK_RUNBOOK_URL: RUNBOOK_URL },
   });
   const report = runbookReportSchema.parse(JSON.parse(r.stdout));
-  drill = { report, runDir: path.join(drillDir, 'local', report.runId), ...r };
+  // Drills are stored apart from the environment's runs (src/run/paths.ts).
+  drill = { report, runDir: runDirFor(drillDir, 'local', report.runId, 'drill'), ...r };
   browser = await launchChromium();
 });
 after(async () => {

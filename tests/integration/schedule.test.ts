@@ -247,8 +247,12 @@ async function fetchRoute(d: Daemon, route: string): Promise<string> {
 test('the real daemon: /healthz, /metrics, /status, SIGTERM ends it with exit 0', async () => {
   const dir = tempDir('credlink-daemon-');
   const file = path.join(dir, 'schedule.json');
-  fs.writeFileSync(file, JSON.stringify({ listen: { port: 0 }, stateDir: path.join(dir, 'state'), reportsDir: path.join(dir, 'reports'), environments: [{ env: 'local', cron: '0 0 1 1 *', jitterSeconds: 5 }] }));
-  const child = spawn(process.execPath, [BIN, 'schedule', '--config', file], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  // Its own reports and state: never the checkout's (a user's `npm start` leaves runs in reports/).
+  fs.writeFileSync(
+    file,
+    JSON.stringify({ listen: { port: 0 }, stateDir: path.join(dir, 'state'), reportsDir: path.join(dir, 'reports'), environments: [{ env: 'local', cron: '0 0 1 1 *', jitterSeconds: 5 }] }),
+  );
+  const child = spawn(process.execPath, ['--', BIN, 'schedule', '--config', file], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
   let stderr = '';
   const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
   try {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { computeCoverage, type CoverageEntry } from '../../src/coverage/coverage.ts';
 import { parseRunbook } from '../../src/runbook-md/parse.ts';
+import { PROJECT_ROOT } from '../../src/run/paths.ts';
 import { cli } from '../helpers/harness.ts';
 
 const FIXTURE = path.join(import.meta.dirname, '..', 'fixtures', 'runbook-coverage.md');
@@ -92,7 +93,8 @@ test('CLI coverage on the fixture with the real catalog: text, --json, --min-cov
 
   assert.equal((await cli(['coverage', '--runbook', FIXTURE, '--min-coverage', '1'])).code, 0);
   // A file without a single checkable runbook section is not a runbook: exit 2, not "0 of 0 (100%)".
-  const readme = await cli(['coverage', '--runbook', 'README.md', '--min-coverage', '90']);
+  // From the checkout, where the user's README.md is (coverage only reads).
+  const readme = await cli(['coverage', '--runbook', 'README.md', '--min-coverage', '90'], { cwd: PROJECT_ROOT });
   assert.equal(readme.code, 2, readme.stdout);
   assert.match(readme.stderr, /^credlink-checks coverage: README\.md is not a runbook: no checkable section and no heading the catalog points to \(see coverage --help\); point --runbook at the runbook markdown$/m);
   assert.equal(readme.stdout, '');

@@ -87,3 +87,48 @@ test('to-report: responses a failing check recorded are classified in its findin
   assert.equal(r.findings[0]!.responses.length, 20);
   assert.deepEqual(r.findings[0]!.responses[0], { call: 'POST /sign', status: 429, class: 'rate-limited' });
 });
+
+test('to-report: no check executed -> no-evidence, never healthy (none selected, or every check skipped)', () => {
+  const none = toReport([], run);
+  assert.deepEqual(none.verdict, { status: 'no-evidence', severity: null, reason: 'no check was selected' });
+  const skip = (id: string, why: string) => rec(id, { status: 'skipped', outcome: 'skipped', annotations: [{ type: 'runbook', description: id }, { type: 'skip', description: why }] });
+  const all = toReport([skip('prom.cpu', 'PROMETHEUS_URL is not set'), skip('prom.memory', 'PROMETHEUS_URL is not set'), skip('db.connect', 'DATABASE_URL is not set')], run);
+  assert.equal(all.verdict.status, 'no-evidence');
+  assert.equal(all.verdict.severity, null);
+  assert.match(all.verdict.reason!, /^every check was skipped \(3\): PROMETHEUS_URL is not set \(2 checks\); DATABASE_URL is not set$/);
+  runbookReportSchema.parse(all);
+  // One check that ran is evidence.
+  assert.equal(toReport([skip('prom.cpu', 'x'), rec('health.root')], run).verdict.status, 'healthy');
+});
+
+test('to-report: a stopped run is interrupted, never healthy; checks cut short are not findings', () => {
+  const cut = rec('health.status', { status: 'interrupted', outcome: 'unexpected', errors: ['Test was interrupted.'] });
+  const stopped = { why: 'interrupted' as const, detail: 'the run was interrupted' };
+  const r = toReport([rec('health.root'), cut], { ...run, stopped });
+  assert.equal(r.verdict.status, 'interrupted');
+  assert.match(r.verdict.reason!, /1 of 2 checks ran/);
+  assert.equal(r.findings.length, 0);
+  assert.match(r.skipped[0]!.reason, /^cut short: the run was interrupted/);
+  // With an incident found before the stop: still interrupted (it saw part of the environment), severity kept.
+  const r2 = toReport([down('health.root'), cut], { ...run, stopped });
+  assert.equal(r2.verdict.status, 'interrupted');
+  assert.equal(r2.verdict.severity, 'SEV-2');
+  // The run deadline: findings stand (with the reason); without any, not healthy.
+  const deadline = { why: 'deadline' as const, detail: 'the run deadline of 600 s (CREDLINK_RUN_TIMEOUT_MS) passed' };
+  assert.equal(toReport([down('health.root'), cut], { ...run, stopped: deadline }).verdict.status, 'findings');
+  assert.equal(toReport([rec('health.root'), cut], { ...run, stopped: deadline }).verdict.status, 'interrupted');
+});
+
+test('to-report: runbook.md and index.html never call a run without evidence, or a stopped one, healthy', async () => {
+  const { renderHtml } = await import('../../src/report/html.ts');
+  const none = toReport([], run);
+  const stopped = toReport([rec('health.root')], { ...run, stopped: { why: 'interrupted', detail: 'the run was interrupted' } });
+  for (const r of [none, stopped]) {
+    const md = renderMarkdown(r);
+    assert.match(md, /Verdict: \*\*(NO EVIDENCE|INTERRUPTED)\*\*: /);
+    assert.doesNotMatch(md, /\*\*healthy\*\*/);
+    const html = renderHtml(r, []);
+    assert.match(html, /<h1 id="verdict"[^>]*>(NO EVIDENCE|INTERRUPTED): /);
+    assert.doesNotMatch(html, /HEALTHY/);
+  }
+});

@@ -1,0 +1,69 @@
+/**
+ * Which checks a `--grep` selects: the one place that decides it, for `run`, `drill`, `gate`,
+ * `cutover` and every environment of `schedule.json`. A grep that is not a valid regular
+ * expression, or that selects no check, is a usage problem: the run would prove nothing
+ * (README "No evidence, no verdict"). Playwright itself lists the selection
+ * (`playwright test --list --grep`), so this is exactly the set a run would execute.
+ */
+import type { ResolvedConfig } from '../../config/index.ts';
+import { UsageError } from '../errors.ts';
+import { listTests } from './list-tests.ts';
+
+/**
+ * The problem with `grep` as a regular expression, or undefined. Playwright reads "/re/flags"
+ * as a literal and anything else as `new RegExp(grep, 'gi')`: the same rule here.
+ */
+export function grepSyntaxProblem(grep: string): string | undefined {
+  if (!grep.trim()) return 'is empty: give a regular expression such as "@health\\." or leave the option out';
+  const literal = /^\/(.*)\/([gi]*)$/.exec(grep);
+  try {
+    if (literal) new RegExp(literal[1]!, literal[2]);
+    else new RegExp(grep, 'gi');
+    return undefined;
+  } catch (e) {
+    // "Invalid regular expression: /(/gi: Unterminated group" -> "Unterminated group"
+    const msg = (e as Error).message;
+    return `is not a valid regular expression: ${msg.slice(msg.lastIndexOf(': ') + 2)}`;
+  }
+}
+
+export interface GrepUse {
+  /** Where the grep comes from, for the message: "--grep", "schedule.json: environments.0.grep". */
+  where: string;
+  grep: string;
+  /** The environment it runs against (check titles name its paths); without one only the syntax is checked. */
+  config?: ResolvedConfig;
+}
+
+/** Selected checks per (grep, paths): the daemon checks its greps once at start, `gate` runs twice. */
+const counts = new Map<string, number>();
+
+function selectedCount(grep: string, config: ResolvedConfig): number {
+  const key = JSON.stringify([grep, config.paths, config.protectedEndpoint, config.env]);
+  let n = counts.get(key);
+  if (n === undefined) {
+    n = listTests(config, grep).length;
+    counts.set(key, n);
+  }
+  return n;
+}
+
+/** Every problem of every grep, one line each. */
+export function selectionProblems(uses: readonly GrepUse[]): string[] {
+  const problems: string[] = [];
+  for (const u of uses) {
+    const syntax = grepSyntaxProblem(u.grep);
+    if (syntax) problems.push(`${u.where} "${u.grep}" ${syntax}`);
+    else if (u.config && selectedCount(u.grep, u.config) === 0) {
+      problems.push(`${u.where} "${u.grep}" selects no check: a run would prove nothing (check ids: "credlink-checks list"; e.g. "@health\\.")`);
+    }
+  }
+  return problems;
+}
+
+/** For one command line: throws a UsageError (exit 2) when `grep` is invalid or selects nothing. */
+export function assertSelects(grep: string | undefined, config: ResolvedConfig): void {
+  if (grep === undefined) return;
+  const problems = selectionProblems([{ where: '--grep', grep, config }]);
+  if (problems.length) throw new UsageError(problems[0]!);
+}

@@ -12,6 +12,9 @@
  *   call has a timeout.
  * - `diagnostics` (automatic): when a check fails, attaches the read-only equivalents of its
  *   runbook section's immediate actions as evidence (src/diagnostics/).
+ * - `answers` (automatic): records every answer that was not a success (reported by the probes,
+ *   src/http/answers.ts) as "response" annotations, the input of correlation (src/incidents/);
+ *   half of the check's timeout is the budget for confirming failed requests.
  */
 import { test as base, expect, type APIRequestContext } from '@playwright/test';
 import { runConfig, secretsOf, type ResolvedConfig } from '../config/index.ts';
@@ -19,6 +22,7 @@ import { catalog, type CheckId } from '../runbooks/catalog.ts';
 import { sections } from '../runbooks/sections.ts';
 import { allureAnnotations } from '../src/report/allure-labels.ts';
 import { collectDiagnostics } from '../src/diagnostics/index.ts';
+import { ANSWER_ANNOTATION, openAnswerSink } from '../src/http/answers.ts';
 import { KubeClient } from '../src/k8s/client.ts';
 import { DbProbe } from '../src/probes/database.ts';
 import { EVIDENCE_PREFIX } from '../src/reporter/runbook-reporter.ts';
@@ -71,6 +75,7 @@ const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 interface TestFixtures {
   api: APIRequestContext;
   check: Check;
+  answers: void;
   diagnostics: void;
 }
 interface WorkerFixtures {
@@ -82,6 +87,8 @@ interface WorkerFixtures {
 
 /** Upper bound of the automatic diagnostics of one failed check. */
 const DIAGNOSTICS_DEADLINE_MS = 15_000;
+/** Confirmation re-asks of one check stop after this share of its timeout. */
+const CONFIRMATION_SHARE = 0.5;
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   config: [async ({}, use) => use(runConfig()), { scope: 'worker' }],
@@ -102,6 +109,17 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   kube: [
     async ({ config }, use) => use(config.kube ? new KubeClient(config.kube, Math.min(config.timeouts.requestMs, 10_000)) : undefined),
     { scope: 'worker' },
+  ],
+  answers: [
+    async ({}, use, testInfo) => {
+      const sink = openAnswerSink(testInfo.timeout > 0 ? testInfo.timeout * CONFIRMATION_SHARE : 30_000);
+      try {
+        await use();
+      } finally {
+        for (const a of sink.close()) testInfo.annotations.push({ type: ANSWER_ANNOTATION, description: JSON.stringify(a) });
+      }
+    },
+    { auto: true },
   ],
   diagnostics: [
     async ({ config, scrubber, kube, db }, use, testInfo) => {

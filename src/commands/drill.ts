@@ -2,11 +2,11 @@ import type { Command } from '../cli.ts';
 import { parse } from '../cli.ts';
 import { UsageError } from '../errors.ts';
 import { executeRun } from '../run/execute.ts';
-import { FAULT_NAMES, faultCatalog, parseFaults } from '../target/faults.ts';
+import { FAULT_NAMES, faultCatalog, faultUsage, parseFaults } from '../target/faults.ts';
 import { configFrom, exitCodeFor, failOnFrom, printOutcome, runOptions } from './common.ts';
 
 const command: Command = {
-  summary: `Rehearse an incident: start the reference target with FAULT[,FAULT...] injected, run the suite, print the triage.\nFaults: ${FAULT_NAMES.map((f) => `\n  ${f.padEnd(28)} ${faultCatalog[f].description}`).join('')}`,
+  summary: `Rehearse an incident: start the reference target with FAULT[,FAULT...] injected, run the suite, print the triage.\nFaults: ${FAULT_NAMES.map((f) => `\n  ${faultUsage(f).padEnd(34)} ${faultCatalog[f].description}`).join('')}`,
   usage: 'drill FAULT[=VALUE][,FAULT...] [--env-file PATH] [--grep REGEX] [--fail-on SEV-n] [--json]',
   async run(ctx) {
     const { values, positionals } = parse(ctx.args, runOptions, true);

@@ -2,8 +2,14 @@
  * One HTTP request for a check, as data: status, timing, headers and body, or the error that
  * prevented an answer. Never throws; never follows redirects (set on the request context), and
  * never returns request headers, which would carry keys.
+ *
+ * A failure (5xx or no answer) is confirmed before it counts (src/probes/confirm.ts), and every
+ * answer that is not a success is reported to the running check's answer sink
+ * (src/http/answers.ts) for correlation.
  */
 import type { APIRequestContext } from '@playwright/test';
+import { answerSeen, callOf, confirmationBudgetMs } from '../http/answers.ts';
+import { confirm, DEFAULT_BUDGET_MS, DEFAULT_SPACING_MS } from './confirm.ts';
 
 export interface HttpSample {
   method: string;
@@ -14,6 +20,11 @@ export interface HttpSample {
   body: string;
   /** Why there was no answer (connection refused, timeout), one line. */
   error?: string;
+  /**
+   * Present when the request failed and was asked again: every attempt, oldest first. A sample
+   * with a success status and failed attempts saw intermittent failures, not an outage.
+   */
+  attempts?: { status: number | null; ms: number; error?: string }[];
 }
 
 export interface HttpRequest {
@@ -26,7 +37,31 @@ export interface HttpRequest {
 
 const MAX_BODY = 64 * 1024;
 
+/** 5xx or no answer: what confirmation re-asks before it counts. */
+export const failedAnswer = (s: Pick<HttpSample, 'status'>): boolean => s.status === null || s.status >= 500;
+
 export async function send(api: APIRequestContext, req: HttpRequest): Promise<HttpSample> {
+  const attempt = async () => {
+    const s = await sendOnce(api, req);
+    answerSeen(callOf(s.method, s.path), s.status);
+    return s;
+  };
+  const first = await attempt();
+  if (!failedAnswer(first)) return first;
+  const { final, attempts } = await confirm(first, attempt, failedAnswer, {
+    spacingMs: DEFAULT_SPACING_MS,
+    budgetMs: confirmationBudgetMs() ?? DEFAULT_BUDGET_MS,
+  });
+  return { ...final, attempts: attempts.map((a) => ({ status: a.status, ms: Math.round(a.ms), ...(a.error ? { error: a.error } : {}) })) };
+}
+
+/** The failed attempts of a confirmed request that finally succeeded (empty when it never failed or never recovered). */
+export function intermittentFailures(s: HttpSample): NonNullable<HttpSample['attempts']> {
+  if (failedAnswer(s) || !s.attempts) return [];
+  return s.attempts.filter(failedAnswer);
+}
+
+async function sendOnce(api: APIRequestContext, req: HttpRequest): Promise<HttpSample> {
   const method = req.method ?? 'GET';
   const t0 = performance.now();
   try {

@@ -8,7 +8,8 @@ import { mostSevere } from '../../runbooks/severity.ts';
 import { impactSchema, type Impact } from '../triage/impact.ts';
 import { decideSeverity, type GroupState } from '../triage/severity-policy.ts';
 import { buildIncidents, type Unassigned } from '../incidents/build.ts';
-import { measurementSchema, type Evidence, type Measurement, type RunbookReport } from './schema.ts';
+import { ANSWER_ANNOTATION } from '../http/answers.ts';
+import { measurementSchema, responseSeenSchema, type Evidence, type Measurement, type ResponseSeen, type RunbookReport } from './schema.ts';
 
 export interface TestRecord {
   title: string;
@@ -70,6 +71,29 @@ function impactOf(t: TestRecord): Impact | undefined {
 
 const isFailure = (t: TestRecord) => t.outcome === 'unexpected' && t.status !== 'skipped';
 
+/** Answers bounded per finding (the recorder already deduplicates by call and status). */
+const MAX_RESPONSES = 50;
+
+/** The non-success answers a check saw ("response" annotations from checks/fixtures.ts), merged by call and status. */
+function responsesOf(t: TestRecord): ResponseSeen[] {
+  const out = new Map<string, ResponseSeen>();
+  for (const raw of ann(t, ANSWER_ANNOTATION)) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      continue;
+    }
+    const r = responseSeenSchema.safeParse(parsed);
+    if (!r.success) continue;
+    const key = `${r.data.call}\u0000${r.data.status}`;
+    const prior = out.get(key);
+    if (prior) prior.count = (prior.count ?? 1) + (r.data.count ?? 1);
+    else if (out.size < MAX_RESPONSES) out.set(key, { ...r.data });
+  }
+  return [...out.values()];
+}
+
 export function toReport(tests: readonly TestRecord[], run: RunFacts, kube?: KubeNames): RunbookReport {
   const groups = new Map<string, GroupState>();
   for (const t of tests) {
@@ -125,8 +149,10 @@ export function toReport(tests: readonly TestRecord[], run: RunFacts, kube?: Kub
       continue;
     }
     report.counts.failed += 1;
-    const decision = decideSeverity(entry, impactOf(t), entry.group ? groups.get(entry.group) : undefined);
-    const section = sections[entry.section];
+    const impact = impactOf(t);
+    const decision = decideSeverity(entry, impact, entry.group ? groups.get(entry.group) : undefined);
+    // The impact may belong to another section than the check's (intermittent errors: High Error Rate).
+    const section = sections[decision.section ?? entry.section];
     const procedure = entry.procedure ? sections[entry.procedure] : undefined;
     const message = t.errors[0] ?? (t.status === 'timedOut' ? 'the check ran out of time' : 'the check failed');
     findings.push({
@@ -142,13 +168,15 @@ export function toReport(tests: readonly TestRecord[], run: RunFacts, kube?: Kub
       message,
       immediateActions: section.immediateActions.map((a) => ({ step: a.step, command: localizeCommand(a.command, kube), writes: 'writes' in a && a.writes === true })),
       evidence: t.evidence,
-      responses: [],
+      responses: responsesOf(t),
+      ...(impact ? { impact } : {}),
       durationMs: t.durationMs,
       file: t.file,
     });
   }
   findings.sort((a, b) => a.severity.localeCompare(b.severity) || a.section.title.localeCompare(b.section.title));
-  const assigned = buildIncidents(run.env, findings);
+  const executed = [...report.passed, ...report.flaky, ...findings].map((x) => x.checkId);
+  const assigned = buildIncidents(run.env, findings, { executed, localize: (c) => localizeCommand(c, kube) });
   report.incidents = assigned.incidents;
   report.findings = assigned.findings;
   const worst = mostSevere(report.incidents.map((i) => i.severity));

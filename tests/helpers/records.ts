@@ -25,7 +25,8 @@ export type FindingInput = Omit<Unassigned, 'responses'> & { responses?: Unassig
 export function assembleReport(
   r: Omit<RunbookReport, 'schemaVersion' | 'kind' | 'incidents' | 'findings' | 'verdict'> & { kind?: RunbookReport['kind']; findings: FindingInput[]; verdict?: RunbookReport['verdict'] },
 ): RunbookReport {
-  const { incidents, findings } = buildIncidents(r.env, r.findings.map((f) => ({ responses: [], ...f })));
+  const executed = [...r.passed, ...r.flaky, ...r.findings].map((x) => x.checkId);
+  const { incidents, findings } = buildIncidents(r.env, r.findings.map((f) => ({ responses: [], ...f })), { executed });
   const worst = incidents[0]?.severity ?? null;
   return {
     ...r,

@@ -305,7 +305,8 @@ export const symptomGroups: readonly SymptomGroup[] = [
   {
     name: 'pods',
     description: 'pods not ready, in a back-off, restarting, a stuck rollout, Warning events and a Service without ready endpoints describe one state of the deployment',
-    members: [{ checks: ['k8s.pods-waiting', 'k8s.pods-ready', 'k8s.service-endpoints', 'k8s.rollout', 'k8s.restarts', 'k8s.warning-events'] }],
+    // Order decides the root among equally severe findings: a stuck rollout names its cause best.
+    members: [{ checks: ['k8s.rollout', 'k8s.pods-waiting', 'k8s.pods-ready', 'k8s.service-endpoints', 'k8s.restarts', 'k8s.warning-events'] }],
     incident: { key: 'symptom:pods', title: 'API pods are not healthy', severity: 'worst' },
   },
   {

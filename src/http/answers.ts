@@ -25,6 +25,8 @@ export interface AnswerSink {
   seen(call: string, status: number | null, count?: number): void;
   /** performance.now() by which confirmation re-asks must be done (the test's time budget). */
   readonly deadline: number;
+  /** Calls whose failure this check already confirmed: later requests to them are not asked again. */
+  readonly confirmedDown: Set<string>;
 }
 
 let sink: AnswerSink | undefined;
@@ -34,6 +36,7 @@ export function openAnswerSink(budgetMs: number): { close(): AnswerSeen[] } {
   const seen = new Map<string, AnswerSeen>();
   const mine: AnswerSink = {
     deadline: performance.now() + budgetMs,
+    confirmedDown: new Set(),
     seen(call, status, count = 1) {
       const c = classify(status);
       if (c === 'success') return;
@@ -60,6 +63,19 @@ export function answerSeen(call: string, status: number | null, count = 1): void
 /** Milliseconds left for confirmation re-asks in the current test (undefined outside a test). */
 export function confirmationBudgetMs(): number | undefined {
   return sink ? sink.deadline - performance.now() : undefined;
+}
+
+/**
+ * Confirmation is once per call and check: after a call's failure was confirmed (every re-ask
+ * failed too), the check's further requests to it count as they come. Keeps a check that sends
+ * 21 requests to a dead endpoint from waiting a second on each.
+ */
+export function confirmedDown(call: string): boolean {
+  return sink?.confirmedDown.has(call) ?? false;
+}
+
+export function markConfirmedDown(call: string): void {
+  sink?.confirmedDown.add(call);
 }
 
 /** "GET /x?y=1" -> "GET /x": the route a call names, without its query. */

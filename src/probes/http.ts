@@ -8,7 +8,7 @@
  * (src/http/answers.ts) for correlation.
  */
 import type { APIRequestContext } from '@playwright/test';
-import { answerSeen, callOf, confirmationBudgetMs } from '../http/answers.ts';
+import { answerSeen, callOf, confirmationBudgetMs, confirmedDown, markConfirmedDown } from '../http/answers.ts';
 import { confirm, DEFAULT_BUDGET_MS, DEFAULT_SPACING_MS } from './confirm.ts';
 
 export interface HttpSample {
@@ -47,11 +47,13 @@ export async function send(api: APIRequestContext, req: HttpRequest): Promise<Ht
     return s;
   };
   const first = await attempt();
-  if (!failedAnswer(first)) return first;
+  const call = callOf(first.method, first.path);
+  if (!failedAnswer(first) || confirmedDown(call)) return first;
   const { final, attempts } = await confirm(first, attempt, failedAnswer, {
     spacingMs: DEFAULT_SPACING_MS,
     budgetMs: confirmationBudgetMs() ?? DEFAULT_BUDGET_MS,
   });
+  if (failedAnswer(final)) markConfirmedDown(call);
   return { ...final, attempts: attempts.map((a) => ({ status: a.status, ms: Math.round(a.ms), ...(a.error ? { error: a.error } : {}) })) };
 }
 

@@ -113,3 +113,15 @@ test('confirm: a re-ask starts only when the budget can hold it; a recovered ans
   assert.deepEqual(recovered.attempts.map((a) => a.failed), [true, false]);
   assert.equal(recovered.final.failed, false);
 });
+
+test('send: once a call is confirmed down in a check, its further requests count as they come', async () => {
+  hits = {};
+  script.set('/dead', [503]);
+  const sink = openAnswerSink(10_000);
+  const first = await send(api, { path: '/dead' });
+  const second = await send(api, { path: '/dead' });
+  sink.close();
+  assert.equal(first.attempts?.length, 3);
+  assert.equal(second.attempts, undefined);
+  assert.equal(hits['/dead'], 4);
+});

@@ -124,7 +124,9 @@ const TARGET_FAILURES: FindingMatcher = { system: 'target', classes: FAILURE, no
 /** A route failing every time it is asked; rates and intermittent errors are the error-rate symptom instead. */
 const ROUTE_FAILURES: FindingMatcher = { ...TARGET_FAILURES, notImpacts: [...SECURITY_SEVERE, 'intermittent', 'threshold'] };
 /** The pod and endpoint side of "Service Unavailable" in the cluster. */
-const POD_SIDE: FindingMatcher = { checks: ['k8s.pods-ready', 'k8s.pods-waiting', 'k8s.restarts', 'k8s.warning-events', 'k8s.rollout', 'k8s.service-endpoints'] };
+const POD_SIDE: FindingMatcher = { checks: ['k8s.pods-ready', 'k8s.pods-waiting', 'k8s.restarts', 'k8s.warning-events', 'k8s.rollout', 'k8s.service-endpoints'], notImpacts: ['gap'] };
+/** Memory near or over its limit (a "no data" gap is not memory pressure). */
+const MEMORY: FindingMatcher = { checks: ['k8s.memory-usage', 'prom.memory'], impacts: ['threshold', 'affected'] };
 /** The monitor's own access failing: it cannot see, which is not the service failing. */
 const API_FAILURE: readonly ResponseClass[] = ['no-answer', 'auth', 'server-error', 'route-missing'];
 /** Key metrics that follow the service's own errors and latency (Prometheus answered: what it said follows the outage). */
@@ -157,7 +159,7 @@ export const dependencyRules: readonly DependencyRule[] = [
   {
     name: 'service-selector',
     description: 'the Service selects a colour without running pods: no ready endpoints, and every failed request follows',
-    source: { checks: ['k8s.service-selector'], quorum: 'any' },
+    source: { checks: ['k8s.service-selector'], quorum: 'any', notImpacts: ['gap'] },
     targets: [{ checks: ['k8s.service-endpoints'] }, { checks: ['k8s.pods-ready'] }, TARGET_FAILURES, SERVICE_METRICS],
     incident: { key: 'service-selector', title: 'The Service selects a colour with no running API pods', severity: 'worst' },
   },
@@ -264,15 +266,15 @@ export const dependencyRules: readonly DependencyRule[] = [
   {
     name: 'oom-restarts',
     description: 'a container was OOMKilled: its restart and the Warning events about it follow',
-    source: { checks: ['k8s.oomkilled'], quorum: 'any' },
-    targets: [{ checks: ['k8s.restarts', 'k8s.warning-events', 'k8s.memory-usage', 'prom.memory'] }],
+    source: { checks: ['k8s.oomkilled'], quorum: 'any', notImpacts: ['gap'] },
+    targets: [{ checks: ['k8s.restarts', 'k8s.warning-events'], notImpacts: ['gap'] }, MEMORY],
     incident: { key: 'memory', title: 'API containers run out of memory', section: 'high-memory', severity: 'worst' },
   },
   {
     name: 'cpu-saturated',
     description: 'CPU near its limit: slow answers follow',
     source: { checks: ['k8s.cpu-usage', 'prom.cpu'], quorum: 'any', impacts: ['threshold'] },
-    targets: [{ checks: ['k8s.cpu-usage', 'prom.cpu'] }, SLOW],
+    targets: [{ checks: ['k8s.cpu-usage', 'prom.cpu'], impacts: ['threshold'] }, SLOW],
     incident: { key: 'cpu', title: 'API pods near their CPU limit', section: 'slow-responses', severity: 'worst' },
   },
 ];
@@ -306,13 +308,13 @@ export const symptomGroups: readonly SymptomGroup[] = [
     name: 'pods',
     description: 'pods not ready, in a back-off, restarting, a stuck rollout, Warning events and a Service without ready endpoints describe one state of the deployment',
     // Order decides the root among equally severe findings: a stuck rollout names its cause best.
-    members: [{ checks: ['k8s.rollout', 'k8s.pods-waiting', 'k8s.pods-ready', 'k8s.service-endpoints', 'k8s.restarts', 'k8s.warning-events'] }],
+    members: [{ ...POD_SIDE, checks: ['k8s.rollout', 'k8s.pods-waiting', 'k8s.pods-ready', 'k8s.service-endpoints', 'k8s.restarts', 'k8s.warning-events'] }],
     incident: { key: 'symptom:pods', title: 'API pods are not healthy', severity: 'worst' },
   },
   {
     name: 'memory',
     description: 'memory near its limit, from the cluster and from Prometheus',
-    members: [{ checks: ['k8s.memory-usage', 'prom.memory'] }],
+    members: [MEMORY],
     incident: { key: 'memory', title: 'API containers run out of memory', section: 'high-memory', severity: 'worst' },
   },
 ];

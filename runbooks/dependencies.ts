@@ -15,7 +15,8 @@
  * Labels a matcher can use, per finding: the check id, the `system` the check talks to
  * (`systems` below), its impact (src/triage/impact.ts; `security:breach` for a class), and the
  * classes of the answers it saw that were not a success (src/http/response-class.ts), per route
- * ("POST /api/v1/sign").
+ * ("POST /api/v1/sign"). A route partition (`equal: ['route']`) uses the routes of the answers
+ * of the source's classes.
  *
  * Adding a rule: add an entry below (names are stable: they become incident keys, the alert
  * dedup keys), a table row in tests/unit/incidents.test.ts, and, if a drill reproduces it, its
@@ -63,9 +64,13 @@ export interface FindingMatcher {
   impacts?: readonly ImpactLabel[];
   /** ... and none of these (class matters: a breach seen during an outage is its own incident). */
   notImpacts?: readonly ImpactLabel[];
-  /** The finding saw at least one non-success answer, and every one of them is of these classes. */
+  /**
+   * At least one of the non-success answers the finding saw is of these classes. Checks also
+   * record answers they expected (a 401 to a wrong key, a 403 to a disallowed origin), so
+   * "every answer" would be too strict; use `notClasses` to exclude what must not be there.
+   */
   classes?: readonly ResponseClass[];
-  /** ... and none of its answers is of these classes. */
+  /** None of its answers is of these classes. */
   notClasses?: readonly ResponseClass[];
 }
 
@@ -115,14 +120,25 @@ export interface SymptomGroup {
 
 /** Failures that mean "the service did not answer": what an outage explains. */
 export const FAILURE: readonly ResponseClass[] = ['server-error', 'no-answer'];
+/** Every class an answer can have but these: `notClasses: except(FAILURE)` = nothing but failures. */
+function except(keep: readonly ResponseClass[]): ResponseClass[] {
+  const all: ResponseClass[] = ['success', 'redirect', 'contract', 'auth', 'route-missing', 'rate-limited', 'server-error', 'no-answer'];
+  return all.filter((c) => !keep.includes(c));
+}
 /** Security findings that stand on their own whatever else is down. */
 const SECURITY_SEVERE: readonly ImpactLabel[] = ['security:breach', 'security:vulnerability'];
 
 const HEALTH_ENDPOINTS = ['health.root', 'health.status', 'health.api-health'];
-/** Every HTTP check against the target whose failure is "no answer / 5xx", a breach excepted. */
-const TARGET_FAILURES: FindingMatcher = { system: 'target', classes: FAILURE, notImpacts: SECURITY_SEVERE };
-/** A route failing every time it is asked; rates and intermittent errors are the error-rate symptom instead. */
-const ROUTE_FAILURES: FindingMatcher = { ...TARGET_FAILURES, notImpacts: [...SECURITY_SEVERE, 'intermittent', 'threshold'] };
+/**
+ * Every HTTP check against the target that got 5xx or no answer, a breach excepted; a missing
+ * route or a redirect it saw is a cause of its own (route-missing, security.no-redirect).
+ */
+const TARGET_FAILURES: FindingMatcher = { system: 'target', classes: FAILURE, notClasses: ['route-missing', 'redirect'], notImpacts: SECURITY_SEVERE };
+/**
+ * A route failing every time it is asked: nothing but 5xx or no answer (a check that also got its
+ * expected 401s found a bug of its own); rates and intermittent errors are the error-rate symptom.
+ */
+const ROUTE_FAILURES: FindingMatcher = { system: 'target', classes: FAILURE, notClasses: except(FAILURE), notImpacts: [...SECURITY_SEVERE, 'intermittent', 'threshold'] };
 /** The pod and endpoint side of "Service Unavailable" in the cluster. */
 const POD_SIDE: FindingMatcher = { checks: ['k8s.pods-ready', 'k8s.pods-waiting', 'k8s.restarts', 'k8s.warning-events', 'k8s.rollout', 'k8s.service-endpoints'], notImpacts: ['gap'] };
 /** Memory near or over its limit (a "no data" gap is not memory pressure). */
@@ -173,7 +189,7 @@ export const dependencyRules: readonly DependencyRule[] = [
   {
     name: 'target-unreachable',
     description: 'no check against the target got any answer (refused, reset, timed out): the same outage, seen without the health endpoints',
-    source: { system: 'target', quorum: 'all', classes: ['no-answer'] },
+    source: { system: 'target', quorum: 'all', classes: ['no-answer'], notClasses: except(['no-answer']) },
     targets: [TARGET_FAILURES, POD_SIDE, SERVICE_METRICS],
     incident: {
       key: 'outage',
@@ -241,7 +257,7 @@ export const dependencyRules: readonly DependencyRule[] = [
     name: 'route-missing',
     description: 'one route answers 404/405: one configuration gap for that route, whichever checks use it',
     source: { system: 'target', quorum: 'any', classes: ['route-missing'] },
-    targets: [{ system: 'target', classes: ['route-missing'] }],
+    targets: [{ system: 'target', classes: ['route-missing'], notImpacts: SECURITY_SEVERE }],
     equal: ['route'],
     incident: {
       key: 'route-missing:{route}',

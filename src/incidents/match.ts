@@ -35,7 +35,7 @@ export function matches(m: FindingMatcher, f: Labelled): boolean {
   const labels = impactLabels(f.impact);
   if (m.impacts && !labels.some((l) => m.impacts!.includes(l))) return false;
   if (m.notImpacts && labels.some((l) => m.notImpacts!.includes(l))) return false;
-  if (m.classes && (f.responses.length === 0 || !f.responses.every((r) => m.classes!.includes(r.class)))) return false;
+  if (m.classes && !f.responses.some((r) => m.classes!.includes(r.class))) return false;
   if (m.notClasses && f.responses.some((r) => m.notClasses!.includes(r.class))) return false;
   return true;
 }

@@ -109,7 +109,8 @@ test('database-down: the health document and the direct probe agree, so the trut
 });
 
 test('without DATABASE_URL the health document decides alone: "unknown" stays the database finding', async () => {
-  const { report } = await h.run({ 'health-database-unknown': true }, '@health\\.', { DATABASE_URL: '' });
+  // Only the two database-document checks: latency on a loaded machine is not what this proves.
+  const { report } = await h.run({ 'health-database-unknown': true }, '@health\\.database', { DATABASE_URL: '' });
   assert.ok(report.skipped.some((s) => s.checkId === 'health.database-truthful' && /DATABASE_URL is not set/.test(s.reason)), JSON.stringify(report.skipped));
   assertIncidents(report, [['check:health.database-reported', 'SEV-1', 'database-connection']]);
 });

@@ -107,7 +107,8 @@ for (const [faults, severity] of errorTable) {
 }
 
 test('intermittent-500=3: 3% of /health answers 500 -> an error rate (SEV-2, High Error Rate), not an outage', async () => {
-  const { report } = await h.run({ 'intermittent-500': 3 }, GREP);
+  // Only the error-rate check: latency against the baseline on a loaded machine is not what this proves.
+  const { report } = await h.run({ 'intermittent-500': 3 }, '@perf\\.error-rate');
   const f = expectFinding(report, 'perf.error-rate', 'high-error-rate', 'SEV-2');
   assert.match(f.message, /GET \/health 3% \(3\/100\) > 1%; GET \/api\/v1\/status 0% \(0\/100\); overall 1\.5% \(3\/200\) > 1%/);
   assert.deepEqual(f.responses, [{ call: 'GET /health', status: 500, class: 'server-error', count: 3 }]);
@@ -115,7 +116,7 @@ test('intermittent-500=3: 3% of /health answers 500 -> an error rate (SEV-2, Hig
 });
 
 test('endpoint-error-rate=/api/v1/status:8: one endpoint above 5% is SEV-1 though the overall rate is 4%; every endpoint listed', async () => {
-  const { report } = await h.run({ 'endpoint-error-rate': { path: '/api/v1/status', percent: 8 } }, GREP);
+  const { report } = await h.run({ 'endpoint-error-rate': { path: '/api/v1/status', percent: 8 } }, '@perf\\.error-rate');
   const f = expectFinding(report, 'perf.error-rate', 'high-error-rate', 'SEV-1');
   assert.equal(f.severityRule, 'critical threshold crossed (8% on GET /api/v1/status > 5%): significant degradation (SEV-1)');
   assert.match(f.message, /GET \/api\/v1\/status 8% \(8\/100\) > 5%; GET \/health 0% \(0\/100\); overall 4% \(8\/200\) > 1%/);

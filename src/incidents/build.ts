@@ -40,6 +40,8 @@ interface Formed {
   incident: Incident;
   root: number;
   members: number[];
+  template: IncidentTemplate | undefined;
+  fill: Record<string, string>;
 }
 
 export function buildIncidents(env: string, findings: readonly Unassigned[], ctx: IncidentContext = {}): { incidents: Incident[]; findings: Finding[] } {
@@ -49,11 +51,21 @@ export function buildIncidents(env: string, findings: readonly Unassigned[], ctx
   const open = () => findings.map((_, i) => i).filter((i) => !claimed.has(i));
   const formed: Formed[] = [];
 
-  /** `candidates`: the members the root is chosen from (a rule's source findings; all members otherwise). */
+  /**
+   * `candidates`: the members the root is chosen from (a rule's source findings; all members
+   * otherwise). Rules may share a key (one root cause seen two ways): a second incident with the
+   * same key joins the first, so an id is never given twice in a run.
+   */
   const form = (key: string, rule: string, t: IncidentTemplate | undefined, members: number[], candidates: number[], order: (i: number) => number, fill: Record<string, string> = {}) => {
     for (const i of members) claimed.add(i);
+    const same = formed.find((f) => f.incident.key === key);
+    if (same) {
+      same.members.push(...members);
+      same.incident = { ...same.incident, ...incidentOf(env, key, same.incident.rule, same.template, findings, same.root, same.members, same.fill, localize) };
+      return;
+    }
     const root = pickRoot(findings, candidates, order);
-    formed.push({ incident: incidentOf(env, key, rule, t, findings, root, members, fill, localize), root, members });
+    formed.push({ incident: incidentOf(env, key, rule, t, findings, root, members, fill, localize), root, members, template: t, fill });
   };
 
   for (const rule of dependencyRules) {

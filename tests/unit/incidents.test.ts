@@ -303,6 +303,7 @@ for (const row of table) {
       assert.equal(members.filter((x) => x.role === 'root').length, 1, `${i.key}: one root finding`);
       assert.equal(members.find((x) => x.role === 'root')!.checkId, i.root.checkId);
     }
+    assert.equal(new Set(incidents.map((i) => i.id)).size, incidents.length, 'an id is never given twice in a run');
     // Every finding belongs to exactly one incident that exists.
     assert.equal(findings.length, row.findings.length);
     for (const x of findings) assert.ok(incidents.some((i) => i.id === x.incidentId), `${x.checkId} -> ${x.incidentId}`);
@@ -363,3 +364,4 @@ test('dependencies: every pattern names catalog checks, every automated check ha
   assert.equal(new Set(names).size, names.length);
   assert.deepEqual(dependencyProblems(), []);
 });
+

@@ -35,7 +35,7 @@ for (const [id, path] of endpoints) {
     const s = await send(api, { path });
     const blips = intermittentFailures(s);
     if (s.status !== 200 || blips.length) {
-      await check.evidence(`response of GET ${path}`, { status: s.status, error: s.error, attempts: s.attempts, body: s.body.slice(0, 2000) }, `curl -f ${path}`);
+      await check.evidence(`response of GET ${path}`, { status: s.status, error: s.error, attempts: s.attempts, body: s.body }, `curl -f ${path}`);
     }
     if (s.status === 200 && blips.length) {
       const attempts = s.attempts ?? [];
@@ -67,7 +67,7 @@ test.describe('the /health document', () => {
     const body = jsonOf(s) as { checks?: unknown } | undefined;
     test.skip(s.status !== 200 && !body?.checks, `GET ${paths.health} answered ${s.status ?? s.error} with no health document: health.root covers availability`);
     const parsed = healthDocument.safeParse(body);
-    if (!parsed.success) await check.evidence(`body of GET ${paths.health}`, s.body.slice(0, 4000), `curl -s ${paths.health} | jq .`);
+    if (!parsed.success) await check.evidence(`body of GET ${paths.health}`, s.body, `curl -s ${paths.health} | jq .`, { maxChars: 4000 });
     check.that({
       label: 'BODY',
       ok: parsed.success,

@@ -1,8 +1,13 @@
 /**
  * Wires the daemon: environment configurations (all validated before anything starts), the
  * alert monitor over the state directory, the run history, the scheduler and the HTTP routes
- * /metrics, /healthz and /history.
+ * /metrics, /healthz, /history, the status page, the run folders it keeps (/runs/) and the
+ * living runbook (/runbook, when CREDLINK_RUNBOOK_PATH is set). The status page, /metrics'
+ * incident gauges and the living runbook read one state (statusFromReportsDir over one
+ * ReportsSource), so their figures agree.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { loadConfig, type ResolvedConfig } from '../../config/index.ts';
 import { AlertMonitor } from '../alerting/monitor.ts';
 import { AlertStore } from '../alerting/store.ts';
@@ -12,9 +17,14 @@ import type { ScheduleConfig } from './config.ts';
 import { RunHistory } from './history.ts';
 import { DaemonServer } from './http.ts';
 import { Cron } from 'croner';
-import { statusPageRoute } from '../report/status-route.ts';
-import { statusFromReportsDir } from '../report/status-state.ts';
-import { renderMetrics } from './metrics.ts';
+import { catalogEntries } from '../coverage/catalog-entries.ts';
+import { htmlPageRoute, statusPageRoute } from '../report/status-route.ts';
+import { orderWorstFirst } from '../report/status-page.ts';
+import { ReportsSource, statusFromReportsDir } from '../report/status-state.ts';
+import type { RunbookLinks, RunbookSource } from '../runbook-md/link.ts';
+import { renderLivingRunbook } from '../runbook-md/living.ts';
+import { renderIncidentMetrics, renderMetrics } from './metrics.ts';
+import { runFilesRoute } from './run-files.ts';
 import { Scheduler, type Runner } from './scheduler.ts';
 
 export interface Daemon {
@@ -38,7 +48,27 @@ export function loadEnvironments(config: ScheduleConfig): Map<string, Readonly<R
     }
   }
   if (problems.length) throw new ConfigError(problems);
+  runbookOf(out);
   return out;
+}
+
+/**
+ * The runbook of the daemon: configured once, so every scheduled environment must name the same
+ * one (set CREDLINK_RUNBOOK_URL / CREDLINK_RUNBOOK_PATH in the process environment, or the same
+ * value in every file). Different values: ConfigError naming them.
+ */
+export function runbookOf(configs: ReadonlyMap<string, Readonly<ResolvedConfig>>): RunbookSource {
+  const list = [...configs.values()];
+  const first = list[0]?.runbook ?? {};
+  const problems: string[] = [];
+  for (const key of ['url', 'path'] as const) {
+    const values = new Set(list.map((c) => c.runbook[key] ?? ''));
+    if (values.size > 1) {
+      problems.push(`CREDLINK_RUNBOOK_${key.toUpperCase()} differs between the scheduled environments (${list.map((c) => `${c.env}: ${c.runbook[key] ?? 'unset'}`).join(', ')}): the runbook is configured once; set it in the process environment`);
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return { ...first };
 }
 
 export function defaultRunner(configs: Map<string, Readonly<ResolvedConfig>>, reportsDir: string): Runner {
@@ -67,11 +97,19 @@ export async function startDaemon(o: {
   });
   const history = new RunHistory(config.stateDir, config.historySize);
   const scheduler = new Scheduler({ config, runner: o.runner ?? defaultRunner(configs, config.reportsDir), monitor, history, log });
+  const envNames = config.environments.map((e) => e.env);
+  const runbook = runbookOf(configs);
+  const reports = new ReportsSource(config.reportsDir, 300);
+  const staleAfterMs = 3 * maxIntervalMs(config);
+  // One state for the status page, /metrics' incident gauges and the living runbook.
+  const status = () => statusFromReportsDir(reports, { envs: envNames, refreshSeconds: 30, staleAfterMs });
+  const links: RunbookLinks = { url: runbook.url, living: runbook.path ? '/runbook' : undefined };
+  const runHref = (env: string, runId: string) => `/runs/${encodeURIComponent(env)}/${encodeURIComponent(runId)}/`;
   const server = new DaemonServer()
     .route('/metrics', 'Prometheus metrics per check and environment', () => ({
       status: 200,
       contentType: 'text/plain; version=0.0.4; charset=utf-8',
-      body: renderMetrics(Object.values(monitor.incidents()), scheduler.statuses(), monitor.outbox()),
+      body: renderMetrics(Object.values(monitor.incidents()), scheduler.statuses(), monitor.outbox()) + renderIncidentMetrics(status().environments),
     }))
     .route('/healthz', 'daemon liveness and per-environment schedule (503 while shutting down)', () => {
       const stopping = scheduler.isStopping();
@@ -93,18 +131,30 @@ export async function startDaemon(o: {
     })
     .mount(
       '/, /status, /status.json',
-      'status page: per environment the current state, open incidents and a 24-hour timeline per check (refreshes itself)',
-      statusPageRoute(
-        () =>
-          statusFromReportsDir(config.reportsDir, {
-            envs: config.environments.map((e) => e.env),
-            refreshSeconds: 30,
-            staleAfterMs: 3 * maxIntervalMs(config),
-            maxRuns: 300,
-          }),
-        { root: true },
-      ),
+      'status page: the worst state first, per environment its open incidents (section, since when, first steps, report link); refreshes itself',
+      statusPageRoute(status, { root: true, page: { links, runHref } }),
+    )
+    .mount('/runs/<env>/<run-id>/', 'the run folders the daemon keeps (reports of each run), read-only', runFilesRoute(config.reportsDir, envNames));
+  if (runbook.path) {
+    const file = runbook.path;
+    server.mount(
+      '/runbook',
+      'the living runbook: the runbook document with the current state of the checks that cover each section',
+      htmlPageRoute('/runbook', () => {
+        const state = status();
+        return renderLivingRunbook({
+          markdown: fs.readFileSync(file, 'utf8'),
+          sourceName: path.basename(file),
+          entries: catalogEntries(),
+          environments: orderWorstFirst(state.environments),
+          generatedAt: state.generatedAt,
+          runHref,
+          back: { href: '/status', text: 'status page' },
+          refreshSeconds: state.refreshSeconds,
+        });
+      }),
     );
+  }
   const url = o.listen === false ? null : await server.listen(config.listen.host, config.listen.port);
   scheduler.start();
   return {

@@ -35,8 +35,8 @@ test('faults: path and PATH:PERCENT values parse, print back and are refused wit
   assert.throws(() => parseFaults('route-missing=api,endpoint-error-rate=/x:0,endpoint-error-rate=/x'), (e: UsageError) => {
     return /takes a path such as \/api\/v1\/sign, got "api"/.test(e.message) && /PATH:PERCENT .* got "\/x:0"/.test(e.message) && /got "\/x"/.test(e.message);
   });
-  assert.equal(faultUsage('route-missing'), 'route-missing=PATH');
-  assert.equal(faultUsage('endpoint-error-rate'), 'endpoint-error-rate=PATH:PERCENT');
-  assert.equal(faultUsage('intermittent-500'), 'intermittent-500=PERCENT');
+  assert.equal(faultUsage('route-missing'), 'route-missing[=PATH]');
+  assert.equal(faultUsage('endpoint-error-rate'), 'endpoint-error-rate[=PATH:PCT]');
+  assert.equal(faultUsage('intermittent-500'), 'intermittent-500[=PCT]');
   assert.equal(faultUsage('health-database-unknown'), 'health-database-unknown');
 });

@@ -53,12 +53,12 @@ export const faultCatalog = {
     param: { unit: '%', default: 3, min: 1, max: 100 },
   },
   'endpoint-error-rate': {
-    description: 'a given percentage of requests to one path answer 500 (PATH:PERCENT, e.g. /api/v1/status:8)',
+    description: 'a given percentage of requests to one path answer 500 (e.g. /api/v1/status:8)',
     incident: 'high-error-rate',
     param: { unit: 'path:%', default: { path: '/api/v1/status', percent: 8 }, min: 1, max: 100 },
   },
   'route-missing': {
-    description: 'a path answers 404 to every method but CORS preflights, as a route the deployment lacks (PATH, e.g. /api/v1/sign)',
+    description: 'a path answers 404 to every method but CORS preflights, as a route the deployment lacks',
     incident: 'basic-service-health',
     param: { unit: 'path', default: '/api/v1/sign' },
   },

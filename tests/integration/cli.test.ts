@@ -55,7 +55,7 @@ test('drill database-down: names "Incident: Database Connection Issues"; --fail-
 test('drill --help lists every fault with its value shape', async () => {
   const r = await cli(['drill', '--help']);
   assert.equal(r.code, 0, r.stderr);
-  for (const f of ['health-database-unknown', 'intermittent-500=PERCENT', 'endpoint-error-rate=PATH:PERCENT', 'route-missing=PATH', 'slow-responses=MS', 'service-unavailable']) {
+  for (const f of ['health-database-unknown', 'intermittent-500[=PCT]', 'endpoint-error-rate[=PATH:PCT]', 'route-missing[=PATH]', 'slow-responses[=MS]', 'service-unavailable']) {
     assert.ok(r.stdout.includes(f) || r.stderr.includes(f), `${f} listed`);
   }
 });

@@ -249,7 +249,7 @@ export const dependencyRules: readonly DependencyRule[] = [
       actions: [
         { step: "Ask Prometheus whether it is ready (the monitor's URL, from where the monitor runs)", command: 'curl -s "$PROMETHEUS_URL/-/ready"' },
         { step: 'Try one query with the monitor\'s token', command: 'curl -s -H "Authorization: Bearer $PROMETHEUS_TOKEN" "$PROMETHEUS_URL/api/v1/query?query=up"' },
-        { step: 'Check PROMETHEUS_URL / PROMETHEUS_TOKEN of the environment', command: 'npx credlink-checks validate --env <env>' },
+        { step: 'Check PROMETHEUS_URL / PROMETHEUS_TOKEN of the environment', command: 'npx credlink-checks validate --env {{env}}' },
       ],
     },
   },
@@ -266,9 +266,9 @@ export const dependencyRules: readonly DependencyRule[] = [
       severity: 'SEV-3',
       severityRule: 'configuration gap: a configured route does not exist on the target, the checks that use it cannot judge it (SEV-3)',
       actions: [
-        { step: 'See what the target answers on the route', command: 'curl -i -X {method} https://credlink.com{path}' },
-        { step: 'Compare with the paths the environment configures (CREDLINK_*_PATH, CREDLINK_PROTECTED_*)', command: 'npx credlink-checks validate --env <env>' },
-        { step: 'If the route should exist: check what the last deployment changed', command: 'kubectl rollout history deployment/credlink-api -n credlink-production' },
+        { step: 'See what the target answers on the route', command: 'curl -i -X {method} {{baseUrl}}{path}' },
+        { step: 'Compare with the paths the environment configures (CREDLINK_*_PATH, CREDLINK_PROTECTED_*)', command: 'npx credlink-checks validate --env {{env}}' },
+        { step: 'If the route should exist: check what the last deployment changed', command: 'kubectl rollout history deployment/{{deployment}} -n {{namespace}}' },
       ],
     },
   },

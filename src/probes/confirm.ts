@@ -30,7 +30,8 @@ export interface Confirmation<T> {
   attempts: T[];
 }
 
-export async function confirm<T extends Attempted>(first: T, again: () => Promise<T>, failed: (t: T) => boolean, policy: ConfirmPolicy): Promise<Confirmation<T>> {
+/** `again` resolves undefined when it may not ask again (e.g. no room in the request budget): confirmation stops there. */
+export async function confirm<T extends Attempted>(first: T, again: () => Promise<T | undefined>, failed: (t: T) => boolean, policy: ConfirmPolicy): Promise<Confirmation<T>> {
   const attempts = [first];
   if (!failed(first)) return { final: first, attempts };
   const started = performance.now();
@@ -39,7 +40,9 @@ export async function confirm<T extends Attempted>(first: T, again: () => Promis
     const left = policy.budgetMs - (performance.now() - started);
     if (left < pause + last.ms) break;
     await new Promise((r) => setTimeout(r, pause));
-    last = await again();
+    const next = await again();
+    if (next === undefined) break;
+    last = next;
     attempts.push(last);
     if (!failed(last)) break;
   }

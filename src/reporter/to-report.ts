@@ -4,6 +4,7 @@
  */
 import { catalog, isCheckId, type CatalogEntry } from '../../runbooks/catalog.ts';
 import { sections } from '../../runbooks/sections.ts';
+import { renderCommand, unknownNames, type CommandNames } from '../../runbooks/commands.ts';
 import { mostSevere } from '../../runbooks/severity.ts';
 import { impactSchema, type Impact } from '../triage/impact.ts';
 import { decideSeverity, type GroupState } from '../triage/severity-policy.ts';
@@ -38,26 +39,6 @@ export interface RunFacts {
   durationMs: number;
 }
 
-/** The environment's Kubernetes names, so immediate actions read as commands for this environment. */
-export interface KubeNames {
-  namespace: string;
-  deployment: string;
-  labelSelector: string;
-}
-
-/**
- * The runbook writes its commands for production (`-n credlink-production`, `deployment/credlink-api`,
- * `-l app=credlink-api`); with the environment's names the responder can paste them as they are.
- */
-export function localizeCommand(command: string, kube: KubeNames | undefined): string {
-  if (!kube) return command;
-  return command
-    .replace(/-n credlink-production\b/g, `-n ${kube.namespace}`)
-    .replace(/deployment\/credlink-api\b/g, `deployment/${kube.deployment}`)
-    .replace(/(deployment )credlink-api\b/g, `$1${kube.deployment}`)
-    .replace(/-l app=credlink-api\b/g, `-l ${kube.labelSelector}`);
-}
-
 const ann = (t: TestRecord, type: string) => t.annotations.filter((a) => a.type === type).map((a) => a.description ?? '');
 const checkIdOf = (t: TestRecord) => ann(t, 'runbook')[0];
 const lastOf = (t: TestRecord, type: string) => ann(t, type).at(-1);
@@ -71,8 +52,8 @@ function impactOf(t: TestRecord): Impact | undefined {
 
 const isFailure = (t: TestRecord) => t.outcome === 'unexpected' && t.status !== 'skipped';
 
-/** Answers bounded per finding (the recorder already deduplicates by call and status). */
-const MAX_RESPONSES = 50;
+/** Upper bound of responses[] per finding (the recorder already deduplicates by call and status). */
+export const MAX_RESPONSES = 50;
 
 /** The non-success answers a check saw ("response" annotations from checks/fixtures.ts), merged by call and status. */
 function responsesOf(t: TestRecord): ResponseSeen[] {
@@ -94,7 +75,11 @@ function responsesOf(t: TestRecord): ResponseSeen[] {
   return [...out.values()];
 }
 
-export function toReport(tests: readonly TestRecord[], run: RunFacts, kube?: KubeNames): RunbookReport {
+/**
+ * `names`: the environment's names for the immediate actions (runbooks/commands.ts namesOf);
+ * without them every name is a visible placeholder, never production's.
+ */
+export function toReport(tests: readonly TestRecord[], run: RunFacts, names: CommandNames = unknownNames(run.env)): RunbookReport {
   const groups = new Map<string, GroupState>();
   for (const t of tests) {
     const id = checkIdOf(t);
@@ -166,7 +151,7 @@ export function toReport(tests: readonly TestRecord[], run: RunFacts, kube?: Kub
       expected: lastOf(t, 'expected') ?? entry.title,
       actual: lastOf(t, 'actual') ?? firstLine(message),
       message,
-      immediateActions: section.immediateActions.map((a) => ({ step: a.step, command: localizeCommand(a.command, kube), writes: 'writes' in a && a.writes === true })),
+      immediateActions: section.immediateActions.map((a) => ({ step: a.step, command: renderCommand(a.command, names), writes: 'writes' in a && a.writes === true })),
       evidence: t.evidence,
       responses: responsesOf(t),
       ...(impact ? { impact } : {}),
@@ -176,7 +161,7 @@ export function toReport(tests: readonly TestRecord[], run: RunFacts, kube?: Kub
   }
   findings.sort((a, b) => a.severity.localeCompare(b.severity) || a.section.title.localeCompare(b.section.title));
   const executed = [...report.passed, ...report.flaky, ...findings].map((x) => x.checkId);
-  const assigned = buildIncidents(run.env, findings, { executed, localize: (c) => localizeCommand(c, kube) });
+  const assigned = buildIncidents(run.env, findings, { executed, localize: (c) => renderCommand(c, names) });
   report.incidents = assigned.incidents;
   report.findings = assigned.findings;
   const worst = mostSevere(report.incidents.map((i) => i.severity));

@@ -8,7 +8,8 @@ import type { SectionId } from '../../runbooks/sections.ts';
 import { UsageError } from '../errors.ts';
 
 export interface NumberParam {
-  unit: '%' | 'ms';
+  /** `req`: requests a minute (a rate limit). */
+  unit: '%' | 'ms' | 'req';
   default: number;
   min: number;
   max: number;
@@ -110,6 +111,27 @@ export const faultCatalog = {
     incident: 'api-key-auth',
     param: { unit: 'ms', default: 15_000, min: 1, max: 60_000 },
   },
+  // Real deployments whose shape differs from the runbook (issue 11): what the checks must tell apart.
+  'multipart-only': {
+    description: 'the protected endpoint takes only a multipart upload with an image file part: anything else gets 400 "No image file provided" (after authentication)',
+    incident: 'api-key-auth',
+  },
+  'limiter-before-auth': {
+    description: 'a per-client limiter of the given requests a minute (default 2: it fires within the first auth checks) runs on the protected endpoint before authentication: 429 with Retry-After',
+    incident: 'api-key-auth',
+    param: { unit: 'req', default: 2, min: 1, max: 10_000 },
+  },
+  'limiter-per-key': { description: 'the failed-attempt limiter counts per client and key: a new wrong key every time is never limited', incident: 'api-key-auth' },
+  'bearer-accepted': { description: 'the key is also accepted in Authorization: Bearer', incident: 'api-key-auth' },
+  'derived-key-accepted': {
+    description: 'keys are matched loosely: surrounding whitespace is trimmed and a prefix of a valid key (8+ characters) is accepted',
+    incident: 'api-key-auth',
+  },
+  'stack-traces': {
+    description: 'a request body that is not valid JSON crashes the handler: 500 with the stack trace and file paths in the body',
+    incident: 'api-key-auth',
+  },
+  'health-minimal': { description: '/health answers only {"checks":{"database":"ok"}}: no status, version or uptime', incident: 'basic-service-health' },
   // Kubernetes scenarios: the API simulator (src/k8s-sim/) follows these; the HTTP target is unchanged.
   crashloop: { description: 'Kubernetes: every API pod is in CrashLoopBackOff', incident: 'service-unavailable' },
   oomkilled: { description: 'Kubernetes: one API container was OOMKilled (exit 137) and restarted', incident: 'high-memory' },
@@ -164,7 +186,7 @@ export function parseFaults(input: string | readonly string[]): ActiveFaults {
 
 function parseValue(name: string, param: NonNullable<FaultSpec['param']>, raw: string): FaultValue | { problem: string } {
   const number = (text: string, p: { unit: string; min: number; max: number }) => {
-    const n = Number(text.replace(/(%|ms)$/, ''));
+    const n = Number(text.replace(/(%|ms|req)$/, ''));
     return text.trim() !== '' && Number.isFinite(n) && n >= p.min && n <= p.max ? n : undefined;
   };
   if (param.unit === 'path') return validPath(raw) ? raw : { problem: `fault "${name}" takes a path such as /api/v1/sign, got "${raw}"` };
@@ -198,7 +220,7 @@ export function faultUsage(name: FaultName): string {
   const spec: FaultSpec = faultCatalog[name];
   const p = spec.param;
   if (!p) return name;
-  return `${name}[=${{ '%': 'PCT', ms: 'MS', path: 'PATH', 'path:%': 'PATH:PCT' }[p.unit]}]`;
+  return `${name}[=${{ '%': 'PCT', ms: 'MS', req: 'N', path: 'PATH', 'path:%': 'PATH:PCT' }[p.unit]}]`;
 }
 
 /** Deterministic selection: true for exactly `pct` of every 100 consecutive calls. */

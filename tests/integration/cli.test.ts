@@ -42,6 +42,12 @@ test('drill service-unavailable: exit 1, EXACTLY ONE incident, SEV-0 "Incident: 
   for (const id of ['health.status', 'health.api-health', 'security.valid-key-accepted', 'security.cors-disallowed-not-5xx', 'perf.error-rate', 'k8s.pods-ready', 'k8s.service-endpoints']) {
     assert.ok(i.consequences.includes(id), `${id} is a consequence: ${i.consequences.join(', ')}`);
   }
+  // First steps name this environment (its base URL, the simulator's namespace), never production's.
+  const md = fs.readFileSync(path.join(reports, 'local', report.runId, 'runbook.md'), 'utf8');
+  assert.doesNotMatch(md, /https:\/\/credlink\.com|credlink-production/);
+  assert.ok(md.includes(`curl -s ${report.baseUrl}/health`), 'curl names the run\'s base URL');
+  assert.match(md, /kubectl rollout restart deployment\/credlink-api -n credlink\b/);
+  for (const i of report.incidents) for (const a of i.immediateActions) assert.doesNotMatch(a.command, /credlink-production|https:\/\/credlink\.com|\{\{/);
 });
 
 test('drill database-down: names "Incident: Database Connection Issues"; --fail-on SEV-0 makes it exit 0', async () => {

@@ -12,6 +12,7 @@ import { buildIncidents, type Unassigned } from '../../src/incidents/build.ts';
 import { matchesCheck, systemOf } from '../../src/incidents/match.ts';
 import { classify } from '../../src/http/response-class.ts';
 import { dependencyProblems } from '../../src/commands/validate.ts';
+import { renderCommand, templateNames, unknownNames } from '../../runbooks/commands.ts';
 import type { Impact } from '../../src/triage/impact.ts';
 
 type Answer = [call: string, status: number | null, count?: number];
@@ -318,7 +319,8 @@ test('incidents: the outage speaks the Service Unavailable section with its own 
   assert.equal(i!.section.title, 'Incident: Service Unavailable (503/502 Errors)');
   assert.equal(i!.rule, 'outage');
   assert.match(i!.title, /every health endpoint/);
-  assert.equal(i!.immediateActions[0]!.command, 'kubectl get pods -n credlink-production -l app=credlink-api');
+  // The root finding's actions, as to-report rendered them (here: the section's templates).
+  assert.equal(i!.immediateActions[0]!.command, 'kubectl get pods -n {{namespace}} -l {{selector}}');
 });
 
 test('incidents: the health-document gap never leads with "restart the application"', () => {
@@ -327,16 +329,18 @@ test('incidents: the health-document gap never leads with "restart the applicati
   assert.ok(incidents[0]!.immediateActions.every((a) => !a.writes && !/restart/.test(a.command)));
 });
 
-test('incidents: route-missing names method and path in key, title and first step; commands are localized', () => {
+test('incidents: route-missing names method and path in key, title and first step; commands name the environment', () => {
+  const names = { ...unknownNames('staging'), baseUrl: 'https://staging.example', namespace: 'credlink-staging', deployment: 'credlink-api' };
   const { incidents } = buildIncidents('staging', [f('security.valid-key-accepted', 'SEV-1', undefined, [[SIGN, 404]])], {
     executed: ['security.valid-key-accepted'],
-    localize: (c) => c.replace('-n credlink-production', '-n credlink-staging'),
+    localize: (c) => renderCommand(c, names),
   });
   const i = incidents[0]!;
   assert.equal(i.id, 'staging/route-missing:POST /api/v1/sign');
   assert.match(i.title, /^POST \/api\/v1\/sign does not exist/);
-  assert.equal(i.immediateActions[0]!.command, 'curl -i -X POST https://credlink.com/api/v1/sign');
-  assert.ok(i.immediateActions.some((a) => a.command.includes('-n credlink-staging')));
+  assert.equal(i.immediateActions[0]!.command, 'curl -i -X POST https://staging.example/api/v1/sign');
+  assert.ok(i.immediateActions.some((a) => a.command === 'kubectl rollout history deployment/credlink-api -n credlink-staging'));
+  assert.ok(i.immediateActions.every((a) => !/\{|credlink-production|credlink\.com/.test(a.command)), JSON.stringify(i.immediateActions));
 });
 
 test('incidents: ids are stable across runs (messages, counts and order change, the id does not) and differ per environment', () => {
@@ -363,5 +367,10 @@ test('dependencies: every pattern names catalog checks, every automated check ha
   const names = dependencyRules.map((r) => r.name);
   assert.equal(new Set(names).size, names.length);
   assert.deepEqual(dependencyProblems(), []);
+  // Commands a rule declares use only names the environment fills in (runbooks/commands.ts).
+  const known = Object.keys(unknownNames('x'));
+  for (const r of [...dependencyRules, ...symptomGroups]) {
+    for (const a of r.incident.actions ?? []) for (const n of templateNames(a.command)) assert.ok(known.includes(n), `${'name' in r ? r.name : ''}: {{${n}}}`);
+  }
 });
 

@@ -10,7 +10,8 @@
  *   (src/http/reachability.ts). Every request is paced by the budget (the target's declared rate
  *   limits, Retry-After, RateLimit-* headers); when the budget leaves no room within the check's
  *   time, the check fails as a monitoring gap saying what was not tested. Non-success answers,
- *   and requests that got no answer or were not sent, go to the finding's responses[].
+ *   and requests that got no answer or were not sent, are recorded once, by send()
+ *   (src/probes/http.ts) into the `answers` fixture's sink, for the finding's responses[].
  * - `check`: records expected/actual/impact/evidence for the runbook reporter and fails with a
  *   message like `[STATUS] (503) == 200 on GET /health (staging)`.
  * - `db`: worker-scoped read-only database probe (one lazy connection), closed at teardown.
@@ -18,6 +19,9 @@
  *   call has a timeout.
  * - `diagnostics` (automatic): when a check fails, attaches the read-only equivalents of its
  *   runbook section's immediate actions as evidence (src/diagnostics/).
+ * - `answers` (automatic): records every answer that was not a success (reported by the probes,
+ *   src/http/answers.ts) as "response" annotations, the input of correlation (src/incidents/);
+ *   half of the check's timeout is the budget for confirming failed requests.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -34,10 +38,10 @@ import { allureAnnotations } from '../src/report/allure-labels.ts';
 import { collectDiagnostics, SharedCollections } from '../src/diagnostics/index.ts';
 import { HttpClient } from '../src/http/client.ts';
 import { reachabilityOf, type Reachability } from '../src/http/reachability.ts';
+import { ANSWER_ANNOTATION, openAnswerSink } from '../src/http/answers.ts';
 import { KubeClient } from '../src/k8s/client.ts';
 import { DbProbe } from '../src/probes/database.ts';
 import { EVIDENCE_PREFIX } from '../src/reporter/runbook-reporter.ts';
-import { MAX_RESPONSES } from '../src/reporter/to-report.ts';
 import { Scrubber } from '../src/secrets/scrub.ts';
 import type { Impact } from '../src/triage/impact.ts';
 
@@ -108,6 +112,7 @@ export function scrubThenCut(v: unknown, scrubber: Scrubber, max: number): unkno
 interface TestFixtures {
   api: BudgetedApi;
   check: Check;
+  answers: void;
   diagnostics: void;
 }
 interface WorkerFixtures {
@@ -129,6 +134,8 @@ const DIAGNOSTIC_MAX = 20_000;
 
 /** Upper bound of the automatic diagnostics of one failed check. */
 const DIAGNOSTICS_DEADLINE_MS = 15_000;
+/** Confirmation re-asks of one check stop after this share of its timeout. */
+const CONFIRMATION_SHARE = 0.5;
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   config: [async ({}, use) => use(runConfig()), { scope: 'worker' }],
@@ -161,6 +168,17 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   ],
   reachability: [async ({ config }, use) => use(reachabilityOf(config, USER_AGENT)), { scope: 'worker' }],
   sharedDiagnostics: [async ({ config, scrubber }, use) => use(SharedCollections.forRun(config.runDir, (v) => scrubber.value(v))), { scope: 'worker' }],
+  answers: [
+    async ({}, use, testInfo) => {
+      const sink = openAnswerSink(testInfo.timeout > 0 ? testInfo.timeout * CONFIRMATION_SHARE : 30_000);
+      try {
+        await use();
+      } finally {
+        for (const a of sink.close()) testInfo.annotations.push({ type: ANSWER_ANNOTATION, description: JSON.stringify(a) });
+      }
+    },
+    { auto: true },
+  ],
   diagnostics: [
     async ({ config, scrubber, kube, db, ledger, reachability, sharedDiagnostics }, use, testInfo) => {
       await use();
@@ -187,7 +205,6 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   api: async ({ config, ledger, reachability }, use, testInfo) => {
     const client = new HttpClient({ baseUrl: config.baseUrl, timeoutMs: config.timeouts.requestMs, headers: { 'user-agent': USER_AGENT }, reachability });
     const started = Date.now();
-    let recorded = 0;
     await use(
       budgetedApi(client, {
         ledger,
@@ -196,9 +213,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         deadline: () => (testInfo.timeout > 0 ? started + testInfo.timeout - 3000 : Number.POSITIVE_INFINITY),
         // A 429's Retry-After is honoured within CREDLINK_CHECK_TIMEOUT_MS only (not the time added for pacing).
         backoffDeadline: () => started + Math.min(testInfo.timeout > 0 ? testInfo.timeout : Number.POSITIVE_INFINITY, config.timeouts.checkMs) - 3000,
-        onResponse(r) {
-          if (recorded++ < MAX_RESPONSES) testInfo.annotations.push({ type: 'response', description: JSON.stringify(r) });
-        },
+        // Answers are recorded once, by send() into the `answers` fixture's sink (with confirmation attempts and no-answers).
         onExhausted(err, call) {
           const actual = `not sent: ${err.message}`;
           testInfo.annotations.push({ type: 'expected', description: 'RATE BUDGET room for the request within the check\'s time' });

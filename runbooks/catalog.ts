@@ -59,6 +59,13 @@ const entries = {
     procedure: 'basic-service-health',
     severity: 'SEV-1',
   },
+  'health.database-truthful': {
+    title: 'the /health document reports the database as a direct probe finds it',
+    section: 'basic-service-health',
+    // A disagreement is a monitoring gap: the health document cannot be trusted, the database
+    // itself is judged by db.connect (runbooks/dependencies.ts keeps it out of the database incident).
+    severity: 'SEV-3',
+  },
   'health.latency': {
     title: 'GET /health answers within the response-time threshold',
     section: 'slow-responses',

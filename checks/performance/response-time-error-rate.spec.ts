@@ -9,7 +9,7 @@ import { runbook, test, type Check } from '../fixtures.ts';
 import { runConfig } from '../../config/index.ts';
 import { compareToBaseline, readBaselineRuns } from '../../src/perf/baseline.ts';
 import { sampleEndpoints, probeSettings, type ProbeRun } from '../../src/perf/probe-run.ts';
-import { asCurlFormat, errorRateVerdict, latencyVerdict, slowPhases, statsOf, type Verdict } from '../../src/perf/probe-verdict.ts';
+import { asCurlFormat, describeRate, errorRateVerdict, latencyVerdict, slowPhases, statsOf, type Verdict } from '../../src/perf/probe-verdict.ts';
 import type { Impact } from '../../src/triage/impact.ts';
 
 const cfg = runConfig();
@@ -35,8 +35,9 @@ function measureAll(check: Check, run: ProbeRun): void {
   }
 }
 
-function impactOf(v: Verdict): Impact | undefined {
-  if (v.status === 'warning' || v.status === 'critical') return { kind: 'threshold', tier: v.status, value: round(v.value), limit: v.limit };
+function impactOf(v: Verdict, precise = false): Impact | undefined {
+  // Ratios keep their precision: rounding to one decimal printed a 4.7% rate as "0".
+  if (v.status === 'warning' || v.status === 'critical') return { kind: 'threshold', tier: v.status, value: precise ? Math.round(v.value * 10_000) / 10_000 : round(v.value), limit: v.limit, scope: v.scope };
   if (v.status === 'no-data' || v.status === 'invalid') return { kind: 'gap', reason: v.reason };
   return undefined;
 }
@@ -83,18 +84,22 @@ test('the share of 5xx or unanswered probe requests stays under the warning thre
       'answers per endpoint',
       run.endpoints.map((e) => {
         const s = statsOf(e);
-        return { endpoint: e.name, requests: s.requests, errors: s.errors, rateLimited: s.rateLimited, errorRate: s.errorRate === null ? null : pct(s.errorRate), outcomes: s.outcomes };
+        const row = v.endpoints.find((r) => r.scope === e.name);
+        return { endpoint: e.name, requests: s.requests, errors: s.errors, rateLimited: s.rateLimited, errorRate: s.errorRate === null ? null : pct(s.errorRate), tier: row?.tier, outcomes: s.outcomes };
       }),
       'rate(http_requests_total{status=~"5.."}[5m])',
     );
   }
+  // Every endpoint is listed (the worst first), the overall rate beside them.
+  const rows = [...v.endpoints].sort((a, b) => (b.rate ?? -1) - (a.rate ?? -1));
+  const listed = `${rows.map((r) => describeRate(r, limits)).join('; ')}; overall ${describeRate(v.overall, limits).replace(/^all endpoints /, '')}`;
   check.that({
     label: 'ERROR RATE',
     ok: v.status === 'ok',
-    actual: 'scope' in v ? `${pct(v.value)} of ${run.endpoints.reduce((n, e) => n + e.samples.length - statsOf(e).rateLimited, 0)} requests` : 'reason' in v ? v.reason : pct(v.value),
-    expected: `<= ${pct(limits.warning)} (critical above ${pct(limits.critical)})`,
+    actual: v.status === 'no-data' || v.status === 'insufficient' ? v.reason : v.status === 'invalid' ? `${v.reason}; ${listed}` : listed,
+    expected: `<= ${pct(limits.warning)} on every endpoint (critical above ${pct(limits.critical)})`,
     call: calls,
-    impact: v.status === 'ok' ? undefined : impactOf(v),
+    impact: v.status === 'ok' ? undefined : impactOf(v, true),
   });
 });
 

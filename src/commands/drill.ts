@@ -3,7 +3,7 @@ import { parse } from '../cli.ts';
 import { UsageError } from '../errors.ts';
 import { wrap } from '../reporter/wrap.ts';
 import { executeRun } from '../run/execute.ts';
-import { FAULT_NAMES, faultCatalog, parseFaults, type FaultSpec } from '../target/faults.ts';
+import { FAULT_NAMES, faultCatalog, faultUsage, formatFaultValue, parseFaults, type FaultSpec } from '../target/faults.ts';
 import { configFrom, exitCodeFor, failOnFrom, printOutcome } from './common.ts';
 import { commonOptions, runOptions } from './options.ts';
 
@@ -14,8 +14,14 @@ export function faultsHelp(): string[] {
   const rows = FAULT_NAMES.map((name) => {
     const spec: FaultSpec = faultCatalog[name];
     const p = spec.param;
-    const syntax = p ? `${name}[=${p.unit === '%' ? 'PCT' : 'MS'}]` : name;
-    const value = p ? ` Value: ${p.min}-${p.max} ${p.unit === '%' ? '%' : 'ms'}, default ${p.default}${p.unit === '%' ? ' %' : ' ms'}.` : ' Takes no value.';
+    const syntax = faultUsage(name);
+    const value = !p
+      ? ' Takes no value.'
+      : p.unit === 'path'
+        ? ` Value: a request path, default ${p.default}.`
+        : p.unit === 'path:%'
+          ? ` Value: PATH:PCT with PCT ${p.min}-${p.max} %, default ${formatFaultValue(p.default)}.`
+          : ` Value: ${p.min}-${p.max} ${p.unit}, default ${p.default} ${p.unit}.`;
     return { syntax, text: `${spec.description}.${value}` };
   });
   const col = Math.max(...rows.map((r) => r.syntax.length)) + 4;

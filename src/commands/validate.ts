@@ -7,6 +7,8 @@ import { listEnvironments, loadConfig, type ResolvedConfig } from '../../config/
 import { ENVIRONMENTS_DIR } from '../../config/load.ts';
 import { ENV_KEYS } from '../../config/schema.ts';
 import { catalog, type CheckId } from '../../runbooks/catalog.ts';
+import { dependencyRules, symptomGroups } from '../../runbooks/dependencies.ts';
+import { matchesCheck, systemOf } from '../incidents/match.ts';
 import { sections, type SectionId } from '../../runbooks/sections.ts';
 import { CliError, ConfigError, EXIT, UsageError } from '../errors.ts';
 import { listTests } from '../run/list-tests.ts';
@@ -32,6 +34,22 @@ export function catalogProblems(tests: { title: string; file: string; checkIds: 
     const e = catalog[id];
     if (!e.notAutomatable && !covered.has(id)) problems.push(`runbooks/catalog.ts: "${id}" has no test: write one in checks/ or give it a notAutomatable reason`);
   }
+  problems.push(...dependencyProblems());
+  return problems;
+}
+
+/** runbooks/dependencies.ts against the catalog: a pattern naming no check is a typo that silently disables a rule. */
+export function dependencyProblems(): string[] {
+  const ids = Object.keys(catalog) as CheckId[];
+  const problems: string[] = [];
+  const named: [string, readonly string[] | undefined][] = [
+    ...dependencyRules.flatMap((r) => [[`rule "${r.name}" source`, r.source.checks], ...r.targets.map((t): [string, readonly string[] | undefined] => [`rule "${r.name}" target`, t.checks])] as [string, readonly string[] | undefined][]),
+    ...symptomGroups.flatMap((g) => g.members.map((m): [string, readonly string[] | undefined] => [`symptom group "${g.name}"`, m.checks])),
+  ];
+  for (const [where, patterns] of named) {
+    for (const p of patterns ?? []) if (!ids.some((id) => matchesCheck([p], id))) problems.push(`runbooks/dependencies.ts: ${where} names "${p}", which matches no catalog id`);
+  }
+  for (const id of ids) if (!catalog[id].notAutomatable && !systemOf(id)) problems.push(`runbooks/dependencies.ts: "${id}" matches no entry of \`systems\`: say what it talks to`);
   return problems;
 }
 

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../../config/index.ts';
 import { reachabilityOf } from '../http/reachability.ts';
+import { answerSeen } from '../http/answers.ts';
 import { openModel } from '../probes/open-model.ts';
 import { planProbe } from '../budget/plan.ts';
 import type { EndpointSamples } from './probe-verdict.ts';
@@ -30,7 +31,18 @@ export function probeSettings(c: ResolvedConfig) {
   return { ...configured, rate: plan.rate, samples: plan.samples, limitedBy: plan.limitedBy };
 }
 
+/** Every check judging the sampling saw its answers: each reports them to its own answer sink. */
 export async function sampleEndpoints(c: ResolvedConfig): Promise<ProbeRun> {
+  const run = await sampleOnce(c);
+  for (const e of run.endpoints) {
+    const byStatus = new Map<number | null, number>();
+    for (const s of e.samples) byStatus.set(s.status, (byStatus.get(s.status) ?? 0) + 1);
+    for (const [status, n] of byStatus) answerSeen(e.name, status, n);
+  }
+  return run;
+}
+
+async function sampleOnce(c: ResolvedConfig): Promise<ProbeRun> {
   const cache = c.runDir ? path.join(c.runDir, PROBE_CACHE) : undefined;
   if (cache && fs.existsSync(cache)) return JSON.parse(fs.readFileSync(cache, 'utf8')) as ProbeRun;
   const p = probeSettings(c);

@@ -89,16 +89,59 @@ export function latencyVerdict(endpoints: readonly EndpointSamples[], limits: Ti
   return judgeSample(all?.count ?? 0, 'answered requests', dropped, all?.p95 ?? 0, rateLimitedIn(endpoints));
 }
 
-/** Error rate of all endpoints together: the runbook's rate is service-wide. */
-export function errorRateVerdict(endpoints: readonly EndpointSamples[], limits: Tier): Verdict {
-  const samples = judged(endpoints.flatMap((e) => e.samples));
+/** One scope's error rate (an endpoint, or all of them) and the tier it falls into; 429s are left out. */
+export interface RateRow {
+  scope: string;
+  requests: number;
+  errors: number;
+  rate: number | null;
+  /** insufficient: fewer than 59 requests, not judged on its own. */
+  tier: 'ok' | 'warning' | 'critical' | 'insufficient';
+}
+
+export type ErrorRateVerdict = Verdict & {
+  /** Every probed endpoint, judged on its own (all listed, the worst decides). */
+  endpoints: RateRow[];
+  /** All endpoints together, reported beside them (and judged when no endpoint has enough requests alone). */
+  overall: RateRow;
+};
+
+function rateRow(scope: string, all: readonly Sample[], limits: Tier): RateRow {
+  const samples = judged(all);
   const errors = samples.filter(isError).length;
-  const rate = samples.length ? errors / samples.length : 0;
-  if (sufficiency(samples.length) === 'ok') {
-    const tier = tierOf(rate, limits);
-    if (tier !== 'ok') return { status: tier, value: rate, limit: limits[tier], scope: 'all endpoints' };
+  const rate = samples.length ? errors / samples.length : null;
+  const tier = rate === null || sufficiency(samples.length) !== 'ok' ? 'insufficient' : tierOf(rate, limits);
+  return { scope, requests: samples.length, errors, rate, tier };
+}
+
+const TIER_RANK = { critical: 2, warning: 1, ok: 0, insufficient: -1 } as const;
+
+/**
+ * Error rate per endpoint against the thresholds (runbook "Alert Thresholds"): an endpoint
+ * failing 8% of its requests is critical even when healthy endpoints beside it pull the
+ * average under 5%. The worst scope decides; the overall rate is always reported.
+ */
+export function errorRateVerdict(endpoints: readonly EndpointSamples[], limits: Tier): ErrorRateVerdict {
+  const rows = endpoints.map((e) => rateRow(e.name, e.samples, limits));
+  const overall = rateRow('all endpoints', endpoints.flatMap((e) => e.samples), limits);
+  let worst: RateRow | undefined;
+  for (const r of [...rows, overall]) {
+    if (r.tier === 'ok' || r.tier === 'insufficient') continue;
+    if (!worst || TIER_RANK[r.tier] > TIER_RANK[worst.tier] || (r.tier === worst.tier && (r.rate ?? 0) > (worst.rate ?? 0))) worst = r;
   }
-  return judgeSample(samples.length, 'requests (429 left out)', endpoints.reduce((n, e) => n + e.dropped, 0), rate, rateLimitedIn(endpoints));
+  if (worst && (worst.tier === 'warning' || worst.tier === 'critical')) {
+    return { status: worst.tier, value: worst.rate!, limit: limits[worst.tier], scope: worst.scope, endpoints: rows, overall };
+  }
+  const v = judgeSample(overall.requests, 'requests (429 left out)', endpoints.reduce((n, e) => n + e.dropped, 0), overall.rate ?? 0, rateLimitedIn(endpoints));
+  return { ...v, endpoints: rows, overall };
+}
+
+/** "GET /x 8% (8/100) > 5%": one scope's rate as printed in findings. */
+export function describeRate(r: RateRow, limits: Tier): string {
+  if (r.rate === null) return `${r.scope}: no requests`;
+  const pct = (v: number) => `${Math.round(v * 1000) / 10}%`;
+  const crossed = r.tier === 'critical' ? ` > ${pct(limits.critical)}` : r.tier === 'warning' ? ` > ${pct(limits.warning)}` : r.tier === 'insufficient' ? ' (too few requests to judge alone)' : '';
+  return `${r.scope} ${pct(r.rate)} (${r.errors}/${r.requests})${crossed}`;
 }
 
 function judgeSample(count: number, what: string, dropped: number, value: number, rateLimited = 0): Verdict {

@@ -2,9 +2,15 @@
  * One HTTP request for a check, as data: status, timing, headers and body, or the error that
  * prevented an answer. Never throws; never follows redirects, bounded by one deadline and a body
  * cap (src/http/client.ts), and never returns request headers, which would carry keys.
+ *
+ * A failure (5xx or no answer) is confirmed before it counts (src/probes/confirm.ts), unless the
+ * base URL is already known not to answer (src/http/reachability.ts); every answer that is not a
+ * success is reported to the running check's answer sink (src/http/answers.ts) for correlation.
  */
 import type { Transport } from '../http/client.ts';
 import type { MultipartFields } from '../http/multipart.ts';
+import { answerSeen, callOf, confirmationBudgetMs, confirmedDown, markConfirmedDown } from '../http/answers.ts';
+import { confirm, DEFAULT_BUDGET_MS, DEFAULT_SPACING_MS } from './confirm.ts';
 
 export interface HttpSample {
   method: string;
@@ -15,6 +21,11 @@ export interface HttpSample {
   body: string;
   /** Why there was no answer (connection refused, timeout), one line. */
   error?: string;
+  /**
+   * Present when the request failed and was asked again: every attempt, oldest first. A sample
+   * with a success status and failed attempts saw intermittent failures, not an outage.
+   */
+  attempts?: { status: number | null; ms: number; error?: string }[];
 }
 
 export interface HttpRequest {
@@ -30,8 +41,44 @@ export interface HttpRequest {
 
 const MAX_BODY = 64 * 1024;
 
+/** 5xx or no answer: what confirmation re-asks before it counts. */
+export const failedAnswer = (s: Pick<HttpSample, 'status'>): boolean => s.status === null || s.status >= 500;
+
 /** `api`: the checks' budgeted client (src/budget/budgeted-api.ts) or the bare HttpClient. */
 export async function send(api: Transport, req: HttpRequest): Promise<HttpSample> {
+  const attempt = async () => {
+    const s = await sendOnce(api, req);
+    answerSeen(callOf(s.method, s.path), s.status);
+    return s;
+  };
+  const first = await attempt();
+  const call = callOf(first.method, first.path);
+  // Known down (confirmed already, or the base URL does not answer): asking again tells nothing.
+  if (!failedAnswer(first) || confirmedDown(call) || api.unsent?.()) return first;
+  // A re-ask that finds no room in the request budget ends the confirmation: the failure stands as seen.
+  const again = async () => {
+    try {
+      return await attempt();
+    } catch (err) {
+      if ((err as { budget?: unknown })?.budget === true) return undefined;
+      throw err;
+    }
+  };
+  const { final, attempts } = await confirm(first, again, failedAnswer, {
+    spacingMs: DEFAULT_SPACING_MS,
+    budgetMs: confirmationBudgetMs() ?? DEFAULT_BUDGET_MS,
+  });
+  if (failedAnswer(final)) markConfirmedDown(call);
+  return { ...final, attempts: attempts.map((a) => ({ status: a.status, ms: Math.round(a.ms), ...(a.error ? { error: a.error } : {}) })) };
+}
+
+/** The failed attempts of a confirmed request that finally succeeded (empty when it never failed or never recovered). */
+export function intermittentFailures(s: HttpSample): NonNullable<HttpSample['attempts']> {
+  if (failedAnswer(s) || !s.attempts) return [];
+  return s.attempts.filter(failedAnswer);
+}
+
+async function sendOnce(api: Transport, req: HttpRequest): Promise<HttpSample> {
   const method = req.method ?? 'GET';
   // The sample names the path only: a query may carry a key.
   const path = req.path.split('?')[0]!;

@@ -3,6 +3,11 @@
  * timeout. A query with no series, or whose only value is NaN (e.g. histogram_quantile over
  * no traffic), is "no data": callers must treat it as a monitoring gap, never as a pass.
  */
+import { answerSeen } from '../http/answers.ts';
+
+/** How a Prometheus API answer is named among a check's answers: not a route of the target. */
+export const PROMETHEUS_CALL = 'prometheus GET /api/v1/query';
+
 export type QueryResult =
   | { kind: 'value'; value: number; series: number }
   | { kind: 'no-data'; reason: string };
@@ -25,8 +30,10 @@ export async function instantQuery(baseUrl: string, expr: string, timeoutMs: num
     res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'error', headers: token ? { authorization: `Bearer ${token}` } : {} });
   } catch (err) {
     const e = err as Error;
+    answerSeen(PROMETHEUS_CALL, null);
     throw new PrometheusError(e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `unreachable: ${(e.cause as Error | undefined)?.message ?? e.message}`);
   }
+  answerSeen(PROMETHEUS_CALL, res.status);
   const text = await res.text();
   let body: ApiAnswer;
   try {

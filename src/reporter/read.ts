@@ -9,8 +9,11 @@ import { runbookReportSchema, type RunbookReport } from './schema.ts';
 /** Upgrades a parsed schema-1 report in place of nothing: returns a new object, or the input unchanged. */
 export function upgradeReport(raw: unknown): unknown {
   if (!raw || typeof raw !== 'object' || (raw as { schemaVersion?: unknown }).schemaVersion !== 1) return raw;
-  const r = raw as Record<string, unknown> & { env: string; findings?: Omit<Unassigned, 'responses'>[] };
-  const { incidents, findings } = buildIncidents(r.env, (r.findings ?? []).map((f) => ({ ...f, responses: [] })));
+  const r = raw as Record<string, unknown> & { env: string; findings?: Omit<Unassigned, 'responses'>[]; passed?: { checkId: string }[]; flaky?: { checkId: string }[] };
+  // Schema 1 recorded neither answers nor impacts: only rules that need neither can correlate.
+  const old = r.findings ?? [];
+  const executed = [...(r.passed ?? []), ...(r.flaky ?? []), ...old].map((x) => x.checkId);
+  const { incidents, findings } = buildIncidents(r.env, old.map((f) => ({ ...f, responses: [] })), { executed });
   return { ...r, schemaVersion: 2, kind: 'observation', incidents, findings };
 }
 

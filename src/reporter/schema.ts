@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../../runbooks/severity.ts';
 import { responseClassSchema } from '../http/response-class.ts';
+import { impactSchema } from '../triage/impact.ts';
 
 export const severitySchema = z.enum(SEVERITIES);
 
@@ -35,10 +36,12 @@ export const measurementSchema = z.object({
 
 /** One answer a failing check saw that was not a success: the input of correlation (src/incidents/). */
 export const responseSeenSchema = z.object({
-  /** "GET /health", "POST /api/v1/sign". */
+  /** "GET /health", "POST /api/v1/sign"; calls to other systems are prefixed ("prometheus GET /api/v1/query"). */
   call: z.string(),
   status: z.number().nullable(),
   class: responseClassSchema,
+  /** How many times the check saw this answer (absent in reports written before it was counted: once). */
+  count: z.number().int().positive().optional(),
 });
 
 const sectionRef = z.object({ title: z.string(), anchor: z.string() });
@@ -66,6 +69,8 @@ export const findingSchema = z.object({
   evidence: z.array(evidenceSchema),
   /** Non-success answers the check saw (bounded), classified once (src/http/response-class.ts). */
   responses: z.array(responseSeenSchema),
+  /** What the check measured about the damage (src/triage/impact.ts), when it recorded it: input of severity and correlation. */
+  impact: impactSchema.optional(),
   durationMs: z.number(),
   file: z.string().optional(),
 });

@@ -9,6 +9,7 @@ import { mostSevere } from '../../runbooks/severity.ts';
 import { impactSchema, type Impact } from '../triage/impact.ts';
 import { decideSeverity, type GroupState } from '../triage/severity-policy.ts';
 import { buildIncidents, type Unassigned } from '../incidents/build.ts';
+import { ANSWER_ANNOTATION } from '../http/answers.ts';
 import { measurementSchema, responseSeenSchema, type Evidence, type Measurement, type ResponseSeen, type RunbookReport } from './schema.ts';
 
 export interface TestRecord {
@@ -47,23 +48,6 @@ const ann = (t: TestRecord, type: string) => t.annotations.filter((a) => a.type 
 const checkIdOf = (t: TestRecord) => ann(t, 'runbook')[0];
 const lastOf = (t: TestRecord, type: string) => ann(t, type).at(-1);
 
-/** Non-success answers the check recorded (checks/fixtures.ts, annotation "response"), bounded. */
-function responsesOf(t: TestRecord): ResponseSeen[] {
-  const out: ResponseSeen[] = [];
-  for (const raw of ann(t, 'response').slice(0, MAX_RESPONSES)) {
-    try {
-      const r = responseSeenSchema.safeParse(JSON.parse(raw));
-      if (r.success) out.push(r.data);
-    } catch {
-      /* not ours */
-    }
-  }
-  return out;
-}
-
-/** Upper bound of responses[] per finding. */
-export const MAX_RESPONSES = 20;
-
 function impactOf(t: TestRecord): Impact | undefined {
   const raw = lastOf(t, 'impact');
   if (!raw) return undefined;
@@ -74,6 +58,29 @@ function impactOf(t: TestRecord): Impact | undefined {
 /** A check cut short by a stop or the run deadline proves nothing either way. */
 const isCutShort = (t: TestRecord) => t.status === 'interrupted';
 const isFailure = (t: TestRecord) => t.outcome === 'unexpected' && t.status !== 'skipped' && !isCutShort(t);
+
+/** Upper bound of responses[] per finding (the recorder already deduplicates by call and status). */
+export const MAX_RESPONSES = 50;
+
+/** The non-success answers a check saw ("response" annotations from checks/fixtures.ts), merged by call and status. */
+function responsesOf(t: TestRecord): ResponseSeen[] {
+  const out = new Map<string, ResponseSeen>();
+  for (const raw of ann(t, ANSWER_ANNOTATION)) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      continue;
+    }
+    const r = responseSeenSchema.safeParse(parsed);
+    if (!r.success) continue;
+    const key = `${r.data.call}\u0000${r.data.status}`;
+    const prior = out.get(key);
+    if (prior) prior.count = (prior.count ?? 1) + (r.data.count ?? 1);
+    else if (out.size < MAX_RESPONSES) out.set(key, { ...r.data });
+  }
+  return [...out.values()];
+}
 
 /**
  * `names`: the environment's names for the immediate actions (runbooks/commands.ts namesOf);
@@ -136,8 +143,10 @@ export function toReport(tests: readonly TestRecord[], run: RunFacts, names: Com
       continue;
     }
     report.counts.failed += 1;
-    const decision = decideSeverity(entry, impactOf(t), entry.group ? groups.get(entry.group) : undefined);
-    const section = sections[entry.section];
+    const impact = impactOf(t);
+    const decision = decideSeverity(entry, impact, entry.group ? groups.get(entry.group) : undefined);
+    // The impact may belong to another section than the check's (intermittent errors: High Error Rate).
+    const section = sections[decision.section ?? entry.section];
     const procedure = entry.procedure ? sections[entry.procedure] : undefined;
     const message = t.errors[0] ?? (t.status === 'timedOut' ? 'the check ran out of time' : 'the check failed');
     findings.push({
@@ -154,12 +163,14 @@ export function toReport(tests: readonly TestRecord[], run: RunFacts, names: Com
       immediateActions: section.immediateActions.map((a) => ({ step: a.step, command: renderCommand(a.command, names), writes: 'writes' in a && a.writes === true })),
       evidence: t.evidence,
       responses: responsesOf(t),
+      ...(impact ? { impact } : {}),
       durationMs: t.durationMs,
       file: t.file,
     });
   }
   findings.sort((a, b) => a.severity.localeCompare(b.severity) || a.section.title.localeCompare(b.section.title));
-  const assigned = buildIncidents(run.env, findings);
+  const executed = [...report.passed, ...report.flaky, ...findings].map((x) => x.checkId);
+  const assigned = buildIncidents(run.env, findings, { executed, localize: (c) => renderCommand(c, names) });
   report.incidents = assigned.incidents;
   report.findings = assigned.findings;
   report.verdict = verdictOf(report, stopped);

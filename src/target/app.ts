@@ -50,6 +50,9 @@ export class ReferenceApp {
   private readonly started = Date.now();
   private readonly errorPicker = new EveryNth();
   private readonly tailPicker = new EveryNth();
+  /** Separate counters: each fault's share is exact over the requests it applies to. */
+  private readonly healthErrorPicker = new EveryNth();
+  private readonly endpointErrorPicker = new EveryNth();
   private readonly authFailures = new Map<string, { count: number; since: number }>();
   private readonly limiterCounts = new Map<string, { count: number; since: number }>();
   /** Window of the limiter-before-auth fault; tests lengthen it so a Retry-After outlasts a check. */
@@ -94,6 +97,8 @@ export class ReferenceApp {
     this.faults = f;
     this.errorPicker.reset();
     this.tailPicker.reset();
+    this.healthErrorPicker.reset();
+    this.endpointErrorPicker.reset();
     this.authFailures.clear();
     this.limiterCounts.clear();
   }
@@ -133,6 +138,14 @@ export class ReferenceApp {
     if (typeof f['high-error-rate'] === 'number' && this.errorPicker.hit(f['high-error-rate'])) {
       return this.json(res, 500, { error: 'internal_error' });
     }
+    const intermittent = f['intermittent-500'];
+    if (typeof intermittent === 'number' && req.method !== 'OPTIONS' && url.pathname === '/health' && this.healthErrorPicker.hit(intermittent)) {
+      return this.json(res, 500, { error: 'internal_error' });
+    }
+    const endpoint = f['endpoint-error-rate'];
+    if (typeof endpoint === 'object' && req.method !== 'OPTIONS' && url.pathname === endpoint.path && this.endpointErrorPicker.hit(endpoint.percent)) {
+      return this.json(res, 500, { error: 'internal_error' });
+    }
 
     const origin = req.headers.origin;
     const allowed = this.cors(req, res, origin);
@@ -147,6 +160,10 @@ export class ReferenceApp {
       res.end();
       return;
     }
+
+    // A route the deployment lacks: whatever the method, the not-found answer of any unknown path
+    // (CORS preflights were answered above, as the real service's global CORS middleware does).
+    if (f['route-missing'] === url.pathname) return this.json(res, 404, { error: 'not_found' });
 
     switch (`${req.method} ${url.pathname}`) {
       case 'GET /health':
@@ -211,15 +228,17 @@ export class ReferenceApp {
       return this.json(res, ok ? 200 : 503, { checks: { database: ok ? 'ok' : 'down' } });
     }
     const slow = this.faults['database-slow'];
-    let database: 'ok' | 'down' = 'ok';
+    let database: 'ok' | 'down' | 'unknown' = 'ok';
     try {
       const sql = typeof slow === 'number' ? `SELECT pg_sleep(${slow / 1000}) AS slept, 1 AS ok` : 'SELECT 1 AS ok';
       await this.pool.query(sql);
     } catch {
       database = 'down';
     }
-    this.json(res, database === 'ok' ? 200 : 503, {
-      status: database === 'ok' ? 'ok' : 'degraded',
+    // As the real service does: a constant instead of the result of the query.
+    if (this.faults['health-database-unknown']) database = 'unknown';
+    this.json(res, database === 'down' ? 503 : 200, {
+      status: database === 'down' ? 'degraded' : 'ok',
       version: this.opts.version,
       uptime: this.uptime(),
       timestamp: new Date().toISOString(),

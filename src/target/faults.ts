@@ -1,18 +1,43 @@
 /**
  * Named faults of the reference target: each reproduces one runbook incident so the suite can
  * be rehearsed against it (`credlink-checks drill FAULT`, `target --fault a,b`, or at run time
- * through the admin endpoint). A fault may take one parameter: `high-error-rate=3`.
+ * through the admin endpoint). A fault may take one parameter: a number (`high-error-rate=3`),
+ * a path (`route-missing=/api/v1/sign`) or a path and a percentage (`endpoint-error-rate=/api/v1/status:8`).
  */
 import type { SectionId } from '../../runbooks/sections.ts';
 import { UsageError } from '../errors.ts';
+
+export interface NumberParam {
+  /** `req`: requests a minute (a rate limit). */
+  unit: '%' | 'ms' | 'req';
+  default: number;
+  min: number;
+  max: number;
+}
+/** A request path of the target, e.g. "/api/v1/sign". */
+export interface PathParam {
+  unit: 'path';
+  default: string;
+}
+/** "PATH:PERCENT", e.g. "/api/v1/status:8". */
+export interface PathPercentParam {
+  unit: 'path:%';
+  default: PathPercent;
+  min: number;
+  max: number;
+}
+export interface PathPercent {
+  path: string;
+  percent: number;
+}
 
 export interface FaultSpec {
   /** What the target does while the fault is on. */
   description: string;
   /** The runbook incident it reproduces. */
   incident: SectionId;
-  /** Optional numeric parameter, e.g. a percentage or a latency. */
-  param?: { unit: '%' | 'ms' | 'req'; default: number; min: number; max: number };
+  /** Optional parameter: a number (percentage, latency), a path, or a path with a percentage. */
+  param?: NumberParam | PathParam | PathPercentParam;
 }
 
 export const faultCatalog = {
@@ -22,6 +47,25 @@ export const faultCatalog = {
     description: 'a given percentage of API requests answer 500 (deterministic: exactly N of every 100)',
     incident: 'high-error-rate',
     param: { unit: '%', default: 10, min: 1, max: 100 },
+  },
+  'intermittent-500': {
+    description: 'a given percentage of requests to the health path (/health) answer 500, the rest 200: an error rate, not an outage',
+    incident: 'high-error-rate',
+    param: { unit: '%', default: 3, min: 1, max: 100 },
+  },
+  'endpoint-error-rate': {
+    description: 'a given percentage of requests to one path answer 500 (e.g. /api/v1/status:8)',
+    incident: 'high-error-rate',
+    param: { unit: 'path:%', default: { path: '/api/v1/status', percent: 8 }, min: 1, max: 100 },
+  },
+  'route-missing': {
+    description: 'a path answers 404 to every method but CORS preflights, as a route the deployment lacks',
+    incident: 'basic-service-health',
+    param: { unit: 'path', default: '/api/v1/sign' },
+  },
+  'health-database-unknown': {
+    description: 'the health document reports checks.database "unknown" (200) while the database is fine',
+    incident: 'basic-service-health',
   },
   'slow-responses': {
     description: 'every API request waits the given latency before answering',
@@ -102,19 +146,23 @@ export const faultCatalog = {
 export type FaultName = keyof typeof faultCatalog;
 export const FAULT_NAMES = Object.keys(faultCatalog) as FaultName[];
 
-export type ActiveFaults = Partial<Record<FaultName, number | true>>;
+/** true (no parameter), a number, a path, or a path with a percentage (see each fault's param). */
+export type FaultValue = true | number | string | PathPercent;
+export type ActiveFaults = Partial<Record<FaultName, FaultValue>>;
 
 export function isFaultName(s: string): s is FaultName {
   return Object.hasOwn(faultCatalog, s);
 }
 
-/** Parses `a,b=3` into active faults; throws UsageError naming every bad item. */
+/** Parses `a,b=3,route-missing=/x` into active faults; throws UsageError naming every bad item. */
 export function parseFaults(input: string | readonly string[]): ActiveFaults {
   const items = (typeof input === 'string' ? input.split(',') : input).map((s) => s.trim()).filter(Boolean);
   const out: ActiveFaults = {};
   const problems: string[] = [];
   for (const item of items) {
-    const [name = '', raw] = item.split('=', 2);
+    const cut = item.indexOf('=');
+    const name = cut < 0 ? item : item.slice(0, cut);
+    const raw = cut < 0 ? undefined : item.slice(cut + 1);
     if (!isFaultName(name)) {
       problems.push(`unknown fault "${name}" (known: ${FAULT_NAMES.join(', ')})`);
       continue;
@@ -128,19 +176,51 @@ export function parseFaults(input: string | readonly string[]): ActiveFaults {
       problems.push(`fault "${name}" takes no value`);
       continue;
     }
-    const n = Number(raw.replace(/(%|ms|req)$/, ''));
-    if (!Number.isFinite(n) || n < spec.param.min || n > spec.param.max) {
-      problems.push(`fault "${name}" value must be ${spec.param.min}-${spec.param.max} ${spec.param.unit}, got "${raw}"`);
-      continue;
-    }
-    out[name] = n;
+    const value = parseValue(name, spec.param, raw);
+    if (typeof value === 'object' && 'problem' in value) problems.push(value.problem);
+    else out[name] = value;
   }
   if (problems.length) throw new UsageError(problems.join('; '));
   return out;
 }
 
+function parseValue(name: string, param: NonNullable<FaultSpec['param']>, raw: string): FaultValue | { problem: string } {
+  const number = (text: string, p: { unit: string; min: number; max: number }) => {
+    const n = Number(text.replace(/(%|ms|req)$/, ''));
+    return text.trim() !== '' && Number.isFinite(n) && n >= p.min && n <= p.max ? n : undefined;
+  };
+  if (param.unit === 'path') return validPath(raw) ? raw : { problem: `fault "${name}" takes a path such as /api/v1/sign, got "${raw}"` };
+  if (param.unit === 'path:%') {
+    const at = raw.lastIndexOf(':');
+    const path = at < 0 ? '' : raw.slice(0, at);
+    const percent = at < 0 ? undefined : number(raw.slice(at + 1), { unit: '%', min: param.min, max: param.max });
+    if (!validPath(path) || percent === undefined) return { problem: `fault "${name}" takes PATH:PERCENT such as /api/v1/status:8 (percent ${param.min}-${param.max}), got "${raw}"` };
+    return { path, percent };
+  }
+  const n = number(raw, param);
+  return n === undefined ? { problem: `fault "${name}" value must be ${param.min}-${param.max} ${param.unit}, got "${raw}"` } : n;
+}
+
+/** An absolute request path without query, spaces or control characters. */
+function validPath(p: string): boolean {
+  return /^\/[^\s?#,]*$/.test(p) && p.length <= 200;
+}
+
+/** "NAME=VALUE" as the parser reads it back. */
+export function formatFaultValue(v: FaultValue): string {
+  return typeof v === 'object' ? `${v.path}:${v.percent}` : String(v);
+}
+
 export function formatFaults(f: ActiveFaults): string {
-  return Object.entries(f).map(([k, v]) => (v === true ? k : `${k}=${v}`)).join(',') || 'none';
+  return Object.entries(f).map(([k, v]) => (v === true ? k : `${k}=${formatFaultValue(v as FaultValue)}`)).join(',') || 'none';
+}
+
+/** How a fault is written on the command line (the value is optional: its default applies): "route-missing[=PATH]". */
+export function faultUsage(name: FaultName): string {
+  const spec: FaultSpec = faultCatalog[name];
+  const p = spec.param;
+  if (!p) return name;
+  return `${name}[=${{ '%': 'PCT', ms: 'MS', req: 'N', path: 'PATH', 'path:%': 'PATH:PCT' }[p.unit]}]`;
 }
 
 /** Deterministic selection: true for exactly `pct` of every 100 consecutive calls. */

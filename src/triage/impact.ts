@@ -9,8 +9,16 @@ export const impactSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('unavailable'), status: z.number().nullable() }),
   /** A share of the units (pods, endpoints, origins) is affected. */
   z.object({ kind: z.literal('affected'), fraction: z.number().min(0).max(1) }),
-  /** A measured value crossed an alert threshold tier. */
-  z.object({ kind: z.literal('threshold'), tier: z.enum(['warning', 'critical']), value: z.number(), limit: z.number() }),
+  /**
+   * A measured value crossed an alert threshold tier. Ratios are fractions (0.06 = 6%), times ms
+   * (the catalog entry's `threshold` says which); `scope` names where it was measured ("GET /health").
+   */
+  z.object({ kind: z.literal('threshold'), tier: z.enum(['warning', 'critical']), value: z.number(), limit: z.number(), scope: z.string().optional() }),
+  /**
+   * A one-shot request failed (5xx or no answer) and then succeeded when asked again: intermittent
+   * errors, counted; too few requests to measure an error rate, never an outage.
+   */
+  z.object({ kind: z.literal('intermittent'), call: z.string(), failed: z.number().int().nonnegative(), attempts: z.number().int().positive() }),
   /** Performance is worse than a baseline by this many percent. */
   z.object({ kind: z.literal('degradation'), percent: z.number() }),
   /** breach = data exposed or auth bypassed; vulnerability = exploitable in production; issue = non-critical; hardening = best practice missing. */

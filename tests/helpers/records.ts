@@ -36,14 +36,17 @@ export function assembleReport(
   },
 ): RunbookReport {
   const { consequences: declared, ...rest } = r;
-  const built = buildIncidents(r.env, r.findings.map((f) => ({ responses: [], ...f })));
+  const executed = [...r.passed, ...r.flaky, ...r.findings].map((x) => x.checkId);
+  const built = buildIncidents(r.env, r.findings.map((f) => ({ responses: [], ...f })), { executed });
   let { incidents, findings } = built;
   for (const [rootCheck, ids] of Object.entries(declared ?? {})) {
     const root = incidents.find((i) => i.root.checkId === rootCheck);
     if (!root) throw new Error(`assembleReport: no incident rooted at ${rootCheck}`);
     const moved = new Set(ids);
     findings = findings.map((f) => (moved.has(f.checkId) ? { ...f, incidentId: root.id, role: 'consequence' as const } : f));
-    incidents = incidents.filter((i) => !moved.has(i.root.checkId)).map((i) => (i.id === root.id ? { ...i, consequences: [...i.consequences, ...ids] } : i));
+    incidents = incidents
+      .filter((i) => !moved.has(i.root.checkId))
+      .map((i) => (i.id === root.id ? { ...i, consequences: [...new Set([...i.consequences, ...ids])] } : { ...i, consequences: i.consequences.filter((c) => !moved.has(c)) }));
   }
   const worst = incidents[0]?.severity ?? null;
   return {

@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { runbookReportSchema } from '../../src/reporter/schema.ts';
 import { PROJECT_ROOT } from '../../src/run/paths.ts';
 import { cli, tempDir } from '../helpers/harness.ts';
+import { assertIncidents, incident } from '../helpers/incidents.ts';
 
 const reports = tempDir('credlink-cli-');
 
@@ -25,7 +26,7 @@ test('run --env local: healthy triage, exit 0, report files written', async () =
   assert.equal(report.env, 'local');
 });
 
-test('drill service-unavailable: exit 1, SEV-0 in "Incident: Service Unavailable (503/502 Errors)"', async () => {
+test('drill service-unavailable: exit 1, EXACTLY ONE incident, SEV-0 "Incident: Service Unavailable (503/502 Errors)", every other failing check its consequence', async () => {
   const r = await cli(['drill', 'service-unavailable', '--reports-dir', reports, '--json']);
   assert.equal(r.code, 1, r.stderr);
   const report = runbookReportSchema.parse(JSON.parse(r.stdout));
@@ -33,6 +34,15 @@ test('drill service-unavailable: exit 1, SEV-0 in "Incident: Service Unavailable
   const f = report.findings.find((x) => x.checkId === 'health.root')!;
   assert.equal(f.section.title, 'Incident: Service Unavailable (503/502 Errors)');
   assert.equal(f.severity, 'SEV-0');
+  // The full suite with the Kubernetes simulator: HTTP, security, probe and pod-side findings, one root cause.
+  assertIncidents(report, [['outage', 'SEV-0', 'service-unavailable']]);
+  const i = incident(report, 'outage');
+  assert.equal(i.id, 'local/outage');
+  assert.equal(i.root.checkId, 'health.root');
+  assert.equal(i.consequences.length, report.findings.length - 1);
+  for (const id of ['health.status', 'health.api-health', 'security.valid-key-accepted', 'security.cors-disallowed-not-5xx', 'perf.error-rate', 'k8s.pods-ready', 'k8s.service-endpoints']) {
+    assert.ok(i.consequences.includes(id), `${id} is a consequence: ${i.consequences.join(', ')}`);
+  }
   // First steps name this environment (its base URL, the simulator's namespace), never production's.
   const md = fs.readFileSync(path.join(reports, 'local', report.runId, 'runbook.md'), 'utf8');
   assert.doesNotMatch(md, /https:\/\/credlink\.com|credlink-production/);
@@ -47,6 +57,14 @@ test('drill database-down: names "Incident: Database Connection Issues"; --fail-
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /runbook: Incident: Database Connection Issues/);
   assert.match(r.stdout, /cause: db\.connect: \[CONNECT\]/);
+});
+
+test('drill --help lists every fault with its value shape', async () => {
+  const r = await cli(['drill', '--help']);
+  assert.equal(r.code, 0, r.stderr);
+  for (const f of ['health-database-unknown', 'intermittent-500[=PCT]', 'endpoint-error-rate[=PATH:PCT]', 'route-missing[=PATH]', 'slow-responses[=MS]', 'service-unavailable']) {
+    assert.ok(r.stdout.includes(f) || r.stderr.includes(f), `${f} listed`);
+  }
 });
 
 test('run --env staging without its env file: exit 2, one line naming the file and the fix', async () => {

@@ -1,13 +1,14 @@
 /**
  * The health and database checks proven both ways against the real reference target:
- * healthy -> every check passes; each fault -> the expected check fails with the expected
- * runbook section and severity.
+ * healthy -> every check passes, no incident; each fault -> the expected check fails with the
+ * expected runbook section and severity, and the run holds exactly the expected incidents.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { sections, type SectionId } from '../../runbooks/sections.ts';
 import type { ActiveFaults } from '../../src/target/faults.ts';
 import { finding, startHarness, type Harness } from '../helpers/harness.ts';
+import { assertIncidents, incident, type ExpectedIncident } from '../helpers/incidents.ts';
 
 let h: Harness;
 before(async () => {
@@ -24,7 +25,8 @@ test('healthy target: every health and database check passes, none skipped', asy
   assert.equal(report.verdict.status, 'healthy', JSON.stringify(report.findings, null, 2));
   assert.equal(report.counts.failed, 0);
   assert.equal(report.skipped.length, 0, JSON.stringify(report.skipped));
-  assert.ok(report.counts.passed >= 10);
+  assert.ok(report.counts.passed >= 11);
+  assertIncidents(report, []);
 });
 
 const table: [fault: ActiveFaults, checkId: string, section: SectionId, severity: string][] = [
@@ -53,6 +55,65 @@ for (const [faults, checkId, section, severity] of table) {
     assert.equal(report.verdict.status, 'findings');
   });
 }
+
+/** Each fault's incidents (health and database checks only): one root cause, one incident. */
+const incidents: [fault: ActiveFaults, expected: ExpectedIncident[]][] = [
+  [{ 'service-unavailable': true }, [['outage', 'SEV-0', 'service-unavailable']]],
+  [{ 'bad-gateway': true }, [['outage', 'SEV-0', 'service-unavailable']]],
+  // The monitor cannot connect and /health reports the database down: its 503s are the database's.
+  [{ 'database-down': true }, [['database-unreachable', 'SEV-1', 'database-connection']]],
+  // /health waits for the slow database (at least 400 ms of pg_sleep + 2 x 200 ms proxy delay, over the
+  // 600 ms critical line): its SEV-1 latency is a consequence, and the worst measure decides.
+  [{ 'database-slow': 400 }, [['database-slow', 'SEV-1', 'database-connection']]],
+  [{ 'connection-pool-exhaustion': true }, [['database-saturated', 'SEV-1', 'database-connection']]],
+  [{ 'slow-responses': 300 }, [['symptom:slow-responses', 'SEV-2', 'slow-responses']]],
+  [{ 'slow-responses': 800 }, [['symptom:slow-responses', 'SEV-1', 'slow-responses']]],
+  // The document says "unknown" while a direct SELECT 1 passes: a monitoring gap, never the database incident.
+  [{ 'health-database-unknown': true }, [['health-misreports:database', 'SEV-3', 'basic-service-health']]],
+];
+
+for (const [faults, expected] of incidents) {
+  test(`${JSON.stringify(faults)} -> incidents ${expected.map(([k, sev]) => `${k} ${sev}`).join(', ')}`, async () => {
+    const { report } = await h.runOnce(faults, GREP);
+    assertIncidents(report, expected);
+  });
+}
+
+test('service-unavailable: one outage incident, the other health endpoints its consequences; each failure confirmed', async () => {
+  const { report } = await h.runOnce({ 'service-unavailable': true }, GREP);
+  const i = incident(report, 'outage');
+  assert.equal(i.root.checkId, 'health.root');
+  assert.deepEqual([...i.consequences].sort(), ['health.api-health', 'health.status']);
+  assert.equal(i.section.title, 'Incident: Service Unavailable (503/502 Errors)');
+  const f = finding(report, 'health.root')!;
+  assert.match(f.actual, /503 \(confirmed: 503, 503, 503\)/);
+  assert.deepEqual(f.responses, [{ call: 'GET /health', status: 503, class: 'server-error', count: 3 }]);
+});
+
+test('health-database-unknown: the truthfulness gap is SEV-3 with no "restart" step; the database checks pass', async () => {
+  const { report } = await h.runOnce({ 'health-database-unknown': true }, GREP);
+  const i = incident(report, 'health-misreports:database');
+  assert.equal(i.root.checkId, 'health.database-truthful');
+  assert.deepEqual(i.consequences, ['health.database-reported']);
+  assert.ok(i.immediateActions.every((a) => !a.writes && !/restart/i.test(a.step)), JSON.stringify(i.immediateActions));
+  assert.match(finding(report, 'health.database-truthful')!.actual, /"unknown" while a direct SELECT 1 succeeds/);
+  for (const id of ['db.connect', 'db.round-trip', 'health.root']) assert.ok(report.passed.some((p) => p.checkId === id), `${id} passed`);
+});
+
+test('database-down: the health document and the direct probe agree, so the truthfulness check passes', async () => {
+  const { report } = await h.runOnce({ 'database-down': true }, GREP);
+  assert.ok(report.passed.some((p) => p.checkId === 'health.database-truthful'), JSON.stringify(report.findings.map((f) => f.checkId)));
+  const i = incident(report, 'database-unreachable');
+  assert.equal(i.root.checkId, 'db.connect');
+  assert.ok(i.consequences.includes('health.database-reported') && i.consequences.includes('health.root'), i.consequences.join(', '));
+});
+
+test('without DATABASE_URL the health document decides alone: "unknown" stays the database finding', async () => {
+  // Only the two database-document checks: latency on a loaded machine is not what this proves.
+  const { report } = await h.run({ 'health-database-unknown': true }, '@health\\.database', { DATABASE_URL: '' });
+  assert.ok(report.skipped.some((s) => s.checkId === 'health.database-truthful' && /DATABASE_URL is not set/.test(s.reason)), JSON.stringify(report.skipped));
+  assertIncidents(report, [['check:health.database-reported', 'SEV-1', 'database-connection']]);
+});
 
 test('database-down: the probe fails fast (connection timeout bounded), health reports the database', async () => {
   const { report } = await h.runOnce({ 'database-down': true }, GREP);

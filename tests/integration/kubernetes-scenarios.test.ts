@@ -3,7 +3,8 @@
  * target's faults): healthy -> every check passes; each scenario -> the expected check fails
  * with the expected runbook section and severity; every failed finding carries diagnostics
  * naming the runbook commands they replace; forbidden -> one SEV-3 monitoring gap while the
- * other checks still run; an unreachable API is a clear finding, not a crash.
+ * other checks still run; an unreachable API is a clear finding, not a crash. Each fault set's
+ * run holds exactly the expected incidents (one per root cause).
  *
  * Scenarios that touch disjoint checks share one run (each run costs seconds): the shared run
  * also asserts that the checks outside its scenarios still pass, so nothing bleeds over.
@@ -17,6 +18,7 @@ import { kubeconfigYaml } from '../../src/k8s-sim/kubeconfig.ts';
 import type { RunbookReport } from '../../src/reporter/schema.ts';
 import type { ActiveFaults } from '../../src/target/faults.ts';
 import { cli, finding, startHarness, tempDir, type Harness } from '../helpers/harness.ts';
+import { assertIncidents, incident, type ExpectedIncident } from '../helpers/incidents.ts';
 
 let h: Harness;
 before(async () => {
@@ -56,6 +58,39 @@ test('healthy: every Kubernetes check passes, none skipped', async () => {
   assert.equal(r.verdict.status, 'healthy', JSON.stringify(r.findings.map((f) => f.message), null, 2));
   assert.deepEqual(r.skipped, []);
   assert.equal(r.counts.passed, 12);
+  assertIncidents(r, []);
+});
+
+/** Each fault set's incidents: the pods' state is one incident, the wrong colour another, the OOM kill with its restart one more. */
+const incidentTable: [name: string, faults: ActiveFaults, grep: string, expected: ExpectedIncident[]][] = [
+  ['crashloop', { crashloop: true }, K8S, [['symptom:pods', 'SEV-0', 'service-unavailable']]],
+  ['rollout-stuck', { 'rollout-stuck': true }, K8S, [['symptom:pods', 'SEV-2', 'rolling-restart']]],
+  [
+    'grouped: oomkilled + memory-pressure + cpu-saturation + hpa-maxed + no-ready-endpoints',
+    GROUPED,
+    K8S,
+    [
+      ['service-selector', 'SEV-0', 'blue-green'],
+      ['memory', 'SEV-1', 'high-memory'],
+      ['cpu', 'SEV-1', 'slow-responses'],
+      ['check:k8s.hpa-headroom', 'SEV-2', 'emergency-scaling'],
+    ],
+  ],
+  ['forbidden', { forbidden: true }, K8S, [['monitoring-gap:kubernetes', 'SEV-3', 'kubernetes-health']]],
+  // The API answers 503 and its pods fail readiness: one outage; the pod side is its evidence.
+  ['service-unavailable (pods not ready)', { 'service-unavailable': true }, `${K8S}|@health\\.root`, [['outage', 'SEV-0', 'service-unavailable']]],
+];
+
+for (const [name, faults, grep, expected] of incidentTable) {
+  test(`${name} -> incidents ${expected.map(([k, sev]) => `${k} ${sev}`).join(', ')}`, async () => {
+    assertIncidents(await report(faults, grep), expected);
+  });
+}
+
+test('service-unavailable: the pod side in the cluster is the outage\'s consequence, not another page', async () => {
+  const i = incident(await report({ 'service-unavailable': true }, `${K8S}|@health\\.root`), 'outage');
+  assert.equal(i.root.checkId, 'health.root');
+  assert.ok(i.consequences.includes('k8s.pods-ready') && i.consequences.includes('k8s.service-endpoints'), i.consequences.join(', '));
 });
 
 for (const [scenario, faults, grep, checkId, section, severity] of table) {
@@ -117,6 +152,7 @@ test('database findings get a pg_stat_activity summary by state', async () => {
   const activity = f.evidence.find((e) => e.command === 'SELECT state, count(*) FROM pg_stat_activity GROUP BY state');
   assert.ok(activity, f.evidence.map((e) => e.name).join(', '));
   assert.match(activity.body!, /"state": "idle"/);
+  assertIncidents(r, [['database-saturated', 'SEV-1', 'database-connection']]);
 });
 
 test('forbidden: one SEV-3 monitoring gap naming the missing permission; the other checks still run', async () => {
@@ -124,6 +160,7 @@ test('forbidden: one SEV-3 monitoring gap naming the missing permission; the oth
   const f = finding(r, 'k8s.access')!;
   assert.match(f.severityRule, /monitoring gap: the monitor's service account cannot list pods in namespace credlink/);
   assert.deepEqual(r.findings.map((x) => x.checkId), ['k8s.access'], 'the gap is reported once');
+  assertIncidents(r, [['monitoring-gap:kubernetes', 'SEV-3', 'kubernetes-health']]);
   const passed = r.passed.map((p) => p.checkId);
   for (const id of ['k8s.rollout', 'k8s.warning-events', 'k8s.hpa-headroom', 'k8s.service-endpoints']) assert.ok(passed.includes(id), `${id} ran and passed`);
   assert.ok(r.skipped.length > 0 && r.skipped.every((s) => /k8s\.access reports it: pods is forbidden/.test(s.reason)), JSON.stringify(r.skipped));
@@ -140,6 +177,7 @@ test('unreachable API: a clear SEV-3 finding, the run completes, the rest skip n
     assert.match(f.actual, /Kubernetes API unreachable \(ECONNREFUSED\)/);
     assert.equal(r.findings.length, 1);
     assert.equal(r.skipped.length, 11);
+    assertIncidents(r, [['monitoring-gap:kubernetes', 'SEV-3', 'kubernetes-health']]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -155,6 +193,7 @@ test('cli: `drill oomkilled` runs the local stack with the simulator and reports
     assert.equal(f.section.title, sections['high-memory'].title);
     assert.equal(f.severity, 'SEV-2');
     assert.match(f.actual, /OOMKilled \(exit 137\)/);
+    assertIncidents(out, [['memory', 'SEV-2', 'high-memory']]);
   } finally {
     fs.rmSync(reportsDir, { recursive: true, force: true });
   }

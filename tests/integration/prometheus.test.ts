@@ -2,7 +2,8 @@
  * The Prometheus key-metric checks against a real Prometheus (Debian package) scraping the
  * reference target, which labels the status `status_code` as the real service does.
  * healthy -> every check passes; the runbook's `status` label or a missing metric -> SEV-3
- * "no data" monitoring gap; faults injected -> the threshold findings.
+ * "no data" monitoring gap; faults injected -> the threshold findings. Each run states its
+ * incidents. An unreachable Prometheus (no binary needed) is one monitoring-gap incident.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -10,6 +11,7 @@ import { after, before, test } from 'node:test';
 import { sections } from '../../runbooks/sections.ts';
 import { openModel } from '../../src/probes/open-model.ts';
 import { finding, startHarness, type Harness } from '../helpers/harness.ts';
+import { assertIncidents } from '../helpers/incidents.ts';
 import { PROMETHEUS_BIN, startPrometheus, type TestPrometheus } from '../helpers/prometheus.ts';
 
 const available = fs.existsSync(PROMETHEUS_BIN);
@@ -67,6 +69,20 @@ test('healthy target: every Prometheus key metric passes (status_code configured
   for (const id of ['prom.error-rate', 'prom.latency', 'prom.memory', 'prom.cpu', 'prom.db-connections']) {
     assert.ok(report.passed.some((p) => p.checkId === id), `${id} passed`);
   }
+  assertIncidents(report, []);
+});
+
+test('Prometheus unreachable: the five key-metric checks are ONE monitoring-gap incident (SEV-3), not five', async () => {
+  const own = await startHarness();
+  try {
+    const { report } = await own.run({}, GREP, { PROMETHEUS_URL: 'http://127.0.0.1:9' });
+    assert.equal(report.findings.length, 5, JSON.stringify(report.findings.map((f) => f.checkId)));
+    assertIncidents(report, [['monitoring-gap:prometheus', 'SEV-3', 'key-metrics']]);
+    assert.ok(report.findings.every((f) => f.responses.some((r) => r.call === 'prometheus GET /api/v1/query' && r.class === 'no-answer')));
+    assert.ok(report.incidents[0]!.immediateActions[0]!.command.includes('/-/ready'));
+  } finally {
+    await own.stop();
+  }
 });
 
 test("the runbook's status label against status_code, and a missing memory metric -> SEV-3 no-data gaps", { skip: !available && 'no prometheus' }, async () => {
@@ -82,6 +98,8 @@ test("the runbook's status label against status_code, and a missing memory metri
   assert.equal(finding(report, 'prom.error-rate')!.section.title, sections['high-error-rate'].title);
   assert.equal(finding(report, 'prom.memory')!.section.title, sections['high-memory'].title);
   assert.ok(report.passed.some((p) => p.checkId === 'prom.latency'), 'the other metrics still pass');
+  // Prometheus answered: "no data" for one metric is that check's own gap, not the API's.
+  assertIncidents(report, [['check:prom.error-rate', 'SEV-3', 'high-error-rate'], ['check:prom.memory', 'SEV-3', 'high-memory']]);
 });
 
 test('faults injected: 5xx ratio -> SEV-1 "High Error Rate", histogram p95 -> SEV-1 "Slow Response Times", memory over a scaled threshold -> SEV-2', { skip: !available && 'no prometheus' }, async () => {
@@ -100,6 +118,9 @@ test('faults injected: 5xx ratio -> SEV-1 "High Error Rate", histogram p95 -> SE
   assert.ok(mem);
   assert.equal(mem.severity, 'SEV-2', mem.severityRule);
   assert.ok(err.evidence.some((e) => (e.body ?? '').includes('status_code=~')), 'evidence names the query with the configured label');
+  assert.ok(report.incidents.some((i) => i.key === 'symptom:error-rate' && i.severity === 'SEV-1'), JSON.stringify(report.incidents.map((i) => i.key)));
+  assert.ok(report.incidents.some((i) => i.key === 'symptom:slow-responses' && i.severity === 'SEV-1'), JSON.stringify(report.incidents.map((i) => i.key)));
+  assert.ok(report.incidents.some((i) => i.key === 'memory' && i.severity === 'SEV-2'), JSON.stringify(report.incidents.map((i) => i.key)));
 });
 
 test('connection-pool-exhaustion -> prom.db-connections SEV-1 "Database Connection Issues" (postgres_exporter names)', { skip: !available && 'no prometheus' }, async () => {
@@ -112,4 +133,5 @@ test('connection-pool-exhaustion -> prom.db-connections SEV-1 "Database Connecti
   assert.ok(f, JSON.stringify(report.findings.map((x) => x.message)));
   assert.equal(f.section.title, sections['database-connection'].title);
   assert.equal(f.severity, 'SEV-1', f.severityRule);
+  assertIncidents(report, [['database-saturated', 'SEV-1', 'database-connection']]);
 });

@@ -220,8 +220,15 @@ test('junit.xml (parsed by the browser XML parser): one test case per check, fai
     assert.equal(c.type, f.severity, 'a finding is a <failure>, typed with its severity');
     assert.equal(c.incident, f.incidentId);
     assert.equal(c.role, f.role);
-    assert.equal(c.message, `[${f.severity}] ${f.section.title}: ${f.message.split('\n')[0]}`);
-    assert.match(c.text!, new RegExp(`^Runbook section: ${f.section.title.replace(/[()/.]/g, '\\$&')}\nSeverity: ${f.severity} `));
+    // Correlation makes the other health endpoints consequences of the outage: they read as explained by it.
+    const i = faulty.report.incidents.find((x) => x.id === f.incidentId)!;
+    if (f.role === 'consequence') {
+      assert.equal(c.message, `[${i.severity} consequence] explained by ${i.title} (${i.id}): ${f.message.split('\n')[0]}`);
+      assert.match(c.text!, new RegExp(`^Consequence of incident ${i.id.replace(/[()/.]/g, '\\$&')} \\(${i.severity}\\)`));
+    } else {
+      assert.equal(c.message, `[${f.severity}] ${f.section.title}: ${f.message.split('\n')[0]}`);
+      assert.match(c.text!, new RegExp(`^Runbook section: ${f.section.title.replace(/[()/.]/g, '\\$&')}\nSeverity: ${f.severity} `));
+    }
     assert.match(c.text!, /Immediate actions:\n {2}1\. /);
   }
   assert.equal(cases.filter((c) => c.message !== null).length, faulty.report.findings.length);

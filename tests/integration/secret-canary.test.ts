@@ -16,7 +16,9 @@ import { runPlaywright } from '../../src/run/execute.ts';
 import { PROJECT_ROOT } from '../../src/run/paths.ts';
 import type { ActiveFaults } from '../../src/target/faults.ts';
 import { startReferenceTarget, type ReferenceTarget } from '../../src/target/index.ts';
+import type { RunbookReport } from '../../src/reporter/schema.ts';
 import { cli, configFor, HARNESS_AUTH_FAIL, HARNESS_LIMITS, tempDir } from '../helpers/harness.ts';
+import { assertIncidents, type ExpectedIncident } from '../helpers/incidents.ts';
 import { deriveKeys } from '../../src/security/derived-keys.ts';
 import { searchBuffer, searchTree } from '../helpers/secret-search.ts';
 
@@ -54,21 +56,37 @@ function envFile(name: string, vars: Record<string, string>): string {
   return file;
 }
 
-const scenarios: { name: string; faults: ActiveFaults; vars: Record<string, string>; expect: string[]; redacts?: boolean }[] = [
-  { name: 'healthy', faults: {}, vars: {}, expect: [] },
+const scenarios: { name: string; faults: ActiveFaults; vars: Record<string, string>; expect: string[]; incidents: ExpectedIncident[]; redacts?: boolean }[] = [
+  { name: 'healthy', faults: {}, vars: {}, expect: [], incidents: [] },
   // Every request to the protected endpoint times out, keyed ones included.
   {
     name: 'request-timeout',
     faults: { 'protected-hang': 3000 },
     vars: { CREDLINK_REQUEST_TIMEOUT_MS: '800', CREDLINK_AUTH_RATE_LIMIT_CHECK: 'false' },
     expect: ['security.valid-key-accepted'],
+    // Every check of the protected endpoint timed out: one incident for the route.
+    incidents: [['route-failing:POST /api/v1/sign', 'SEV-1', 'service-unavailable']],
   },
-  { name: 'cross-origin-redirect', faults: { 'redirect-to-other-origin': true }, vars: {}, expect: ['security.no-redirect'] },
+  { name: 'cross-origin-redirect', faults: { 'redirect-to-other-origin': true }, vars: {}, expect: ['security.no-redirect'], incidents: [['check:security.no-redirect', 'SEV-1', 'api-key-auth']] },
   // The valid key comes back in a 401 body, which becomes evidence: it must show as [REDACTED].
-  { name: 'key-echoed', faults: { 'valid-key-rejected': true, 'auth-echoes-key': true }, vars: {}, expect: ['security.key-not-echoed'], redacts: true },
+  {
+    name: 'key-echoed',
+    faults: { 'valid-key-rejected': true, 'auth-echoes-key': true },
+    vars: {},
+    expect: ['security.key-not-echoed'],
+    incidents: [['keys-rejected', 'SEV-1', 'api-key-auth'], ['check:security.key-not-echoed', 'SEV-2', 'api-key-auth']],
+    redacts: true,
+  },
   // Echoed in upper and lower case, hex, base64 (alone and in a Basic credential), URL-encoded, and
   // raw across the 500th, 1000th, 2000th and 4000th character of the body: scrub, then cut.
-  { name: 'key-echoed-encoded', faults: { 'valid-key-rejected': true, 'auth-echoes-key-encoded': true }, vars: {}, expect: ['security.key-not-echoed', 'security.valid-key-accepted'], redacts: true },
+  {
+    name: 'key-echoed-encoded',
+    faults: { 'valid-key-rejected': true, 'auth-echoes-key-encoded': true },
+    vars: {},
+    expect: ['security.key-not-echoed', 'security.valid-key-accepted'],
+    incidents: [['keys-rejected', 'SEV-1', 'api-key-auth'], ['check:security.key-not-echoed', 'SEV-2', 'api-key-auth']],
+    redacts: true,
+  },
 ];
 
 for (const sc of scenarios) {
@@ -87,8 +105,9 @@ for (const sc of scenarios) {
     assert.ok(files >= 4, `the run wrote its reports (${files} files)`);
     hits.push(...searchBuffer('stdout', Buffer.from(r.stdout), secrets), ...searchBuffer('stderr', Buffer.from(r.stderr), secrets));
     assert.deepEqual(hits, []);
-    const report = JSON.parse(r.stdout) as { findings: { checkId: string }[] };
+    const report = JSON.parse(r.stdout) as RunbookReport;
     for (const id of sc.expect) assert.ok(report.findings.some((f) => f.checkId === id), `${id} fails under ${sc.name}`);
+    assertIncidents(report, sc.incidents);
     if (sc.redacts) assert.ok(searchTree(reportsDir, ['[REDACTED]']).hits.length > 0, 'the echoed key reached the evidence and was redacted');
   });
 }

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { sections } from '../../runbooks/sections.ts';
 import type { RunbookReport } from '../../src/reporter/schema.ts';
 import { cli, tempDir } from '../helpers/harness.ts';
+import { assertIncidents, incident } from '../helpers/incidents.ts';
 
 test('drill auth-bypass exits 1 with a SEV-0 finding in "Incident: API Key Authentication Failures"', async () => {
   const reports = tempDir('credlink-drill-');
@@ -19,6 +20,12 @@ test('drill auth-bypass exits 1 with a SEV-0 finding in "Incident: API Key Authe
     assert.equal(f.section.title, sections['api-key-auth'].title);
     assert.match(f.severityRule, /security breach/);
     assert.ok(f.immediateActions.some((a) => a.writes && /Rotate/.test(a.step)), 'the rotation step is listed, marked as a write');
+    // Six checks see the same bypass: one incident, one page.
+    assertIncidents(report, [['symptom:unauthorized-access', 'SEV-0', 'api-key-auth']]);
+    const i = incident(report, 'symptom:unauthorized-access');
+    assert.equal(i.id, 'local/symptom:unauthorized-access');
+    assert.ok(i.consequences.includes('security.no-key-rejected') || i.root.checkId === 'security.no-key-rejected');
+    assert.ok(i.immediateActions.some((a) => a.writes && /Rotate/.test(a.step)));
   } finally {
     fs.rmSync(reports, { recursive: true, force: true });
   }

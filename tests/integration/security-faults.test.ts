@@ -1,7 +1,8 @@
 /**
  * The security checks proven both ways against the real reference target: healthy -> every
  * security check passes (none skipped); each security fault -> the expected check fails with
- * the expected runbook section and severity. Faults that do not interfere share one run.
+ * the expected runbook section and severity, and the run holds exactly the expected incidents
+ * (one per root cause). Faults that do not interfere share one run.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -9,6 +10,7 @@ import { sections, type SectionId } from '../../runbooks/sections.ts';
 import type { RunbookReport } from '../../src/reporter/schema.ts';
 import type { ActiveFaults } from '../../src/target/faults.ts';
 import { finding, startHarness, type Harness } from '../helpers/harness.ts';
+import { assertIncidents, incident, type ExpectedIncident } from '../helpers/incidents.ts';
 
 let h: Harness;
 before(async () => {
@@ -25,7 +27,19 @@ test('healthy target: every security check passes, none skipped', async () => {
   assert.equal(report.verdict.status, 'healthy', JSON.stringify(report.findings, null, 2));
   assert.equal(report.skipped.length, 0, JSON.stringify(report.skipped));
   assert.equal(report.counts.passed, 16);
+  assertIncidents(report, []);
 });
+
+/** The incidents of each row below, in the same order: a breach seen by six checks is one incident. */
+const incidentsOf: ExpectedIncident[][] = [
+  [['symptom:unauthorized-access', 'SEV-0', 'api-key-auth']],
+  [['keys-rejected', 'SEV-1', 'api-key-auth']],
+  [['check:security.cors-no-any-origin', 'SEV-1', 'cors'], ['symptom:unauthorized-access', 'SEV-0', 'api-key-auth']],
+  [['check:security.cors-no-any-origin', 'SEV-1', 'cors'], ['check:security.key-not-echoed', 'SEV-2', 'api-key-auth'], ['check:security.headers', 'SEV-3', 'api-key-auth']],
+  [['check:security.cors-allowed-origins', 'SEV-2', 'cors'], ['check:security.key-strict', 'SEV-2', 'api-key-auth'], ['symptom:unauthorized-access', 'SEV-0', 'api-key-auth']],
+  // Three distinct bugs, each a 5xx or a missing limit of its own: three incidents (nothing explains another).
+  [['check:security.cors-disallowed-not-5xx', 'SEV-2', 'cors'], ['check:security.malformed-keys-rejected', 'SEV-2', 'api-key-auth'], ['check:security.auth-rate-limit', 'SEV-2', 'api-key-auth']],
+];
 
 type Expect = [checkId: string, section: SectionId, severity: string];
 const table: [faults: ActiveFaults, expected: Expect[]][] = [
@@ -77,10 +91,11 @@ function assertFinding(report: RunbookReport, [checkId, section, severity]: Expe
   assert.match(f.message, /^\[[A-Z .]+\] \(.+\) .+ on .+ \(test\)$/, checkId);
 }
 
-for (const [faults, expected] of table) {
+for (const [n, [faults, expected]] of table.entries()) {
   test(`${Object.keys(faults).join(' + ')} -> ${expected.map(([id, , sev]) => `${id} ${sev}`).join(', ')}`, async () => {
     const { report } = await h.run(faults, GREP);
     for (const e of expected) assertFinding(report, e);
+    assertIncidents(report, incidentsOf[n]!);
     // Only the checks a fault targets fail: nothing else in the security suite.
     const unexpected = report.findings.filter((f) => !expected.some(([id]) => id === f.checkId));
     assert.deepEqual(unexpected.map((f) => `${f.checkId} ${f.severity}: ${f.message}`), []);
@@ -95,6 +110,27 @@ test('redirect-to-other-origin -> security.no-redirect SEV-1, and the key never 
   assert.match(finding(report, 'security.no-redirect')!.actual, /another origin http:\/\/127\.0\.0\.1:\d+/);
   const visits = h.target.redirectSink.received().slice(before);
   assert.deepEqual(visits, [], 'the checks must not follow the redirect at all');
+  assertIncidents(report, [['check:security.no-redirect', 'SEV-1', 'api-key-auth']]);
+});
+
+test('route-missing=/api/v1/sign: every check of the protected endpoint sees 404 -> ONE configuration gap naming the route', async () => {
+  const { report } = await h.run({ 'route-missing': '/api/v1/sign' }, GREP);
+  assertIncidents(report, [['route-missing:POST /api/v1/sign', 'SEV-3', 'basic-service-health']]);
+  const i = incident(report, 'route-missing:POST /api/v1/sign');
+  assert.match(i.title, /^POST \/api\/v1\/sign does not exist on this target/);
+  assert.equal(i.immediateActions[0]!.command, 'curl -i -X POST https://credlink.com/api/v1/sign');
+  assert.ok(i.consequences.length >= 3, `the checks that use the route are its consequences: ${i.consequences.join(', ')}`);
+  assert.ok(report.findings.every((f) => f.responses.some((r) => r.call === 'POST /api/v1/sign' && r.class === 'route-missing')));
+  // The CORS preflights are answered (the CORS middleware runs before routing): they pass.
+  assert.ok(report.passed.some((p) => p.checkId === 'security.cors-allowed-origins'));
+});
+
+test('protected-hang: every check of the protected endpoint gets no answer -> one incident for the route, not seven', async () => {
+  const { report } = await h.run({ 'protected-hang': 3000 }, GREP, { CREDLINK_REQUEST_TIMEOUT_MS: '800', CREDLINK_AUTH_RATE_LIMIT_CHECK: 'false' });
+  assertIncidents(report, [['route-failing:POST /api/v1/sign', 'SEV-1', 'service-unavailable']]);
+  const i = incident(report, 'route-failing:POST /api/v1/sign');
+  assert.equal(i.root.checkId, 'security.valid-key-accepted');
+  assert.ok(i.consequences.length >= 3, i.consequences.join(', '));
 });
 
 test('rate-limit check: skips with its reason in production unless enabled', async () => {

@@ -86,7 +86,8 @@ test('state: production failing with its incidents open since its first failing 
     const sum = [...metrics.matchAll(new RegExp(`^credlink_incidents_open\\{env="${e.env}",severity="SEV-\\d"\\} (\\d+)$`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
     assert.equal(sum, e.openIncidents.length, `${e.env}: /metrics and the status page agree`);
   }
-  assert.match(metrics, new RegExp(`^credlink_incident_open\\{env="production",incident="production/check:health\\.root",severity="SEV-0",section="${unavailable.anchor}"\\} 1$`, 'm'));
+  // Every health endpoint down: one outage incident (runbooks/dependencies.ts), its id the dedup key.
+  assert.match(metrics, new RegExp(`^credlink_incident_open\\{env="production",incident="production/outage",severity="SEV-0",section="${unavailable.anchor}"\\} 1$`, 'm'));
 });
 
 test('state: a latest run older than the stale limit is "stale" (never healthy); runs older than 24 h leave the timeline', () => {
@@ -117,10 +118,10 @@ test('browser: the status page leads with what is wrong; each incident links its
   await saveScreenshot(page, 'status-page');
   // The report link opens the run's index.html, served by the daemon, at the incident.
   const href = (await incident.locator('a.report-link').getAttribute('href'))!;
-  assert.match(href, new RegExp(`^/runs/production/${runs.production![1]!.runId}/#incident-production/check:health\\.root$`));
+  assert.match(href, new RegExp(`^/runs/production/${runs.production![1]!.runId}/#incident-production/outage$`));
   await page.goto(`${url}${href}`);
   assert.match(await page.locator('#verdict').innerText(), /^SEV-0 Critical: /);
-  assert.ok(await page.locator('section.incident[data-incident="production/check:health.root"]').isVisible());
+  assert.ok(await page.locator('section.incident[data-incident="production/outage"]').isVisible());
   await page.close();
 });
 

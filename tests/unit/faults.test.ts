@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { EveryNth, parseFaults } from '../../src/target/faults.ts';
+import { EveryNth, faultUsage, formatFaults, parseFaults } from '../../src/target/faults.ts';
 import { UsageError } from '../../src/errors.ts';
 
 test('faults: names, defaults and values parse', () => {
@@ -24,4 +24,19 @@ test('faults: EveryNth hits exactly pct of every 100 calls', () => {
     for (let i = 0; i < 100; i++) if (p.hit(pct)) hits++;
     assert.equal(hits, pct);
   }
+});
+
+test('faults: path and PATH:PERCENT values parse, print back and are refused with the expected shape', () => {
+  const f = parseFaults('route-missing=/api/v1/sign,endpoint-error-rate=/api/v1/status:8,intermittent-500=3,health-database-unknown');
+  assert.deepEqual(f, { 'route-missing': '/api/v1/sign', 'endpoint-error-rate': { path: '/api/v1/status', percent: 8 }, 'intermittent-500': 3, 'health-database-unknown': true });
+  assert.equal(formatFaults(f), 'route-missing=/api/v1/sign,endpoint-error-rate=/api/v1/status:8,intermittent-500=3,health-database-unknown');
+  assert.deepEqual(parseFaults(formatFaults(f)), f);
+  assert.deepEqual(parseFaults('route-missing,endpoint-error-rate'), { 'route-missing': '/api/v1/sign', 'endpoint-error-rate': { path: '/api/v1/status', percent: 8 } });
+  assert.throws(() => parseFaults('route-missing=api,endpoint-error-rate=/x:0,endpoint-error-rate=/x'), (e: UsageError) => {
+    return /takes a path such as \/api\/v1\/sign, got "api"/.test(e.message) && /PATH:PERCENT .* got "\/x:0"/.test(e.message) && /got "\/x"/.test(e.message);
+  });
+  assert.equal(faultUsage('route-missing'), 'route-missing[=PATH]');
+  assert.equal(faultUsage('endpoint-error-rate'), 'endpoint-error-rate[=PATH:PCT]');
+  assert.equal(faultUsage('intermittent-500'), 'intermittent-500[=PCT]');
+  assert.equal(faultUsage('health-database-unknown'), 'health-database-unknown');
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Sample } from '../../src/probes/open-model.ts';
-import { asCurlFormat, errorRateVerdict, latencyVerdict, slowPhases, type EndpointSamples } from '../../src/perf/probe-verdict.ts';
+import { asCurlFormat, describeRate, errorRateVerdict, latencyVerdict, slowPhases, type EndpointSamples } from '../../src/perf/probe-verdict.ts';
 import { exceedancesDeciding, summarize } from '../../src/stats/percentiles.ts';
 
 const limits = { warning: 2000, critical: 5000 };
@@ -62,4 +62,25 @@ test('early stop: 4 exceedances decide the p95 of 60; the rule holds against the
     const notYet = [...Array(n - k + 1).fill(1), ...Array(k - 1).fill(100)];
     assert.equal(summarize(notYet)!.p95, 1, `n=${n}: ${k - 1} do not`);
   }
+});
+
+test('error-rate verdict: judged per endpoint; two endpoints above 5% beside a healthy one are critical though the average is 4.7%', () => {
+  const mk = (name: string, errors: number) => ep(name, many(100, (i) => (i < errors ? { ms: 5, status: 500 } : ok(5))));
+  const limits = { warning: 0.01, critical: 0.05 };
+  const v = errorRateVerdict([mk('GET /health', 6), mk('GET /api/v1/status', 8), mk('GET /api/v1/health', 0)], limits);
+  assert.equal(v.status, 'critical');
+  assert.ok(v.status === 'critical' && v.scope === 'GET /api/v1/status' && v.value === 0.08 && v.limit === 0.05);
+  assert.deepEqual(v.endpoints.map((r) => [r.scope, r.errors, r.tier]), [['GET /health', 6, 'critical'], ['GET /api/v1/status', 8, 'critical'], ['GET /api/v1/health', 0, 'ok']]);
+  assert.equal(v.overall.errors, 14);
+  assert.equal(Math.round(v.overall.rate! * 1000) / 10, 4.7);
+  assert.equal(v.overall.tier, 'warning');
+  assert.equal(describeRate(v.endpoints[1]!, limits), 'GET /api/v1/status 8% (8/100) > 5%');
+  assert.equal(describeRate(v.overall, limits), 'all endpoints 4.7% (14/300) > 1%');
+});
+
+test('error-rate verdict: an endpoint with too few requests is listed but not judged alone; the overall rate still is', () => {
+  const v = errorRateVerdict([ep('a', many(30, (i) => (i < 4 ? { ms: 5, status: 500 } : ok(5)))), ep('b', many(30, () => ok(5)))], { warning: 0.01, critical: 0.05 });
+  assert.deepEqual(v.endpoints.map((r) => r.tier), ['insufficient', 'insufficient']);
+  assert.equal(v.status, 'critical');
+  assert.ok(v.status === 'critical' && v.scope === 'all endpoints');
 });

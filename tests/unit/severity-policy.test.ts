@@ -36,3 +36,19 @@ for (const [name, impact, group, want] of table) {
     assert.ok(d.rule.length > 0);
   });
 }
+
+test('severity policy: every threshold rule prints the measured value and the limit it crossed, in its unit', () => {
+  const rate: CatalogEntry = { title: 't', section: 'high-error-rate', severity: 'SEV-2', threshold: 'errorRate' };
+  const time: CatalogEntry = { title: 't', section: 'slow-responses', severity: 'SEV-2', threshold: 'responseTimeMs' };
+  assert.equal(decideSeverity(rate, { kind: 'threshold', tier: 'critical', value: 0.08, limit: 0.05, scope: 'GET /api/v1/status' }).rule, 'critical threshold crossed (8% on GET /api/v1/status > 5%): significant degradation (SEV-1)');
+  assert.equal(decideSeverity(rate, { kind: 'threshold', tier: 'warning', value: 0.047, limit: 0.01 }).rule, 'warning threshold crossed (4.7% > 1%): minor degradation (SEV-2)');
+  assert.equal(decideSeverity(time, { kind: 'threshold', tier: 'warning', value: 2500.4, limit: 2000 }).rule, 'warning threshold crossed (2500 ms > 2000 ms): minor degradation (SEV-2)');
+  assert.doesNotMatch(decideSeverity(rate, { kind: 'threshold', tier: 'warning', value: 0.012, limit: 0.01 }).rule, /\(0 > /);
+});
+
+test('severity policy: intermittent failures of a one-shot request are SEV-3 in High Error Rate, never an outage', () => {
+  const d = decideSeverity(entry, { kind: 'intermittent', call: 'GET /health', failed: 1, attempts: 2 }, { down: 0, total: 3 });
+  assert.equal(d.severity, 'SEV-3');
+  assert.equal(d.section, 'high-error-rate');
+  assert.match(d.rule, /1 of 2 answers to GET \/health failed/);
+});

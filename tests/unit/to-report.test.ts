@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { toReport, type TestRecord } from '../../src/reporter/to-report.ts';
+import { MAX_RESPONSES, toReport, type TestRecord } from '../../src/reporter/to-report.ts';
 import { runbookReportSchema } from '../../src/reporter/schema.ts';
 import { renderMarkdown } from '../../src/reporter/markdown.ts';
 import { testRecord } from '../helpers/records.ts';
@@ -54,7 +54,8 @@ test('to-report: a failure without impact keeps the catalog severity; expected/a
   assert.equal(f.section.title, 'Incident: Database Connection Issues');
   assert.equal(f.expected, 'CONNECT succeeds');
   assert.equal(f.actual, 'ECONNREFUSED');
-  assert.match(renderMarkdown(r), /^### SEV-1: t db.connect\n\n- runbook section: Incident: Database Connection Issues$/m, "no runbook location configured: the section is named, not linked");
+  // db.connect failing is the database-unreachable root cause (runbooks/dependencies.ts): the incident's title.
+  assert.match(renderMarkdown(r), /^### SEV-1: Database unreachable: the monitor cannot connect\n\n- runbook section: Incident: Database Connection Issues$/m, "no runbook location configured: the section is named, not linked");
 });
 
 test('to-report: a test without a catalog id is listed as uncatalogued', () => {
@@ -80,12 +81,61 @@ test('to-report: immediate actions carry this environment\'s names, or visible p
   assert.ok(named.every((c) => !c.includes('credlink-production')));
 });
 
-test('to-report: responses a failing check recorded are classified in its finding (bounded)', () => {
+const answer = (call: string, status: number | null, count = 1) => ({ type: 'response', description: JSON.stringify({ call, status, class: status === null ? 'no-answer' : status >= 500 ? 'server-error' : status === 404 ? 'route-missing' : 'auth', count }) });
+const failing = (id: string, annotations: { type: string; description: string }[], error = '[X] (y) x on z (staging)'): TestRecord =>
+  rec(id, { status: 'failed', outcome: 'unexpected', errors: [error], annotations: [{ type: 'runbook', description: id }, ...annotations] });
+
+test('to-report: the answers a failing check saw become finding.responses (merged, counted) and its impact is kept', () => {
+  const r = toReport([failing('security.no-key-rejected', [answer('POST /api/v1/sign', 503, 2), answer('POST /api/v1/sign', 503), answer('GET /health', null), { type: 'response', description: 'not json' }, { type: 'impact', description: '{"kind":"security","class":"issue"}' }])], run);
+  const f = r.findings[0]!;
+  assert.deepEqual(f.responses, [
+    { call: 'POST /api/v1/sign', status: 503, class: 'server-error', count: 3 },
+    { call: 'GET /health', status: null, class: 'no-answer', count: 1 },
+  ]);
+  assert.deepEqual(f.impact, { kind: 'security', class: 'issue' });
+  runbookReportSchema.parse(r);
+});
+
+test('to-report: a complete outage is ONE incident; the other checks that got 503 are its consequences, a check that passed is not', () => {
+  const r = toReport(
+    [
+      ...['health.root', 'health.status', 'health.api-health'].map((id) => failing(id, [answer(`GET /${id}`, 503, 3), { type: 'impact', description: '{"kind":"unavailable","status":503}' }])),
+      failing('security.valid-key-accepted', [answer('POST /api/v1/sign', 503, 3)]),
+      failing('security.cors-disallowed-not-5xx', [answer('GET /health', 503, 3), { type: 'impact', description: '{"kind":"security","class":"issue"}' }]),
+      rec('security.headers'),
+    ],
+    run,
+  );
+  assert.equal(r.incidents.length, 1);
+  const i = r.incidents[0]!;
+  assert.equal(i.id, 'staging/outage');
+  assert.equal(i.severity, 'SEV-0');
+  assert.equal(i.root.checkId, 'health.root');
+  assert.deepEqual([...i.consequences].sort(), ['health.api-health', 'health.status', 'security.cors-disallowed-not-5xx', 'security.valid-key-accepted']);
+  assert.deepEqual(r.verdict, { status: 'findings', severity: 'SEV-0' });
+  assert.ok(r.findings.every((f) => f.incidentId === i.id));
+  assert.equal(r.findings.filter((f) => f.role === 'root').length, 1);
+});
+
+test('to-report: intermittent errors of a one-shot check are SEV-3 in High Error Rate, not "1 of 3 health endpoints down"', () => {
+  const r = toReport(
+    [failing('health.root', [answer('GET /health', 500), { type: 'impact', description: '{"kind":"intermittent","call":"GET /health","failed":1,"attempts":2}' }]), rec('health.status'), rec('health.api-health')],
+    run,
+  );
+  const f = r.findings[0]!;
+  assert.equal(f.severity, 'SEV-3');
+  assert.equal(f.section.anchor, 'incident-high-error-rate-5xx-responses');
+  assert.doesNotMatch(f.severityRule, /health endpoints down|partial outage/);
+  assert.deepEqual(r.incidents.map((i) => i.key), ['symptom:error-rate']);
+});
+
+test('to-report: responses a failing check recorded are classified in its finding, merged by call and status (bounded)', () => {
   const annotations = [{ type: 'runbook', description: 'security.no-key-rejected' }];
   for (let i = 0; i < 30; i++) annotations.push({ type: 'response', description: JSON.stringify({ call: 'POST /sign', status: 429, class: 'rate-limited' }) });
+  for (let i = 0; i < 60; i++) annotations.push({ type: 'response', description: JSON.stringify({ call: `GET /p${i}`, status: 404, class: 'route-missing' }) });
   const r = toReport([testRecord('security.no-key-rejected', { status: 'failed', outcome: 'unexpected', errors: ['x'], annotations })], run);
-  assert.equal(r.findings[0]!.responses.length, 20);
-  assert.deepEqual(r.findings[0]!.responses[0], { call: 'POST /sign', status: 429, class: 'rate-limited' });
+  assert.equal(r.findings[0]!.responses.length, MAX_RESPONSES);
+  assert.deepEqual(r.findings[0]!.responses[0], { call: 'POST /sign', status: 429, class: 'rate-limited', count: 30 });
 });
 
 test('to-report: no check executed -> no-evidence, never healthy (none selected, or every check skipped)', () => {

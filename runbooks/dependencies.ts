@@ -1,0 +1,336 @@
+/**
+ * Correlation as data: which failure is a consequence of which, declared next to the catalog
+ * and evaluated in one place (src/incidents/build.ts), in the spirit of Alertmanager's
+ * `inhibit_rules` (source matchers, target matchers, labels that must be equal) and `group_by`.
+ * Checks never special-case each other.
+ *
+ * Evaluation, in this order, each finding claimed once:
+ * 1. `dependencyRules`, top to bottom: when a rule's source holds, its source findings and every
+ *    still-unclaimed finding matching one of its targets form ONE incident (key = rule.incident.key).
+ * 2. `symptomGroups`, top to bottom: the still-unclaimed findings that measure the same symptom
+ *    (slow responses seen by four checks) form one incident each.
+ * 3. The default: every remaining check is its own incident (`check:<id>`): a finding stands alone
+ *    unless a declaration says otherwise.
+ *
+ * Labels a matcher can use, per finding: the check id, the `system` the check talks to
+ * (`systems` below), its impact (src/triage/impact.ts; `security:breach` for a class), and the
+ * classes of the answers it saw that were not a success (src/http/response-class.ts), per route
+ * ("POST /api/v1/sign"). A route partition (`equal: ['route']`) uses the routes of the answers
+ * of the source's classes.
+ *
+ * Adding a rule: add an entry below (names are stable: they become incident keys, the alert
+ * dedup keys), a table row in tests/unit/incidents.test.ts, and, if a drill reproduces it, its
+ * expected incidents in the drill's integration test. `validate` rejects patterns that match no
+ * catalog id.
+ */
+import type { ResponseClass } from '../src/http/response-class.ts';
+import type { ActionStep, SectionId } from './sections.ts';
+import type { Severity } from './severity.ts';
+
+/** What a check talks to. */
+export type System = 'target' | 'database' | 'kubernetes' | 'prometheus';
+
+/** Check id patterns ('db.*' = every id starting with 'db.') -> system; the first match wins. */
+export const systems: readonly { checks: readonly string[]; system: System }[] = [
+  { checks: ['db.*', 'perf.db-latency'], system: 'database' },
+  { checks: ['k8s.*'], system: 'kubernetes' },
+  { checks: ['prom.*'], system: 'prometheus' },
+  { checks: ['health.*', 'perf.*', 'security.*'], system: 'target' },
+];
+
+/** An impact kind, or `security:<class>` / `threshold:<tier>`; `none` = the check recorded no impact. */
+export type ImpactLabel =
+  | 'none'
+  | 'unavailable'
+  | 'affected'
+  | 'threshold'
+  | 'threshold:warning'
+  | 'threshold:critical'
+  | 'degradation'
+  | 'intermittent'
+  | 'gap'
+  | 'security'
+  | 'security:breach'
+  | 'security:vulnerability'
+  | 'security:issue'
+  | 'security:hardening';
+
+/** Alertmanager-style matcher over a finding's labels; every field given must hold. */
+export interface FindingMatcher {
+  /** Check ids or 'prefix.*' patterns. */
+  checks?: readonly string[];
+  system?: System;
+  /** The finding's impact is one of these. */
+  impacts?: readonly ImpactLabel[];
+  /** ... and none of these (class matters: a breach seen during an outage is its own incident). */
+  notImpacts?: readonly ImpactLabel[];
+  /**
+   * At least one of the non-success answers the finding saw is of these classes. Checks also
+   * record answers they expected (a 401 to a wrong key, a 403 to a disallowed origin), so
+   * "every answer" would be too strict; use `notClasses` to exclude what must not be there.
+   */
+  classes?: readonly ResponseClass[];
+  /** None of its answers is of these classes. */
+  notClasses?: readonly ResponseClass[];
+}
+
+export interface IncidentTemplate {
+  /** Root cause without the environment; `{route}` is filled for rules with `equal: ['route']`. Never rename: it is the dedup key. */
+  key: string;
+  /** One line for a page: what is wrong (`{route}` filled as for the key). */
+  title: string;
+  /** The runbook section the responder opens; default: the root finding's. */
+  section?: SectionId;
+  /**
+   * root: the root finding's severity; worst: the worst of root and consequences (the
+   * consequences measure the same damage); a level: fixed by the rule's own definition.
+   */
+  severity: 'root' | 'worst' | Severity;
+  /** Why that severity, when fixed. */
+  severityRule?: string;
+  /** First steps when the section's immediate actions would point the wrong way. */
+  actions?: readonly ActionStep[];
+}
+
+export interface DependencyRule {
+  /** Stable name, recorded as the incident's `rule`. */
+  name: string;
+  /** Why the targets are consequences, in one line (README). */
+  description: string;
+  /**
+   * The root cause. `quorum: 'all'`: every check matching `source.checks` that executed in the
+   * run failed and matches (at least `min`, default 1); `any`: at least `min` matching findings
+   * (with `equal: ['route']`: at least `min` on the same route).
+   */
+  source: FindingMatcher & { quorum: 'any' | 'all'; min?: number };
+  /** What the root cause explains (Alertmanager target_matchers). */
+  targets: readonly FindingMatcher[];
+  /** Labels source and target must share (Alertmanager `equal`); 'route' also splits the source per route. */
+  equal?: readonly 'route'[];
+  incident: IncidentTemplate;
+}
+
+export interface SymptomGroup {
+  name: string;
+  description: string;
+  /** Findings matching any member; the first listed members win ties for the root. */
+  members: readonly FindingMatcher[];
+  incident: IncidentTemplate;
+}
+
+/** Failures that mean "the service did not answer": what an outage explains. */
+export const FAILURE: readonly ResponseClass[] = ['server-error', 'no-answer'];
+/** Every class an answer can have but these: `notClasses: except(FAILURE)` = nothing but failures. */
+function except(keep: readonly ResponseClass[]): ResponseClass[] {
+  const all: ResponseClass[] = ['success', 'redirect', 'contract', 'auth', 'route-missing', 'rate-limited', 'server-error', 'no-answer'];
+  return all.filter((c) => !keep.includes(c));
+}
+/** Security findings that stand on their own whatever else is down. */
+const SECURITY_SEVERE: readonly ImpactLabel[] = ['security:breach', 'security:vulnerability'];
+
+const HEALTH_ENDPOINTS = ['health.root', 'health.status', 'health.api-health'];
+/**
+ * Every HTTP check against the target that got 5xx or no answer, a breach excepted; a missing
+ * route or a redirect it saw is a cause of its own (route-missing, security.no-redirect).
+ */
+const TARGET_FAILURES: FindingMatcher = { system: 'target', classes: FAILURE, notClasses: ['route-missing', 'redirect'], notImpacts: SECURITY_SEVERE };
+/**
+ * A route failing every time it is asked: nothing but 5xx or no answer (a check that also got its
+ * expected 401s found a bug of its own); rates and intermittent errors are the error-rate symptom.
+ */
+const ROUTE_FAILURES: FindingMatcher = { system: 'target', classes: FAILURE, notClasses: except(FAILURE), notImpacts: [...SECURITY_SEVERE, 'intermittent', 'threshold'] };
+/** The pod and endpoint side of "Service Unavailable" in the cluster. */
+const POD_SIDE: FindingMatcher = { checks: ['k8s.pods-ready', 'k8s.pods-waiting', 'k8s.restarts', 'k8s.warning-events', 'k8s.rollout', 'k8s.service-endpoints'], notImpacts: ['gap'] };
+/** Memory near or over its limit (a "no data" gap is not memory pressure). */
+const MEMORY: FindingMatcher = { checks: ['k8s.memory-usage', 'prom.memory'], impacts: ['threshold', 'affected'] };
+/** The monitor's own access failing: it cannot see, which is not the service failing. */
+const API_FAILURE: readonly ResponseClass[] = ['no-answer', 'auth', 'server-error', 'route-missing'];
+/** Key metrics that follow the service's own errors and latency (Prometheus answered: what it said follows the outage). */
+const SERVICE_METRICS: FindingMatcher = { checks: ['prom.error-rate', 'prom.latency'], impacts: ['threshold', 'gap'], notClasses: API_FAILURE };
+const DATABASE_CHECKS: readonly FindingMatcher[] = [
+  { checks: ['db.*', 'perf.db-latency', 'health.database-reported'] },
+  { checks: ['prom.db-connections'], notClasses: API_FAILURE },
+];
+const SLOW: FindingMatcher = { checks: ['perf.latency', 'health.latency', 'perf.degradation', 'prom.latency'], impacts: ['threshold', 'degradation'] };
+const ERROR_RATE: FindingMatcher = { checks: ['perf.error-rate', 'prom.error-rate'], impacts: ['threshold'] };
+
+/** What a database in trouble explains: the database-derived checks, and the target's failures and slowness. */
+const DATABASE_CONSEQUENCES: readonly FindingMatcher[] = [...DATABASE_CHECKS, TARGET_FAILURES, ERROR_RATE, SLOW, SERVICE_METRICS];
+
+export const dependencyRules: readonly DependencyRule[] = [
+  {
+    name: 'health-misreports-database',
+    description: 'the health document and a direct probe disagree about the database: a monitoring gap, not a database incident',
+    source: { checks: ['health.database-truthful'], quorum: 'any' },
+    targets: [{ checks: ['health.database-reported'] }],
+    incident: { key: 'health-misreports:database', title: 'The health endpoint does not report the database truthfully', severity: 'root' },
+  },
+  {
+    name: 'database-unreachable-reported',
+    description: 'the monitor cannot connect to the database AND the health endpoint reports it down: the database is the root cause of every 5xx, error rate and slow answer of the target',
+    source: { checks: ['db.connect', 'health.database-reported'], quorum: 'all', min: 2 },
+    targets: DATABASE_CONSEQUENCES,
+    incident: { key: 'database-unreachable', title: 'Database unreachable: the monitor cannot connect and the service reports it down', section: 'database-connection', severity: 'worst' },
+  },
+  {
+    name: 'service-selector',
+    description: 'the Service selects a colour without running pods: no ready endpoints, and every failed request follows',
+    source: { checks: ['k8s.service-selector'], quorum: 'any', notImpacts: ['gap'] },
+    targets: [{ checks: ['k8s.service-endpoints'] }, { checks: ['k8s.pods-ready'] }, TARGET_FAILURES, SERVICE_METRICS],
+    incident: { key: 'service-selector', title: 'The Service selects a colour with no running API pods', severity: 'worst' },
+  },
+  {
+    name: 'outage',
+    description: 'every health endpoint answers 5xx or nothing: every other HTTP check against the target that got 5xx or no answer, the pod side in the cluster and the service metrics are consequences',
+    source: { checks: HEALTH_ENDPOINTS, quorum: 'all', impacts: ['unavailable'], classes: FAILURE },
+    targets: [TARGET_FAILURES, POD_SIDE, SERVICE_METRICS],
+    incident: { key: 'outage', title: 'Service unavailable: every health endpoint answers 5xx or nothing', section: 'service-unavailable', severity: 'root' },
+  },
+  {
+    name: 'target-unreachable',
+    description: 'no check against the target got any answer (refused, reset, timed out): the same outage, seen without the health endpoints',
+    source: { system: 'target', quorum: 'all', classes: ['no-answer'], notClasses: except(['no-answer']) },
+    targets: [TARGET_FAILURES, POD_SIDE, SERVICE_METRICS],
+    incident: {
+      key: 'outage',
+      title: 'Service unreachable: no request to the target got an answer',
+      section: 'service-unavailable',
+      severity: 'SEV-0',
+      severityRule: 'nothing on the target answers: complete outage (SEV-0)',
+    },
+  },
+  {
+    name: 'database-unreachable',
+    description: 'the monitor cannot connect to the database: the database-derived checks, and the target\'s 5xx and slow answers, are consequences',
+    source: { checks: ['db.connect'], quorum: 'any' },
+    targets: DATABASE_CONSEQUENCES,
+    incident: { key: 'database-unreachable', title: 'Database unreachable: the monitor cannot connect', section: 'database-connection', severity: 'worst' },
+  },
+  {
+    name: 'database-saturated',
+    description: 'client connections near max_connections: the service\'s 5xx, error rate and slow answers follow from the exhausted pool',
+    source: { checks: ['db.connections', 'prom.db-connections'], quorum: 'any', impacts: ['threshold'] },
+    targets: DATABASE_CONSEQUENCES,
+    incident: { key: 'database-saturated', title: 'Database connections near max_connections', section: 'database-connection', severity: 'worst' },
+  },
+  {
+    name: 'database-slow',
+    description: 'database round trips above the threshold: slow statements, slow answers and the 5xx of timed-out requests follow',
+    source: { checks: ['db.round-trip', 'perf.db-latency', 'db.slow-queries'], quorum: 'any', impacts: ['threshold'] },
+    targets: DATABASE_CONSEQUENCES,
+    incident: { key: 'database-slow', title: 'The database answers slowly', section: 'database-connection', severity: 'worst' },
+  },
+  {
+    name: 'route-failing',
+    description: 'one route answers 5xx or nothing to several checks while the health endpoints answer: one incident for that route (two checks at least: one check alone may have found its own bug)',
+    source: { ...ROUTE_FAILURES, quorum: 'any', min: 2 },
+    targets: [ROUTE_FAILURES],
+    equal: ['route'],
+    incident: { key: 'route-failing:{route}', title: '{route} answers 5xx or nothing', section: 'service-unavailable', severity: 'worst' },
+  },
+  {
+    name: 'kubernetes-api',
+    description: 'the monitor cannot reach or read the Kubernetes API: one monitoring gap, whichever Kubernetes checks it blinds',
+    source: { checks: ['k8s.access'], quorum: 'any', impacts: ['gap'] },
+    targets: [{ system: 'kubernetes', impacts: ['gap'] }],
+    incident: { key: 'monitoring-gap:kubernetes', title: 'The monitor cannot read the Kubernetes API', severity: 'root' },
+  },
+  {
+    name: 'prometheus-api',
+    description: 'the Prometheus API refuses, fails or does not answer: one monitoring gap for every key-metric check',
+    source: { system: 'prometheus', quorum: 'any', impacts: ['gap'], classes: API_FAILURE },
+    targets: [{ system: 'prometheus', impacts: ['gap'], classes: API_FAILURE }],
+    incident: {
+      key: 'monitoring-gap:prometheus',
+      title: 'The monitor cannot query Prometheus',
+      section: 'key-metrics',
+      severity: 'SEV-3',
+      severityRule: 'monitoring gap: the Prometheus API is unreachable or refuses the monitor (SEV-3)',
+      actions: [
+        { step: "Ask Prometheus whether it is ready (the monitor's URL, from where the monitor runs)", command: 'curl -s "$PROMETHEUS_URL/-/ready"' },
+        { step: 'Try one query with the monitor\'s token', command: 'curl -s -H "Authorization: Bearer $PROMETHEUS_TOKEN" "$PROMETHEUS_URL/api/v1/query?query=up"' },
+        { step: 'Check PROMETHEUS_URL / PROMETHEUS_TOKEN of the environment', command: 'npx credlink-checks validate --env {{env}}' },
+      ],
+    },
+  },
+  {
+    name: 'route-missing',
+    description: 'one route answers 404/405: one configuration gap for that route, whichever checks use it',
+    source: { system: 'target', quorum: 'any', classes: ['route-missing'] },
+    targets: [{ system: 'target', classes: ['route-missing'], notImpacts: SECURITY_SEVERE }],
+    equal: ['route'],
+    incident: {
+      key: 'route-missing:{route}',
+      title: '{route} does not exist on this target (404/405): the route is missing or its configured path is wrong',
+      section: 'basic-service-health',
+      severity: 'SEV-3',
+      severityRule: 'configuration gap: a configured route does not exist on the target, the checks that use it cannot judge it (SEV-3)',
+      actions: [
+        { step: 'See what the target answers on the route', command: 'curl -i -X {method} {{baseUrl}}{path}' },
+        { step: 'Compare with the paths the environment configures (CREDLINK_*_PATH, CREDLINK_PROTECTED_*)', command: 'npx credlink-checks validate --env {{env}}' },
+        { step: 'If the route should exist: check what the last deployment changed', command: 'kubectl rollout history deployment/{{deployment}} -n {{namespace}}' },
+      ],
+    },
+  },
+  {
+    name: 'valid-keys-rejected',
+    description: 'the valid key is refused (401/403): a restricted key refused with 401 instead of 403 is the same rejection',
+    source: { checks: ['security.valid-key-accepted'], quorum: 'any', classes: ['auth'] },
+    targets: [{ checks: ['security.restricted-key-forbidden'], classes: ['auth'] }],
+    incident: { key: 'keys-rejected', title: 'The protected endpoint rejects valid API keys', severity: 'root' },
+  },
+  {
+    name: 'oom-restarts',
+    description: 'a container was OOMKilled: its restart and the Warning events about it follow',
+    source: { checks: ['k8s.oomkilled'], quorum: 'any', notImpacts: ['gap'] },
+    targets: [{ checks: ['k8s.restarts', 'k8s.warning-events'], notImpacts: ['gap'] }, MEMORY],
+    incident: { key: 'memory', title: 'API containers run out of memory', section: 'high-memory', severity: 'worst' },
+  },
+  {
+    name: 'cpu-saturated',
+    description: 'CPU near its limit: slow answers follow',
+    source: { checks: ['k8s.cpu-usage', 'prom.cpu'], quorum: 'any', impacts: ['threshold'] },
+    targets: [{ checks: ['k8s.cpu-usage', 'prom.cpu'], impacts: ['threshold'] }, SLOW],
+    incident: { key: 'cpu', title: 'API pods near their CPU limit', section: 'slow-responses', severity: 'worst' },
+  },
+];
+
+/**
+ * The default for findings no dependency explains: checks that measure the same symptom are one
+ * incident (one page), their worst measure deciding. Declared per symptom rather than per runbook
+ * section, because a section mixes unrelated causes (API Key Authentication Failures holds both a
+ * breach and a missing hardening header, which need different responses).
+ */
+export const symptomGroups: readonly SymptomGroup[] = [
+  {
+    name: 'slow-responses',
+    description: 'p95, one-shot latency, degradation against the baseline and the Prometheus histogram all measure slow answers',
+    members: [SLOW],
+    incident: { key: 'symptom:slow-responses', title: 'Slow responses', section: 'slow-responses', severity: 'worst' },
+  },
+  {
+    name: 'error-rate',
+    description: 'the probe\'s error rate, the Prometheus 5xx ratio and intermittent failures of one-shot requests all measure the share of failing requests',
+    members: [ERROR_RATE, { system: 'target', impacts: ['intermittent'] }],
+    incident: { key: 'symptom:error-rate', title: 'Requests fail above the error-rate threshold, or intermittently', section: 'high-error-rate', severity: 'worst' },
+  },
+  {
+    name: 'unauthorized-access',
+    description: 'every check that saw a request served without a valid key or permission sees the same breach',
+    members: [{ system: 'target', impacts: ['security:breach'] }],
+    incident: { key: 'symptom:unauthorized-access', title: 'The protected endpoint serves requests without a valid API key or permission', section: 'api-key-auth', severity: 'worst' },
+  },
+  {
+    name: 'pods',
+    description: 'pods not ready, in a back-off, restarting, a stuck rollout, Warning events and a Service without ready endpoints describe one state of the deployment',
+    // Order decides the root among equally severe findings: a stuck rollout names its cause best.
+    members: [{ ...POD_SIDE, checks: ['k8s.rollout', 'k8s.pods-waiting', 'k8s.pods-ready', 'k8s.service-endpoints', 'k8s.restarts', 'k8s.warning-events'] }],
+    incident: { key: 'symptom:pods', title: 'API pods are not healthy', severity: 'worst' },
+  },
+  {
+    name: 'memory',
+    description: 'memory near its limit, from the cluster and from Prometheus',
+    members: [MEMORY],
+    incident: { key: 'memory', title: 'API containers run out of memory', section: 'high-memory', severity: 'worst' },
+  },
+];

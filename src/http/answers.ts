@@ -1,0 +1,85 @@
+/**
+ * What each check saw: every answer that was not a success, per test, for correlation
+ * (src/incidents/). Probes report here (`answerSeen`) and the `check` fixture installs a sink
+ * per test (checks/fixtures.ts), so checks do not change for it.
+ *
+ * One test runs at a time in a Playwright worker, so the sink is a module-level slot. Outside a
+ * test (tools, unit tests) there is no sink and nothing is recorded.
+ */
+import { classify, type ResponseClass } from './response-class.ts';
+
+export interface AnswerSeen {
+  /** "GET /health", "POST /api/v1/sign"; for other systems "prometheus GET /api/v1/query". */
+  call: string;
+  status: number | null;
+  class: ResponseClass;
+  count: number;
+}
+
+/** Annotation type carrying one AnswerSeen as JSON (read by src/reporter/to-report.ts). */
+export const ANSWER_ANNOTATION = 'response';
+/** Distinct (call, status) pairs kept per test: a bound on report size, never reached by today's checks. */
+export const MAX_ANSWERS_PER_TEST = 50;
+
+export interface AnswerSink {
+  seen(call: string, status: number | null, count?: number): void;
+  /** performance.now() by which confirmation re-asks must be done (the test's time budget). */
+  readonly deadline: number;
+  /** Calls whose failure this check already confirmed: later requests to them are not asked again. */
+  readonly confirmedDown: Set<string>;
+}
+
+let sink: AnswerSink | undefined;
+
+/** Collects answers until `close()`, which returns them deduplicated by (call, status) with counts. */
+export function openAnswerSink(budgetMs: number): { close(): AnswerSeen[] } {
+  const seen = new Map<string, AnswerSeen>();
+  const mine: AnswerSink = {
+    deadline: performance.now() + budgetMs,
+    confirmedDown: new Set(),
+    seen(call, status, count = 1) {
+      const c = classify(status);
+      if (c === 'success') return;
+      const key = `${call}\u0000${status}`;
+      const prior = seen.get(key);
+      if (prior) prior.count += count;
+      else if (seen.size < MAX_ANSWERS_PER_TEST) seen.set(key, { call, status, class: c, count });
+    },
+  };
+  sink = mine;
+  return {
+    close() {
+      if (sink === mine) sink = undefined;
+      return [...seen.values()];
+    },
+  };
+}
+
+/** A probe reports one answer (status null = no answer). Successes are ignored. */
+export function answerSeen(call: string, status: number | null, count = 1): void {
+  sink?.seen(call, status, count);
+}
+
+/** Milliseconds left for confirmation re-asks in the current test (undefined outside a test). */
+export function confirmationBudgetMs(): number | undefined {
+  return sink ? sink.deadline - performance.now() : undefined;
+}
+
+/**
+ * Confirmation is once per call and check: after a call's failure was confirmed (every re-ask
+ * failed too), the check's further requests to it count as they come. Keeps a check that sends
+ * 21 requests to a dead endpoint from waiting a second on each.
+ */
+export function confirmedDown(call: string): boolean {
+  return sink?.confirmedDown.has(call) ?? false;
+}
+
+export function markConfirmedDown(call: string): void {
+  sink?.confirmedDown.add(call);
+}
+
+/** "GET /x?y=1" -> "GET /x": the route a call names, without its query. */
+export function callOf(method: string, pathOrUrl: string): string {
+  const p = pathOrUrl.split('?')[0] ?? pathOrUrl;
+  return `${method.toUpperCase()} ${p}`;
+}

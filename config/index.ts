@@ -33,4 +33,15 @@ export const processFacts = {
   noColor: () => Boolean(process.env.NO_COLOR) || process.env.TERM === 'dumb',
   ci: () => Boolean(process.env.CI),
   env: () => process.env,
+  /**
+   * TEST ONLY (the crash-injection test of `schedule`): CREDLINK_TEST_REPLAY_DIR makes the daemon
+   * replay prepared reports (<dir>/<env>.json) instead of running the checks, every
+   * CREDLINK_TEST_INTERVAL_MS (default 200). Never set in production: the daemon then checks nothing.
+   */
+  scheduleReplay: (): { dir: string; intervalMs: number } | null => {
+    const dir = process.env.CREDLINK_TEST_REPLAY_DIR;
+    if (!dir) return null;
+    const ms = Number(process.env.CREDLINK_TEST_INTERVAL_MS ?? '200');
+    return { dir, intervalMs: Number.isFinite(ms) && ms >= 10 ? ms : 200 };
+  },
 };

@@ -1,16 +1,19 @@
+import { processFacts } from '../../config/index.ts';
 import type { Command } from '../cli.ts';
 import { parse } from '../cli.ts';
 import { EnvironmentError, UsageError } from '../errors.ts';
 import { loadSchedule } from '../schedule/config.ts';
 import { loadEnvironments, startDaemon } from '../schedule/daemon.ts';
+import { replayRunner } from '../schedule/replay-runner.ts';
 
 /**
  * The monitoring daemon: runs each environment of schedule.json on its cron expression or
- * interval, pages through Slack / PagerDuty on state transitions, serves /metrics and /healthz.
+ * interval, pages through Slack / PagerDuty per incident, serves /metrics and /healthz.
+ * One daemon per state directory (a second one exits 3 naming the holder).
  * SIGTERM / SIGINT: stop scheduling, let a run in progress finish within the grace period.
  */
 const command: Command = {
-  summary: 'Monitoring daemon: runs each environment of schedule.json on its schedule, alerts Slack/PagerDuty on incidents, serves /metrics and /healthz.',
+  summary: 'Monitoring daemon: runs each environment of schedule.json on its schedule, alerts Slack/PagerDuty per incident, serves /metrics and /healthz.',
   usage: 'schedule [--config schedule.json] [--host 127.0.0.1] [--port 9464] [--state-dir .state]',
   async run(ctx) {
     const { values } = parse(ctx.args, {
@@ -29,27 +32,42 @@ const command: Command = {
     if (values['state-dir']) config.stateDir = values['state-dir'];
     const configs = loadEnvironments(config);
     const log = (line: string) => ctx.err(`${new Date().toISOString()} schedule: ${line}\n`);
+    const replay = processFacts.scheduleReplay();
+    if (replay) {
+      log(`TEST MODE (CREDLINK_TEST_REPLAY_DIR): no check runs; every ${replay.intervalMs} ms each environment replays ${replay.dir}/<env>.json`);
+      for (const e of config.environments) {
+        e.cron = undefined;
+        e.intervalSeconds = replay.intervalMs / 1000;
+        e.jitterSeconds = 0;
+      }
+    }
     let daemon;
     try {
-      daemon = await startDaemon({ config, configs, log });
+      daemon = await startDaemon({ config, configs, log, runner: replay ? replayRunner(replay.dir, config.reportsDir) : undefined });
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       if (err.code === 'EADDRINUSE' || err.code === 'EACCES') throw new EnvironmentError(`cannot listen on ${config.listen.host}:${config.listen.port}: ${err.code} (choose another --port)`);
       throw e;
     }
-    log(`listening on ${daemon.url} (${daemon.server.list().map((r) => r.path).join(', ')}); ${daemon.scheduler.statuses().map((s) => `${s.env}: ${s.schedule}`).join('; ')}`);
-    await new Promise<void>((resolve) => {
+    log(`listening on ${daemon.url} (${daemon.server.list().map((r) => r.path).join(', ')}); state ${daemon.lock.file} held by pid ${daemon.lock.holder.pid}; ${daemon.scheduler.statuses().map((s) => `${s.env}: ${s.schedule}`).join('; ')}`);
+    const stopped = await new Promise<{ signal: NodeJS.Signals } | { fatal: string }>((resolve) => {
       const onSignal = (sig: NodeJS.Signals) => {
         process.off('SIGTERM', onSignal);
         process.off('SIGINT', onSignal);
-        log(`${sig}: shutting down`);
-        resolve();
+        resolve({ signal: sig });
       };
       process.on('SIGTERM', onSignal);
       process.on('SIGINT', onSignal);
+      void daemon.fatal.then((reason) => {
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
+        resolve({ fatal: reason });
+      });
     });
+    log('signal' in stopped ? `${stopped.signal}: shutting down` : `ERROR ${stopped.fatal}`);
     await daemon.stop();
     log('stopped');
+    if ('fatal' in stopped) throw new EnvironmentError(stopped.fatal);
     return 0;
   },
 };

@@ -12,7 +12,6 @@ import { AlertStore } from '../alerting/store.ts';
 import { CliError, ConfigError } from '../errors.ts';
 import { statusPageRoute } from '../report/status-route.ts';
 import { statusFromReportsDir } from '../report/status-state.ts';
-import { executeRun } from '../run/execute.ts';
 import { removeStaleTemps } from '../state/file.ts';
 import { StateHealth } from '../state/health.ts';
 import { StateLock, type LockOptions } from '../state/lock.ts';
@@ -68,6 +67,8 @@ export function alertChannelWarnings(env: string, c: Readonly<ResolvedConfig>): 
 
 export function defaultRunner(configs: Map<string, Readonly<ResolvedConfig>>, reportsDir: string): Runner {
   return async (env, signal) => {
+    // Loaded on the first run: the daemon answers /healthz sooner after a restart.
+    const { executeRun } = await import('../run/execute.ts');
     const { report } = await executeRun({ config: configs.get(env.env)!, reportsDir, grep: env.grep, log: () => {}, signal });
     return report;
   };

@@ -260,6 +260,7 @@ export class AlertMonitor {
   }
 
   private async pass(): Promise<FlushResult[]> {
+    this.o.guard();
     const results: FlushResult[] = [];
     const blocked = new Set<string>();
     const tried = new Set<string>();

@@ -27,6 +27,14 @@ export function runIdTime(name: string): number | null {
   return Number.isFinite(t) ? t : null;
 }
 
+function mtimeOf(dir: string): number {
+  try {
+    return fs.statSync(dir).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
 export interface PruneResult {
   removed: string[];
   /** Folders that should have gone but could not be removed (with why). */
@@ -38,7 +46,13 @@ export function pruneRunFolders(envDir: string, policy: RetentionPolicy, keep: R
   if (policy.runs === null && policy.days === null) return out;
   let names: string[];
   try {
-    names = fs.readdirSync(envDir, { withFileTypes: true }).filter((d) => d.isDirectory() && runIdTime(d.name) !== null).map((d) => d.name).sort();
+    // Oldest first: by the time in the name (whole seconds), then by when the folder last changed.
+    names = fs
+      .readdirSync(envDir, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && runIdTime(d.name) !== null)
+      .map((d) => ({ name: d.name, t: runIdTime(d.name)!, m: mtimeOf(path.join(envDir, d.name)) }))
+      .sort((a, b) => a.t - b.t || a.m - b.m || a.name.localeCompare(b.name))
+      .map((x) => x.name);
   } catch {
     return out;
   }

@@ -4,7 +4,7 @@
  * in for Slack and PagerDuty that answers 2xx, 500, or slowly, at random.
  *
  * The daemon replays prepared reports instead of running the checks (CREDLINK_TEST_REPLAY_DIR,
- * src/schedule/replay-runner.ts), every 50 ms, so a cycle takes a fraction of a second; everything
+ * src/schedule/replay-runner.ts), every 30 ms, so a cycle takes a fraction of a second; everything
  * else is the production path: CLI, lock, alert state, delivery journal, HTTP delivery.
  *
  * Cycle c: the environment reports two incidents, `crash/cycle-c-a` and `crash/cycle-c-b`, until
@@ -32,7 +32,7 @@ import { assembleReport } from '../helpers/records.ts';
 
 const CYCLES = 50;
 /** Steps (a trigger or a resolve) with a kill; each restart costs a process start (~1.3 s). */
-const KILLS = 22;
+const KILLS = 16;
 const STEP_TIMEOUT_MS = 20_000;
 
 /** mulberry32: a small seeded generator, so a failing run can be replayed with CRASH_SEED. */
@@ -98,7 +98,7 @@ function world(cycle: number, failing: boolean): RunbookReport {
     : r;
 }
 
-test('crash injection: SIGKILL at random moments over many trigger/resolve cycles loses nothing, keeps order, at most one duplicate per kill', { timeout: 110_000 }, async (t) => {
+test('crash injection: SIGKILL at random moments over many trigger/resolve cycles loses nothing, keeps order, at most one duplicate per kill', { timeout: 170_000 }, async (t) => {
   const seed = Number(process.env.CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
   const random = prng(seed);
   t.diagnostic(`seed ${seed} (CRASH_SEED=${seed} replays the receiver's answers and the kill moments)`);
@@ -133,7 +133,7 @@ test('crash injection: SIGKILL at random moments over many trigger/resolve cycle
       answers.accepted += 1;
       if (roll < 0.3) {
         answers.slow += 1;
-        setTimeout(() => answer(ok), 30 + Math.floor(random() * 170));
+        setTimeout(() => answer(ok), 20 + Math.floor(random() * 130));
       } else answer(ok);
     });
   });
@@ -183,7 +183,7 @@ test('crash injection: SIGKILL at random moments over many trigger/resolve cycle
   const start = () => {
     const c = spawn(process.execPath, [BIN, 'schedule', '--config', path.join(dir, 'schedule.json')], {
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, NO_COLOR: '1', CREDLINK_TEST_REPLAY_DIR: replay, CREDLINK_TEST_INTERVAL_MS: '50' },
+      env: { ...process.env, NO_COLOR: '1', CREDLINK_TEST_REPLAY_DIR: replay, CREDLINK_TEST_INTERVAL_MS: '30' },
     });
     c.stderr!.on('data', (d) => (stderr += d));
     child = c;
@@ -284,7 +284,7 @@ test('crash injection: SIGKILL at random moments over many trigger/resolve cycle
   assert.equal(lost, 0, 'every incident paged and resolved on both channels');
   assert.deepEqual(disorder, [], 'a resolve never before its trigger, no trigger after its resolve');
   assert.deepEqual(strays, [], 'nothing but the cycles\' incidents was delivered');
-  assert.ok(kills >= 10, `enough kills to mean something (${kills})`);
+  assert.ok(kills >= 8, `enough kills to mean something (${kills})`);
   assert.deepEqual(overOne, [], 'at most one duplicate per daemon process started after a kill, none from the first one');
   assert.ok(duplicates <= kills, `at most one duplicate per kill: ${duplicates} duplicates, ${kills} kills`);
   assert.ok(duplicates <= resent, `every duplicate is an item the daemon knew was in flight at a kill (${duplicates} > ${resent})`);

@@ -103,7 +103,9 @@ export class AlertMonitor {
 
   /** Run ids whose reports open incidents and queued alerts link to (report retention keeps them). */
   linkedRuns(env: string): Set<string> {
-    return new Set(Object.values(this.data.incidents).filter((i) => i.env === env && i.open && i.reportRunId).map((i) => i.reportRunId!));
+    const open = Object.values(this.data.incidents).filter((i) => i.env === env && i.open && i.reportRunId).map((i) => i.reportRunId!);
+    const queued = this.data.outbox.filter((i) => i.env === env && i.runId).map((i) => i.runId!);
+    return new Set([...open, ...queued]);
   }
 
   /** One run's outcome -> transitions, queued deliveries, persisted state. */
@@ -135,6 +137,7 @@ export class AlertMonitor {
             channel,
             action: d.action.kind,
             payload: this.payloadFor(channel, d.action, prev, o.incident, report, config, now),
+            runId: d.action.kind === 'resolve' ? null : report.runId,
             createdAt: now,
             state: 'queued',
             attempts: 0,

@@ -72,6 +72,8 @@ export const outboxItemSchema = z.object({
   action,
   /** The request body without secrets (the routing key is added at send time). */
   payload: z.unknown(),
+  /** The run whose report a trigger links to (report retention keeps its folder while the item waits); null for a resolve. */
+  runId: z.string().nullable().default(null),
   createdAt: z.string(),
   /** queued: not tried yet; sending: a request is (or was, at a crash) on its way; failed: the last try was not accepted. */
   state: z.enum(['queued', 'sending', 'failed']),
@@ -200,6 +202,7 @@ export function upgradeV1(v1: z.infer<typeof v1FileSchema>): AlertFile {
     channel: i.channel,
     action: i.action,
     payload: i.payload,
+    runId: null,
     createdAt: i.createdAt,
     state: i.attempts > 0 ? 'failed' : 'queued',
     attempts: i.attempts,

@@ -377,6 +377,7 @@ test('receiver down for a whole run: queued, delivered on the next run, never lo
   const restarted = monitor(vars);
   restarted.observe('staging', report(false));
   assert.deepEqual(restarted.outbox().map((i) => i.action), ['trigger', 'resolve']);
+  assert.deepEqual([...restarted.linkedRuns('staging')], ['run-5'], 'the waiting trigger\'s report is kept by retention although the incident is over');
   await restarted.flush();
   assert.deepEqual(actions(pd), ['trigger', 'trigger', 'trigger', 'trigger', 'resolve'], 'the resolve never overtakes its trigger');
   assert.equal(restarted.outbox().length, 0);

@@ -41,34 +41,39 @@ const command: Command = {
         e.jitterSeconds = 0;
       }
     }
-    let daemon;
+    // Signals are handled from here on: a SIGTERM that arrives while the daemon starts, or right after
+    // the "listening" line, stops it cleanly instead of killing it with its lock and state half-written.
+    let onStop: (s: { signal: NodeJS.Signals } | { fatal: string }) => void = () => {};
+    const stopRequested = new Promise<{ signal: NodeJS.Signals } | { fatal: string }>((resolve) => (onStop = resolve));
+    const onSignal = (sig: NodeJS.Signals) => {
+      // A second signal while stopping gets the default behaviour (ends the process at once).
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      onStop({ signal: sig });
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
     try {
-      daemon = await startDaemon({ config, configs, log, runner: replay ? replayRunner(replay.dir, config.reportsDir) : undefined });
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      if (err.code === 'EADDRINUSE' || err.code === 'EACCES') throw new EnvironmentError(`cannot listen on ${config.listen.host}:${config.listen.port}: ${err.code} (choose another --port)`);
-      throw e;
+      let daemon;
+      try {
+        daemon = await startDaemon({ config, configs, log, runner: replay ? replayRunner(replay.dir, config.reportsDir) : undefined });
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException;
+        if (err.code === 'EADDRINUSE' || err.code === 'EACCES') throw new EnvironmentError(`cannot listen on ${config.listen.host}:${config.listen.port}: ${err.code} (choose another --port)`);
+        throw e;
+      }
+      void daemon.fatal.then((reason) => onStop({ fatal: reason }));
+      log(`listening on ${daemon.url} (${daemon.server.list().map((r) => r.path).join(', ')}); state ${daemon.lock.file} held by pid ${daemon.lock.holder.pid}; ${daemon.scheduler.statuses().map((s) => `${s.env}: ${s.schedule}`).join('; ')}`);
+      const stopped = await stopRequested;
+      log('signal' in stopped ? `${stopped.signal}: shutting down` : `ERROR ${stopped.fatal}`);
+      await daemon.stop();
+      log('stopped');
+      if ('fatal' in stopped) throw new EnvironmentError(stopped.fatal);
+      return 0;
+    } finally {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
     }
-    log(`listening on ${daemon.url} (${daemon.server.list().map((r) => r.path).join(', ')}); state ${daemon.lock.file} held by pid ${daemon.lock.holder.pid}; ${daemon.scheduler.statuses().map((s) => `${s.env}: ${s.schedule}`).join('; ')}`);
-    const stopped = await new Promise<{ signal: NodeJS.Signals } | { fatal: string }>((resolve) => {
-      const onSignal = (sig: NodeJS.Signals) => {
-        process.off('SIGTERM', onSignal);
-        process.off('SIGINT', onSignal);
-        resolve({ signal: sig });
-      };
-      process.on('SIGTERM', onSignal);
-      process.on('SIGINT', onSignal);
-      void daemon.fatal.then((reason) => {
-        process.off('SIGTERM', onSignal);
-        process.off('SIGINT', onSignal);
-        resolve({ fatal: reason });
-      });
-    });
-    log('signal' in stopped ? `${stopped.signal}: shutting down` : `ERROR ${stopped.fatal}`);
-    await daemon.stop();
-    log('stopped');
-    if ('fatal' in stopped) throw new EnvironmentError(stopped.fatal);
-    return 0;
   },
 };
 export default command;

@@ -98,7 +98,7 @@ function world(cycle: number, failing: boolean): RunbookReport {
     : r;
 }
 
-test('crash injection: SIGKILL at random moments over many trigger/resolve cycles loses nothing, keeps order, at most one duplicate per kill', { timeout: 170_000 }, async (t) => {
+test('crash injection: SIGKILL at random moments over many trigger/resolve cycles loses nothing, keeps order, at most one duplicate per kill', { timeout: 300_000 }, async (t) => {
   const seed = Number(process.env.CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
   const random = prng(seed);
   t.diagnostic(`seed ${seed} (CRASH_SEED=${seed} replays the receiver's answers and the kill moments)`);

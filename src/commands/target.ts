@@ -46,7 +46,7 @@ const command: Command = {
       ].join('\n'),
       { mode: 0o600 },
     );
-    const info = { url: t.url, credentials: file, adminEndpoint: `${t.url}/__admin/faults`, faults: formatFaults(t.faults()) };
+    const info = { url: t.url, credentials: file, adminEndpoint: `${t.url}/__admin/faults`, faults: formatFaults(t.faults()), kubeconfig: kube.kubeconfig, kubeApi: kube.url };
     if (values.json) ctx.out(JSON.stringify(info) + '\n');
     else {
       ctx.out(
@@ -55,6 +55,7 @@ const command: Command = {
           `  credentials (API key, monitor DATABASE_URL, admin token): ${file} (mode 600)`,
           `  check it:        credlink-checks run --env-file ${path.relative(process.cwd(), file)}`,
           `  faults: ${info.faults}; switch them with PUT ${info.adminEndpoint} (header x-admin-token)`,
+          `  Kubernetes API simulator (TLS, its own CA): ${Object.entries(kube.kubectlEnv()).map(([k, v]) => `${k}=${v}`).join(' ')} kubectl get pods -n ${kube.settings.namespace}`,
           'Ctrl-C stops it.',
           '',
         ].join('\n'),

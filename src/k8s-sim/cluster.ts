@@ -14,6 +14,7 @@ import type {
   V1Service,
   V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
+import { createHash } from 'node:crypto';
 import type { PodMetrics } from '../k8s/client.ts';
 import type { Scenario } from './scenarios.ts';
 import { equalityLabels } from './selector.ts';
@@ -40,7 +41,7 @@ export interface ClusterState {
   podMetrics: PodMetrics[];
   /** Container logs by pod name: current and previous (terminated) container. */
   logs: Record<string, { current: string[]; previous?: string[] }>;
-  /** Resources the monitor may not read here, e.g. "pods", "pods/log". */
+  /** Resources the monitor may not read here, as RBAC names them: "pods", "pods/log" (core), "pods.metrics.k8s.io". */
   forbidden: Set<string>;
 }
 
@@ -55,6 +56,8 @@ const REVISIONS = [
 const SUFFIXES = ['x7k2p', 'm4q9z', 'b8w3n', 'r2t6v', 'h5j8c', 'd9f1g'];
 
 const ago = (now: number, s: number) => new Date(now - s * 1000);
+/** A stable container runtime id per pod and restart (the kubelet finds logs by it). */
+const containerId = (pod: string, restart: number) => `containerd://${createHash('sha256').update(`${pod}/${restart}`).digest('hex')}`;
 
 export function buildCluster(scenarios: ReadonlySet<Scenario>, o: ClusterOptions, now = Date.now()): ClusterState {
   const has = (s: Scenario) => scenarios.has(s);
@@ -78,7 +81,7 @@ export function buildCluster(scenarios: ReadonlySet<Scenario>, o: ClusterOptions
     evN += 1;
     events.push({
       metadata: { name: `${name}.${(0x17a0000 + evN).toString(16)}`, namespace: ns, creationTimestamp: ago(now, lastSecondsAgo + 60 * (count - 1)) },
-      involvedObject: { kind, name, namespace: ns, apiVersion: kind === 'Pod' ? 'v1' : 'apps/v1' },
+      involvedObject: { kind, name, namespace: ns, uid: `uid-${name}`, apiVersion: kind === 'Pod' ? 'v1' : 'apps/v1' },
       type,
       reason,
       message,
@@ -97,6 +100,7 @@ export function buildCluster(scenarios: ReadonlySet<Scenario>, o: ClusterOptions
       name: CONTAINER,
       image: rev.image,
       imageID: `${rev.image}@sha256:${'ab'.repeat(32)}`,
+      containerID: containerId(name, 0),
       ready,
       started: true,
       restartCount: 0,
@@ -113,11 +117,16 @@ export function buildCluster(scenarios: ReadonlySet<Scenario>, o: ClusterOptions
       },
       spec: {
         nodeName: `node-${(i % 3) + 1}`,
-        containers: [{ name: CONTAINER, image: rev.image, resources, ports: [{ containerPort: 3000 }] }],
+        restartPolicy: 'Always',
+        serviceAccountName: 'credlink-api',
+        containers: [{ name: CONTAINER, image: rev.image, resources, ports: [{ containerPort: 3000, protocol: 'TCP' }] }],
       },
       status: {
         phase: 'Running',
+        qosClass: 'Burstable',
+        hostIP: `192.0.2.${(i % 3) + 1}`,
         podIP: `10.0.${rev.revision}.${10 + i}`,
+        podIPs: [{ ip: `10.0.${rev.revision}.${10 + i}` }],
         startTime: podStart,
         conditions: [
           { type: 'PodScheduled', status: 'True', lastTransitionTime: podStart },
@@ -149,7 +158,8 @@ export function buildCluster(scenarios: ReadonlySet<Scenario>, o: ClusterOptions
         started: false,
         restartCount: 7,
         state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off 5m0s restarting failed container=${CONTAINER} pod=${name}` } },
-        lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: ago(now, 95), finishedAt: ago(now, 90) } },
+        containerID: undefined,
+        lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: ago(now, 95), finishedAt: ago(now, 90), containerID: containerId(name, 6) } },
       });
       logs[name] = {
         current: [],
@@ -172,7 +182,8 @@ export function buildCluster(scenarios: ReadonlySet<Scenario>, o: ClusterOptions
     Object.assign(p.status!.containerStatuses![0]!, {
       restartCount: 2,
       state: { running: { startedAt: ago(now, 60) } },
-      lastState: { terminated: { exitCode: 137, reason: 'OOMKilled', startedAt: ago(now, 1500), finishedAt: ago(now, 62) } },
+      containerID: containerId(name, 2),
+      lastState: { terminated: { exitCode: 137, reason: 'OOMKilled', startedAt: ago(now, 1500), finishedAt: ago(now, 62), containerID: containerId(name, 1) } },
     });
     logs[name]!.previous = [
       'credlink-api 1.3.0 starting',
@@ -190,6 +201,7 @@ export function buildCluster(scenarios: ReadonlySet<Scenario>, o: ClusterOptions
     metadata: {
       name: `${o.deployment}-${rev.hash}`,
       namespace: ns,
+      uid: `uid-${o.deployment}-${rev.hash}`,
       labels: { ...appLabels, 'pod-template-hash': rev.hash },
       annotations: { 'deployment.kubernetes.io/revision': String(rev.revision), 'kubernetes.io/change-cause': `deploy ${rev.image.split(':')[1]}` },
       creationTimestamp: new Date(createdAt.getTime() + rev.revision * 600_000),
@@ -215,6 +227,7 @@ export function buildCluster(scenarios: ReadonlySet<Scenario>, o: ClusterOptions
     notReady(p, ago(now, 900));
     Object.assign(p.status!.containerStatuses![0]!, {
       started: false,
+      containerID: undefined,
       state: { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${next.image}"` } },
     });
     logs[name] = { current: [] };
@@ -230,7 +243,7 @@ export function buildCluster(scenarios: ReadonlySet<Scenario>, o: ClusterOptions
     event('Normal', 'ScalingReplicaSet', `Scaled up replica set ${o.deployment}-${next.hash} to 1`, 'Deployment', o.deployment, 900);
   }
   const deployment: V1Deployment = {
-    metadata: { name: o.deployment, namespace: ns, generation, labels: appLabels, creationTimestamp: createdAt, annotations: { 'deployment.kubernetes.io/revision': String(generation) } },
+    metadata: { name: o.deployment, namespace: ns, uid: `uid-${o.deployment}`, generation, labels: appLabels, creationTimestamp: createdAt, annotations: { 'deployment.kubernetes.io/revision': String(generation) } },
     spec: {
       replicas,
       progressDeadlineSeconds: 600,
@@ -252,7 +265,7 @@ export function buildCluster(scenarios: ReadonlySet<Scenario>, o: ClusterOptions
   // Service and its endpoints (ready and not-ready addresses, as the endpoints controller splits them).
   const colour = has('no-ready-endpoints') ? 'green' : 'blue';
   const service: V1Service = {
-    metadata: { name: o.service, namespace: ns, labels: appLabels },
+    metadata: { name: o.service, namespace: ns, labels: appLabels, creationTimestamp: createdAt },
     spec: { type: 'ClusterIP', clusterIP: '10.96.12.40', selector: { ...appLabels, environment: colour }, ports: [{ name: 'http', port: 80, targetPort: 3000, protocol: 'TCP' }] },
   };
   const selected = pods.filter((p) => Object.entries(service.spec!.selector!).every(([k, v]) => p.metadata!.labels![k] === v));
@@ -261,7 +274,7 @@ export function buildCluster(scenarios: ReadonlySet<Scenario>, o: ClusterOptions
   const readyAddrs = selected.filter(isReady).map(addr);
   const notReadyAddrs = selected.filter((p) => !isReady(p)).map(addr);
   const endpoints: V1Endpoints = {
-    metadata: { name: o.service, namespace: ns, labels: appLabels },
+    metadata: { name: o.service, namespace: ns, labels: appLabels, creationTimestamp: createdAt },
     subsets: selected.length
       ? [{ addresses: readyAddrs.length ? readyAddrs : undefined, notReadyAddresses: notReadyAddrs.length ? notReadyAddrs : undefined, ports: [{ name: 'http', port: 3000, protocol: 'TCP' }] }]
       : undefined,
@@ -269,7 +282,7 @@ export function buildCluster(scenarios: ReadonlySet<Scenario>, o: ClusterOptions
 
   const maxed = has('hpa-maxed');
   const hpa: V2HorizontalPodAutoscaler = {
-    metadata: { name: o.deployment, namespace: ns },
+    metadata: { name: o.deployment, namespace: ns, creationTimestamp: createdAt },
     spec: {
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: o.deployment },
       minReplicas: 3,

@@ -43,3 +43,22 @@ export function equalityLabels(selector: string): Record<string, string> {
   }
   return out;
 }
+
+/**
+ * Field selectors (`?fieldSelector=metadata.name=x,involvedObject.uid=y`): `=`, `==` and `!=`
+ * on a dotted path of the object, which kubectl uses for `rollout status` (metadata.name) and
+ * `describe` (the involvedObject of events). A real API server accepts only some fields per
+ * resource; the simulator accepts any path (a missing field compares as "").
+ */
+export function matchesFields(selector: string | undefined, obj: unknown): boolean {
+  if (!selector) return true;
+  return selector.split(',').every((term) => {
+    const m = /^\s*([\w.]+)\s*(!=|==|=)\s*(.*?)\s*$/.exec(term);
+    if (!m) throw new Error(`unsupported field selector "${term}"`);
+    const [, field, op, want] = m as unknown as [string, string, string, string];
+    let v: unknown = obj;
+    for (const k of field.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
+    const have = v === undefined || v === null ? '' : String(v);
+    return op === '!=' ? have !== want : have === want;
+  });
+}

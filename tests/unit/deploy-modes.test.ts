@@ -20,7 +20,7 @@ test('deploy: CronJob forbids overlap, uses the read-only ServiceAccount and tak
   assert.equal(c.args[0], 'run');
   assert.ok(c.envFrom.some((e: Doc) => e.secretRef?.name));
   assert.ok(!JSON.stringify(c.env ?? []).match(/KEY|PASSWORD|TOKEN/i), 'no secret value inline');
-  const sa = kind(docs('deploy/kubernetes/rbac-readonly.yaml'), 'ClusterRole');
+  const sa = kind(docs('deploy/kubernetes/rbac-readonly.yaml'), 'Role');
   for (const rule of sa.rules) assert.deepEqual(rule.verbs.filter((v: string) => !['get', 'list', 'watch'].includes(v)), []);
   assert.ok(!sa.rules.some((r: Doc) => r.resources.includes('secrets')));
 });

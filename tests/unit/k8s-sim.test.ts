@@ -4,7 +4,9 @@
  * from it, within timeouts, without throwing.
  */
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,6 +18,8 @@ import { KubeClient } from '../../src/k8s/client.ts';
 import { classifyKubeError } from '../../src/k8s/errors.ts';
 import { kubeconfigYaml } from '../../src/k8s-sim/kubeconfig.ts';
 import { SCENARIO_NAMES, scenariosFor, startKubeSim, type KubeSim } from '../../src/k8s-sim/index.ts';
+import { humanDuration } from '../../src/k8s-sim/tables.ts';
+import { createSimTls } from '../../src/k8s-sim/tls.ts';
 import { faultCatalog, isFaultName } from '../../src/target/faults.ts';
 import { sections, type SectionId } from '../../runbooks/sections.ts';
 import { tempDir } from '../helpers/harness.ts';
@@ -30,9 +34,23 @@ after(async () => {
   await sim?.stop();
 });
 
-const get = async (p: string, init: RequestInit = {}) => {
-  const res = await fetch(`${sim.url}${p}`, { headers: { authorization: `Bearer ${sim.token}` }, ...init });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+/** A request to the simulator over TLS, verified against its CA (as a real client does). */
+function request(p: string, opts: { method?: string; headers?: Record<string, string>; ca?: string } = {}): Promise<{ status: number; type: string; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(`${sim.url}${p}`, { method: opts.method ?? 'GET', headers: opts.headers, ca: opts.ca ?? sim.caPem, timeout: 5000 }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), text }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+const get = async (p: string, init: { method?: string; headers?: Record<string, string> } = {}) => {
+  const res = await request(p, { ...init, headers: { authorization: `Bearer ${sim.token}`, ...init.headers } });
+  return { status: res.status, type: res.type, body: JSON.parse(res.text) as Record<string, unknown> };
 };
 
 test('sim: every Kubernetes scenario but pods-not-ready is a target fault; 503/502 faults mean pods not ready', () => {
@@ -46,7 +64,7 @@ test('sim: every Kubernetes scenario but pods-not-ready is a target fault; 503/5
 });
 
 test('sim: bearer auth, Status errors, and read-only (any write verb is 405)', async () => {
-  const noAuth = await fetch(`${sim.url}/api/v1/namespaces/credlink/pods`);
+  const noAuth = await request('/api/v1/namespaces/credlink/pods');
   assert.equal(noAuth.status, 401);
   for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
     const r = await get('/apis/apps/v1/namespaces/credlink/deployments/credlink-api', { method });
@@ -65,8 +83,151 @@ test('sim: bearer auth, Status errors, and read-only (any write verb is 405)', a
 
 test('sim: the kubeconfig names the server, the token and the namespace', () => {
   const text = fs.readFileSync(sim.kubeconfig, 'utf8');
-  assert.equal(text, kubeconfigYaml(sim.url, sim.token, 'credlink'));
+  assert.equal(text, kubeconfigYaml({ server: sim.url, token: sim.token, namespace: 'credlink', caPem: sim.caPem }));
+  assert.doesNotMatch(text, /insecure-skip-tls-verify/);
+  assert.ok(fs.readFileSync(path.join(sim.dir, 'ca.crt'), 'utf8') === sim.caPem);
   assert.equal(fs.statSync(sim.kubeconfig).mode & 0o777, 0o600);
+});
+
+test('sim: TLS with a CA of its own: the certificate chains to the CA in the kubeconfig, for the loopback names', async () => {
+  const text = fs.readFileSync(sim.kubeconfig, 'utf8');
+  const caData = /certificate-authority-data: (\S+)/.exec(text)![1]!;
+  const ca = new crypto.X509Certificate(Buffer.from(caData, 'base64'));
+  assert.ok(ca.ca, 'the CA certificate is a CA');
+  assert.ok(sim.url.startsWith('https://127.0.0.1:'));
+  // The certificate the server presents, checked against the kubeconfig's CA.
+  const leaf = await new Promise<crypto.X509Certificate>((resolve, reject) => {
+    const req = https.request(`${sim.url}/healthz`, { ca: sim.caPem }, (res) => {
+      resolve(new crypto.X509Certificate((res.socket as import('node:tls').TLSSocket).getPeerCertificate().raw));
+      res.resume();
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  assert.ok(!leaf.ca);
+  assert.ok(leaf.checkIssued(ca) && leaf.verify(ca.publicKey), 'signed by the CA');
+  assert.equal(leaf.checkIP('127.0.0.1'), '127.0.0.1');
+  assert.equal(leaf.checkHost('localhost'), 'localhost');
+  // A client that does not trust the simulator's CA is refused, as against a real cluster.
+  await assert.rejects(request('/version', { ca: createSimTls().caPem }), /self[- ]signed|unable to verify|certificate/i);
+  // Each start makes a new CA.
+  const other = await startKubeSim();
+  try {
+    assert.notEqual(other.caPem, sim.caPem);
+  } finally {
+    await other.stop();
+  }
+  assert.equal(fs.existsSync(other.dir), false, 'stop() removes the kubeconfig, the CA and the kubectl cache');
+});
+
+test('sim: discovery as kubectl reads it: /version, legacy and aggregated (apidiscovery.k8s.io/v2) documents', async () => {
+  const version = await get('/version');
+  assert.equal(version.body.major, '1');
+  const apis = await get('/apis');
+  assert.equal(apis.body.kind, 'APIGroupList');
+  const names = (apis.body.groups as { name: string; preferredVersion: { groupVersion: string } }[]).map((g) => g.preferredVersion.groupVersion);
+  assert.deepEqual(names, ['apps/v1', 'autoscaling/v2', 'metrics.k8s.io/v1beta1']);
+  const core = await get('/api/v1');
+  const resources = (core.body.resources as { name: string; verbs: string[] }[]).map((r) => r.name);
+  for (const r of ['pods', 'pods/log', 'events', 'services', 'endpoints']) assert.ok(resources.includes(r), r);
+  assert.ok((core.body.resources as { verbs: string[] }[]).every((r) => r.verbs.every((v) => ['get', 'list', 'watch'].includes(v))), 'read verbs only');
+  const aggregated = await get('/apis', { headers: { accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json' } });
+  assert.match(aggregated.type, /as=APIGroupDiscoveryList/);
+  assert.equal(aggregated.body.kind, 'APIGroupDiscoveryList');
+  const hpa = (aggregated.body.items as { metadata: { name: string }; versions: { resources: { resource: string; shortNames?: string[] }[] }[] }[])
+    .find((g) => g.metadata.name === 'autoscaling')!
+    .versions[0]!.resources.find((r) => r.resource === 'horizontalpodautoscalers')!;
+  assert.deepEqual(hpa.shortNames, ['hpa']);
+  assert.equal((await get('/apis/batch/v1')).status, 404);
+});
+
+test('sim: server-side Tables print what kubectl shows (CrashLoopBackOff, restarts with their age)', async () => {
+  sim.setScenarios(['crashloop']);
+  try {
+    const accept = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
+    const t = await get('/api/v1/namespaces/credlink/pods?labelSelector=app%3Dcredlink-api', { headers: { accept } });
+    assert.equal(t.body.kind, 'Table');
+    const cols = (t.body.columnDefinitions as { name: string; priority: number }[]).filter((c) => c.priority === 0).map((c) => c.name);
+    assert.deepEqual(cols, ['Name', 'Ready', 'Status', 'Restarts', 'Age']);
+    const rows = t.body.rows as { cells: unknown[]; object: { kind: string } }[];
+    assert.equal(rows.length, 3);
+    for (const r of rows) {
+      assert.deepEqual(r.cells.slice(1, 4), ['0/1', 'CrashLoopBackOff', '7 (90s ago)']);
+      assert.equal(r.object.kind, 'PartialObjectMetadata');
+    }
+    const full = await get('/api/v1/namespaces/credlink/events?includeObject=Object', { headers: { accept } });
+    assert.equal((full.body.rows as { object: { kind: string } }[])[0]!.object.kind, 'Event', '--sort-by needs whole objects');
+    const plain = await get('/api/v1/namespaces/credlink/pods');
+    assert.equal(plain.body.kind, 'PodList', 'clients that do not ask for a Table get the list');
+  } finally {
+    sim.setScenarios([]);
+  }
+});
+
+test('tables: ages print as apimachinery HumanDuration', () => {
+  const cases: [number, string][] = [
+    [-5000, '<invalid>'],
+    [-1000, '0s'],
+    [45_000, '45s'],
+    [119_000, '119s'],
+    [125_000, '2m5s'],
+    [180_000, '3m'],
+    [20 * 60_000, '20m'],
+    [3 * 3600_000 + 4 * 60_000, '3h4m'],
+    [10 * 3600_000, '10h'],
+    [5 * 86400_000, '5d'],
+    [3 * 86400_000 + 2 * 3600_000, '3d2h'],
+    [400 * 86400_000, '400d'],
+    [800 * 86400_000, '2y70d'],
+  ];
+  for (const [ms, want] of cases) assert.equal(humanDuration(ms), want, String(ms));
+});
+
+test('sim: field selectors, watches (ADDED, then MODIFIED when the scenario changes) and the kubelet log rules', async () => {
+  const one = await get('/apis/apps/v1/namespaces/credlink/deployments?fieldSelector=metadata.name%3Dcredlink-api');
+  assert.equal((one.body.items as unknown[]).length, 1);
+  const none = await get('/apis/apps/v1/namespaces/credlink/deployments?fieldSelector=metadata.name%3Dother');
+  assert.equal((none.body.items as unknown[]).length, 0);
+
+  // A watch: synthetic ADDED for what exists, MODIFIED once the state changes, closed at timeoutSeconds.
+  const events: string[] = [];
+  const done = new Promise<void>((resolve, reject) => {
+    const req = https.request(`${sim.url}/apis/apps/v1/namespaces/credlink/deployments?watch=true&timeoutSeconds=2&fieldSelector=metadata.name%3Dcredlink-api`, { ca: sim.caPem, headers: { authorization: `Bearer ${sim.token}` } }, (res) => {
+      res.setEncoding('utf8');
+      let buf = '';
+      res.on('data', (c: string) => {
+        buf += c;
+        for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+          const e = JSON.parse(buf.slice(0, i)) as { type: string; object: { status: { availableReplicas: number } } };
+          events.push(`${e.type} ${e.object.status.availableReplicas}`);
+          buf = buf.slice(i + 1);
+          if (events.length === 1) sim.setScenarios(['crashloop']);
+        }
+      });
+      res.on('end', resolve);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  await done;
+  sim.setScenarios([]);
+  assert.deepEqual(events, ['ADDED 3', 'MODIFIED 0']);
+
+  sim.setScenarios(['crashloop', 'rollout-stuck']);
+  try {
+    const pods = (await get('/api/v1/namespaces/credlink/pods')).body.items as { metadata: { name: string }; status: { containerStatuses: { state: { waiting?: { reason: string } } }[] } }[];
+    const crashing = pods.find((p) => p.status.containerStatuses[0]!.state.waiting?.reason === 'CrashLoopBackOff')!;
+    const pulling = pods.find((p) => p.status.containerStatuses[0]!.state.waiting?.reason === 'ImagePullBackOff')!;
+    const log = (name: string, q = '') => request(`/api/v1/namespaces/credlink/pods/${name}/log${q}`, { headers: { authorization: `Bearer ${sim.token}` } });
+    // A crash-looping container: the last terminated one's output, with or without --previous.
+    assert.match((await log(crashing.metadata.name)).text, /ECONNREFUSED/);
+    assert.match((await log(crashing.metadata.name, '?previous=true&tailLines=1')).text, /^process exited with code 1\n$/);
+    const waiting = await log(pulling.metadata.name);
+    assert.equal(waiting.status, 400);
+    assert.match(waiting.text, /is waiting to start: trying and failing to pull image/);
+  } finally {
+    sim.setScenarios([]);
+  }
 });
 
 test('sim: scenarios change what the client reads', async () => {
@@ -74,6 +235,7 @@ test('sim: scenarios change what the client reads', async () => {
   await assert.rejects(client.listPods(), (e) => classifyKubeError(e, 'list pods').kind === 'forbidden');
   await assert.rejects(client.podLog('credlink-api-7f6b9c8d5-x7k2p'), (e) => classifyKubeError(e, 'logs').kind === 'forbidden');
   assert.ok((await client.listEvents()).length > 0, 'only pods are forbidden');
+  assert.equal((await client.podMetrics()).length, 3, 'RBAC names resources with their group: pods.metrics.k8s.io is not pods');
 
   sim.setScenarios(['hpa-maxed']);
   const [hpa] = await client.listHpas();
@@ -104,7 +266,7 @@ test('client: a request that gets no answer fails as a timeout, not a hang', asy
   await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
   const dir = tempDir('credlink-kube-test-');
   const file = path.join(dir, 'kubeconfig');
-  fs.writeFileSync(file, kubeconfigYaml(`http://127.0.0.1:${(silent.address() as AddressInfo).port}`, 'abc', 'x'));
+  fs.writeFileSync(file, kubeconfigYaml({ server: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, token: 'abc', namespace: 'x' }));
   try {
     const c = new KubeClient({ kubeconfig: file, namespace: 'x', deployment: 'd', labelSelector: 'a=b', service: 's' }, 300);
     await assert.rejects(c.listPods(), (e) => classifyKubeError(e, 'list pods').kind === 'timeout');

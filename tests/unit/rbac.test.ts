@@ -1,6 +1,7 @@
 /**
- * deploy/monitor-rbac.yaml is read-only and grants exactly what the monitor reads; the audit
- * itself catches write verbs, secrets, exec and wildcards.
+ * deploy/kubernetes/rbac-readonly.yaml, the one RBAC manifest of the monitor, is read-only and
+ * grants exactly what the monitor reads; the audit itself catches write verbs, secrets, exec
+ * and wildcards.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -10,20 +11,29 @@ import { parseAllDocuments } from 'yaml';
 import { PROJECT_ROOT } from '../../src/run/paths.ts';
 import { auditRbac } from '../../src/k8s/rbac-audit.ts';
 
-const file = path.join(PROJECT_ROOT, 'deploy', 'monitor-rbac.yaml');
+const file = path.join(PROJECT_ROOT, 'deploy', 'kubernetes', 'rbac-readonly.yaml');
 const docs = parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => {
   assert.equal(d.errors.length, 0, String(d.errors[0]));
   return d.toJS();
 });
 
-test('rbac: the monitor manifest is a namespaced ServiceAccount, Role and RoleBinding', () => {
-  assert.deepEqual(docs.map((d) => d.kind), ['ServiceAccount', 'Role', 'RoleBinding']);
-  const namespaces = new Set(docs.map((d) => d.metadata.namespace));
-  assert.equal(namespaces.size, 1);
-  const binding = docs[2];
-  assert.equal(binding.roleRef.kind, 'Role');
-  assert.equal(binding.roleRef.name, docs[1].metadata.name);
-  assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: docs[0].metadata.name, namespace: docs[0].metadata.namespace }]);
+test('rbac: one ServiceAccount name, a namespaced Role, and a RoleBinding in its namespace for exactly those accounts', () => {
+  assert.deepEqual([...new Set(docs.map((d) => d.kind))].sort(), ['Role', 'RoleBinding', 'ServiceAccount']);
+  const accounts = docs.filter((d) => d.kind === 'ServiceAccount');
+  assert.equal(new Set(accounts.map((a) => a.metadata.name)).size, 1, 'one name for the monitor everywhere');
+  const roles = docs.filter((d) => d.kind === 'Role');
+  const bindings = docs.filter((d) => d.kind === 'RoleBinding');
+  assert.equal(bindings.length, roles.length);
+  for (const binding of bindings) {
+    const role = roles.find((r) => r.metadata.name === binding.roleRef.name && r.metadata.namespace === binding.metadata.namespace);
+    assert.ok(role, `${binding.metadata.name} binds a Role of its own namespace`);
+    assert.equal(binding.roleRef.kind, 'Role');
+    assert.deepEqual(
+      binding.subjects,
+      accounts.map((a) => ({ kind: 'ServiceAccount', name: a.metadata.name, namespace: a.metadata.namespace })),
+      'every account of the manifest, and only those',
+    );
+  }
 });
 
 test('rbac: no write verb, no secrets, no exec, and every read the monitor makes is granted', () => {

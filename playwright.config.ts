@@ -6,7 +6,6 @@
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
 import { hasRunConfig, runConfig } from './config/index.ts';
-import { runbookLinkListener } from './src/report/allure-labels.ts';
 
 const cfg = hasRunConfig() ? runConfig() : undefined;
 const runDir = cfg?.runDir ?? path.resolve('reports', '_unconfigured');
@@ -25,6 +24,8 @@ export default defineConfig({
     ['junit', { outputFile: path.join(runDir, 'junit.xml') }],
     ['json', { outputFile: path.join(runDir, 'playwright.json') }],
     // Allure results stay inside the run folder, so secret scrubbing of the folder covers them.
+    // JUnit and Allure get the triage (sections, computed severities, incidents, runbook links)
+    // after the folder is scrubbed: src/report/run-outputs.ts, from the scrubbed runbook.json.
     [
       'allure-playwright',
       {
@@ -32,11 +33,8 @@ export default defineConfig({
         detail: false,
         suiteTitle: false,
         environmentInfo: { environment: cfg?.env ?? 'unconfigured', base_url: cfg?.baseUrl ?? '', run_id: cfg?.runId ?? '', node: process.version },
-        listeners: [runbookLinkListener],
       },
     ],
-    // Last: rewrites junit.xml and Allure severities from runbook.json once the others wrote theirs.
-    ['./src/reporter/post-run.ts'],
   ],
   use: {
     // Traces record every request header with its value: off. See NOTES "Secrets".

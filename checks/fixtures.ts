@@ -58,8 +58,12 @@ export interface Check {
   that(c: Condition): void;
   /** Records a latency measurement for runbook.json (baselines, trends, charts). */
   measure(m: { name: string; samples: number; p50: number | null; p95: number | null; p99: number | null; errorRate: number | null }): void;
-  /** Attaches evidence (scrubbed) to the check; `command` is the runbook command it stands for. */
-  evidence(name: string, data: unknown, command?: string): Promise<void>;
+  /**
+   * Attaches evidence to the check; `command` is the runbook command it stands for. Scrub, then
+   * cut: every string in `data` is scrubbed whole, then shortened to `maxChars` (default
+   * EVIDENCE_STRING_MAX), so pass whole bodies: a secret across a cut never leaves a part behind.
+   */
+  evidence(name: string, data: unknown, command?: string, opts?: { maxChars?: number }): Promise<void>;
 }
 
 export class ConditionError extends Error {
@@ -67,6 +71,17 @@ export class ConditionError extends Error {
 }
 
 const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+
+/** Longest string of evidence kept (after scrubbing), per string. */
+export const EVIDENCE_STRING_MAX = 2000;
+
+/** Every string of a JSON-able value scrubbed whole, then cut (src/secrets/scrub.ts excerpt). */
+export function scrubThenCut(v: unknown, scrubber: Scrubber, max: number): unknown {
+  if (typeof v === 'string') return scrubber.excerpt(v, max);
+  if (Array.isArray(v)) return v.map((x) => scrubThenCut(x, scrubber, max));
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, scrubThenCut(x, scrubber, max)]));
+  return v;
+}
 
 interface TestFixtures {
   api: APIRequestContext;
@@ -79,6 +94,9 @@ interface WorkerFixtures {
   db: DbProbe | undefined;
   kube: KubeClient | undefined;
 }
+
+/** Longest string of a diagnostic piece kept (after scrubbing): 100 log lines fit. */
+const DIAGNOSTIC_MAX = 20_000;
 
 /** Upper bound of the automatic diagnostics of one failed check. */
 const DIAGNOSTICS_DEADLINE_MS = 15_000;
@@ -111,7 +129,9 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       const timeoutMs = Math.min(config.timeouts.requestMs, 5000);
       const pieces = await collectDiagnostics(checkId, { config, kube, db, timeoutMs }, DIAGNOSTICS_DEADLINE_MS);
       for (const p of pieces) {
-        const body = scrubber.text(typeof p.data === 'string' ? p.data : JSON.stringify(p.data, null, 2));
+        // Scrub, then cut: diagnostics (logs, documents) are kept up to DIAGNOSTIC_MAX after scrubbing.
+        const cut = scrubThenCut(p.data, scrubber, DIAGNOSTIC_MAX);
+        const body = scrubber.text(typeof cut === 'string' ? cut : JSON.stringify(cut, null, 2));
         await testInfo.attach(`${EVIDENCE_PREFIX}${p.name} | ${p.command}`, {
           body,
           contentType: typeof p.data === 'string' ? 'text/plain' : 'application/json',
@@ -143,8 +163,9 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       measure(m) {
         testInfo.annotations.push({ type: 'measurement', description: JSON.stringify({ ...m, unit: 'ms' }) });
       },
-      async evidence(name, data, command) {
-        const body = scrubber.text(typeof data === 'string' ? data : JSON.stringify(data, null, 2));
+      async evidence(name, data, command, opts) {
+        const cut = scrubThenCut(data, scrubber, opts?.maxChars ?? EVIDENCE_STRING_MAX);
+        const body = scrubber.text(typeof cut === 'string' ? cut : JSON.stringify(cut, null, 2));
         await testInfo.attach(`${EVIDENCE_PREFIX}${name}${command ? ` | ${command}` : ''}`, {
           body,
           contentType: typeof data === 'string' ? 'text/plain' : 'application/json',

@@ -6,7 +6,7 @@
 import { resolvedConfigSchema, type ResolvedConfig } from './resolved.ts';
 
 export const RESOLVED_CONFIG_VAR = 'CREDLINK_RESOLVED_CONFIG';
-export { loadConfig, listEnvironments, envFileFor, parseEnv } from './load.ts';
+export { loadConfig, listEnvironments, envFileFor, parseEnv, runbookFor } from './load.ts';
 export { secretsOf, type ResolvedConfig } from './resolved.ts';
 
 let cached: Readonly<ResolvedConfig> | undefined;
@@ -32,6 +32,8 @@ export function hasRunConfig(): boolean {
 export const processFacts = {
   noColor: () => Boolean(process.env.NO_COLOR) || process.env.TERM === 'dumb',
   ci: () => Boolean(process.env.CI),
+  /** GitHub Actions: annotations and the job summary file (`gate`). */
+  github: () => ({ actions: process.env.GITHUB_ACTIONS === 'true', stepSummary: process.env.GITHUB_STEP_SUMMARY || undefined }),
   env: () => process.env,
   /**
    * TEST ONLY (the crash-injection test of `schedule`): CREDLINK_TEST_REPLAY_DIR makes the daemon

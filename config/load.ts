@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
-import { envSchema, ENV_KEYS, EXAMPLE_MARKER, type EnvVars } from './schema.ts';
+import { envSchema, ENV_KEYS, EXAMPLE_MARKER, RUNBOOK_VARS, type EnvVars } from './schema.ts';
 import type { ResolvedConfig } from './resolved.ts';
 import { ConfigError } from '../src/errors.ts';
 import { parseAlertRoutes } from './alert-routes.ts';
@@ -77,6 +77,12 @@ export function parseEnv(
     });
     if (values[key]!.includes(EXAMPLE_MARKER)) at(key, `still holds the example value ${EXAMPLE_MARKER}: set the real value`);
   }
+  // The runbook is configured once for every environment: the process environment fills in
+  // what the file leaves unset.
+  for (const key of RUNBOOK_VARS) {
+    const inherited = ctx.processEnv[key];
+    if (values[key] === undefined && inherited) values[key] = inherited;
+  }
   const parsed = envSchema.safeParse(values);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) at(String(issue.path[0] ?? '?'), issue.message);
@@ -91,6 +97,7 @@ export function parseEnv(
   if (v.CREDLINK_ERROR_RATE_WARN_PCT > v.CREDLINK_ERROR_RATE_CRIT_PCT) at('CREDLINK_ERROR_RATE_WARN_PCT', 'must not exceed CREDLINK_ERROR_RATE_CRIT_PCT');
   if (v.CREDLINK_DB_CONN_WARN_PCT > v.CREDLINK_DB_CONN_CRIT_PCT) at('CREDLINK_DB_CONN_WARN_PCT', 'must not exceed CREDLINK_DB_CONN_CRIT_PCT');
   if (v.CREDLINK_DB_RTT_WARN_MS > v.CREDLINK_DB_RTT_CRIT_MS) at('CREDLINK_DB_RTT_WARN_MS', 'must not exceed CREDLINK_DB_RTT_CRIT_MS');
+  const runbook = resolveRunbook({ url: v.CREDLINK_RUNBOOK_URL, path: v.CREDLINK_RUNBOOK_PATH }, at);
   const alertRoutes = parseAlertRoutes(v.CREDLINK_ALERT_ROUTES, (msg) => at('CREDLINK_ALERT_ROUTES', msg));
   if (problems.length) throw new ConfigError(problems);
   const tier = (w: number, c: number, scale = 1) => ({ warning: w / scale, critical: c / scale });
@@ -139,8 +146,9 @@ export function parseEnv(
       triggerAfter: v.CREDLINK_ALERT_TRIGGER_AFTER,
       resolveAfter: v.CREDLINK_ALERT_RESOLVE_AFTER,
       immediateAt: v.CREDLINK_ALERT_IMMEDIATE === 'none' ? null : v.CREDLINK_ALERT_IMMEDIATE,
-      runbookUrl: v.CREDLINK_RUNBOOK_URL,
+      runbookUrl: runbook.url,
     },
+    runbook,
     kubeService: { name: v.KUBE_SERVICE, colorLabel: v.KUBE_COLOR_LABEL },
     probe: {
       samples: v.CREDLINK_PROBE_SAMPLES,
@@ -186,4 +194,49 @@ function similar(a: string, b: string): boolean {
   let i = 0;
   while (i < a.length && a[i] === b[i]) i++;
   return a.slice(i + 1) === b.slice(i + 1) || a.slice(i) === b.slice(i + 1) || a.slice(i + 1) === b.slice(i);
+}
+
+/**
+ * The runbook's location, checked: a URL is kept without its fragment (anchors are added per
+ * section), a path is made absolute and must be a readable file.
+ */
+export function resolveRunbook(v: { url?: string; path?: string }, at: (key: string, msg: string) => void): { url?: string; path?: string } {
+  const out: { url?: string; path?: string } = {};
+  if (v.url) out.url = v.url.replace(/#.*$/, '');
+  if (v.path) {
+    const abs = path.resolve(v.path);
+    let isFile = false;
+    try {
+      isFile = fs.statSync(abs).isFile();
+    } catch {
+      /* reported below */
+    }
+    if (isFile) out.path = abs;
+    else at('CREDLINK_RUNBOOK_PATH', `names no readable file (${abs}): point it at the runbook markdown, e.g. RUNBOOK.md`);
+  }
+  return out;
+}
+
+/**
+ * The runbook's location for commands that need nothing else of an environment (`report`, the
+ * status page): the environment file's CREDLINK_RUNBOOK_* when it has them (a missing file is
+ * fine: reports may be copied from CI), else the process environment. Other variables of the file
+ * are not read, so unset secrets do not stop a report. Invalid values: ConfigError.
+ */
+export function runbookFor(env?: string, processEnv: Record<string, string | undefined> = process.env): { url?: string; path?: string } {
+  const problems: string[] = [];
+  const file = env && /^[a-z0-9][a-z0-9-]*$/.test(env) ? envFileFor(env) : undefined;
+  const raw = file && fs.existsSync(file) ? dotenv.parse(fs.readFileSync(file)) : {};
+  const shown = file ? path.relative(process.cwd(), file) : 'process environment';
+  const value = (key: (typeof RUNBOOK_VARS)[number]) => {
+    const v = (raw[key] ?? '').replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => processEnv[name] ?? '');
+    return v || processEnv[key] || undefined;
+  };
+  const at = (key: string, msg: string) => problems.push(`${shown}: ${key} ${msg}`);
+  const url = value('CREDLINK_RUNBOOK_URL');
+  const parsed = envSchema.shape.CREDLINK_RUNBOOK_URL.safeParse(url);
+  if (!parsed.success) at('CREDLINK_RUNBOOK_URL', parsed.error.issues[0]?.message ?? 'is not valid');
+  const r = resolveRunbook({ url: parsed.success ? parsed.data : undefined, path: value('CREDLINK_RUNBOOK_PATH') }, at);
+  if (problems.length) throw new ConfigError(problems);
+  return r;
 }

@@ -56,6 +56,11 @@ export const resolvedConfigSchema = z.object({
     immediateAt: z.enum(SEVERITIES).nullable(),
     runbookUrl: z.string().optional(),
   }),
+  /**
+   * Where the team's runbook lives (CREDLINK_RUNBOOK_URL / CREDLINK_RUNBOOK_PATH): every output
+   * links its sections through src/runbook-md/link.ts; neither set = sections named, not linked.
+   */
+  runbook: z.object({ url: z.string().optional(), path: z.string().optional() }).default({}),
   /** The Service whose selector names the live colour (blue-green cutover). */
   kubeService: z.object({ name: z.string(), colorLabel: z.string() }),
   /** Open-model probe of checks/performance (issue 5). */

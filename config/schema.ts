@@ -95,7 +95,14 @@ export const envSchema = z.object({
   CREDLINK_ALERT_IMMEDIATE: withDefault(z.enum([...SEVERITIES, 'none']), 'SEV-0').describe(
     'Findings at or above this severity trigger at the first failure ("none": always wait for CREDLINK_ALERT_TRIGGER_AFTER)',
   ),
-  CREDLINK_RUNBOOK_URL: opt(httpUrl).describe('Web address of RUNBOOK.md: alerts link to <url>#<section anchor>. Unset: alerts name RUNBOOK.md#<anchor>'),
+  // The runbook is configured once: set these in the process environment (every environment
+  // file inherits them, see RUNBOOK_VARS) or, to override, in an environment file.
+  CREDLINK_RUNBOOK_URL: opt(httpUrl).describe(
+    "Web address of the team's runbook (e.g. RUNBOOK.md in the team's repository): every output links a section as <url>#<anchor>. Unset, with CREDLINK_RUNBOOK_PATH unset too: sections are named without links",
+  ),
+  CREDLINK_RUNBOOK_PATH: opt(z.string().min(1)).describe(
+    'Local path of the runbook markdown file: the daemon serves it at /runbook and every run writes runbook.html beside index.html, both annotated with the current state of the checks that cover each section (the living runbook); HTML reports and the status page link there',
+  ),
   KUBE_SERVICE: withDefault(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Kubernetes Service name'), 'credlink-api-service').describe(
     'Service whose selector picks the live colour (blue-green cutover)',
   ),
@@ -173,6 +180,9 @@ export const envSchema = z.object({
 export type EnvInput = z.input<typeof envSchema>;
 export type EnvVars = z.output<typeof envSchema>;
 export const ENV_KEYS = Object.keys(envSchema.shape) as (keyof EnvVars)[];
+
+/** Variables an environment file inherits from the process environment when it does not set them. */
+export const RUNBOOK_VARS = ['CREDLINK_RUNBOOK_URL', 'CREDLINK_RUNBOOK_PATH'] as const;
 
 /** Placeholder/example values that must never reach a real environment. */
 export const EXAMPLE_MARKER = 'REPLACE_ME';

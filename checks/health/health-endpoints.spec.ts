@@ -28,7 +28,7 @@ const endpoints = [
 for (const [id, path] of endpoints) {
   test(`GET ${path} answers 200`, runbook(id), async ({ api, check }) => {
     const s = await send(api, { path });
-    if (s.status !== 200) await check.evidence(`response of GET ${path}`, { status: s.status, error: s.error, body: s.body.slice(0, 2000) }, `curl -f ${path}`);
+    if (s.status !== 200) await check.evidence(`response of GET ${path}`, { status: s.status, error: s.error, body: s.body }, `curl -f ${path}`);
     check.that({ label: 'STATUS', ok: s.status === 200, actual: s.status ?? s.error, expected: '== 200', call: `GET ${path}`, impact: impactOf(s) });
   });
 }
@@ -47,7 +47,7 @@ test.describe('the /health document', () => {
     const body = jsonOf(s) as { checks?: unknown } | undefined;
     test.skip(s.status !== 200 && !body?.checks, `GET ${paths.health} answered ${s.status ?? s.error} with no health document: health.root covers availability`);
     const parsed = healthDocument.safeParse(body);
-    if (!parsed.success) await check.evidence(`body of GET ${paths.health}`, s.body.slice(0, 4000), `curl -s ${paths.health} | jq .`);
+    if (!parsed.success) await check.evidence(`body of GET ${paths.health}`, s.body, `curl -s ${paths.health} | jq .`, { maxChars: 4000 });
     check.that({
       label: 'BODY',
       ok: parsed.success,

@@ -42,7 +42,7 @@ test('a valid API key is accepted by the protected endpoint', runbook('security.
   const s = await validKeyProbe(api);
   test.skip(s.status !== null && s.status >= 300 && s.status < 400, `${probeCall} answered ${s.status} (a redirect): security.no-redirect covers it`);
   const ok = s.status !== null && s.status >= 200 && s.status < 300;
-  if (!ok) await check.evidence(`response of ${probeCall} with the probe key`, { status: s.status, error: s.error, body: s.body.slice(0, 2000) }, `curl -H "X-API-Key: <key>" ${probeCall}`);
+  if (!ok) await check.evidence(`response of ${probeCall} with the probe key`, { status: s.status, error: s.error, body: s.body }, `curl -H "X-API-Key: <key>" ${probeCall}`);
   // A valid key refused means customers are locked out: the catalog's SEV-1.
   check.that({ label: 'STATUS', ok, actual: statusOf(s), expected: '2xx with a valid X-API-Key', call: probeCall });
 });
@@ -57,7 +57,7 @@ test('a key without the permission gets 403 from the protected endpoint', runboo
       : s.status !== null && s.status >= 200 && s.status < 300
         ? { case: 'restricted key', status: s.status, problem: `served a key without the permission (${s.status})`, class: 'breach' }
         : { case: 'restricted key', status: s.status, problem: `answered ${s.status ?? s.error} instead of 403`, class: s.status === 401 ? 'hardening' : 'issue' };
-  if (r.problem) await check.evidence(`response of ${call} with the restricted key`, { status: s.status, body: s.body.slice(0, 2000) });
+  if (r.problem) await check.evidence(`response of ${call} with the restricted key`, { status: s.status, body: s.body });
   check.that({ label: 'STATUS', ok: !r.problem, actual: summarize([r]), expected: '== 403', call, impact: securityImpact([r]) });
 });
 
@@ -72,7 +72,7 @@ async function expectRejected(
   for (const c of cases) {
     const s = await send(api, keyed(c.headers));
     results.push(judgeRejection(c.name, s.status, c.alsoOk));
-    answers.push({ case: c.name, status: s.status, error: s.error, body: s.body.slice(0, 500) });
+    answers.push({ case: c.name, status: s.status, error: s.error, body: s.body });
   }
   const impact = securityImpact(results);
   if (impact) await check.evidence(`answers of ${call}`, answers, `curl -i -X ${ep.method} ${ep.path}`);
@@ -137,7 +137,7 @@ test('no response echoes the API key it was sent', runbook('security.key-not-ech
   }
   const impact = securityImpact(results);
   // The evidence goes through the scrubber: a quoted key shows as [REDACTED].
-  if (impact) await check.evidence(`answer of ${call} to a wrong key`, { status: rejected.status, body: rejected.body.slice(0, 1000) });
+  if (impact) await check.evidence(`answer of ${call} to a wrong key`, { status: rejected.status, body: rejected.body });
   check.that({ label: 'ECHO', ok: !impact, actual: summarize(results), expected: 'no key in any response body or header', call, impact });
 });
 
@@ -163,7 +163,7 @@ test('the protected endpoint answers keyed requests without redirecting', runboo
       problem: `${s.status} to ${otherOrigin ? `another origin ${target}` : 'the same origin'}`,
       class: otherOrigin ? 'vulnerability' : 'hardening',
     };
-    await check.evidence(`redirect of ${probeCall}`, { status: s.status, location: location.slice(0, 500), followed: false });
+    await check.evidence(`redirect of ${probeCall}`, { status: s.status, location, followed: false });
   }
   check.that({
     label: 'REDIRECT',

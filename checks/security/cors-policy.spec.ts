@@ -108,6 +108,6 @@ test('a disallowed origin is refused with 403 or served without CORS headers, ne
         : { case: c, status: s.status },
   );
   const impact = securityImpact(results);
-  if (impact) await check.evidence(`answers to Origin: ${security.disallowedOrigin}`, answers.map(({ c, s }) => ({ case: c, status: s.status, body: s.body.slice(0, 300) })));
+  if (impact) await check.evidence(`answers to Origin: ${security.disallowedOrigin}`, answers.map(({ c, s }) => ({ case: c, status: s.status, body: s.body })), undefined, { maxChars: 300 });
   check.that({ label: 'STATUS', ok: !impact, actual: summarize(results), expected: '403, or 2xx without CORS headers; never 5xx', call: answers.map((a) => a.c).join(', '), impact });
 });

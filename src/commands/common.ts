@@ -1,19 +1,15 @@
 /** Options shared by the commands that run the suite, and how their outcome becomes an exit code. */
+import path from 'node:path';
 import { loadConfig, processFacts, type ResolvedConfig } from '../../config/index.ts';
 import { atLeast, isSeverity, type Severity } from '../../runbooks/severity.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import type { RunbookReport } from '../reporter/schema.ts';
 import { colours, plain, renderSummary } from '../reporter/summary.ts';
+import { LIVING_RUNBOOK_FILE, type RunbookSource } from '../runbook-md/link.ts';
 import type { CommandContext } from '../cli.ts';
 
-export const runOptions = {
-  env: { type: 'string' },
-  'env-file': { type: 'string' },
-  grep: { type: 'string' },
-  json: { type: 'boolean', default: false },
-  'fail-on': { type: 'string' },
-  'reports-dir': { type: 'string', default: 'reports' },
-} as const;
+/** The options of run, drill and gate (declared with their help in ./options.ts). */
+export { runOptions } from './options.ts';
 
 export interface RunFlags {
   env?: string;
@@ -45,7 +41,10 @@ export function exitCodeFor(report: RunbookReport, failOn: Severity): number {
 }
 
 /** Prints the outcome: runbook.json on stdout with --json, the human summary otherwise. */
-export function printOutcome(ctx: CommandContext, report: RunbookReport, runDir: string, json: boolean): void {
+export function printOutcome(ctx: CommandContext, report: RunbookReport, runDir: string, json: boolean, runbook?: RunbookSource): void {
   if (json) ctx.out(JSON.stringify(report, null, 2) + '\n');
-  else ctx.out(renderSummary(report, runDir, process.stdout.isTTY && !processFacts.noColor() ? colours : plain));
+  else {
+    const links = { url: runbook?.url, living: runbook?.path ? path.join(runDir, LIVING_RUNBOOK_FILE) : undefined };
+    ctx.out(renderSummary(report, runDir, process.stdout.isTTY && !processFacts.noColor() ? colours : plain, links));
+  }
 }

@@ -4,23 +4,24 @@ import { loadConfig, type ResolvedConfig } from '../../config/index.ts';
 import { UsageError } from '../errors.ts';
 import { renderCutover, runCutover } from '../cutover/cutover.ts';
 import { parseFaults } from '../target/faults.ts';
+import { commonOptions } from './options.ts';
 
 const options = {
-  blue: { type: 'string' },
-  green: { type: 'string' },
-  production: { type: 'string' },
-  'after-switch': { type: 'boolean', default: false },
-  'blue-colour': { type: 'string', default: 'blue' },
-  'green-colour': { type: 'string', default: 'green' },
-  'green-fault': { type: 'string' },
-  'blue-fault': { type: 'string' },
-  paths: { type: 'string' },
-  rate: { type: 'string', default: '50' },
-  samples: { type: 'string', default: '100' },
-  'min-delta-ms': { type: 'string', default: '100' },
-  grep: { type: 'string' },
-  json: { type: 'boolean', default: false },
-  'reports-dir': { type: 'string', default: 'reports' },
+  blue: { type: 'string', value: 'ENV|FILE', description: 'the side serving production now: an environment name or an env file (required)' },
+  green: { type: 'string', value: 'ENV|FILE', description: 'the side to switch to (required)' },
+  production: { type: 'string', value: 'ENV|FILE', description: 'holds the production Service (KUBE_*) and the public URL for --after-switch (default: blue)' },
+  'after-switch': { type: 'boolean', default: false, description: 'also require the production Service selector to name green and the public URL to answer 200' },
+  'blue-colour': { type: 'string', value: 'LABEL', default: 'blue', description: "blue's value of KUBE_COLOR_LABEL in the Service selector" },
+  'green-colour': { type: 'string', value: 'LABEL', default: 'green', description: "green's value of KUBE_COLOR_LABEL in the Service selector" },
+  'green-fault': { type: 'string', value: 'F[=V],...', description: 'faults for an embedded green (rehearsal; see drill --help)' },
+  'blue-fault': { type: 'string', value: 'F[=V],...', description: 'faults for an embedded blue (rehearsal)' },
+  paths: { type: 'string', value: '/a,/b', description: 'paths compared between the colours (default: the health path)' },
+  rate: { type: 'string', value: 'N', default: '50', description: 'requests per second per colour and path while comparing' },
+  samples: { type: 'string', value: 'N', default: '100', description: 'samples per colour and path, at least 100' },
+  'min-delta-ms': { type: 'string', value: 'MS', default: '100', description: 'a p95 difference below this many ms is noise, not a degradation' },
+  grep: commonOptions.grep,
+  json: { type: 'boolean', default: false, description: 'print the decision as JSON' },
+  'reports-dir': commonOptions['reports-dir'],
 } as const;
 
 /** An environment name (environments/<name>.env) or a path to an env file. */
@@ -35,15 +36,16 @@ function num(flag: string, v: string | undefined, min: number, max: number): num
 }
 
 const command: Command = {
-  summary: [
-    'Blue-green cutover as a decision (runbook "2. Blue-Green Deployment"): GO / NO-GO with reasons and the rollback command.',
-    'Before the switch: green passes the suite (nothing at or above SEV-2), green vs blue p95 and error-rate deltas inside the',
-    'degradation bands (measured together, >= 100 samples each), status parity. --after-switch also requires the production',
-    'Service selector to name green and the public URL to be healthy. Exit 0 GO, 1 NO-GO.',
+  usage: 'cutover --blue ENV|FILE --green ENV|FILE [options]',
+  description: [
+    'The runbook\'s "2. Blue-Green Deployment" as a decision: GO (exit 0) or NO-GO (exit 1) with reasons and the rollback.',
+    'Before the switch: green passes the suite (nothing at or above SEV-2), green vs blue p95 and error-rate deltas',
+    'inside the degradation bands (measured together, >= 100 samples each), status parity. --after-switch also requires',
+    'the production Service selector to name green and the public URL to be healthy.',
+    '',
     'Rehearse locally: cutover --blue local --green local --green-fault slow-responses=300',
   ].join('\n'),
-  usage:
-    'cutover --blue ENV|FILE --green ENV|FILE [--production ENV|FILE] [--after-switch] [--green-fault F[=V],...] [--paths /health,...] [--rate N] [--samples N] [--min-delta-ms N] [--grep REGEX] [--json]',
+  options,
   async run(ctx) {
     const { values } = parse(ctx.args, options);
     if (!values.blue || !values.green) throw new UsageError('--blue and --green are required, e.g. cutover --blue blue --green green (or --blue local --green local to rehearse)');

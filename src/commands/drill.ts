@@ -1,22 +1,52 @@
 import type { Command } from '../cli.ts';
 import { parse } from '../cli.ts';
 import { UsageError } from '../errors.ts';
+import { wrap } from '../reporter/wrap.ts';
 import { executeRun } from '../run/execute.ts';
-import { FAULT_NAMES, faultCatalog, parseFaults } from '../target/faults.ts';
-import { configFrom, exitCodeFor, failOnFrom, printOutcome, runOptions } from './common.ts';
+import { FAULT_NAMES, faultCatalog, parseFaults, type FaultSpec } from '../target/faults.ts';
+import { configFrom, exitCodeFor, failOnFrom, printOutcome } from './common.ts';
+import { commonOptions, runOptions } from './options.ts';
+
+const options = { ...runOptions, 'env-file': { ...commonOptions['env-file'], description: 'an embedded environment file other than environments/local.env' } };
+
+/** One fault per entry: its syntax (with the value's unit), what it does, the value's range and default. */
+export function faultsHelp(): string[] {
+  const rows = FAULT_NAMES.map((name) => {
+    const spec: FaultSpec = faultCatalog[name];
+    const p = spec.param;
+    const syntax = p ? `${name}[=${p.unit === '%' ? 'PCT' : 'MS'}]` : name;
+    const value = p ? ` Value: ${p.min}-${p.max} ${p.unit === '%' ? '%' : 'ms'}, default ${p.default}${p.unit === '%' ? ' %' : ' ms'}.` : ' Takes no value.';
+    return { syntax, text: `${spec.description}.${value}` };
+  });
+  const col = Math.max(...rows.map((r) => r.syntax.length)) + 4;
+  return rows.flatMap((r) => {
+    const [first, ...rest] = wrap(r.text, { indent: col, hang: col });
+    return [`  ${r.syntax.padEnd(col - 2)}${first!.slice(col)}`, ...rest];
+  });
+}
 
 const command: Command = {
-  summary: `Rehearse an incident: start the reference target with FAULT[,FAULT...] injected, run the suite, print the triage.\nFaults: ${FAULT_NAMES.map((f) => `\n  ${f.padEnd(28)} ${faultCatalog[f].description}`).join('')}`,
-  usage: 'drill FAULT[=VALUE][,FAULT...] [--env-file PATH] [--grep REGEX] [--fail-on SEV-n] [--json]',
+  usage: 'drill FAULT[=VALUE][,FAULT[=VALUE]...] [options]',
+  get description() {
+    return [
+      'Starts the reference CredLink target (PostgreSQL on loopback, the Kubernetes API simulator) with the faults injected,',
+      'runs the suite against it and prints the triage, as `run` does. A value after = sets the fault\'s parameter; without',
+      'it the default applies. Several faults: comma-separated.',
+      '',
+      'Faults:',
+      ...faultsHelp(),
+    ].join('\n');
+  },
+  options,
   async run(ctx) {
-    const { values, positionals } = parse(ctx.args, runOptions, true);
-    if (positionals.length !== 1) throw new UsageError(`drill takes one fault list, e.g. "drill service-unavailable" (faults: ${FAULT_NAMES.join(', ')})`);
+    const { values, positionals } = parse(ctx.args, options, true);
+    if (positionals.length !== 1) throw new UsageError(`drill takes one fault list, e.g. "drill service-unavailable" or "drill slow-responses=3000,database-down" (faults: see drill --help)`);
     const faults = parseFaults(positionals[0]!);
     const config = configFrom(values, 'local');
     if (config.target !== 'embedded') throw new UsageError(`drill injects faults into the reference target: environment "${config.env}" is not embedded (use --env local)`);
     const failOn = failOnFrom(values, config);
     const { report, runDir } = await executeRun({ config, faults, reportsDir: values['reports-dir'] ?? 'reports', grep: values.grep, log: (l) => ctx.err(`${l}\n`) });
-    printOutcome(ctx, report, runDir, Boolean(values.json));
+    printOutcome(ctx, report, runDir, Boolean(values.json), config.runbook);
     return exitCodeFor(report, failOn);
   },
 };

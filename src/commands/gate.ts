@@ -1,19 +1,35 @@
 import type { Command } from '../cli.ts';
 import { parse } from '../cli.ts';
+import { processFacts } from '../../config/index.ts';
 import { executeRun } from '../run/execute.ts';
-import { renderGate, shouldRetry } from '../gate/verdict.ts';
-import { configFrom, exitCodeFor, failOnFrom, runOptions } from './common.ts';
+import { githubAnnotations, githubStepSummary, renderGate, shouldRetry } from '../gate/verdict.ts';
+import { appendStepSummary } from '../gate/github.ts';
+import { configFrom, exitCodeFor, failOnFrom } from './common.ts';
+import { runOptions } from './options.ts';
+
+const options = { ...runOptions, json: { ...runOptions.json, description: 'print {failOn, retried, runDir, report} as JSON instead of the verdict' } };
 
 /**
  * The post-deploy verification gate: run the suite once, re-run it once only when every
- * blocking finding is network-level, print a one-screen verdict with the JUnit and runbook.md
- * paths, exit 1 when a finding is at or above --fail-on.
+ * blocking incident is network-level, print a one-screen verdict naming what blocks and what
+ * does not, exit 1 when an incident is at or above --fail-on. In GitHub Actions it also writes
+ * the job summary and ::error / ::warning annotations.
  */
 const command: Command = {
-  summary: 'Post-deploy gate: run the suite, re-run once only on network errors, exit 1 on findings at or above --fail-on (default CREDLINK_FAIL_ON).',
-  usage: 'gate --env NAME | --env-file PATH [--fail-on SEV-n] [--grep REGEX] [--json] [--reports-dir DIR]',
+  usage: 'gate --env NAME | --env-file PATH [options]',
+  description: [
+    'Post-deploy verification: runs the suite; when every blocking incident is a network error (connection refused or',
+    'reset, DNS, no answer) it runs once more, never for a failing assertion. Prints a one-screen verdict: the incidents',
+    'that block (at or above --fail-on) and, by name, those that do not; then the junit.xml and runbook.md paths.',
+    '',
+    'In GitHub Actions (GITHUB_ACTIONS=true) it also appends a Markdown job summary to $GITHUB_STEP_SUMMARY and prints',
+    '::error (blocking) and ::warning (not blocking) annotations, one per incident.',
+    '',
+    'Exit: 0 nothing at or above --fail-on, 1 blocked, 6 no check executed (never a pass).',
+  ].join('\n'),
+  options,
   async run(ctx) {
-    const { values } = parse(ctx.args, runOptions);
+    const { values } = parse(ctx.args, options);
     const config = configFrom(values);
     const failOn = failOnFrom(values, config);
     const log = (l: string) => ctx.err(`${l}\n`);
@@ -21,12 +37,19 @@ const command: Command = {
     let outcome = await executeRun(opts);
     let retried = false;
     if (shouldRetry(outcome.report, failOn)) {
-      ctx.err(`gate: every blocking finding is a network error: running the suite once more\n`);
+      ctx.err(`gate: every blocking incident is a network error: running the suite once more\n`);
       outcome = await executeRun(opts);
       retried = true;
     }
+    const gate = { report: outcome.report, runDir: outcome.runDir, failOn, retried, links: { url: config.runbook.url } };
     if (values.json) ctx.out(JSON.stringify({ failOn, retried, runDir: outcome.runDir, report: outcome.report }, null, 2) + '\n');
-    else ctx.out(renderGate({ report: outcome.report, runDir: outcome.runDir, failOn, retried }));
+    else ctx.out(renderGate(gate));
+    const gh = processFacts.github();
+    if (gh.actions) {
+      // Workflow commands on stderr: GitHub reads both streams, and stdout stays clean for --json.
+      ctx.err(githubAnnotations(gate));
+      if (gh.stepSummary) appendStepSummary(gh.stepSummary, githubStepSummary(gate), log);
+    }
     return exitCodeFor(outcome.report, failOn);
   },
 };

@@ -3,11 +3,14 @@ import { parse } from '../cli.ts';
 import { catalog, type CheckId } from '../../runbooks/catalog.ts';
 import { sections } from '../../runbooks/sections.ts';
 
+const options = { json: { type: 'boolean', default: false, description: 'print the catalog as JSON' } } as const;
+
 const command: Command = {
-  summary: 'List every catalog entry: check id -> runbook section -> default severity (and which items are not automatable, and why).',
-  usage: 'list [--json]',
+  usage: 'list [options]',
+  description: 'Every catalog entry: check id, runbook section, default severity, and the items that are not automatable and why.',
+  options,
   async run(ctx) {
-    const { values } = parse(ctx.args, { json: { type: 'boolean', default: false } });
+    const { values } = parse(ctx.args, options);
     const rows = (Object.keys(catalog) as CheckId[]).map((id) => {
       const e = catalog[id];
       return { id, title: e.title, section: sections[e.section].title, anchor: sections[e.section].anchor, severity: e.severity, notAutomatable: e.notAutomatable };

@@ -18,24 +18,31 @@ import { newRunId, runDirFor } from '../run/paths.ts';
 import { probeSettings } from '../perf/probe-run.ts';
 import { Scrubber } from '../secrets/scrub.ts';
 import { configFrom, failOnFrom } from './common.ts';
+import { commonOptions } from './options.ts';
 
 const options = {
-  env: { type: 'string' },
-  'env-file': { type: 'string' },
-  scenario: { type: 'string' },
-  'allow-production': { type: 'boolean', default: false },
-  rate: { type: 'string' },
-  duration: { type: 'string' },
-  'fail-on': { type: 'string' },
-  'reports-dir': { type: 'string', default: 'reports' },
+  env: commonOptions.env,
+  'env-file': commonOptions['env-file'],
+  scenario: { type: 'string', value: 'NAME', description: `the k6 scenario: ${Object.keys(SCENARIOS).join(', ')} (required)` },
+  'allow-production': { type: 'boolean', default: false, description: 'allow a production environment (only inside an agreed window)' },
+  rate: { type: 'string', value: 'N', description: "requests per second (default: the scenario's)" },
+  duration: { type: 'string', value: '30s|5m|1h', description: "how long (default: the scenario's)" },
+  'fail-on': commonOptions['fail-on'],
+  'reports-dir': commonOptions['reports-dir'],
 } as const;
 
 const command: Command = {
-  summary: `Run a k6 load scenario (${Object.keys(SCENARIOS).join(', ')}) against an environment; failed thresholds are mapped to runbook sections. Refuses production unless --allow-production.`,
-  usage:
-    'load --env NAME | --env-file PATH --scenario smoke|p95|spike|soak [--rate N] [--duration 5m] [--allow-production] [--fail-on SEV-n] [--reports-dir DIR]\n\n' +
-    Object.entries(SCENARIOS).map(([k, v]) => `  ${k.padEnd(6)} ${v}`).join('\n') +
-    '\n\nExit codes: 0 thresholds held, 1 thresholds failed (or the run was invalid), 2 usage, 3 k6 missing or failed, 4 refused (production).',
+  usage: 'load --env NAME | --env-file PATH --scenario smoke|p95|spike|soak [options]',
+  description: [
+    'Runs a k6 scenario from load/ against the environment; failed thresholds are printed with their check id, runbook',
+    'section and severity. Refuses production (--env production or CREDLINK_PRODUCTION=true) unless --allow-production.',
+    '',
+    'Scenarios:',
+    ...Object.entries(SCENARIOS).map(([k, v]) => `  ${k.padEnd(6)} ${v}`),
+    '',
+    'Exit: 0 thresholds held, 1 thresholds failed (or the run was invalid), 2 usage, 3 k6 missing or failed, 4 refused.',
+  ].join('\n'),
+  options,
   async run(ctx) {
     const { values } = parse(ctx.args, options);
     const allow = Boolean(values['allow-production']);

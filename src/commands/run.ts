@@ -1,17 +1,30 @@
 import type { Command } from '../cli.ts';
 import { parse } from '../cli.ts';
 import { executeRun } from '../run/execute.ts';
-import { configFrom, exitCodeFor, failOnFrom, printOutcome, runOptions } from './common.ts';
+import { configFrom, exitCodeFor, failOnFrom, printOutcome } from './common.ts';
+import { runOptions } from './options.ts';
+
+const options = { ...runOptions };
 
 const command: Command = {
-  summary: 'Run every check against an environment and print the triage (runbook section, severity, first steps).',
-  usage: 'run --env NAME | --env-file PATH [--grep REGEX] [--fail-on SEV-n] [--json] [--reports-dir DIR]',
+  usage: 'run --env NAME | --env-file PATH [options]',
+  description: [
+    'Runs every check of the catalog (or those --grep selects) against the environment and prints the triage:',
+    'incidents first (one per root cause) with the runbook section, the severity and why, first steps and the failing',
+    'checks each one explains; skips grouped by reason; the verdict again as the last line. Progress goes to stderr.',
+    '',
+    'Reports: <reports-dir>/<env>/<run-id>/ (index.html, runbook.md, runbook.json, junit.xml, allure-results/,',
+    'and runbook.html when CREDLINK_RUNBOOK_PATH is set).',
+    '',
+    'Exit: 0 healthy (or nothing at or above --fail-on), 1 incidents at or above --fail-on, 6 no check executed.',
+  ].join('\n'),
+  options,
   async run(ctx) {
-    const { values } = parse(ctx.args, runOptions);
+    const { values } = parse(ctx.args, options);
     const config = configFrom(values);
     const failOn = failOnFrom(values, config);
     const { report, runDir } = await executeRun({ config, reportsDir: values['reports-dir'] ?? 'reports', grep: values.grep, log: (l) => ctx.err(`${l}\n`) });
-    printOutcome(ctx, report, runDir, Boolean(values.json));
+    printOutcome(ctx, report, runDir, Boolean(values.json), config.runbook);
     return exitCodeFor(report, failOn);
   },
 };

@@ -12,16 +12,29 @@ import { replayRunner } from '../schedule/replay-runner.ts';
  * One daemon per state directory (a second one exits 3 naming the holder).
  * SIGTERM / SIGINT: stop scheduling, let a run in progress finish within the grace period.
  */
+const options = {
+  config: { type: 'string', value: 'FILE', default: 'schedule.json', description: 'the schedule: environments with cron or intervalSeconds, listen address, folders' },
+  host: { type: 'string', value: 'HOST', description: 'listen on this address (default: schedule.json listen.host, 127.0.0.1)' },
+  port: { type: 'string', value: 'PORT', description: 'listen on this port, 0 = any free port (default: schedule.json listen.port, 9464)' },
+  'state-dir': { type: 'string', value: 'DIR', description: 'alert state and run history (default: schedule.json stateDir, .state)' },
+} as const;
+
 const command: Command = {
-  summary: 'Monitoring daemon: runs each environment of schedule.json on its schedule, alerts Slack/PagerDuty per incident, serves /metrics and /healthz.',
-  usage: 'schedule [--config schedule.json] [--host 127.0.0.1] [--port 9464] [--state-dir .state]',
+  usage: 'schedule [options]',
+  description: [
+    'Runs each environment of schedule.json on its cron expression or interval, pages Slack / PagerDuty on incidents',
+    '(flap control, one page per incident), and serves on its address: the status page (/ and /status), /status.json,',
+    '/metrics, /healthz, /livez, /history?env=NAME, the run folders it keeps (/runs/<env>/<run-id>/) and, with',
+    'CREDLINK_RUNBOOK_PATH set, the living runbook (/runbook).',
+    '',
+    'One daemon per state directory: a second one exits 3 naming the holder (pid, host, since).',
+    '',
+    'SIGTERM / SIGINT: no new runs, a run in progress gets the',
+    'grace period, exit 0.',
+  ].join('\n'),
+  options,
   async run(ctx) {
-    const { values } = parse(ctx.args, {
-      config: { type: 'string', default: 'schedule.json' },
-      host: { type: 'string' },
-      port: { type: 'string' },
-      'state-dir': { type: 'string' },
-    });
+    const { values } = parse(ctx.args, options);
     const config = loadSchedule(values.config ?? 'schedule.json');
     if (values.host) config.listen.host = values.host;
     if (values.port !== undefined) {

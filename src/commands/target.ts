@@ -7,12 +7,24 @@ import { startReferenceTarget } from '../target/index.ts';
 import { startKubeSim } from '../k8s-sim/index.ts';
 import { loadConfig } from '../../config/index.ts';
 
+const options = {
+  fault: { type: 'string', value: 'F[=V],...', description: 'faults to start with (see drill --help); switch them later with PUT /__admin/faults' },
+  'env-file': { type: 'string', value: 'PATH', description: 'an embedded environment file other than environments/local.env' },
+  'reports-dir': { type: 'string', value: 'DIR', default: 'reports', description: 'where local-target.env (the credentials file) is written' },
+  json: { type: 'boolean', default: false, description: 'print {url, credentials (the file path), adminEndpoint, faults, kubeconfig, kubeApi} as JSON' },
+} as const;
+
 const command: Command = {
-  summary:
-    'Start the reference CredLink target alone (PostgreSQL on loopback) and print its URL, API key and admin endpoint; Ctrl-C stops it and removes its data.',
-  usage: 'target [--fault FAULT[,FAULT...]] [--env-file PATH] [--reports-dir DIR] [--json]',
+  usage: 'target [options]',
+  description: [
+    'Starts the reference CredLink target alone (PostgreSQL on loopback, the Kubernetes API simulator) and prints its URL,',
+    'its admin endpoint and the KUBECONFIG=... kubectl line for the simulator. Its credentials (API keys, monitor DATABASE_URL, admin token) are never printed: they go to',
+    '<reports-dir>/local-target.env (mode 600), which doubles as an environment file for "run --env-file" against it and',
+    'is removed when the target stops. Ctrl-C stops it and removes its data.',
+  ].join('\n'),
+  options,
   async run(ctx) {
-    const { values } = parse(ctx.args, { fault: { type: 'string' }, 'env-file': { type: 'string' }, json: { type: 'boolean', default: false }, 'reports-dir': { type: 'string' } });
+    const { values } = parse(ctx.args, options);
     const faults = parseFaults(values.fault ?? '');
     const config = loadConfig({ env: values['env-file'] ? undefined : 'local', file: values['env-file'] });
     ctx.err('starting the reference CredLink target...\n');

@@ -35,11 +35,22 @@ export function catalogProblems(tests: { title: string; file: string; checkIds: 
   return problems;
 }
 
+const options = {
+  env: { type: 'string', value: 'NAME', description: 'validate only environments/NAME.env (default: every environment file)' },
+  json: { type: 'boolean', default: false, description: 'print {valid, environments, catalogEntries, checks, problems} as JSON' },
+} as const;
+
 const command: Command = {
-  summary: 'Validate environment files (all, or --env NAME) and the catalog: every check has an entry, every entry a check or a "not automatable" reason.',
-  usage: 'validate [--env NAME] [--json]',
+  usage: 'validate [options]',
+  description: [
+    'Validates environment files (all of environments/, or --env NAME), every problem at once, and the catalog: every',
+    'check has an entry, every entry a check or a "not automatable" reason, every anchor matches its heading.',
+    '',
+    'Exit: 0 valid, 2 problems (one line each).',
+  ].join('\n'),
+  options,
   async run(ctx) {
-    const { values } = parse(ctx.args, { env: { type: 'string' }, json: { type: 'boolean', default: false } });
+    const { values } = parse(ctx.args, options);
     const problems: string[] = [];
     const envs = values.env ? [{ name: values.env, configured: true }] : listEnvironments();
     let listingConfig: ResolvedConfig | undefined;

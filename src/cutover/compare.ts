@@ -3,7 +3,7 @@
  * - p95 delta: green vs blue, percent worse, graded by the runbook's degradation bands
  *   (> 50% SEV-1, 20-50% SEV-2, via src/triage/severity-policy.ts). A difference smaller than
  *   `minDeltaMs` is noise (a 1 ms p95 becoming 1.4 ms is "40% worse" and means nothing next to
- *   second-scale SLOs), so it is graded as 0%.
+ *   second-scale SLOs): it is reported as such, with the same numbers, never as "0% worse".
  * - error-rate delta: percentage points green minus blue against the error-rate alert thresholds
  *   (a relative change from a 0% base is undefined): > critical SEV-1, > warning SEV-2.
  * - sample sufficiency: fewer than the required samples, drops or 429s make the comparison
@@ -46,10 +46,17 @@ export function compareLatency(pairs: EndpointPair[], o: CompareOptions): Reason
     const b = blue.summary.p95;
     const g = green.summary.p95;
     const percent = b > 0 ? ((g - b) / b) * 100 : 0;
-    const graded = g - b < o.minDeltaMs ? 0 : percent;
-    const d = decideSeverity(BLUE_GREEN, { kind: 'degradation', percent: Math.max(0, graded) });
-    const text = `GET ${path} p95 delta ${percent >= 0 ? '+' : ''}${Math.round(percent)}% (green ${g.toFixed(1)} ms vs blue ${b.toFixed(1)} ms, ${green.samples}/${blue.samples} samples)${graded === 0 && percent >= 20 ? `: under the ${o.minDeltaMs} ms noise floor` : ''}: ${d.rule}`;
-    out.push({ part: 'p95', severity: d.severity, text });
+    const apart = g - b;
+    // One rounding for every number in the line, so the delta and the rule never disagree.
+    const shown = Math.round(percent);
+    const head = `GET ${path} p95 delta ${shown >= 0 ? '+' : ''}${shown}% (green ${g.toFixed(1)} ms vs blue ${b.toFixed(1)} ms, ${green.samples}/${blue.samples} samples)`;
+    if (apart <= 0) out.push({ part: 'p95', severity: 'SEV-3', text: `${head}: green is not slower (SEV-3)` });
+    else if (apart < o.minDeltaMs) {
+      out.push({ part: 'p95', severity: 'SEV-3', text: `${head}: ${apart.toFixed(1)} ms apart, under the ${o.minDeltaMs} ms noise floor: not a degradation (SEV-3)` });
+    } else {
+      const d = decideSeverity(BLUE_GREEN, { kind: 'degradation', percent: shown });
+      out.push({ part: 'p95', severity: d.severity, text: `${head}: ${d.rule}` });
+    }
     const be = blue.errorRate ?? 0;
     const ge = green.errorRate ?? 0;
     const delta = ge - be;

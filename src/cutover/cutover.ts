@@ -9,7 +9,9 @@
  * Embedded colours (the local rehearsal) are started here, each with its own faults.
  */
 import { secretsOf, type ResolvedConfig } from '../../config/index.ts';
+import { sections } from '../../runbooks/sections.ts';
 import { atLeast } from '../../runbooks/severity.ts';
+import { runbookLink, type RunbookLinks } from '../runbook-md/link.ts';
 import type { RunbookReport } from '../reporter/schema.ts';
 import { startEmbedded, type EmbeddedStack } from '../run/embedded.ts';
 import { runPlaywright } from '../run/execute.ts';
@@ -17,7 +19,7 @@ import { Scrubber } from '../secrets/scrub.ts';
 import type { ActiveFaults } from '../target/faults.ts';
 import { compareLatency, compareStatus, type Reason, type StatusAnswer } from './compare.ts';
 import { measurePair, type EndpointPair } from './measure.ts';
-import { readServiceColour } from './service.ts';
+import { readServiceColour, type ServiceRead } from './service.ts';
 
 export interface CutoverOptions {
   blue: Readonly<ResolvedConfig>;
@@ -43,8 +45,12 @@ export interface CutoverVerdict {
   /** Everything else that was checked, for the record. */
   passed: Reason[];
   rollback: string;
+  /** Production is the embedded reference target (a rehearsal): its simulated Service is never switched. */
+  rehearsal: boolean;
   greenReport: { runDir: string; verdict: RunbookReport['verdict'] } | null;
   latency: EndpointPair[];
+  /** Where the runbook section links (src/runbook-md/link.ts). */
+  links?: RunbookLinks;
 }
 
 async function getJson(url: string, timeoutMs: number): Promise<StatusAnswer> {
@@ -70,6 +76,22 @@ export function rollbackCommand(production: Readonly<ResolvedConfig>, blueColour
   return `kubectl patch service ${production.kubeService.name} -n ${ns} -p '${patch}'`;
 }
 
+/**
+ * --after-switch: does the production Service select green? On the embedded target (a rehearsal)
+ * nobody runs `kubectl patch` against the simulator, so a selector still on blue is expected, and
+ * the reason says so instead of reading like a failed switch.
+ */
+export function selectorReason(read: ServiceRead, green: string, rehearsal: boolean): Reason {
+  if (!read.ok) return { part: 'selector', severity: 'SEV-1', text: `cannot read the Service selector: ${read.error}` };
+  const v = read.value;
+  if (v.colour === green) return { part: 'selector', severity: 'SEV-3', text: `Service ${v.namespace}/${v.service} selects ${v.label}=${green}` };
+  const now = v.colour ?? 'no colour';
+  const why = rehearsal
+    ? `: expected in a rehearsal: production here is the embedded reference target, whose Kubernetes simulator runs ${now} and which no kubectl patch reaches; against a real cluster this means traffic still goes to ${now}`
+    : `: traffic still goes to ${now}`;
+  return { part: 'selector', severity: 'SEV-1', text: `Service ${v.namespace}/${v.service} selects ${v.label}=${v.colour ?? '(unset)'}, not ${green}${why}` };
+}
+
 export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
   const stacks: EmbeddedStack[] = [];
   try {
@@ -88,6 +110,7 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
       green = { ...s.config, env: o.green.env };
     }
     const production = o.production ?? blue;
+    const rehearsal = (o.production ?? o.blue).target === 'embedded';
     const extraSecrets = stacks.flatMap((s) => s.secrets);
     const scrub = new Scrubber([...secretsOf(blue), ...secretsOf(green), ...secretsOf(production), ...extraSecrets]);
     const reasons: Reason[] = [];
@@ -95,11 +118,14 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
     // 1. The suite on green.
     o.log(`running the suite on green (${green.env})...`);
     const run = await runPlaywright(green, { reportsDir: o.reportsDir, grep: o.grep }, extraSecrets, o.log);
-    const worst = run.report.findings.filter((f) => atLeast(f.severity, 'SEV-2'));
-    for (const f of worst) reasons.push({ part: 'suite', severity: f.severity, text: `${f.checkId}: ${f.message.split('\n')[0]} (${f.section.title})` });
-    if (!worst.length) {
+    const worst = run.report.incidents.filter((i) => atLeast(i.severity, 'SEV-2'));
+    for (const i of worst) reasons.push({ part: 'suite', severity: i.severity, text: `${i.root.checkId}: ${i.root.message} (${i.section.title}${i.consequences.length ? `; explains ${i.consequences.length} more failing check(s)` : ''})` });
+    const evidence = run.report.verdict.status === 'healthy' || run.report.verdict.status === 'findings';
+    // A run that executed no check, or did not finish, is no evidence that green is fit: never a GO.
+    if (!evidence) reasons.push({ part: 'suite', severity: 'SEV-1', text: `the suite on green is no evidence (${run.report.verdict.status}${run.report.verdict.reason ? `: ${run.report.verdict.reason}` : ''})` });
+    else if (!worst.length) {
       const c = run.report.counts;
-      reasons.push({ part: 'suite', severity: 'SEV-3', text: `green passes the suite: ${c.passed} passed, ${run.report.findings.length} finding(s) below SEV-2, ${c.skipped} skipped` });
+      reasons.push({ part: 'suite', severity: 'SEV-3', text: `green passes the suite: ${c.passed} passed, ${run.report.incidents.length} incident(s) below SEV-2, ${c.skipped} skipped` });
     }
 
     // 2. Latency and errors, both colours at the same moment.
@@ -115,14 +141,7 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
     // 4. After the switch: the selector names green and the public URL is healthy.
     if (o.afterSwitch) {
       const read = await readServiceColour(production, production.timeouts.requestMs);
-      if (!read.ok) reasons.push({ part: 'selector', severity: 'SEV-1', text: `cannot read the Service selector: ${read.error}` });
-      else if (read.value.colour !== o.colours.green) {
-        reasons.push({
-          part: 'selector',
-          severity: 'SEV-1',
-          text: `Service ${read.value.namespace}/${read.value.service} selects ${read.value.label}=${read.value.colour ?? '(unset)'}, not ${o.colours.green}: traffic still goes to ${read.value.colour ?? 'no colour'}`,
-        });
-      } else reasons.push({ part: 'selector', severity: 'SEV-3', text: `Service ${read.value.namespace}/${read.value.service} selects ${read.value.label}=${o.colours.green}` });
+      reasons.push(selectorReason(read, o.colours.green, rehearsal));
       const pub = await getJson(`${production.baseUrl}${production.paths.health}`, production.timeouts.requestMs);
       reasons.push(
         pub.status === 200
@@ -141,8 +160,10 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
       blocking,
       passed: clean.filter((r) => !atLeast(r.severity, 'SEV-2')),
       rollback: rollbackCommand(production, o.colours.blue),
+      rehearsal,
       greenReport: { runDir: run.runDir, verdict: run.report.verdict },
       latency,
+      links: { url: production.runbook.url },
     };
   } finally {
     for (const s of stacks.reverse()) await s.stop();
@@ -157,12 +178,13 @@ export function renderCutover(v: CutoverVerdict): string {
   }
   out.push('checked:');
   for (const r of v.passed) out.push(`  ok ${r.part}: ${r.text}`);
-  out.push(
-    v.decision === 'GO'
-      ? `${v.afterSwitch ? 'Green serves production.' : 'Safe to switch (runbook: kubectl patch service ... environment=green), then run again with --after-switch.'} Rollback if needed: ${v.rollback}`
-      : `${v.afterSwitch ? 'Roll back now' : 'Do not switch; if already switched, roll back'}: ${v.rollback}`,
-  );
-  out.push('runbook: RUNBOOK.md#2-blue-green-deployment');
+  if (v.decision === 'GO') {
+    out.push(`${v.afterSwitch ? 'Green serves production.' : 'Safe to switch (runbook: kubectl patch service ... environment=green), then run again with --after-switch.'} Rollback if needed: ${v.rollback}`);
+  } else if (v.afterSwitch && v.rehearsal) {
+    out.push(`Rehearsal on the embedded target: nothing was switched, so there is nothing to roll back. On a real cluster: ${v.rollback}`);
+  } else out.push(`${v.afterSwitch ? 'Roll back now' : 'Do not switch; if already switched, roll back'}: ${v.rollback}`);
+  const href = runbookLink({ anchor: sections['blue-green'].anchor }, v.links);
+  out.push(`runbook: ${sections['blue-green'].title}${href ? ` ${href}` : ''}`);
   if (v.greenReport) out.push(`green report: ${v.greenReport.runDir}/runbook.md`);
   return out.join('\n') + '\n';
 }

@@ -160,7 +160,8 @@ export const collectors: Record<CollectorId, Collector> = {
     async collect(c) {
       const url = `${c.config.baseUrl}${c.config.paths.health}`;
       const res = await fetch(url, { signal: AbortSignal.timeout(c.timeoutMs), redirect: 'manual', headers: { 'user-agent': 'credlink-checks/0.1 (+runbook monitor)' } });
-      const text = (await res.text()).slice(0, 4000);
+      // Whole: the fixture scrubs it, then cuts it (a secret across a cut must not half survive).
+      const text = await res.text();
       let body: unknown = text;
       try {
         body = JSON.parse(text);

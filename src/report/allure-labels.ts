@@ -7,7 +7,8 @@
  *   with the computed severity of a finding after the run);
  * - `feature`: the runbook section title (Allure's "Behaviors" tab groups by it);
  * - `story`: the check id; `runbook_anchor`: the section's GitHub anchor, which
- *   `runbookLinkListener` turns into a link `RUNBOOK.md#<anchor>`.
+ *   src/report/allure-results.ts turns into a `runbook` link after the run (when the runbook's
+ *   location is configured: src/runbook-md/link.ts).
  */
 import type { CatalogEntry } from '../../runbooks/catalog.ts';
 import type { RunbookSection } from '../../runbooks/sections.ts';
@@ -20,13 +21,7 @@ export const ALLURE_SEVERITY: Record<Severity, 'blocker' | 'critical' | 'normal'
   'SEV-3': 'minor',
 };
 
-/** The runbook file the links point to (relative: reports travel with the runbook). */
-export const RUNBOOK_FILE = 'RUNBOOK.md';
 export const ANCHOR_LABEL = 'runbook_anchor';
-
-export function runbookUrl(anchor: string): string {
-  return `${RUNBOOK_FILE}#${anchor}`;
-}
 
 export function allureAnnotations(id: string, e: Pick<CatalogEntry, 'severity'>, section: Pick<RunbookSection, 'title' | 'anchor'>): { type: string; description: string }[] {
   return [
@@ -37,18 +32,3 @@ export function allureAnnotations(id: string, e: Pick<CatalogEntry, 'severity'>,
     { type: `allure.label.${ANCHOR_LABEL}`, description: section.anchor },
   ];
 }
-
-interface AllureLinkable {
-  labels: { name: string; value: string }[];
-  links: { type?: string; name?: string; url: string }[];
-}
-
-/** allure-js lifecycle listener: adds the runbook section link before a result is written. */
-export const runbookLinkListener = {
-  beforeTestResultWrite(result: AllureLinkable): void {
-    const anchor = result.labels.find((l) => l.name === ANCHOR_LABEL)?.value;
-    const title = result.labels.find((l) => l.name === 'feature')?.value;
-    if (!anchor || result.links.some((l) => l.type === 'runbook')) return;
-    result.links.push({ type: 'runbook', name: `Runbook: ${title ?? anchor}`, url: runbookUrl(anchor) });
-  },
-};

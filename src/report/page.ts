@@ -35,10 +35,16 @@ main{max-width:1100px;margin:0 auto;padding:0 16px 40px}
 h1{font-size:22px;margin:0}
 h2{font-size:18px;margin:28px 0 10px}
 h3{font-size:15px;margin:14px 0 6px}
+h4{font-size:14px;margin:10px 0 4px}
 a{color:#0b57d0}
 .banner{color:#fff;padding:18px 16px;margin-bottom:16px}
 .banner .inner{max-width:1100px;margin:0 auto}
 .banner p{margin:4px 0 0;opacity:.92}
+.banner a{color:#fff;text-decoration:underline}
+.unlinked{font-weight:600}
+.incident{background:#fff;padding:4px 0 4px 12px;margin:10px 0}
+.incident p{margin:4px 0}
+details.consequences,details.healthy-checks{margin:10px 0}
 .meta{display:flex;flex-wrap:wrap;gap:6px 18px;color:#555;margin:8px 0 0}
 .card{background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:12px 16px;margin:10px 0}
 .card.sev{border-left-width:6px}

@@ -6,12 +6,12 @@
  * (its own incident state, or statusFromReportsDir). Returns false when the path is not ours.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { renderStatusPage } from './status-page.ts';
+import { renderStatusPage, type StatusPageOptions } from './status-page.ts';
 import type { StatusPageState } from './status-model.ts';
 
 export type StatusRoute = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
-export function statusPageRoute(getState: () => StatusPageState | Promise<StatusPageState>, opts: { root?: boolean } = {}): StatusRoute {
+export function statusPageRoute(getState: () => StatusPageState | Promise<StatusPageState>, opts: { root?: boolean; page?: StatusPageOptions } = {}): StatusRoute {
   return async (req, res) => {
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
     const html = pathname === '/status' || (opts.root === true && pathname === '/');
@@ -23,7 +23,7 @@ export function statusPageRoute(getState: () => StatusPageState | Promise<Status
     }
     try {
       const state = await getState();
-      const body = json ? JSON.stringify(state, null, 2) : renderStatusPage(state);
+      const body = json ? JSON.stringify(state, null, 2) : renderStatusPage(state, opts.page);
       res.writeHead(200, {
         'content-type': json ? 'application/json; charset=utf-8' : 'text/html; charset=utf-8',
         'cache-control': 'no-store',
@@ -33,6 +33,30 @@ export function statusPageRoute(getState: () => StatusPageState | Promise<Status
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch (e) {
       res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end(`status unavailable: ${(e as Error).message.split('\n')[0]}\n`);
+    }
+    return true;
+  };
+}
+
+/** One self-contained HTML page at `pathname` (GET/HEAD), with the same headers as the status page. */
+export function htmlPageRoute(pathname: string, render: () => string | Promise<string>): StatusRoute {
+  return async (req, res) => {
+    if (new URL(req.url ?? '/', 'http://localhost').pathname !== pathname) return false;
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }).end('method not allowed\n');
+      return true;
+    }
+    try {
+      const body = await render();
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+      });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    } catch (e) {
+      res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end(`${pathname} unavailable: ${(e as Error).message.split('\n')[0]}\n`);
     }
     return true;
   };

@@ -56,43 +56,122 @@ export function latencyChart(rows: readonly LatencyRow[]): string {
 export interface TrendPoint {
   runId: string;
   startedAt: string;
+  /** The verdict: healthy, findings (with severity), no-evidence, interrupted. */
+  status: 'healthy' | 'findings' | 'no-evidence' | 'interrupted';
   severity: Severity | null;
-  findings: number;
-  /** Median latency of the first endpoint measured in that run, when any. */
+  incidents: number;
+  /** Slowest endpoint's p50 and p95 in that run (ms), when measured. */
   p50: number | null;
+  p95: number | null;
   current?: boolean;
 }
 
-/** One column per run (height = findings, colour = verdict) and a line of p50 latency. */
-export function trendChart(points: readonly TrendPoint[]): string {
-  const colW = 28;
-  const plotH = 110;
-  const left = 34;
-  const width = left + Math.max(points.length, 1) * colW + 40;
-  const height = plotH + 46;
-  const maxF = Math.max(1, ...points.map((p) => p.findings));
-  const lat = points.map((p) => p.p50).filter((v): v is number => v !== null);
-  const maxL = Math.max(1, ...lat);
-  const parts: string[] = [];
-  parts.push(`<line x1="${left}" y1="${plotH + 10}" x2="${width - 30}" y2="${plotH + 10}" stroke="#999"/>`);
-  parts.push(`<text x="0" y="18" font-size="10" fill="#555">${maxF}</text><text x="0" y="${plotH + 12}" font-size="10" fill="#555">0</text>`);
-  const line: string[] = [];
-  points.forEach((p, i) => {
-    const x = left + i * colW + 4;
-    const h = p.findings === 0 ? 6 : Math.max(6, (p.findings / maxF) * (plotH - 10));
-    const colour = p.severity ? SEVERITY_COLOUR[p.severity] : p.findings === 0 ? HEALTHY_COLOUR : UNKNOWN_COLOUR;
-    const label = `${p.startedAt.slice(0, 16).replace('T', ' ')} UTC: ${p.severity ? `${p.severity}, ${p.findings} finding(s)` : 'healthy'}${p.p50 !== null ? `, p50 ${fmt(p.p50)} ms` : ''}`;
-    parts.push(`<rect class="run${p.current ? ' current' : ''}" x="${x}" y="${(plotH + 10 - h).toFixed(1)}" width="${colW - 8}" height="${h.toFixed(1)}" fill="${colour}"${p.current ? ' stroke="#000" stroke-width="2"' : ''}><title>${esc(label)}</title></rect>`);
-    parts.push(`<text x="${x + (colW - 8) / 2}" y="${plotH + 24}" font-size="9" text-anchor="middle" fill="#555">${esc(p.startedAt.slice(11, 16))}</text>`);
-    if (p.p50 !== null) line.push(`${x + (colW - 8) / 2},${(plotH + 10 - (p.p50 / maxL) * (plotH - 10)).toFixed(1)}`);
-  });
-  if (line.length > 1) parts.push(`<polyline points="${line.join(' ')}" fill="none" stroke="#1e88e5" stroke-width="2"/>`);
-  for (const pt of line) {
-    const [cx, cy] = pt.split(',');
-    parts.push(`<circle cx="${cx}" cy="${cy}" r="2.5" fill="#1e88e5"/>`);
+const TREND_W = 1060;
+const TREND = { left: 64, right: 16, bandTop: 22, bandH: 26, plotTop: 76, plotH: 150, axisGap: 18 };
+
+/** A round step for an axis from 0 to max with about `ticks` steps (1, 2, 2.5, 5 x 10^n). */
+export function niceStep(max: number, ticks = 4): number {
+  const raw = Math.max(max, 1e-9) / ticks;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  return ([1, 2, 2.5, 5, 10].find((m) => m * mag >= raw) ?? 10) * mag;
+}
+
+/**
+ * Indices of the runs whose time gets a label on the x axis: evenly thinned so labels of
+ * `labelW` px never overlap at `colW` px per run; the first and last runs are always labelled.
+ */
+export function labelledRuns(n: number, colW: number, labelW: number): number[] {
+  if (n === 0) return [];
+  const every = Math.max(1, Math.ceil(labelW / colW));
+  const out: number[] = [];
+  for (let i = 0; i < n; i += every) out.push(i);
+  const last = n - 1;
+  if (out.at(-1) !== last) {
+    // Keep the last run's label; drop a neighbour that would overlap it.
+    if (out.length > 1 && (last - out.at(-1)!) * colW < labelW) out.pop();
+    out.push(last);
   }
-  parts.push(`<text x="${left}" y="${plotH + 40}" font-size="10" fill="#555">columns: findings per run (colour = verdict); line: p50 latency (max ${fmt(maxL)} ms)</text>`);
-  return `<svg class="chart trend" role="img" aria-label="trend of the last runs" viewBox="0 0 ${Math.max(width, 420)} ${height}" width="${Math.max(width, 420)}" height="${height}">${parts.join('')}</svg>`;
+  return out;
+}
+
+const verdictColour = (p: TrendPoint) => (p.status === 'healthy' ? HEALTHY_COLOUR : p.status === 'findings' && p.severity ? SEVERITY_COLOUR[p.severity] : UNKNOWN_COLOUR);
+const verdictText = (p: TrendPoint) => (p.status === 'healthy' ? 'healthy' : p.status === 'findings' ? `${p.severity ?? ''} ${p.incidents} incident(s)` : p.status);
+
+/**
+ * The trend of an environment's observed runs, full width: a verdict band (one cell per run,
+ * colour = severity, the incident count written in it when there is room) above a latency plot
+ * (p50 and p95 of the slowest endpoint, labelled y axis in ms), and a time axis whose labels are
+ * thinned so they never overlap. Oldest left.
+ */
+export function trendChart(points: readonly TrendPoint[]): string {
+  const { left, right, bandTop, bandH, plotTop, plotH, axisGap } = TREND;
+  const plotW = TREND_W - left - right;
+  const n = Math.max(points.length, 1);
+  const colW = plotW / n;
+  const x = (i: number) => left + colW * i + colW / 2;
+  const parts: string[] = [];
+  // Verdict band.
+  parts.push(`<text x="${left - 8}" y="${bandTop + bandH / 2 + 4}" font-size="11" text-anchor="end" fill="#333">verdict</text>`);
+  points.forEach((p, i) => {
+    const cx = left + colW * i;
+    const label = `${p.startedAt.slice(0, 16).replace('T', ' ')} UTC, run ${p.runId}: ${verdictText(p)}${p.p95 !== null ? `, p95 ${fmt(p.p95)} ms` : ''}${p.p50 !== null ? `, p50 ${fmt(p.p50)} ms` : ''}`;
+    parts.push(`<rect class="run ${p.status}${p.current ? ' current' : ''}" x="${(cx + 1).toFixed(1)}" y="${bandTop}" width="${Math.max(1, colW - 2).toFixed(1)}" height="${bandH}" fill="${verdictColour(p)}"${p.current ? ' stroke="#000" stroke-width="2"' : ''}><title>${esc(label)}</title></rect>`);
+    const text = p.status === 'findings' ? String(p.incidents) : p.status === 'healthy' ? 'ok' : '?';
+    if (colW >= 16) parts.push(`<text x="${x(i).toFixed(1)}" y="${bandTop + bandH / 2 + 4}" font-size="11" font-weight="600" text-anchor="middle" fill="#fff">${text}</text>`);
+  });
+  // Latency plot with a labelled y axis.
+  const values = points.flatMap((p) => [p.p50, p.p95]).filter((v): v is number => v !== null);
+  const step = niceStep(Math.max(1, ...values));
+  const top = step * Math.max(1, Math.ceil(Math.max(1, ...values) / step));
+  const y = (v: number) => plotTop + plotH - (v / top) * plotH;
+  for (let v = 0; v <= top + 1e-9; v += step) {
+    parts.push(`<line x1="${left}" y1="${y(v).toFixed(1)}" x2="${left + plotW}" y2="${y(v).toFixed(1)}" stroke="${v === 0 ? '#888' : '#e3e6ea'}"/>`);
+    parts.push(`<text x="${left - 6}" y="${(y(v) + 4).toFixed(1)}" font-size="11" text-anchor="end" fill="#555">${fmt(v)}</text>`);
+  }
+  parts.push(`<text transform="translate(14 ${plotTop + plotH / 2}) rotate(-90)" font-size="11" text-anchor="middle" fill="#333">latency (ms)</text>`);
+  for (const [key, colour] of [['p50', '#64b5f6'], ['p95', '#0d47a1']] as const) {
+    const pts = points.map((p, i) => (p[key] === null ? null : `${x(i).toFixed(1)},${y(p[key]!).toFixed(1)}`));
+    let run: string[] = [];
+    const flush = () => {
+      if (run.length > 1) parts.push(`<polyline class="line ${key}" points="${run.join(' ')}" fill="none" stroke="${colour}" stroke-width="2"/>`);
+      run = [];
+    };
+    for (const pt of pts) {
+      if (pt === null) flush();
+      else run.push(pt);
+    }
+    flush();
+    pts.forEach((pt) => {
+      if (!pt) return;
+      const [cx, cy] = pt.split(',');
+      parts.push(`<circle class="point ${key}" cx="${cx}" cy="${cy}" r="3" fill="${colour}"/>`);
+    });
+  }
+  if (!values.length) parts.push(`<text x="${left + plotW / 2}" y="${plotTop + plotH / 2}" font-size="12" text-anchor="middle" fill="#888">no latency measured in these runs</text>`);
+  // Time axis: labels thinned so they never overlap.
+  const sameDay = points.every((p) => p.startedAt.slice(0, 10) === points[0]?.startedAt.slice(0, 10));
+  const labelW = sameDay ? 40 : 78;
+  const axisY = plotTop + plotH + axisGap;
+  for (const i of labelledRuns(points.length, colW, labelW + 8)) {
+    const p = points[i]!;
+    const text = sameDay ? p.startedAt.slice(11, 16) : `${p.startedAt.slice(5, 10)} ${p.startedAt.slice(11, 16)}`;
+    const anchor = points.length === 1 ? 'middle' : i === 0 ? 'start' : i === points.length - 1 ? 'end' : 'middle';
+    const tx = anchor === 'start' ? left + colW * i + 1 : anchor === 'end' ? left + colW * (i + 1) - 1 : x(i);
+    parts.push(`<line x1="${x(i).toFixed(1)}" y1="${plotTop + plotH}" x2="${x(i).toFixed(1)}" y2="${plotTop + plotH + 4}" stroke="#888"/>`);
+    parts.push(`<text class="time" x="${tx.toFixed(1)}" y="${axisY}" font-size="11" text-anchor="${anchor}" fill="#555">${esc(text)}</text>`);
+  }
+  const day = points[0]?.startedAt.slice(0, 10) ?? '';
+  parts.push(`<text x="${left + plotW / 2}" y="${axisY + 18}" font-size="11" text-anchor="middle" fill="#333">run start (UTC${sameDay && day ? `, ${day}` : ''}), oldest left</text>`);
+  // Legend.
+  const legend: [string, string][] = [['p50', '#64b5f6'], ['p95', '#0d47a1']];
+  legend.forEach(([k, c], i) => {
+    const lx = left + plotW - 150 + i * 70;
+    parts.push(`<line x1="${lx}" y1="${plotTop - 10}" x2="${lx + 18}" y2="${plotTop - 10}" stroke="${c}" stroke-width="3"/><text x="${lx + 22}" y="${plotTop - 6}" font-size="11">${k}</text>`);
+  });
+  parts.push(`<text x="${left}" y="${plotTop - 6}" font-size="11" fill="#555">slowest endpoint per run</text>`);
+  parts.push(`<text x="${left}" y="${bandTop - 6}" font-size="11" fill="#555">verdict per run (number = incidents)</text>`);
+  const height = axisY + 28;
+  return `<svg class="chart trend" role="img" aria-label="trend of the last ${points.length} observed runs" viewBox="0 0 ${TREND_W} ${height}" preserveAspectRatio="xMinYMin meet" style="width:100%;height:auto">${parts.join('')}</svg>`;
 }
 
 export interface TimelineEntry {

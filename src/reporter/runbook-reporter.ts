@@ -1,6 +1,9 @@
 /**
- * Playwright reporter: collects results and, in onEnd, writes runbook.json, runbook.md and
- * index.html (src/report/html.ts) into the run folder. The mapping is src/reporter/to-report.ts; this class is only collection and I/O.
+ * Playwright reporter: collects results and, in onEnd, writes the scrubbed runbook.json into the
+ * run folder. The mapping is src/reporter/to-report.ts; this class is only collection and I/O.
+ * Everything a person reads (runbook.md, index.html, the living runbook, JUnit and Allure
+ * enrichment) is rendered from runbook.json by the CLI once Playwright exited and the folder was
+ * scrubbed (src/report/run-outputs.ts).
  * Progress goes to stderr, one line per check, so stdout stays free for --json.
  */
 import fs from 'node:fs';
@@ -9,9 +12,6 @@ import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } fr
 import { runConfig, secretsOf } from '../../config/index.ts';
 import { stripCallLog } from '../secrets/error-text.ts';
 import { Scrubber } from '../secrets/scrub.ts';
-import { loadHistory } from '../report/history.ts';
-import { renderHtml } from '../report/html.ts';
-import { renderMarkdown } from './markdown.ts';
 import { runbookReportSchema } from './schema.ts';
 import { toReport, type TestRecord } from './to-report.ts';
 
@@ -83,9 +83,6 @@ export default class RunbookReporter implements Reporter {
     const safe = runbookReportSchema.parse(this.scrub.value(report));
     fs.mkdirSync(runDir, { recursive: true });
     fs.writeFileSync(path.join(runDir, 'runbook.json'), JSON.stringify(safe, null, 2) + '\n');
-    fs.writeFileSync(path.join(runDir, 'runbook.md'), renderMarkdown(safe));
-    // The HTML triage renders only the scrubbed report; the trend reads earlier runs of this env.
-    fs.writeFileSync(path.join(runDir, 'index.html'), renderHtml(safe, loadHistory(path.dirname(runDir), safe.runId)));
   }
 
   private record(t: TestCase): TestRecord {

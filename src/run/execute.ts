@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { processFacts, RESOLVED_CONFIG_VAR, secretsOf, type ResolvedConfig } from '../../config/index.ts';
 import { EnvironmentError } from '../errors.ts';
+import { finishRunFolder } from '../report/run-outputs.ts';
 import { runbookReportSchema, type RunbookReport } from '../reporter/schema.ts';
 import { scrubRunDir } from '../secrets/run-dir.ts';
 import { Scrubber } from '../secrets/scrub.ts';
@@ -106,5 +107,7 @@ export async function runPlaywright(
     throw new EnvironmentError(`Playwright exited with code ${code} without writing ${path.relative(process.cwd(), file)}: ${tail.slice(-3).join(' | ') || 'no output'}`);
   }
   const report = runbookReportSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
+  // Everything a person reads is rendered from the scrubbed runbook.json (scrub data, not markup).
+  finishRunFolder(runDir, report, config.runbook);
   return { report, runDir, config };
 }

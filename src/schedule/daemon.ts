@@ -1,24 +1,33 @@
 /**
  * Wires the daemon: environment configurations (all validated before anything starts), the lock
  * of the state directory (one daemon per state), the alert monitor and run history over that
- * directory (saves that fail are retried and reported, src/state/health.ts), the scheduler, and
- * the HTTP routes /metrics, /healthz, /livez, /history and the status page.
+ * directory (saves that fail are retried and reported, src/state/health.ts), the scheduler and the
+ * HTTP routes /metrics, /healthz, /livez, /history, the status page, the run folders it keeps
+ * (/runs/) and the living runbook (/runbook, when CREDLINK_RUNBOOK_PATH is set). The status page,
+ * /metrics' incident gauges and the living runbook read one state (statusFromReportsDir over one
+ * ReportsSource), so their figures agree.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { Cron } from 'croner';
 import { loadConfig, type ResolvedConfig } from '../../config/index.ts';
 import { AlertMonitor } from '../alerting/monitor.ts';
 import { AlertStore } from '../alerting/store.ts';
+import { catalogEntries } from '../coverage/catalog-entries.ts';
 import { CliError, ConfigError } from '../errors.ts';
-import { statusPageRoute } from '../report/status-route.ts';
-import { statusFromReportsDir } from '../report/status-state.ts';
+import { htmlPageRoute, statusPageRoute } from '../report/status-route.ts';
+import { orderWorstFirst } from '../report/status-page.ts';
+import { ReportsSource, statusFromReportsDir } from '../report/status-state.ts';
+import type { RunbookLinks, RunbookSource } from '../runbook-md/link.ts';
+import { renderLivingRunbook } from '../runbook-md/living.ts';
 import { removeStaleTemps } from '../state/file.ts';
 import { StateHealth } from '../state/health.ts';
 import { StateLock, type LockOptions } from '../state/lock.ts';
 import { cronOptions, retentionFor, type ScheduleConfig } from './config.ts';
 import { RunHistory } from './history.ts';
 import { DaemonServer } from './http.ts';
-import { renderMetrics } from './metrics.ts';
+import { renderIncidentMetrics, renderMetrics } from './metrics.ts';
+import { runFilesRoute } from './run-files.ts';
 import { Scheduler, type Runner } from './scheduler.ts';
 
 export interface Daemon {
@@ -46,7 +55,27 @@ export function loadEnvironments(config: ScheduleConfig): Map<string, Readonly<R
     }
   }
   if (problems.length) throw new ConfigError(problems);
+  runbookOf(out);
   return out;
+}
+
+/**
+ * The runbook of the daemon: configured once, so every scheduled environment must name the same
+ * one (set CREDLINK_RUNBOOK_URL / CREDLINK_RUNBOOK_PATH in the process environment, or the same
+ * value in every file). Different values: ConfigError naming them.
+ */
+export function runbookOf(configs: ReadonlyMap<string, Readonly<ResolvedConfig>>): RunbookSource {
+  const list = [...configs.values()];
+  const first = list[0]?.runbook ?? {};
+  const problems: string[] = [];
+  for (const key of ['url', 'path'] as const) {
+    const values = new Set(list.map((c) => c.runbook[key] ?? ''));
+    if (values.size > 1) {
+      problems.push(`CREDLINK_RUNBOOK_${key.toUpperCase()} differs between the scheduled environments (${list.map((c) => `${c.env}: ${c.runbook[key] ?? 'unset'}`).join(', ')}): the runbook is configured once; set it in the process environment`);
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return { ...first };
 }
 
 /** Warnings at start: an environment whose incidents would never page, or a severity routed to nothing configured. */
@@ -148,28 +177,37 @@ function routes(
   d: { config: ScheduleConfig; configs: Map<string, Readonly<ResolvedConfig>>; scheduler: Scheduler; monitor: AlertMonitor; history: RunHistory; health: StateHealth; lock: StateLock },
 ): DaemonServer {
   const { config, configs, scheduler, monitor, history, health, lock } = d;
-  return server
+  const envNames = config.environments.map((e) => e.env);
+  const runbook = runbookOf(configs);
+  const reports = new ReportsSource(config.reportsDir, 300);
+  const staleAfterMs = 3 * maxIntervalMs(config);
+  // One state for the status page, /metrics' incident gauges and the living runbook.
+  const status = () => statusFromReportsDir(reports, { envs: envNames, refreshSeconds: 30, staleAfterMs });
+  const links: RunbookLinks = { url: runbook.url, living: runbook.path ? '/runbook' : undefined };
+  const runHref = (env: string, runId: string) => `/runs/${encodeURIComponent(env)}/${encodeURIComponent(runId)}/`;
+  server
     .route('/metrics', 'Prometheus metrics per check and environment', () => ({
       status: 200,
       contentType: 'text/plain; version=0.0.4; charset=utf-8',
-      body: renderMetrics({
-        checks: Object.values(monitor.checks()),
-        incidents: Object.values(monitor.incidents()),
-        envs: scheduler.statuses(),
-        outbox: monitor.outbox(),
-        state: { problems: health.problems(), errorsTotal: health.errorsTotal },
-      }),
+      body:
+        renderMetrics({
+          checks: Object.values(monitor.checks()),
+          incidents: Object.values(monitor.incidents()),
+          envs: scheduler.statuses(),
+          outbox: monitor.outbox(),
+          state: { problems: health.problems(), errorsTotal: health.errorsTotal },
+        }) + renderIncidentMetrics(status().environments),
     }))
     .route('/healthz', 'daemon health: 503 while a state file cannot be saved (with the reason) or while shutting down', () => {
       const stopping = scheduler.isStopping();
       const problems = health.problems();
       const outbox = monitor.outbox();
-      const status = stopping ? 'stopping' : problems.length ? 'unhealthy' : 'ok';
+      const state = stopping ? 'stopping' : problems.length ? 'unhealthy' : 'ok';
       return {
-        status: status === 'ok' ? 200 : 503,
+        status: state === 'ok' ? 200 : 503,
         contentType: 'application/json',
         body: JSON.stringify({
-          status,
+          status: state,
           reasons: problems.map((p) => `state not saved since ${p.since}: ${p.file}: ${p.error} (${p.failures} failed attempt(s); running on in-memory state, retried every ${Math.round(health.retryMs / 1000)} s)`),
           lock: { pid: lock.holder.pid, host: lock.holder.host, since: lock.holder.since },
           environments: scheduler.statuses(),
@@ -189,18 +227,31 @@ function routes(
     })
     .mount(
       '/, /status, /status.json',
-      'status page: per environment the current state, open incidents and a 24-hour timeline per check (refreshes itself)',
-      statusPageRoute(
-        () =>
-          statusFromReportsDir(config.reportsDir, {
-            envs: config.environments.map((e) => e.env),
-            refreshSeconds: 30,
-            staleAfterMs: 3 * maxIntervalMs(config),
-            maxRuns: 300,
-          }),
-        { root: true },
-      ),
+      'status page: the worst state first, per environment its open incidents (section, since when, first steps, report link); refreshes itself',
+      statusPageRoute(status, { root: true, page: { links, runHref } }),
+    )
+    .mount('/runs/<env>/<run-id>/', 'the run folders the daemon keeps (reports of each run), read-only', runFilesRoute(config.reportsDir, envNames));
+  if (runbook.path) {
+    const file = runbook.path;
+    server.mount(
+      '/runbook',
+      'the living runbook: the runbook document with the current state of the checks that cover each section',
+      htmlPageRoute('/runbook', () => {
+        const state = status();
+        return renderLivingRunbook({
+          markdown: fs.readFileSync(file, 'utf8'),
+          sourceName: path.basename(file),
+          entries: catalogEntries(),
+          environments: orderWorstFirst(state.environments),
+          generatedAt: state.generatedAt,
+          runHref,
+          back: { href: '/status', text: 'status page' },
+          refreshSeconds: state.refreshSeconds,
+        });
+      }),
     );
+  }
+  return server;
 }
 
 /** The longest gap between two scheduled runs of any environment: beyond 3x that, a state is stale. */

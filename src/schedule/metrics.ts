@@ -5,6 +5,8 @@
  */
 import { severityRank } from '../../runbooks/severity.ts';
 import type { CheckState, IncidentState, OutboxItem } from '../alerting/store.ts';
+import { countBySeverity } from '../incidents/open.ts';
+import type { EnvironmentStatus } from '../report/status-model.ts';
 import type { WriteProblem } from '../state/health.ts';
 import type { EnvStatus } from './scheduler.ts';
 
@@ -40,7 +42,11 @@ export function renderMetrics({ checks, incidents, envs, outbox, state }: Metric
   const dur = new Family('credlink_check_duration_seconds', 'gauge', 'Duration of the check on its last run.');
   const last = new Family('credlink_check_last_run_timestamp_seconds', 'gauge', 'Unix time of the last run that observed the check.');
   const fails = new Family('credlink_check_consecutive_failures', 'gauge', 'Consecutive failing runs of the check.');
-  const open = new Family('credlink_check_incident_open', 'gauge', '1 while the check is the root or a consequence of an incident whose alert is triggered and not resolved.');
+  const open = new Family(
+    'credlink_check_incident_open',
+    'gauge',
+    '1 while the check is the root or a consequence of an incident whose alert (page) is triggered and not resolved (after flap control); what the last run found: credlink_incidents_open.',
+  );
   const inOpen = new Set(incidents.filter((i) => i.open).flatMap((i) => i.checks.map((c) => `${i.env}/${c}`)));
   for (const i of [...checks].sort((a, b) => `${a.env}/${a.checkId}`.localeCompare(`${b.env}/${b.checkId}`))) {
     const l = { env: i.env, check: i.checkId };
@@ -72,4 +78,20 @@ export function renderMetrics({ checks, incidents, envs, outbox, state }: Metric
   const writeErrors = new Family('credlink_state_write_errors_total', 'counter', 'Failed saves of state files since the daemon started.');
   writeErrors.add({}, state.errorsTotal);
   return [up, sev, dur, last, fails, open, runs, running, lastRun, lastDur, pending, cfgErr, saved, failing, writeErrors].flatMap((f) => f.lines).join('\n') + '\n';
+}
+
+/**
+ * Open incidents as the status page shows them (the same EnvironmentStatus, built by
+ * src/incidents/open.ts), so the page and /metrics cannot disagree:
+ * credlink_incidents_open{env,severity} counts them, credlink_incident_open{env,incident,severity,section}
+ * is 1 per open incident.
+ */
+export function renderIncidentMetrics(envs: readonly EnvironmentStatus[]): string {
+  const count = new Family('credlink_incidents_open', 'gauge', 'Open incidents (root causes) of the last observed run of the environment, by severity; the status page shows the same.');
+  const each = new Family('credlink_incident_open', 'gauge', '1 per open incident of the last observed run (same as the status page), with its severity and runbook section.');
+  for (const e of envs) {
+    for (const [severity, n] of Object.entries(countBySeverity(e.openIncidents))) count.add({ env: e.env, severity }, n);
+    for (const i of e.openIncidents) each.add({ env: e.env, incident: i.id, severity: i.severity, section: i.section.anchor }, 1);
+  }
+  return [count, each].flatMap((f) => f.lines).join('\n') + '\n';
 }

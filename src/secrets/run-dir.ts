@@ -8,6 +8,11 @@
  * - other binary files: known secret values replaced byte for byte; an archive that cannot be
  *   read is deleted rather than left holding a secret.
  * Alerting, Allure and the HTML report call this too: `scrubRunDir(runDir, secretsOf(config))`.
+ *
+ * Scrub data, not markup: the reports rendered from runbook.json (RENDERED_FROM_REPORT) are
+ * built from already-scrubbed data, so only known secret values are replaced in them; the
+ * credential-shape patterns never run over HTML or Markdown, where they would eat across
+ * escaped quotes (`&quot;`) and cut a runbook step in half.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -29,6 +34,9 @@ const isBinary = (b: Buffer) => b.subarray(0, 8192).includes(0) || !Buffer.from(
 const EMBEDDED_ZIP = /(data:application\/zip;base64,)([A-Za-z0-9+/=]+)/g;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
+/** Files of a run folder rendered from the scrubbed runbook.json (src/report/run-outputs.ts). */
+export const RENDERED_FROM_REPORT: ReadonlySet<string> = new Set(['index.html', 'runbook.md', 'runbook.html']);
+
 export function scrubRunDir(runDir: string, secrets: readonly string[] | Scrubber): ScrubResult {
   const scrubber = secrets instanceof Scrubber ? secrets : new Scrubber(secrets);
   const result: ScrubResult = { files: 0, changed: [], removed: [] };
@@ -39,7 +47,7 @@ export function scrubRunDir(runDir: string, secrets: readonly string[] | Scrubbe
     const before = fs.readFileSync(file);
     let after: Buffer;
     try {
-      after = scrubFile(file, before, scrubber);
+      after = RENDERED_FROM_REPORT.has(rel) ? Buffer.from(scrubber.values(before.toString('utf8')), 'utf8') : scrubFile(file, before, scrubber);
     } catch {
       fs.rmSync(file, { force: true });
       result.removed.push(rel);

@@ -266,6 +266,10 @@ export class ReferenceApp {
         return this.json(res, 429, { error: 'too_many_failed_attempts' });
       }
       const given = this.givenKey(req);
+      if (this.faults['auth-echoes-key-encoded'] && given) {
+        res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8' });
+        return void res.end(encodedEchoes(given));
+      }
       const message = this.faults['auth-echoes-key'] && given ? `invalid API key "${given}"` : 'a valid X-API-Key header is required';
       return this.json(res, 401, { error: 'unauthorized', message });
     }
@@ -378,4 +382,28 @@ async function readBody(req: http.IncomingMessage): Promise<Buffer | null> {
     chunks.push(c as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * The fault "auth-echoes-key-encoded": a 401 body quoting the rejected key in the forms a careless
+ * service logs or echoes it (other letter case, hex, base64, base64 of a Basic credential,
+ * URL-encoded), and raw so that one copy straddles each length a report may cut a body at
+ * (500, 1000, 2000, 4000 characters): what "scrub, then cut" must survive.
+ */
+export function encodedEchoes(key: string): string {
+  const forms = [
+    `upper: ${key.toUpperCase()}`,
+    `lower: ${key.toLowerCase()}`,
+    `hex: ${Buffer.from(key).toString('hex')}`,
+    `HEX: ${Buffer.from(key).toString('hex').toUpperCase()}`,
+    `base64: ${Buffer.from(key).toString('base64')}`,
+    `basic: ${Buffer.from(`probe:${key}`).toString('base64')}`,
+    `url: ${encodeURIComponent(key)}`,
+  ].join('\n');
+  let body = `unauthorized: invalid API key\n${forms}\n`;
+  for (const cut of [500, 1000, 2000, 4000]) {
+    const start = cut - Math.floor(key.length / 2);
+    body += `${'.'.repeat(Math.max(1, start - body.length))}${key}`;
+  }
+  return `${body}\nend\n`;
 }

@@ -55,6 +55,10 @@ export const faultCatalog = {
   'auth-any-header': { description: 'the key is also accepted from other headers (Api-Key, X-Auth-Token)', incident: 'api-key-auth' },
   'auth-malformed-key-500': { description: 'an oversized (> 1 KB) or non-ASCII key crashes the auth middleware: 500', incident: 'api-key-auth' },
   'auth-echoes-key': { description: 'the 401 answer quotes the key it rejected', incident: 'api-key-auth' },
+  'auth-echoes-key-encoded': {
+    description: 'the 401 answer quotes the rejected key in other letter case, hex, base64 and URL-encoded, and raw across the 500th, 1000th, 2000th and 4000th character',
+    incident: 'api-key-auth',
+  },
   'auth-no-rate-limit': { description: 'failed authentication attempts are never limited (no 429)', incident: 'api-key-auth' },
   'permission-not-enforced': { description: 'a key without the sign permission may sign (200 instead of 403)', incident: 'api-key-auth' },
   'redirect-to-other-origin': { description: 'the protected endpoint answers 307 to another origin (a loopback sink that records any API key it receives)', incident: 'api-key-auth' },

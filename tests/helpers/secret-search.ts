@@ -7,15 +7,37 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isZip, readZip } from '../../src/secrets/zip.ts';
 
-/** The forms a secret can take in output: raw, URL-encoded, base64, JSON-escaped. */
+/**
+ * The forms a secret can take in output: raw, URL-encoded, base64 (alone and inside a Basic
+ * credential), JSON-escaped, hex, other letter case, and any part of it of PART characters from
+ * its start or its end (what a cut across the secret would leave). Written independently of
+ * src/secrets/scrub.ts, so the search does not share the scrubber's blind spots.
+ */
+export const PART = 10;
 export function formsOf(secret: string): string[] {
-  return [...new Set([secret, encodeURIComponent(secret), Buffer.from(secret).toString('base64'), JSON.stringify(secret).slice(1, -1)])];
+  const basic = Buffer.from(`probe:${secret}`).toString('base64');
+  return [
+    ...new Set([
+      secret,
+      encodeURIComponent(secret),
+      Buffer.from(secret).toString('base64'),
+      // "probe:" is 6 bytes (two whole base64 groups): the secret's encoding starts 8 characters in.
+      basic.slice(8, -4),
+      JSON.stringify(secret).slice(1, -1),
+      Buffer.from(secret).toString('hex'),
+      Buffer.from(secret).toString('hex').toUpperCase(),
+      secret.toUpperCase(),
+      secret.toLowerCase(),
+      secret.slice(0, PART),
+      secret.slice(-PART),
+    ]),
+  ].filter((f) => f.length >= PART);
 }
 
 /** "where: form" for every occurrence; empty when the content is clean. */
 export function searchBuffer(where: string, b: Buffer, secrets: readonly string[], depth = 0): string[] {
   const hits: string[] = [];
-  for (const s of secrets) for (const f of formsOf(s)) if (b.includes(Buffer.from(f))) hits.push(`${where} holds a secret (${f === s ? 'raw' : 'encoded'})`);
+  for (const s of secrets) for (const f of formsOf(s)) if (b.includes(Buffer.from(f))) hits.push(`${where} holds a secret (${f === s ? 'raw' : f.length === PART ? 'a part of it' : 'encoded'})`);
   if (depth > 3) return hits;
   if (isZip(b)) {
     let entries: ReturnType<typeof readZip> = [];

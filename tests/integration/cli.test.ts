@@ -13,7 +13,9 @@ const reports = tempDir('credlink-cli-');
 test('run --env local: healthy triage, exit 0, report files written', async () => {
   const r = await cli(['run', '--env', 'local', '--reports-dir', reports]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
-  assert.match(r.stdout, /HEALTHY local: every check passed/);
+  assert.match(r.stdout, /^HEALTHY local: every check that ran passed/m);
+  assert.match(r.stdout.trimEnd().split('\n').at(-1)!, /^HEALTHY local: every check that ran passed \(\d+ passed, \d+ skipped\)$/, 'the verdict is the last line');
+  for (const line of r.stdout.split('\n')) assert.ok(line.length <= 100, `fits 100 columns: ${line}`);
   assert.match(r.stderr, /running \d+ checks in \d+ suite\(s\) against local/);
   const runDir = r.stdout.match(/report: (.+)\/index\.html/)![1]!;
   for (const f of ['runbook.json', 'runbook.md', 'junit.xml', 'playwright.json']) assert.ok(fs.existsSync(path.join(runDir, f)), f);
@@ -36,8 +38,8 @@ test('drill database-down: names "Incident: Database Connection Issues"; --fail-
   // --grep keeps this drill to the health and database checks (the full suite is drilled above).
   const r = await cli(['drill', 'database-down', '--grep', '@health\\.|@db\\.', '--reports-dir', reports, '--fail-on', 'SEV-0']);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /SEV-1 Incident: Database Connection Issues/);
-  assert.match(r.stdout, /db\.connect: \[CONNECT\]/);
+  assert.match(r.stdout, /runbook: Incident: Database Connection Issues/);
+  assert.match(r.stdout, /cause: db\.connect: \[CONNECT\]/);
 });
 
 test('run --env staging without its env file: exit 2, one line naming the file and the fix', async () => {
@@ -70,6 +72,13 @@ test('usage errors exit 2 with one line; unknown fault names the known ones', as
   assert.match(b.stderr, /unknown fault "nonsense" \(known: service-unavailable/);
   const c = await cli(['frobnicate']);
   assert.equal(c.code, 2);
+  assert.doesNotMatch(c.stderr, /did you mean/);
+  const typo = await cli(['drlil', 'service-unavailable']);
+  assert.equal(typo.code, 2);
+  assert.match(typo.stderr, /^credlink-checks: unknown command "drlil": did you mean "drill"\?$/m);
+  const opt = await cli(['run', '--evn', 'local']);
+  assert.equal(opt.code, 2);
+  assert.match(opt.stderr, /Unknown option '--evn': did you mean --env\?/);
   const d = await cli(['run', '--env', 'local', '--fail-on', 'SEV-7']);
   assert.equal(d.code, 2);
 });
@@ -82,4 +91,22 @@ test('list and validate: the catalog is consistent with the checks', async () =>
   const v = await cli(['validate']);
   assert.equal(v.code, 0, v.stderr);
   assert.match(v.stdout, /^valid: /);
+});
+
+test('--version, and help with a line per command and every option described', async () => {
+  const v = await cli(['--version']);
+  assert.equal(v.code, 0);
+  assert.match(v.stdout, /^credlink-checks \d+\.\d+\.\d+\n$/);
+  const top = await cli(['--help']);
+  assert.equal(top.code, 0);
+  for (const name of ['run', 'drill', 'gate', 'cutover', 'schedule', 'report', 'coverage', 'list', 'validate', 'target', 'load']) {
+    assert.match(top.stdout, new RegExp(`^ {2}${name} +\\S.{10,}$`, 'm'), `${name} has a description line`);
+  }
+  const run = await cli(['run', '--help']);
+  assert.equal(run.code, 0);
+  for (const opt of ['env', 'env-file', 'grep', 'json', 'fail-on', 'reports-dir']) assert.match(run.stdout, new RegExp(`^ {2}--${opt}\\b.* {2,}\\S`, 'm'), `--${opt} is described`);
+  const drill = await cli(['help', 'drill']);
+  assert.match(drill.stdout, /^ {2}high-error-rate\[=PCT\] .*$/m);
+  assert.match(drill.stdout, /default 2500 ms/);
+  for (const out of [top.stdout, run.stdout, drill.stdout]) for (const line of out.split('\n')) assert.ok(line.length <= 100, line);
 });

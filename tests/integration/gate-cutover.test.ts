@@ -72,12 +72,22 @@ test('gate: exit codes follow --fail-on (real runs; every severity x threshold p
 
 test('gate: SEV-3 findings block only with --fail-on SEV-3', async () => {
   const file = envFile('green-gap', green, { ...FAST_THRESHOLDS, CREDLINK_API_HEALTH_PATH: '/api/v1/not-there' });
-  const strict = await gate(file, 'SEV-3');
+  const strict = await cli(['gate', '--env-file', file, '--fail-on', 'SEV-3', '--grep', HEALTH, '--reports-dir', reports], { env: { GITHUB_ACTIONS: '' } });
   assert.equal(strict.code, 1, strict.stdout);
-  assert.match(strict.stdout, /SEV-3 health\.api-health/);
-  const lenient = await gate(file, 'SEV-2');
+  assert.doesNotMatch(strict.stderr, /^::/m, 'no workflow commands outside GitHub Actions');
+  assert.match(strict.stdout, /^blocking \(at or above SEV-3\):\n {2}SEV-3 [\s\S]*cause health\.api-health: /m);
+  // In GitHub Actions: a job summary and one annotation per incident, naming what does not block.
+  const summary = path.join(dir, 'step-summary.md');
+  const lenient = await cli(['gate', '--env-file', file, '--fail-on', 'SEV-2', '--grep', HEALTH, '--reports-dir', reports], { env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary } });
   assert.equal(lenient.code, 0, lenient.stdout);
-  assert.match(lenient.stdout, /1 finding\(s\) below SEV-2 do not block/);
+  assert.match(lenient.stdout, /^GATE PASSED green-gap: nothing at or above SEV-2; 1 incident\(s\) below do not block$/m);
+  assert.match(lenient.stdout, /^not blocking \(below SEV-2\):\n {2}SEV-3 [\s\S]*cause health\.api-health: /m);
+  assert.equal(lenient.stdout.trim().split('\n').at(-1), 'GATE PASSED green-gap: nothing at or above SEV-2; 1 incident(s) below do not block');
+  assert.match(lenient.stderr, /^::warning title=SEV-3 green-gap%3A [^\n]*::Does not block \(below SEV-2\)\. Runbook: [^\n]*%0ACause health\.api-health: /m);
+  assert.doesNotMatch(lenient.stderr, /^::error/m);
+  const md = fs.readFileSync(summary, 'utf8');
+  assert.match(md, /^## credlink-checks gate: PASSED for `green-gap`$/m);
+  assert.match(md, /^\| no \(below SEV-2\) \| SEV-3 \| .* \| `health\.api-health`: /m);
 });
 
 test('gate: network errors (nothing listening) re-run the suite once, then fail', async () => {
@@ -92,7 +102,7 @@ test('gate: network errors (nothing listening) re-run the suite once, then fail'
   assert.equal(r.code, 1, r.stdout + r.stderr.slice(-1500));
   assert.equal(r.stderr.match(/running the suite once more/g)?.length, 1, r.stderr.slice(-1500));
   assert.match(r.stdout, /re-ran once after network errors/);
-  assert.match(r.stdout, /SEV-0 health\.root/);
+  assert.match(r.stdout, /^ {2}SEV-0 [\s\S]*cause health\.root: /m);
 });
 
 test('gate: a bad --fail-on is a one-line usage error (exit 2)', async () => {

@@ -44,6 +44,7 @@ function schedule(stateDir: string, over: Partial<ScheduleConfig> = {}): Schedul
   const parsed = parseSchedule(
     {
       stateDir,
+      reportsDir: path.join(stateDir, 'reports'),
       historySize: 2,
       environments: [
         // Never due while the test runs: the test drives tick() itself.
@@ -247,7 +248,7 @@ async function fetchRoute(d: Daemon, route: string): Promise<string> {
 test('the real daemon: /healthz, /metrics, /status, SIGTERM ends it with exit 0', async () => {
   const dir = tempDir('credlink-daemon-');
   const file = path.join(dir, 'schedule.json');
-  fs.writeFileSync(file, JSON.stringify({ listen: { port: 0 }, stateDir: path.join(dir, 'state'), environments: [{ env: 'local', cron: '0 0 1 1 *', jitterSeconds: 5 }] }));
+  fs.writeFileSync(file, JSON.stringify({ listen: { port: 0 }, stateDir: path.join(dir, 'state'), reportsDir: path.join(dir, 'reports'), environments: [{ env: 'local', cron: '0 0 1 1 *', jitterSeconds: 5 }] }));
   const child = spawn(process.execPath, [BIN, 'schedule', '--config', file], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
   let stderr = '';
   const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
@@ -280,7 +281,7 @@ test('the real daemon: /healthz, /metrics, /status, SIGTERM ends it with exit 0'
     const html = await page.text();
     assert.match(html, /http-equiv="refresh"/);
     assert.match(html, /<h2>local <span[^>]*>UNKNOWN: no run yet/);
-    assert.match(html, /<title>status: 1 environment\(s\) without a current run<\/title>/);
+    assert.match(html, /<title>NO CURRENT VERDICT for local \(unknown\): credlink-checks status<\/title>/);
     const state = (await (await fetch(`${url}/status.json`)).json()) as { environments: { env: string; state: string }[] };
     assert.deepEqual(state.environments.map((e) => [e.env, e.state]), [['local', 'unknown']]);
     child.kill('SIGTERM');

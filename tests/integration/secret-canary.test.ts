@@ -1,9 +1,10 @@
 /**
  * The canary: run the suite with random API keys (probe and restricted) and a random database
  * password, healthy and under faults that put secrets in harm's way (request timeouts, a
- * cross-origin redirect, a key echoed back), then search every file under the reports folder
- * (zip archives, embedded zips and base64 included) plus the captured stdout and stderr:
- * zero occurrences of any secret. The folder is walked generically, so reporters added later
+ * cross-origin redirect, a key echoed back, raw or encoded or across a cut), then search every
+ * file under the reports folder (zip archives, embedded zips and base64 included) plus the
+ * captured stdout and stderr: zero occurrences of any secret, in any form, or of any part of one
+ * (tests/helpers/secret-search.ts). The folder is walked generically, so reporters added later
  * (Allure, HTML) are covered too. A deliberately leaky fixture suite proves the search is not
  * vacuous: its keys do reach Playwright's outputs, and the pipeline scrubs them.
  */
@@ -62,6 +63,9 @@ const scenarios: { name: string; faults: ActiveFaults; vars: Record<string, stri
   { name: 'cross-origin-redirect', faults: { 'redirect-to-other-origin': true }, vars: {}, expect: ['security.no-redirect'] },
   // The valid key comes back in a 401 body, which becomes evidence: it must show as [REDACTED].
   { name: 'key-echoed', faults: { 'valid-key-rejected': true, 'auth-echoes-key': true }, vars: {}, expect: ['security.key-not-echoed'], redacts: true },
+  // Echoed in upper and lower case, hex, base64 (alone and in a Basic credential), URL-encoded, and
+  // raw across the 500th, 1000th, 2000th and 4000th character of the body: scrub, then cut.
+  { name: 'key-echoed-encoded', faults: { 'valid-key-rejected': true, 'auth-echoes-key-encoded': true }, vars: {}, expect: ['security.key-not-echoed', 'security.valid-key-accepted'], redacts: true },
 ];
 
 for (const sc of scenarios) {

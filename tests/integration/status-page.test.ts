@@ -1,106 +1,159 @@
 /**
- * The status page (src/report/status-page.ts + status-route.ts), built from the runbook.json of
- * three real runs (healthy, then every health endpoint down twice), served by a loopback
- * node:http server through the route the `schedule` daemon mounts, and rendered in headless Chromium.
+ * The status page, the run folders and the living runbook as the `schedule` daemon serves them,
+ * from real runs: three environments checked by the real suite against the reference target
+ * (dev and staging healthy, production with every health endpoint down, twice), driven through
+ * the daemon's scheduler, served on loopback and rendered in headless Chromium (screenshots in
+ * the test output).
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from '@playwright/test';
+import type { ResolvedConfig } from '../../config/index.ts';
 import { sections } from '../../runbooks/sections.ts';
-import type { RunOutcome } from '../../src/run/execute.ts';
-import { statusPageRoute } from '../../src/report/status-route.ts';
-import { statusFromReportsDir, statusFromRuns } from '../../src/report/status-state.ts';
+import type { RunbookReport } from '../../src/reporter/schema.ts';
+import { statusFromRuns } from '../../src/report/status-state.ts';
 import type { StatusPageState } from '../../src/report/status-model.ts';
-import { hasChromium, launchChromium } from '../helpers/browser.ts';
-import { startHarness, type Harness } from '../helpers/harness.ts';
+import { runPlaywright } from '../../src/run/execute.ts';
+import { parseSchedule } from '../../src/schedule/config.ts';
+import { startDaemon, type Daemon } from '../../src/schedule/daemon.ts';
+import { hasChromium, launchChromium, saveScreenshot } from '../helpers/browser.ts';
+import { configFor, startHarness, tempDir, type Harness } from '../helpers/harness.ts';
 
 const GREP = '@health\\.';
+const RUNBOOK = path.join(import.meta.dirname, '..', 'fixtures', 'runbook-living.md');
+const unavailable = sections['service-unavailable'];
 let h: Harness;
-let runs: RunOutcome[];
+let d: Daemon;
+let url: string;
 let browser: Browser;
-let server: http.Server;
-let base: string;
-let state: StatusPageState;
+let stateDir: string;
+const runs: Record<string, RunbookReport[]> = { dev: [], staging: [], production: [] };
+
+function cfg(env: string): ResolvedConfig {
+  return { ...configFor(h.target, { CREDLINK_RUNBOOK_PATH: RUNBOOK }), env };
+}
 
 before(async () => {
   assert.ok(hasChromium(), '/usr/bin/chromium is required');
   h = await startHarness();
-  runs = [await h.run({}, GREP), await h.run({ 'service-unavailable': true }, GREP), await h.run({ 'service-unavailable': true }, GREP)];
-  state = statusFromReportsDir(h.reportsDir, { envs: ['test', 'blue'], refreshSeconds: 15 });
-  const route = statusPageRoute(() => state, { root: true });
-  server = http.createServer((req, res) => {
-    void route(req, res).then((handled) => {
-      if (!handled) res.writeHead(404).end('not found\n');
-    });
+  stateDir = tempDir('credlink-status-');
+  const config = parseSchedule(
+    { stateDir, reportsDir: h.reportsDir, environments: ['dev', 'staging', 'production'].map((env) => ({ env, cron: '0 0 1 1 *' })) },
+    'status-page.test.json',
+  );
+  const configs = new Map(config.environments.map((e) => [e.env, cfg(e.env)]));
+  d = await startDaemon({
+    config,
+    configs,
+    listen: false,
+    log: () => {},
+    runner: async (env, signal) => {
+      await h.target.setFaults(env.env === 'production' ? { 'service-unavailable': true } : {});
+      const { report } = await runPlaywright(cfg(env.env), { reportsDir: h.reportsDir, grep: GREP, signal }, h.target.secrets(), () => {});
+      runs[env.env]!.push(report);
+      return report;
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  for (const env of ['dev', 'staging', 'production', 'production']) await d.scheduler.tick(env);
+  url = await d.server.listen('127.0.0.1', 0);
   browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await d?.stop();
   await h?.stop();
+  if (stateDir) fs.rmSync(stateDir, { recursive: true, force: true });
 });
 
-test('state from real runs: current state, open incident opened at the first failing run, 24 h timeline per check', () => {
-  const env = state.environments.find((e) => e.env === 'test')!;
-  assert.equal(env.state, 'findings');
-  assert.equal(env.severity, 'SEV-0');
-  assert.equal(env.lastRunId, runs[2]!.report.runId);
-  const root = env.openIncidents.find((i) => i.checkId === 'health.root')!;
-  assert.equal(root.openedAt, runs[1]!.report.startedAt, 'open since the first run of the failing streak');
-  assert.equal(root.lastSeenAt, runs[2]!.report.startedAt);
-  assert.equal(root.section.anchor, sections['service-unavailable'].anchor);
-  const timeline = env.checks.find((c) => c.checkId === 'health.root')!.timeline;
-  assert.deepEqual(timeline.map((t) => `${t.status}:${t.severity ?? ''}`), ['passed:', 'failed:SEV-0', 'failed:SEV-0']);
-  assert.equal(state.environments.find((e) => e.env === 'blue')!.state, 'unknown');
+test('state: production failing with its incidents open since its first failing run; dev and staging healthy; /metrics counts the same incidents', async () => {
+  const state = (await (await fetch(`${url}/status.json`)).json()) as StatusPageState;
+  const byEnv = new Map(state.environments.map((e) => [e.env, e]));
+  assert.equal(byEnv.get('dev')!.state, 'healthy', JSON.stringify(runs.dev!.at(-1)!.findings.map((f) => f.message)));
+  assert.equal(byEnv.get('staging')!.state, 'healthy');
+  const prod = byEnv.get('production')!;
+  assert.equal(prod.state, 'findings');
+  assert.equal(prod.severity, 'SEV-0');
+  const root = prod.openIncidents.find((i) => i.rootCheckId === 'health.root')!;
+  assert.equal(root.openedAt, runs.production![0]!.startedAt, 'open since the first run of the failing streak');
+  assert.equal(root.lastSeenAt, runs.production![1]!.startedAt);
+  assert.equal(root.runId, runs.production![1]!.runId);
+  assert.equal(root.section.anchor, unavailable.anchor);
+  assert.deepEqual(prod.checks.find((c) => c.checkId === 'health.root')!.timeline.map((t) => t.status), ['failed', 'failed']);
+  const metrics = await (await fetch(`${url}/metrics`)).text();
+  for (const e of state.environments) {
+    const sum = [...metrics.matchAll(new RegExp(`^credlink_incidents_open\\{env="${e.env}",severity="SEV-\\d"\\} (\\d+)$`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
+    assert.equal(sum, e.openIncidents.length, `${e.env}: /metrics and the status page agree`);
+  }
+  assert.match(metrics, new RegExp(`^credlink_incident_open\\{env="production",incident="production/check:health\\.root",severity="SEV-0",section="${unavailable.anchor}"\\} 1$`, 'm'));
 });
 
-test('state: a latest run older than the stale limit is "stale"; runs older than 24 h leave the timeline', () => {
-  const reports = runs.map((r) => r.report);
-  const later = new Date(Date.parse(reports[2]!.startedAt) + 2 * 3600_000);
-  assert.equal(statusFromRuns('test', reports, { now: later }).state, 'stale');
-  const dayLater = new Date(Date.parse(reports[2]!.startedAt) + 25 * 3600_000);
-  assert.ok(statusFromRuns('test', reports, { now: dayLater }).checks.every((c) => c.timeline.length === 0));
+test('state: a latest run older than the stale limit is "stale" (never healthy); runs older than 24 h leave the timeline', () => {
+  const reports = runs.production!;
+  const later = new Date(Date.parse(reports[1]!.startedAt) + 2 * 3600_000);
+  const stale = statusFromRuns('production', reports, { now: later });
+  assert.equal(stale.state, 'stale');
+  assert.equal(stale.openIncidents.length > 0, true, 'what was open stays open');
+  const dayLater = new Date(Date.parse(reports[1]!.startedAt) + 25 * 3600_000);
+  assert.ok(statusFromRuns('production', reports, { now: dayLater }).checks.every((c) => c.timeline.length === 0));
 });
 
-test('route: GET /status and / serve HTML with a meta refresh, /status.json the state, POST is 405, other paths fall through', async () => {
-  const page = await fetch(`${base}/status`);
-  assert.equal(page.status, 200);
-  assert.match(page.headers.get('content-type')!, /^text\/html/);
-  const html = await page.text();
-  assert.match(html, /<meta http-equiv="refresh" content="15">/);
-  assert.doesNotMatch(html, /<script|src="http/);
-  assert.equal((await fetch(`${base}/`)).status, 200);
-  const json = (await (await fetch(`${base}/status.json`)).json()) as StatusPageState;
-  assert.equal(json.environments.length, 2);
-  assert.equal((await fetch(`${base}/status`, { method: 'POST' })).status, 405);
-  assert.equal((await fetch(`${base}/elsewhere`)).status, 404);
+test('browser: the status page leads with what is wrong; each incident links its runbook section and the report of its run', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(`${url}/`);
+  assert.match(await page.locator('#overall').innerText(), /^SEV-0 Critical: \d+ open incident\(s\) in production · 2 healthy; respond immediate$/);
+  assert.deepEqual(await page.locator('section.env').evaluateAll((els) => els.map((e) => e.getAttribute('data-env'))), ['production', 'dev', 'staging'], 'worst first');
+  const prod = page.locator('section.env[data-env="production"]');
+  assert.ok(await prod.locator('.incident').first().isVisible(), 'the first incident is above the fold');
+  const box = await prod.locator('.incident').first().boundingBox();
+  assert.ok(box && box.y < 900, 'on the first screen');
+  const incident = prod.locator('.incident[data-check="health.root"]');
+  assert.match(await incident.innerText(), /SEV-0[\s\S]*Runbook: Incident: Service Unavailable \(503\/502 Errors\)[\s\S]*open since [\d-]+ [\d:]+ UTC[\s\S]*First steps[\s\S]*kubectl get pods/);
+  assert.equal(await incident.locator('a.runbook-link').getAttribute('href'), `/runbook#${unavailable.anchor}`);
+  assert.equal(await prod.locator('details.healthy-checks').getAttribute('open'), null, 'passing checks are folded');
+  assert.equal(await page.locator('section.env[data-env="dev"] .incident').count(), 0);
+  assert.match(await page.locator('section.env[data-env="dev"] .state').innerText(), /^HEALTHY/);
+  await saveScreenshot(page, 'status-page');
+  // The report link opens the run's index.html, served by the daemon, at the incident.
+  const href = (await incident.locator('a.report-link').getAttribute('href'))!;
+  assert.match(href, new RegExp(`^/runs/production/${runs.production![1]!.runId}/#incident-production/check:health\\.root$`));
+  await page.goto(`${url}${href}`);
+  assert.match(await page.locator('#verdict').innerText(), /^SEV-0 Critical: /);
+  assert.ok(await page.locator('section.incident[data-incident="production/check:health.root"]').isVisible());
+  await page.close();
 });
 
-test('browser: the status page shows each environment state, the open incidents with their runbook section, and timelines', async () => {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  await page.goto(`${base}/status`);
-  const env = page.locator('section.env[data-env="test"]');
-  assert.equal(await env.getAttribute('data-state'), 'findings');
-  assert.match(await env.locator('.state').innerText(), /^SEV-0 Critical: 3 open incident\(s\), response immediate/);
-  const incident = env.locator('tr.incident[data-check="health.root"]');
-  assert.ok(await incident.isVisible());
-  assert.match(await incident.innerText(), /SEV-0[\s\S]*health\.root[\s\S]*Incident: Service Unavailable \(503\/502 Errors\)/);
-  assert.equal(await incident.locator('a').getAttribute('href'), `RUNBOOK.md#${sections['service-unavailable'].anchor}`);
-  const row = env.locator('tr.check[data-check="health.root"]');
-  assert.equal(await row.getAttribute('data-status'), 'failed');
-  assert.equal(await row.locator('svg.timeline rect.mark').count(), 3);
-  assert.equal(await row.locator('svg.timeline rect.mark.failed').count(), 2);
-  assert.deepEqual(await row.locator('svg.recent rect.run').evaluateAll((els) => els.map((e) => e.getAttribute('class'))), ['run passed', 'run failed', 'run failed']);
-  assert.match(await page.locator('section.env[data-env="blue"] .state').innerText(), /^UNKNOWN/);
-  const shot = path.join(runs[2]!.runDir, 'status-page.png');
-  await page.screenshot({ path: shot, fullPage: true });
-  assert.ok(fs.statSync(shot).size > 10_000);
+test('run folders over HTTP: read-only, path-safe; a run without its trailing slash is redirected', async () => {
+  const runId = runs.production![1]!.runId;
+  const ok = await fetch(`${url}/runs/production/${runId}/runbook.md`);
+  assert.equal(ok.status, 200);
+  assert.match(await ok.text(), /^# CredLink runbook checks: production/);
+  const html = await fetch(`${url}/runs/production/${runId}/index.html`);
+  assert.match(html.headers.get('content-security-policy')!, /default-src 'none'/);
+  assert.equal(html.headers.get('x-content-type-options'), 'nosniff');
+  const redirect = await fetch(`${url}/runs/production/${runId}`, { redirect: 'manual' });
+  assert.equal(redirect.status, 301);
+  assert.equal(redirect.headers.get('location'), `/runs/production/${runId}/`);
+  for (const bad of [`/runs/production/${runId}/../../../${path.basename(stateDir)}/alerts.json`, `/runs/production/${runId}/%2e%2e%2f%2e%2e%2fdev`, `/runs/elsewhere/${runId}/index.html`, '/runs/production/..%2f..%2f..%2fetc/passwd']) {
+    assert.equal((await fetch(`${url}${bad}`)).status, 404, bad);
+  }
+  assert.equal((await fetch(`${url}/runs/production/${runId}/index.html`, { method: 'POST' })).status, 405);
+});
+
+test('browser: the living runbook shows, under each section, its state per environment', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const res = await page.goto(`${url}/runbook#${unavailable.anchor}`);
+  assert.equal(res!.status(), 200);
+  const living = page.locator(`.living[data-anchor="${unavailable.anchor}"]`);
+  assert.match(await living.locator('.env-state[data-env="production"]').innerText(), /production SEV-0: \d+ open incident\(s\)[\s\S]*open since/);
+  assert.match(await living.locator('.env-state[data-env="dev"]').innerText(), /dev ok/);
+  assert.equal(await living.locator('.env-state[data-env="production"] .chip[data-check="health.root"]').innerText(), 'health.root: SEV-0');
+  assert.equal(await page.locator('.living[data-anchor="incident-certificate-expiry"]').innerText(), 'No automated check covers this section.');
+  assert.equal(await page.locator('script').count(), 0);
+  const heading = page.locator(`h3#${unavailable.anchor}`);
+  assert.ok(await heading.isVisible());
+  await heading.scrollIntoViewIfNeeded();
+  await saveScreenshot(page, 'living-runbook');
   await page.close();
 });

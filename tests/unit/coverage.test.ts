@@ -91,6 +91,11 @@ test('CLI coverage on the fixture with the real catalog: text, --json, --min-cov
   assert.ok(!r.drift.some((d: { anchor: string }) => d.anchor === 'incident-service-unavailable-503502-errors'));
 
   assert.equal((await cli(['coverage', '--runbook', FIXTURE, '--min-coverage', '1'])).code, 0);
+  // A file without a single checkable runbook section is not a runbook: exit 2, not "0 of 0 (100%)".
+  const readme = await cli(['coverage', '--runbook', 'README.md', '--min-coverage', '90']);
+  assert.equal(readme.code, 2, readme.stdout);
+  assert.match(readme.stderr, /^credlink-checks coverage: README\.md is not a runbook: no checkable section and no heading the catalog points to \(see coverage --help\); point --runbook at the runbook markdown$/m);
+  assert.equal(readme.stdout, '');
   const missing = await cli(['coverage', '--runbook', 'no-such-runbook.md']);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /^credlink-checks coverage: cannot read the runbook no-such-runbook\.md: ENOENT\n$/);

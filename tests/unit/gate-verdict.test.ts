@@ -7,9 +7,9 @@ import { isNetworkLevel, renderGate, shouldRetry } from '../../src/gate/verdict.
 import type { RunbookReport } from '../../src/reporter/schema.ts';
 import { assembleReport, type FindingInput } from '../helpers/records.ts';
 
-function finding(severity: Severity, actual: string, message = `[STATUS] (${actual}) == 200 on GET /health (staging)`): FindingInput {
+function finding(severity: Severity, actual: string, message = `[STATUS] (${actual}) == 200 on GET /health (staging)`, checkId = 'health.root'): FindingInput {
   return {
-    checkId: 'health.root',
+    checkId,
     title: 'GET /health answers 200',
     status: 'failed',
     severity,
@@ -70,17 +70,20 @@ for (const [actual, expected] of network) {
 
 test('gate: re-run only when every blocking finding is network-level', () => {
   assert.equal(shouldRetry(report([finding('SEV-0', 'connect ECONNREFUSED 127.0.0.1:9')]), 'SEV-2'), true);
-  assert.equal(shouldRetry(report([finding('SEV-0', 'connect ECONNREFUSED 127.0.0.1:9'), finding('SEV-1', '503')]), 'SEV-2'), false);
+  assert.equal(shouldRetry(report([finding('SEV-0', 'connect ECONNREFUSED 127.0.0.1:9'), finding('SEV-1', '503', undefined, 'health.status')]), 'SEV-2'), false);
   // A network finding below the threshold blocks nothing: no re-run.
   assert.equal(shouldRetry(report([finding('SEV-3', 'read ECONNRESET')]), 'SEV-2'), false);
   assert.equal(shouldRetry(report([]), 'SEV-3'), false);
 });
 
-test('gate: the verdict names the threshold, the blocking findings and both report paths', () => {
-  const text = renderGate({ report: report([finding('SEV-1', '503'), finding('SEV-3', '404')]), runDir: '/r/staging/r1', failOn: 'SEV-2', retried: false });
-  assert.match(text, /^GATE FAILED staging: 1 finding\(s\) at or above SEV-2$/m);
-  assert.match(text, /^ {2}SEV-1 health\.root: \[STATUS\] \(503\)/m);
-  assert.match(text, /1 finding\(s\) below SEV-2 do not block/);
+test('gate: the verdict names the threshold, the blocking incidents, those that do not block by name, both report paths, and ends with the verdict', () => {
+  const text = renderGate({ report: report([finding('SEV-1', '503'), finding('SEV-3', '404', '[STATUS] (404) == 200 on GET /api/v1/status (staging)', 'health.status')]), runDir: '/r/staging/r1', failOn: 'SEV-2', retried: false });
+  assert.match(text, /^GATE FAILED staging: 1 incident\(s\) at or above SEV-2 block; 1 below do not$/m);
+  assert.match(text, /^blocking \(at or above SEV-2\):\n {2}SEV-1 GET \/health answers 200\n/m);
+  assert.match(text, /cause health\.root: \[STATUS\] \(503\)/);
+  assert.match(text, /^not blocking \(below SEV-2\):\n {2}SEV-3 GET \/health answers 200\n[\s\S]*cause health\.status: \[STATUS\] \(404\)/m, 'what does not block is named');
   assert.match(text, /^junit: +\/r\/staging\/r1\/junit\.xml$/m);
   assert.match(text, /^runbook\.md: \/r\/staging\/r1\/runbook\.md$/m);
+  assert.equal(text.trim().split('\n').at(-1), 'GATE FAILED staging: 1 incident(s) at or above SEV-2 block; 1 below do not', 'the verdict is the last line');
+  for (const line of text.split('\n')) assert.ok(line.length <= 100, `fits 100 columns: ${line}`);
 });

@@ -53,7 +53,7 @@ test('to-report: a failure without impact keeps the catalog severity; expected/a
   assert.equal(f.section.title, 'Incident: Database Connection Issues');
   assert.equal(f.expected, 'CONNECT succeeds');
   assert.equal(f.actual, 'ECONNREFUSED');
-  assert.match(renderMarkdown(r), /## SEV-1 Incident: Database Connection Issues/);
+  assert.match(renderMarkdown(r), /^### SEV-1: t db.connect\n\n- runbook section: Incident: Database Connection Issues$/m, "no runbook location configured: the section is named, not linked");
 });
 
 test('to-report: a test without a catalog id is listed as uncatalogued', () => {

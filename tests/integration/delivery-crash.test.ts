@@ -180,12 +180,22 @@ test('crash injection: SIGKILL at random moments over many trigger/resolve cycle
   let stderr = '';
   let child: ChildProcess | null = null;
   let exited: Promise<number | null> = Promise.resolve(null);
+  /** Settles once the current process has started (its "listening" line: signals are handled from then on). */
+  let up: Promise<void> = Promise.resolve();
   const start = () => {
     const c = spawn(process.execPath, [BIN, 'schedule', '--config', path.join(dir, 'schedule.json')], {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, NO_COLOR: '1', CREDLINK_TEST_REPLAY_DIR: replay, CREDLINK_TEST_INTERVAL_MS: '30' },
     });
-    c.stderr!.on('data', (d) => (stderr += d));
+    let own = '';
+    up = new Promise((resolve) => {
+      c.stderr!.on('data', (d) => {
+        stderr += d;
+        own += d;
+        if (/listening on http/.test(own)) resolve();
+      });
+      c.on('exit', () => resolve());
+    });
     child = c;
     exited = new Promise((r) => c.on('exit', (code) => r(code)));
   };
@@ -236,6 +246,8 @@ test('crash injection: SIGKILL at random moments over many trigger/resolve cycle
       await waitFor(`the resolves of cycle ${c}`, () => has(c, 'resolve'));
     }
     while (restarting) await restarting;
+    // A process still loading its modules would die of the SIGTERM before it can handle it.
+    await up;
     // Stray deliveries (a re-sent in-flight item) have time to arrive before the count.
     await new Promise((r) => setTimeout(r, 300));
     child!.kill('SIGTERM');

@@ -4,7 +4,10 @@
  * - `runbook(id)` declares a check's catalog id statically (tags + annotation), so reports see
  *   its section and severity even when it is skipped or never runs.
  * - `api`: a request context on the environment's base URL that never follows redirects and
- *   sends no credentials unless a check adds them.
+ *   sends no credentials unless a check adds them. Every request is paced by the run's request
+ *   budget (src/budget/: the target's declared rate limits, Retry-After, RateLimit-* headers);
+ *   when the budget leaves no room within the check's time, the check fails as a monitoring gap
+ *   saying what was not tested. Non-success answers go to the finding's responses[].
  * - `check`: records expected/actual/impact/evidence for the runbook reporter and fails with a
  *   message like `[STATUS] (503) == 200 on GET /health (staging)`.
  * - `db`: worker-scoped read-only database probe (one lazy connection), closed at teardown.
@@ -13,10 +16,17 @@
  * - `diagnostics` (automatic): when a check fails, attaches the read-only equivalents of its
  *   runbook section's immediate actions as evidence (src/diagnostics/).
  */
-import { test as base, expect, type APIRequestContext } from '@playwright/test';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test as base, expect } from '@playwright/test';
 import { runConfig, secretsOf, type ResolvedConfig } from '../config/index.ts';
 import { catalog, type CheckId } from '../runbooks/catalog.ts';
+import { namesOf, renderCommand } from '../runbooks/commands.ts';
 import { sections } from '../runbooks/sections.ts';
+import { budgetedApi, type BudgetedApi } from '../src/budget/budgeted-api.ts';
+import { LEDGER_DIR, RequestLedger } from '../src/budget/ledger.ts';
+import { scopesFor } from '../src/budget/plan.ts';
 import { allureAnnotations } from '../src/report/allure-labels.ts';
 import { collectDiagnostics } from '../src/diagnostics/index.ts';
 import { KubeClient } from '../src/k8s/client.ts';
@@ -59,7 +69,8 @@ export interface Check {
   /** Records a latency measurement for runbook.json (baselines, trends, charts). */
   measure(m: { name: string; samples: number; p50: number | null; p95: number | null; p99: number | null; errorRate: number | null }): void;
   /**
-   * Attaches evidence to the check; `command` is the runbook command it stands for. Scrub, then
+   * Attaches evidence to the check; `command` is the runbook command it stands for,
+   * a template of runbooks/commands.ts (`curl -s {{baseUrl}}{{healthPath}}`). Scrub, then
    * cut: every string in `data` is scrubbed whole, then shortened to `maxChars` (default
    * EVIDENCE_STRING_MAX), so pass whole bodies: a secret across a cut never leaves a part behind.
    */
@@ -68,6 +79,11 @@ export interface Check {
 
 export class ConditionError extends Error {
   override name = 'ConditionError';
+}
+
+/** The request budget ran out before a request could be sent: the check's gap, not a network error. */
+export class RateBudgetGap extends ConditionError {
+  readonly budget = true;
 }
 
 const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
@@ -84,7 +100,7 @@ export function scrubThenCut(v: unknown, scrubber: Scrubber, max: number): unkno
 }
 
 interface TestFixtures {
-  api: APIRequestContext;
+  api: BudgetedApi;
   check: Check;
   diagnostics: void;
 }
@@ -93,6 +109,7 @@ interface WorkerFixtures {
   scrubber: Scrubber;
   db: DbProbe | undefined;
   kube: KubeClient | undefined;
+  ledger: RequestLedger;
 }
 
 /** Longest string of a diagnostic piece kept (after scrubbing): 100 log lines fit. */
@@ -104,6 +121,15 @@ const DIAGNOSTICS_DEADLINE_MS = 15_000;
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   config: [async ({}, use) => use(runConfig()), { scope: 'worker' }],
   scrubber: [async ({ config }, use) => use(new Scrubber(secretsOf(config))), { scope: 'worker' }],
+  ledger: [
+    async ({ config }, use) => {
+      // In the run folder, shared by every worker of the run; a temporary one without a run folder.
+      const temp = config.runDir ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'credlink-budget-'));
+      await use(new RequestLedger(temp ?? path.join(config.runDir!, LEDGER_DIR)));
+      if (temp) fs.rmSync(temp, { recursive: true, force: true });
+    },
+    { scope: 'worker' },
+  ],
   db: [
     async ({ config }, use) => {
       if (!config.databaseUrl) return use(undefined);
@@ -122,12 +148,14 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     { scope: 'worker' },
   ],
   diagnostics: [
-    async ({ config, scrubber, kube, db }, use, testInfo) => {
+    async ({ config, scrubber, kube, db, ledger }, use, testInfo) => {
       await use();
       if (testInfo.status === testInfo.expectedStatus || testInfo.status === 'skipped') return;
       const checkId = testInfo.annotations.find((a) => a.type === 'runbook')?.description;
       const timeoutMs = Math.min(config.timeouts.requestMs, 5000);
-      const pieces = await collectDiagnostics(checkId, { config, kube, db, timeoutMs }, DIAGNOSTICS_DEADLINE_MS);
+      // Diagnostics reads of the target are paced like every check's: no room within 5 s = not collected.
+      const pace = async (p: string) => void (await ledger.take(scopesFor(config, { method: 'GET', path: p, keyId: 'none', failedAttempt: false }), Date.now() + 5000));
+      const pieces = await collectDiagnostics(checkId, { config, kube, db, timeoutMs, pace }, DIAGNOSTICS_DEADLINE_MS);
       for (const p of pieces) {
         // Scrub, then cut: diagnostics (logs, documents) are kept up to DIAGNOSTIC_MAX after scrubbing.
         const cut = scrubThenCut(p.data, scrubber, DIAGNOSTIC_MAX);
@@ -140,17 +168,39 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     },
     { auto: true },
   ],
-  api: async ({ playwright, config }, use) => {
+  api: async ({ playwright, config, ledger }, use, testInfo) => {
     const ctx = await playwright.request.newContext({
       baseURL: config.baseUrl,
       timeout: config.timeouts.requestMs,
       maxRedirects: 0,
       extraHTTPHeaders: { 'user-agent': 'credlink-checks/0.1 (+runbook monitor)' },
     });
-    await use(ctx);
+    const started = Date.now();
+    let recorded = 0;
+    await use(
+      budgetedApi(ctx, {
+        ledger,
+        config,
+        // Leave the check a few seconds to judge and attach evidence after its last request.
+        deadline: () => (testInfo.timeout > 0 ? started + testInfo.timeout - 3000 : Number.POSITIVE_INFINITY),
+        // A 429's Retry-After is honoured within CREDLINK_CHECK_TIMEOUT_MS only (not the time added for pacing).
+        backoffDeadline: () => started + Math.min(testInfo.timeout > 0 ? testInfo.timeout : Number.POSITIVE_INFINITY, config.timeouts.checkMs) - 3000,
+        onResponse(r) {
+          if (recorded++ < 20) testInfo.annotations.push({ type: 'response', description: JSON.stringify(r) });
+        },
+        onExhausted(err, call) {
+          const actual = `not sent: ${err.message}`;
+          testInfo.annotations.push({ type: 'expected', description: 'RATE BUDGET room for the request within the check\'s time' });
+          testInfo.annotations.push({ type: 'actual', description: actual });
+          testInfo.annotations.push({ type: 'impact', description: JSON.stringify({ kind: 'gap', reason: `not tested: ${call} could not be sent within the target's rate limit` }) });
+          return new RateBudgetGap(`[RATE BUDGET] (${actual}) room within the check's time on ${call} (${config.env})`);
+        },
+      }),
+    );
     await ctx.dispose();
   },
   check: async ({ config, scrubber }, use, testInfo) => {
+    const names = namesOf(config);
     await use({
       that(c) {
         if (c.ok) return;
@@ -166,7 +216,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       async evidence(name, data, command, opts) {
         const cut = scrubThenCut(data, scrubber, opts?.maxChars ?? EVIDENCE_STRING_MAX);
         const body = scrubber.text(typeof cut === 'string' ? cut : JSON.stringify(cut, null, 2));
-        await testInfo.attach(`${EVIDENCE_PREFIX}${name}${command ? ` | ${command}` : ''}`, {
+        const rendered = command ? scrubber.text(renderCommand(command, names)) : undefined;
+        await testInfo.attach(`${EVIDENCE_PREFIX}${name}${rendered ? ` | ${rendered}` : ''}`, {
           body,
           contentType: typeof data === 'string' ? 'text/plain' : 'application/json',
         });

@@ -10,6 +10,7 @@ import { envSchema, ENV_KEYS, EXAMPLE_MARKER, RUNBOOK_VARS, type EnvVars } from 
 import type { ResolvedConfig } from './resolved.ts';
 import { ConfigError } from '../src/errors.ts';
 import { parseAlertRoutes } from './alert-routes.ts';
+import { parseHeaders, type RequestBody, type RequestSpec } from './request-spec.ts';
 
 export const ENVIRONMENTS_DIR = path.resolve(import.meta.dirname, '..', 'environments');
 
@@ -38,10 +39,16 @@ export interface LoadOptions {
 
 export function loadConfig(opts: LoadOptions): Readonly<ResolvedConfig> {
   const file = opts.file ? path.resolve(opts.file) : envFileFor(opts.env ?? 'local');
+  // The environment's name is the file's name without ".env" (staging.env -> staging), unless --env names it.
   const env = opts.env ?? path.basename(file).replace(/\.env$/, '');
   const shown = path.relative(process.cwd(), file) || file;
   if (!/^[a-z0-9][a-z0-9-]*$/.test(env)) {
-    throw new ConfigError([`environment name "${env}" is not valid: use lowercase letters, digits and "-"`]);
+    const suggestion = env.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'my-env';
+    throw new ConfigError([
+      opts.env
+        ? `environment name "${env}" is not valid: use lowercase letters, digits and "-" (e.g. ${suggestion})`
+        : `${shown}: the environment name "${env}" comes from the file name and is not valid: use lowercase letters, digits and "-" (rename it to ${suggestion}.env)`,
+    ]);
   }
   if (!fs.existsSync(file)) {
     const example = fs.existsSync(`${file}.example`);
@@ -99,6 +106,7 @@ export function parseEnv(
   if (v.CREDLINK_DB_RTT_WARN_MS > v.CREDLINK_DB_RTT_CRIT_MS) at('CREDLINK_DB_RTT_WARN_MS', 'must not exceed CREDLINK_DB_RTT_CRIT_MS');
   const runbook = resolveRunbook({ url: v.CREDLINK_RUNBOOK_URL, path: v.CREDLINK_RUNBOOK_PATH }, at);
   const alertRoutes = parseAlertRoutes(v.CREDLINK_ALERT_ROUTES, (msg) => at('CREDLINK_ALERT_ROUTES', msg));
+  const requests = resolveRequests(v, at);
   if (problems.length) throw new ConfigError(problems);
   const tier = (w: number, c: number, scale = 1) => ({ warning: w / scale, critical: c / scale });
   return {
@@ -111,6 +119,8 @@ export function parseEnv(
     allowedOrigins: v.CREDLINK_ALLOWED_ORIGINS,
     paths: { health: v.CREDLINK_HEALTH_PATH, status: v.CREDLINK_STATUS_PATH, apiHealth: v.CREDLINK_API_HEALTH_PATH },
     protectedEndpoint: { method: v.CREDLINK_PROTECTED_METHOD, path: v.CREDLINK_PROTECTED_PATH },
+    health: { requiredFields: v.CREDLINK_HEALTH_REQUIRED_FIELDS },
+    rateLimits: { client: v.CREDLINK_RATE_LIMIT, paths: v.CREDLINK_RATE_LIMIT_PATHS },
     databaseUrl: v.DATABASE_URL,
     kube: v.KUBE_NAMESPACE
       ? {
@@ -154,7 +164,7 @@ export function parseEnv(
       samples: v.CREDLINK_PROBE_SAMPLES,
       rate: v.CREDLINK_PROBE_RATE,
       maxInFlight: v.CREDLINK_PROBE_MAX_IN_FLIGHT,
-      paths: v.CREDLINK_PROBE_PATHS ?? [...new Set([v.CREDLINK_HEALTH_PATH, v.CREDLINK_STATUS_PATH, v.CREDLINK_API_HEALTH_PATH])],
+      paths: v.CREDLINK_PROBE_PATHS ?? [...new Set([v.CREDLINK_HEALTH_PATH, v.CREDLINK_STATUS_PATH, v.CREDLINK_API_HEALTH_PATH].filter((p) => p !== null))],
       dbSamples: v.CREDLINK_DB_PROBE_SAMPLES,
     },
     baseline: { env: v.CREDLINK_BASELINE_ENV ?? ctx.env, runs: v.CREDLINK_BASELINE_RUNS, minDeltaMs: v.CREDLINK_BASELINE_MIN_DELTA_MS },
@@ -175,16 +185,63 @@ export function parseEnv(
       : undefined,
     security: {
       restrictedApiKey: v.CREDLINK_RESTRICTED_API_KEY,
-      validKeyProbe: {
-        method: v.CREDLINK_VALID_KEY_PROBE_METHOD ?? v.CREDLINK_PROTECTED_METHOD,
-        path: v.CREDLINK_VALID_KEY_PROBE_PATH ?? v.CREDLINK_PROTECTED_PATH,
-        body: v.CREDLINK_VALID_KEY_PROBE_BODY,
-      },
+      requests,
+      keyIn: v.CREDLINK_API_KEY_IN,
       rateLimitCheck: v.CREDLINK_AUTH_RATE_LIMIT_CHECK ?? !v.CREDLINK_PRODUCTION,
-      authFailLimit: { max: v.CREDLINK_AUTH_FAIL_LIMIT, windowS: v.CREDLINK_AUTH_FAIL_WINDOW_S },
+      authFailLimit: { max: v.CREDLINK_AUTH_FAIL_LIMIT, windowS: v.CREDLINK_AUTH_FAIL_WINDOW_S, per: v.CREDLINK_AUTH_FAIL_LIMIT_PER, required: v.CREDLINK_AUTH_FAIL_LIMIT_REQUIRED },
       disallowedOrigin: v.CREDLINK_DISALLOWED_ORIGIN,
     },
   };
+}
+
+const DEFAULT_BODY: RequestBody = { kind: 'json', json: '{"document":"credlink-checks probe"}' };
+
+/**
+ * The three requests of the auth checks. The valid-key and restricted-key probes inherit each
+ * part they do not set from the protected call; a body is inherited as a whole (JSON or form).
+ */
+function resolveRequests(v: EnvVars, at: (key: string, msg: string) => void): ResolvedConfig['security']['requests'] {
+  // A custom key header must not also be fixed by a *_HEADERS variable.
+  const keyHeaders = v.CREDLINK_API_KEY_IN.flatMap((p) => (p.kind === 'header' ? [p.name.toLowerCase()] : []));
+  for (const name of ['CREDLINK_PROTECTED_HEADERS', 'CREDLINK_VALID_KEY_PROBE_HEADERS', 'CREDLINK_RESTRICTED_KEY_PROBE_HEADERS'] as const) {
+    const h = v[name];
+    if (!h) continue;
+    const r = parseHeaders(Object.entries(h).map(([k, x]) => `${k}: ${x.replace(/;/g, '\\;')}`).join('; '), keyHeaders);
+    if (!r.ok) at(name, r.problem);
+  }
+  const bodyOf = (prefix: string, json: RequestBody | undefined, form: RequestBody | undefined): RequestBody | undefined => {
+    if (json && form) at(`${prefix}_BODY`, `and ${prefix}_FORM are both set: a request has one body, keep one of them`);
+    return form ?? json;
+  };
+  const protectedBody = bodyOf('CREDLINK_PROTECTED', v.CREDLINK_PROTECTED_BODY, v.CREDLINK_PROTECTED_FORM);
+  const base: RequestSpec = {
+    method: v.CREDLINK_PROTECTED_METHOD,
+    path: v.CREDLINK_PROTECTED_PATH,
+    headers: v.CREDLINK_PROTECTED_HEADERS ?? {},
+    body: protectedBody ?? (v.CREDLINK_PROTECTED_METHOD === 'GET' || v.CREDLINK_PROTECTED_METHOD === 'DELETE' ? { kind: 'none' } : DEFAULT_BODY),
+    success: v.CREDLINK_PROTECTED_SUCCESS,
+  };
+  const derive = (prefix: 'CREDLINK_VALID_KEY_PROBE' | 'CREDLINK_RESTRICTED_KEY_PROBE', success: string[]): RequestSpec => {
+    const method = v[`${prefix}_METHOD`] ?? base.method;
+    const own = bodyOf(prefix, v[`${prefix}_BODY`], v[`${prefix}_FORM`]);
+    return {
+      method,
+      path: v[`${prefix}_PATH`] === undefined ? base.path : v[`${prefix}_PATH`]!,
+      headers: v[`${prefix}_HEADERS`] ?? base.headers,
+      body: own ?? (method === 'GET' && !protectedBody ? { kind: 'none' } : base.body),
+      success,
+    };
+  };
+  const out = {
+    protected: base,
+    validKey: derive('CREDLINK_VALID_KEY_PROBE', v.CREDLINK_VALID_KEY_PROBE_SUCCESS ?? base.success),
+    restrictedKey: derive('CREDLINK_RESTRICTED_KEY_PROBE', v.CREDLINK_RESTRICTED_KEY_PROBE_SUCCESS),
+  };
+  const names = { protected: 'CREDLINK_PROTECTED', validKey: 'CREDLINK_VALID_KEY_PROBE', restrictedKey: 'CREDLINK_RESTRICTED_KEY_PROBE' } as const;
+  for (const [k, spec] of Object.entries(out) as [keyof typeof names, RequestSpec][]) {
+    if (spec.method === 'GET' && spec.body.kind !== 'none') at(`${names[k]}_METHOD`, `is GET, which carries no body: remove the body (${names[k]}_BODY/_FORM) or use POST`);
+  }
+  return out;
 }
 
 /** Same letters give or take one edit, or same words in another order. */

@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import { SEVERITIES } from '../runbooks/severity.ts';
+import { deriveKeys } from '../src/security/derived-keys.ts';
+import { pathLimitSchema, presentationSchema, rateLimitSchema, requestSpecSchema } from './request-spec.ts';
 
 const tier = z.object({ warning: z.number(), critical: z.number() });
 
@@ -17,8 +19,17 @@ export const resolvedConfigSchema = z.object({
   baseUrl: z.string(),
   apiKeys: z.array(z.string()),
   allowedOrigins: z.array(z.string()),
-  paths: z.object({ health: z.string(), status: z.string(), apiHealth: z.string() }),
-  protectedEndpoint: z.object({ method: z.enum(['GET', 'POST', 'PUT']), path: z.string() }),
+  /** null = this deployment has no such endpoint (CREDLINK_*_PATH=none): its checks skip, saying so. */
+  paths: z.object({ health: z.string().nullable(), status: z.string().nullable(), apiHealth: z.string().nullable() }),
+  /** The protected call's method and path (the full request: security.requests.protected). */
+  protectedEndpoint: z.object({ method: requestSpecSchema.shape.method, path: z.string().nullable() }),
+  /** What the /health document must carry: checks.database always (the runbook reads it), plus these dotted fields. */
+  health: z.object({ requiredFields: z.array(z.string()) }),
+  /**
+   * The target's rate limits as the environment declares them (src/budget/ plans the run's
+   * traffic to use at most 80% of each). client: per client, every path; null = none declared.
+   */
+  rateLimits: z.object({ client: rateLimitSchema.nullable(), paths: z.array(pathLimitSchema) }),
   databaseUrl: z.string().optional(),
   kube: z
     .object({
@@ -89,9 +100,16 @@ export const resolvedConfigSchema = z.object({
   /** Security checks (checks/security/). */
   security: z.object({
     restrictedApiKey: z.string().optional(),
-    validKeyProbe: z.object({ method: z.enum(['GET', 'POST', 'PUT']), path: z.string(), body: z.string() }),
+    /** The requests the auth checks send, as the environment describes them (config/request-spec.ts). */
+    requests: z.object({ protected: requestSpecSchema, validKey: requestSpecSchema, restrictedKey: requestSpecSchema }),
+    /** How the service takes a key; the first is how the checks send it. Any other way that works is a finding. */
+    keyIn: z.array(presentationSchema).min(1),
     rateLimitCheck: z.boolean(),
-    authFailLimit: z.object({ max: z.number(), windowS: z.number() }),
+    /**
+     * per: how the service counts failed attempts (client, or client and key); required: no limit
+     * is a security issue (SEV-2) rather than a hardening gap (SEV-3).
+     */
+    authFailLimit: z.object({ max: z.number(), windowS: z.number(), per: z.enum(['client', 'key']), required: z.boolean() }),
     disallowedOrigin: z.string(),
   }),
   /** Where this run writes its reports. */
@@ -104,6 +122,9 @@ export type ResolvedConfig = z.infer<typeof resolvedConfigSchema>;
 /** Every secret value the configuration holds: scrubbed from every output. */
 export function secretsOf(c: ResolvedConfig): string[] {
   const out = [...c.apiKeys];
+  // Keys derived from the probe key (other case, truncated, one character changed...) are sent by
+  // security.derived-keys-rejected: they are as secret as the key itself.
+  if (c.apiKeys[0]) out.push(...deriveKeys(c.apiKeys[0]).map((d) => d.key.trim()));
   if (c.prometheus?.token) out.push(c.prometheus.token);
   if (c.security.restrictedApiKey) out.push(c.security.restrictedApiKey);
   if (c.databaseUrl) {

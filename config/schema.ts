@@ -5,6 +5,17 @@
  */
 import { z } from 'zod';
 import { SEVERITIES } from '../runbooks/severity.ts';
+import {
+  METHODS,
+  parseForm,
+  parseHeaders,
+  parseJsonBody,
+  parsePathLimits,
+  parsePresentations,
+  parseRate,
+  parseSuccess,
+  type Parsed,
+} from './request-spec.ts';
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const opt = <T extends z.ZodType>(t: T) => z.preprocess(blankToUndefined, t.optional());
@@ -21,6 +32,24 @@ const httpUrl = z
     }
   }, 'must be an http(s) URL such as https://staging.credlink.example');
 const path = z.string().regex(/^\/[^\s]*$/, 'must be a path starting with "/"');
+/** A path, or "none": this deployment has no such endpoint (its checks skip, saying so). */
+const pathOrNone = z
+  .string()
+  .regex(/^(\/[^\s]*|none)$/i, 'must be a path starting with "/", or none when this deployment has no such endpoint')
+  .transform((s) => (s.toLowerCase() === 'none' ? null : s));
+/** A string parsed by one of config/request-spec.ts's parsers; its problem becomes the issue message. */
+const parsedBy = <T>(fn: (s: string) => Parsed<T>) =>
+  z.string().transform((s, ctx) => {
+    const r = fn(s);
+    if (r.ok) return r.value;
+    ctx.issues.push({ code: 'custom', message: r.problem, input: s });
+    return z.NEVER;
+  });
+const method = z.enum(METHODS);
+const headers = parsedBy((s) => parseHeaders(s));
+const jsonBody = parsedBy(parseJsonBody);
+const form = parsedBy(parseForm);
+const success = parsedBy(parseSuccess);
 const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
 const origins = list.pipe(
   z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'each origin must be scheme://host[:port] with no path')),
@@ -42,11 +71,20 @@ export const envSchema = z.object({
     'Comma-separated API keys the checks may use; the first is the probe key. Secret: reference it as ${VAR} from the process environment',
   ),
   CREDLINK_ALLOWED_ORIGINS: withDefault(origins, '').describe('Comma-separated origins the API must allow (CORS)'),
-  CREDLINK_HEALTH_PATH: withDefault(path, '/health').describe('Path of the main health endpoint'),
-  CREDLINK_STATUS_PATH: withDefault(path, '/api/v1/status').describe('Path of the status endpoint'),
-  CREDLINK_API_HEALTH_PATH: withDefault(path, '/api/v1/health').describe('Path of the versioned health endpoint'),
-  CREDLINK_PROTECTED_METHOD: withDefault(z.enum(['GET', 'POST', 'PUT']), 'POST').describe('HTTP method of the protected endpoint used by auth checks'),
-  CREDLINK_PROTECTED_PATH: withDefault(path, '/api/v1/sign').describe('Path of the protected endpoint used by auth checks'),
+  CREDLINK_HEALTH_PATH: withDefault(pathOrNone, '/health').describe('Path of the main health endpoint, or none'),
+  CREDLINK_STATUS_PATH: withDefault(pathOrNone, '/api/v1/status').describe('Path of the status endpoint, or none'),
+  CREDLINK_API_HEALTH_PATH: withDefault(pathOrNone, '/api/v1/health').describe('Path of the versioned health endpoint, or none'),
+  CREDLINK_HEALTH_REQUIRED_FIELDS: withDefault(list, '').describe(
+    'Fields the /health document must carry besides checks.database (which the runbook reads), dotted, e.g. version,uptime; default none',
+  ),
+  CREDLINK_PROTECTED_METHOD: withDefault(method, 'POST').describe('HTTP method of the protected call used by the auth checks'),
+  CREDLINK_PROTECTED_PATH: withDefault(pathOrNone, '/api/v1/sign').describe('Path of the protected call used by the auth checks, or none (the auth checks skip)'),
+  CREDLINK_PROTECTED_HEADERS: opt(headers).describe('Extra request headers of the protected call: "Name: value; Name: value" (no credentials: keys are sent by the checks)'),
+  CREDLINK_PROTECTED_BODY: opt(jsonBody).describe('JSON body of the protected call, or none (default {"document":"credlink-checks probe"} for POST/PUT/PATCH)'),
+  CREDLINK_PROTECTED_FORM: opt(form).describe(
+    'Multipart body instead of JSON: "image=@png; title=probe" (text fields, and file parts @png / @jpeg the tool generates as small valid images)',
+  ),
+  CREDLINK_PROTECTED_SUCCESS: withDefault(success, '2xx').describe('Statuses that count as success of the protected call with a valid key: 200,201 or 2xx'),
   DATABASE_URL: opt(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')).describe(
     'PostgreSQL URL for the read-only database probe (a role without write grants). Unset: database checks skip (embedded: the tool provides one)',
   ),
@@ -117,9 +155,9 @@ export const envSchema = z.object({
   CREDLINK_PROBE_MAX_IN_FLIGHT: withDefault(int(1, 1000), '64').describe(
     'Upper bound of concurrent probe requests per endpoint; a request that cannot start is dropped and the run is not valid evidence',
   ),
-  CREDLINK_PROBE_PATHS: opt(z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)).pipe(z.array(path))).describe(
-    'Comma-separated GET paths the latency/error-rate probe samples; unset = the three health paths',
-  ),
+  CREDLINK_PROBE_PATHS: opt(
+    z.string().transform((s) => (s.trim().toLowerCase() === 'none' ? [] : s.split(',').map((x) => x.trim()).filter(Boolean))).pipe(z.array(path)),
+  ).describe('Comma-separated GET paths the latency/error-rate probe samples, or none; unset = the health paths that exist'),
   CREDLINK_BASELINE_ENV: opt(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be an environment name')).describe(
     'Environment whose recent healthy runs are the performance baseline (e.g. blue while green is validated); unset = this environment',
   ),
@@ -157,20 +195,42 @@ export const envSchema = z.object({
   CREDLINK_RESTRICTED_API_KEY: opt(z.string().min(4)).describe(
     'A key that authenticates but lacks permission for the protected endpoint (expects 403). Unset: that check skips. Secret: reference it as ${VAR}',
   ),
-  CREDLINK_VALID_KEY_PROBE_METHOD: opt(z.enum(['GET', 'POST', 'PUT'])).describe(
+  CREDLINK_VALID_KEY_PROBE_METHOD: opt(method).describe(
     'Method of the one request per run sent with a valid key; pick a side-effect-free call (default: CREDLINK_PROTECTED_METHOD)',
   ),
-  CREDLINK_VALID_KEY_PROBE_PATH: opt(path).describe(
-    'Path of the valid-key probe; point it at a call that writes nothing and is not billed to a customer quota (default: CREDLINK_PROTECTED_PATH)',
+  CREDLINK_VALID_KEY_PROBE_PATH: opt(pathOrNone).describe(
+    'Path of the valid-key probe, or none; point it at a call that writes nothing and is not billed to a customer quota (default: CREDLINK_PROTECTED_PATH)',
   ),
-  CREDLINK_VALID_KEY_PROBE_BODY: withDefault(z.string(), '{"document":"credlink-checks probe"}').describe(
-    'JSON body of the valid-key probe when its method is POST or PUT',
+  CREDLINK_VALID_KEY_PROBE_HEADERS: opt(headers).describe('Extra headers of the valid-key probe (default: CREDLINK_PROTECTED_HEADERS)'),
+  CREDLINK_VALID_KEY_PROBE_BODY: opt(jsonBody).describe('JSON body of the valid-key probe, or none (default: the protected call\'s body)'),
+  CREDLINK_VALID_KEY_PROBE_FORM: opt(form).describe('Multipart body of the valid-key probe, as CREDLINK_PROTECTED_FORM (default: the protected call\'s body)'),
+  CREDLINK_VALID_KEY_PROBE_SUCCESS: opt(success).describe('Statuses that mean the valid key was accepted (default: CREDLINK_PROTECTED_SUCCESS)'),
+  CREDLINK_RESTRICTED_KEY_PROBE_METHOD: opt(method).describe('Method of the restricted-key probe (default: CREDLINK_PROTECTED_METHOD)'),
+  CREDLINK_RESTRICTED_KEY_PROBE_PATH: opt(pathOrNone).describe('Path of the restricted-key probe, or none (default: CREDLINK_PROTECTED_PATH)'),
+  CREDLINK_RESTRICTED_KEY_PROBE_HEADERS: opt(headers).describe('Extra headers of the restricted-key probe (default: CREDLINK_PROTECTED_HEADERS)'),
+  CREDLINK_RESTRICTED_KEY_PROBE_BODY: opt(jsonBody).describe('JSON body of the restricted-key probe, or none (default: the protected call\'s body)'),
+  CREDLINK_RESTRICTED_KEY_PROBE_FORM: opt(form).describe('Multipart body of the restricted-key probe (default: the protected call\'s body)'),
+  CREDLINK_RESTRICTED_KEY_PROBE_SUCCESS: withDefault(success, '403').describe('Statuses that mean the restricted key was refused for lack of permission (default 403)'),
+  CREDLINK_API_KEY_IN: withDefault(parsedBy(parsePresentations), 'header:X-API-Key').describe(
+    'How the service takes an API key: header:NAME, bearer, basic, query:NAME, comma-separated; the first is how the checks send it. Any other way that works is a finding',
+  ),
+  CREDLINK_RATE_LIMIT: withDefault(parsedBy(parseRate), '100/min').describe(
+    'Requests per client the target allows (100/min, 10/60s, or none); the run plans its traffic to use at most 80% of it',
+  ),
+  CREDLINK_RATE_LIMIT_PATHS: withDefault(parsedBy(parsePathLimits), '').describe(
+    'Stricter limits of single paths: "/sign=10/min per key, /verify=30/min" ("per key": each API key has its own count)',
   ),
   CREDLINK_AUTH_RATE_LIMIT_CHECK: opt(bool).describe(
     'Run the failed-attempt rate-limit check (spends up to CREDLINK_AUTH_FAIL_LIMIT+1 rejected requests and leaves the probe client limited for the window). Unset: on, except off for CREDLINK_PRODUCTION=true',
   ),
   CREDLINK_AUTH_FAIL_LIMIT: withDefault(int(1, 1000), '20').describe('Failed authentication attempts the API allows inside the window before 429'),
   CREDLINK_AUTH_FAIL_WINDOW_S: withDefault(int(1, 86_400), '60').describe('Window of the failed-attempt limit, seconds (Retry-After must not exceed it)'),
+  CREDLINK_AUTH_FAIL_LIMIT_PER: withDefault(z.enum(['client', 'key']), 'client').describe(
+    'How the service counts failed attempts: per client (default), or per client and key (each wrong key its own count: the run then paces failed attempts per key)',
+  ),
+  CREDLINK_AUTH_FAIL_LIMIT_REQUIRED: withDefault(bool, 'false').describe(
+    'true when this environment must limit failed attempts per client: no limit is then a security issue (SEV-2) instead of a hardening gap (SEV-3)',
+  ),
   CREDLINK_DISALLOWED_ORIGIN: withDefault(z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be scheme://host[:port] with no path'), 'https://not-allowed.credlink-checks.invalid').describe(
     'An origin the API must NOT allow, used by the CORS checks',
   ),

@@ -49,7 +49,7 @@ const entries = {
     group: 'health-endpoints',
   },
   'health.document': {
-    title: 'the /health document has status, version, uptime and checks.database',
+    title: 'the /health document carries what the runbook reads (checks.database; status when present) and the configured fields',
     section: 'basic-service-health',
     severity: 'SEV-3',
   },
@@ -185,9 +185,24 @@ const entries = {
     severity: 'SEV-2',
   },
   'security.key-strict': {
-    title: 'the key counts only in X-API-Key and only with its exact case',
+    title: 'the key counts only in the ways the environment declares (default X-API-Key)',
+    section: 'api-key-auth',
+    severity: 'SEV-2',
+  },
+  'security.derived-keys-rejected': {
+    title: 'keys derived from a valid key (other case, prefixes, suffixes, whitespace, one character changed) are refused',
     section: 'api-key-auth',
     severity: 'SEV-0',
+  },
+  'security.request-contract': {
+    title: 'the described valid-key and restricted-key requests pass the service\'s request contract (no 400/422)',
+    section: 'api-key-auth',
+    severity: 'SEV-3',
+  },
+  'security.error-disclosure': {
+    title: 'error responses expose no stack trace or internal path',
+    section: 'api-key-auth',
+    severity: 'SEV-2',
   },
   'security.key-not-echoed': {
     title: 'no response echoes the API key it was sent',
@@ -200,7 +215,7 @@ const entries = {
     severity: 'SEV-1',
   },
   'security.auth-rate-limit': {
-    title: 'repeated failed attempts get 429 with Retry-After inside the window',
+    title: 'failed attempts are limited per client: 429 with Retry-After inside the window',
     section: 'api-key-auth',
     severity: 'SEV-2',
   },

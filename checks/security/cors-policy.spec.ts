@@ -8,13 +8,15 @@
 import { runbook, test } from '../fixtures.ts';
 import { runConfig } from '../../config/index.ts';
 import { send, type HttpSample } from '../../src/probes/http.ts';
-import { securityImpact, summarize, type CaseResult } from '../../src/security/verdict.ts';
+import { inconclusiveReason, securityImpact, summarize, type CaseResult } from '../../src/security/verdict.ts';
 
 const { protectedEndpoint: ep, paths, allowedOrigins, security } = runConfig();
+// Endpoints this deployment has (a path declared none is left out).
 const targets = [
   { path: ep.path, method: ep.method },
   { path: paths.health, method: 'GET' },
-] as const;
+].filter((t): t is { path: string; method: typeof ep.method } => t.path !== null);
+const skipWithoutTargets = () => test.skip(targets.length === 0, 'no protected or health endpoint on this deployment (both paths are none)');
 const tokens = (v: string | undefined) => (v ?? '').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
 
 function preflight(api: Parameters<typeof send>[0], origin: string, path: string, method: string): Promise<HttpSample> {
@@ -27,6 +29,7 @@ function preflight(api: Parameters<typeof send>[0], origin: string, path: string
 
 test('each allowed origin passes the preflight with its methods, headers and Vary: Origin', runbook('security.cors-allowed-origins'), async ({ api, check }) => {
   test.skip(allowedOrigins.length === 0, 'no allowed origins configured (CREDLINK_ALLOWED_ORIGINS)');
+  skipWithoutTargets();
   const results: CaseResult[] = [];
   const answers: unknown[] = [];
   for (const origin of allowedOrigins) {
@@ -35,6 +38,11 @@ test('each allowed origin passes the preflight with its methods, headers and Var
       const h = s.headers;
       const c = `${origin} OPTIONS ${t.path}`;
       answers.push({ case: c, status: s.status, error: s.error, headers: Object.fromEntries(Object.entries(h).filter(([k]) => k.startsWith('access-control-') || k === 'vary')) });
+      // A 429 proves nothing about the CORS policy: never a pass, never "blocked".
+      if (s.status === 429) {
+        results.push({ case: c, status: 429, inconclusive: inconclusiveReason(429) });
+        continue;
+      }
       const problems: [string, 'issue' | 'hardening'][] = [];
       const ok2xx = s.status !== null && s.status >= 200 && s.status < 300;
       // "*" lets the origin in (security.cors-no-any-origin reports it): not a blocked origin.
@@ -53,7 +61,7 @@ test('each allowed origin passes the preflight with its methods, headers and Var
       if (!problems.length) results.push({ case: c, status: s.status });
     }
   }
-  const impact = securityImpact(results);
+  const impact = securityImpact(results, 'the CORS policy');
   if (impact) await check.evidence('preflight answers from the allowed origins', answers, 'curl -H "Origin: <origin>" -H "Access-Control-Request-Method: POST" -X OPTIONS <url> -v');
   check.that({
     label: 'CORS',
@@ -70,12 +78,14 @@ async function fromDisallowed(api: Parameters<typeof send>[0]): Promise<{ c: str
   const origin = security.disallowedOrigin;
   const out: { c: string; s: HttpSample }[] = [];
   for (const t of targets) out.push({ c: `OPTIONS ${t.path}`, s: await preflight(api, origin, t.path, t.method) });
-  out.push({ c: `GET ${paths.health}`, s: await send(api, { path: paths.health, headers: { origin } }) });
+  if (paths.health) out.push({ c: `GET ${paths.health}`, s: await send(api, { path: paths.health, headers: { origin } }) });
   return out;
 }
 
-const skipIfAllowed = () =>
+const skipIfAllowed = () => {
+  skipWithoutTargets();
   test.skip(allowedOrigins.includes(security.disallowedOrigin), `CREDLINK_DISALLOWED_ORIGIN ${security.disallowedOrigin} is in CREDLINK_ALLOWED_ORIGINS`);
+};
 
 test('a disallowed origin gets no allow-origin header (no reflection, no * with credentials)', runbook('security.cors-no-any-origin'), async ({ api, check }) => {
   skipIfAllowed();
@@ -88,9 +98,10 @@ test('a disallowed origin gets no allow-origin header (no reflection, no * with 
     if (acao === origin) results.push({ case: c, status: s.status, problem: `reflects the disallowed origin${creds ? ' with credentials' : ''}`, class: 'vulnerability' });
     else if (acao === '*') results.push({ case: c, status: s.status, problem: `allow-origin *${creds ? ' with credentials' : ''}: any origin`, class: 'vulnerability' });
     else if (acao === 'null') results.push({ case: c, status: s.status, problem: 'allow-origin null (sandboxed pages of any origin)', class: 'vulnerability' });
+    else if (s.status === 429) results.push({ case: c, status: 429, inconclusive: inconclusiveReason(429) });
     else results.push({ case: c, status: s.status });
   }
-  const impact = securityImpact(results);
+  const impact = securityImpact(results, 'the CORS policy');
   if (impact) {
     await check.evidence(`answers to Origin: ${origin}`, answers.map(({ c, s }) => ({ case: c, status: s.status, allowOrigin: s.headers['access-control-allow-origin'] ?? null, allowCredentials: s.headers['access-control-allow-credentials'] ?? null })), `curl -H "Origin: ${origin}" -X OPTIONS <url> -v`);
   }
@@ -105,9 +116,11 @@ test('a disallowed origin is refused with 403 or served without CORS headers, ne
       ? { case: c, status: null, problem: `no answer (${s.error})`, class: 'issue' }
       : s.status >= 500
         ? { case: c, status: s.status, problem: `${s.status}: a CORS rejection counted as a server error`, class: 'issue' }
-        : { case: c, status: s.status },
+        : s.status === 429
+          ? { case: c, status: 429, inconclusive: inconclusiveReason(429) }
+          : { case: c, status: s.status },
   );
-  const impact = securityImpact(results);
+  const impact = securityImpact(results, 'the CORS policy');
   if (impact) await check.evidence(`answers to Origin: ${security.disallowedOrigin}`, answers.map(({ c, s }) => ({ case: c, status: s.status, body: s.body })), undefined, { maxChars: 300 });
   check.that({ label: 'STATUS', ok: !impact, actual: summarize(results), expected: '403, or 2xx without CORS headers; never 5xx', call: answers.map((a) => a.c).join(', '), impact });
 });

@@ -32,6 +32,7 @@ const command: Command = {
       faults,
       databaseUrl: config.databaseUrl,
       allowedOrigins: config.allowedOrigins.length ? config.allowedOrigins : undefined,
+      authFailLimit: { max: config.security.authFailLimit.max, windowMs: config.security.authFailLimit.windowS * 1000 },
     });
     // The Kubernetes API simulator follows the target's faults, as in `run --env local`.
     const kube = await startKubeSim({ logSecrets: t.apiKeys.slice(0, 1) });
@@ -53,6 +54,10 @@ const command: Command = {
         `DATABASE_URL=${t.monitorDatabaseUrl}`,
         `KUBECONFIG=${kube.kubeconfig}`,
         `KUBE_NAMESPACE=${kube.settings.namespace}`,
+        // The target's limits, so a run paces itself as it would against a real service.
+        `CREDLINK_RATE_LIMIT=${config.rateLimits.client ? `${config.rateLimits.client.limit}/${config.rateLimits.client.windowS}s` : 'none'}`,
+        `CREDLINK_AUTH_FAIL_LIMIT=${config.security.authFailLimit.max}`,
+        `CREDLINK_AUTH_FAIL_WINDOW_S=${config.security.authFailLimit.windowS}`,
         `# switch faults: curl -X PUT -H 'x-admin-token: ${t.adminToken}' -d '{"faults":{"slow-responses":2500}}' ${t.url}/__admin/faults`,
         '',
       ].join('\n'),

@@ -8,7 +8,7 @@ import { ENVIRONMENTS_DIR } from '../../config/load.ts';
 import { ENV_KEYS } from '../../config/schema.ts';
 import { catalog, type CheckId } from '../../runbooks/catalog.ts';
 import { sections, type SectionId } from '../../runbooks/sections.ts';
-import { CliError, ConfigError, EXIT } from '../errors.ts';
+import { CliError, ConfigError, EXIT, UsageError } from '../errors.ts';
 import { listTests } from '../run/list-tests.ts';
 import { slug } from '../runbook-md/slug.ts';
 
@@ -37,13 +37,14 @@ export function catalogProblems(tests: { title: string; file: string; checkIds: 
 
 const options = {
   env: { type: 'string', value: 'NAME', description: 'validate only environments/NAME.env (default: every environment file)' },
+  'env-file': { type: 'string', value: 'PATH', description: 'validate only this file; its environment name is the file name without .env' },
   json: { type: 'boolean', default: false, description: 'print {valid, environments, catalogEntries, checks, problems} as JSON' },
 } as const;
 
 const command: Command = {
   usage: 'validate [options]',
   description: [
-    'Validates environment files (all of environments/, or --env NAME), every problem at once, and the catalog: every',
+    'Validates environment files (all of environments/, --env NAME, or --env-file PATH), every problem at once, and the catalog: every',
     'check has an entry, every entry a check or a "not automatable" reason, every anchor matches its heading.',
     '',
     'Exit: 0 valid, 2 problems (one line each).',
@@ -51,22 +52,25 @@ const command: Command = {
   options,
   async run(ctx) {
     const { values } = parse(ctx.args, options);
+    if (values.env && values['env-file']) throw new UsageError('give either --env or --env-file, not both');
     const problems: string[] = [];
-    const envs = values.env ? [{ name: values.env, configured: true }] : listEnvironments();
+    const file = values['env-file'];
+    // One file given by path: its environment name comes from the file name (staging.env -> staging).
+    const envs = file ? [{ name: path.basename(file).replace(/\.env$/, ''), configured: true, file }] : values.env ? [{ name: values.env, configured: true }] : listEnvironments();
     let listingConfig: ResolvedConfig | undefined;
     for (const e of envs) {
       if (e.configured) {
         try {
-          const c = loadConfig({ env: e.name });
+          const c = 'file' in e ? loadConfig({ file: e.file }) : loadConfig({ env: e.name });
           if (e.name === 'local') listingConfig = c;
-          ctx.err(`ok   environments/${e.name}.env\n`);
+          ctx.err(`ok   ${'file' in e ? path.relative(process.cwd(), path.resolve(e.file)) || e.file : `environments/${e.name}.env`} (environment "${c.env}")\n`);
         } catch (err) {
           if (!(err instanceof CliError)) throw err;
           problems.push(...err.lines);
         }
       }
       const example = path.join(ENVIRONMENTS_DIR, `${e.name}.env.example`);
-      if (!values.env && fs.existsSync(example)) {
+      if (!values.env && !file && fs.existsSync(example)) {
         for (const key of Object.keys(dotenv.parse(fs.readFileSync(example)))) {
           if (!(ENV_KEYS as string[]).includes(key)) problems.push(`environments/${e.name}.env.example: ${key} is not a known variable`);
         }

@@ -71,7 +71,8 @@ async function getJson(url: string, timeoutMs: number): Promise<StatusAnswer> {
 }
 
 export function rollbackCommand(production: Readonly<ResolvedConfig>, blueColour: string): string {
-  const ns = production.kube?.namespace ?? 'credlink-production';
+  // Never the runbook's production namespace by default: a visible placeholder when unknown.
+  const ns = production.kube?.namespace ?? `<namespace of ${production.env}>`;
   const patch = JSON.stringify({ spec: { selector: { [production.kubeService.colorLabel]: blueColour } } });
   return `kubectl patch service ${production.kubeService.name} -n ${ns} -p '${patch}'`;
 }
@@ -129,24 +130,28 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
     }
 
     // 2. Latency and errors, both colours at the same moment.
-    const paths = o.measure.paths ?? [green.paths.health];
+    // The health path, or the first probed path when this deployment has none (CREDLINK_HEALTH_PATH=none).
+    const paths = o.measure.paths ?? [green.paths.health ?? green.probe?.paths[0] ?? '/'];
     o.log(`measuring blue and green together: ${paths.join(', ')} at ${o.measure.rate}/s, ${o.measure.samples} samples each...`);
     const latency = await measurePair(blue.baseUrl, green.baseUrl, { paths, rate: o.measure.rate, samples: o.measure.samples, timeoutMs: green.timeouts.requestMs });
     reasons.push(...compareLatency(latency, { minSamples: o.measure.samples, minDeltaMs: o.measure.minDeltaMs, errorRate: green.thresholds.errorRate }));
 
     // 3. Status parity.
-    const [bs, gs] = await Promise.all([getJson(`${blue.baseUrl}${blue.paths.status}`, blue.timeouts.requestMs), getJson(`${green.baseUrl}${green.paths.status}`, green.timeouts.requestMs)]);
-    reasons.push(...compareStatus(green.paths.status, bs, gs));
+    if (blue.paths.status && green.paths.status) {
+      const [bs, gs] = await Promise.all([getJson(`${blue.baseUrl}${blue.paths.status}`, blue.timeouts.requestMs), getJson(`${green.baseUrl}${green.paths.status}`, green.timeouts.requestMs)]);
+      reasons.push(...compareStatus(green.paths.status, bs, gs));
+    } else reasons.push({ part: 'status', severity: 'SEV-3', text: 'status parity not compared: no status endpoint (CREDLINK_STATUS_PATH=none)' });
 
     // 4. After the switch: the selector names green and the public URL is healthy.
     if (o.afterSwitch) {
       const read = await readServiceColour(production, production.timeouts.requestMs);
       reasons.push(selectorReason(read, o.colours.green, rehearsal));
-      const pub = await getJson(`${production.baseUrl}${production.paths.health}`, production.timeouts.requestMs);
+      const publicUrl = `${production.baseUrl}${production.paths.health ?? '/'}`;
+      const pub = await getJson(publicUrl, production.timeouts.requestMs);
       reasons.push(
         pub.status === 200
-          ? { part: 'public-url', severity: 'SEV-3', text: `GET ${production.baseUrl}${production.paths.health} answers 200` }
-          : { part: 'public-url', severity: 'SEV-0', text: `GET ${production.baseUrl}${production.paths.health} answered ${pub.status ?? pub.error}` },
+          ? { part: 'public-url', severity: 'SEV-3', text: `GET ${publicUrl} answers 200` }
+          : { part: 'public-url', severity: 'SEV-0', text: `GET ${publicUrl} answered ${pub.status ?? pub.error}` },
       );
     }
 

@@ -25,6 +25,11 @@ export interface DiagnosticsContext {
   db?: DbProbe;
   /** Per-call timeout for HTTP reads. */
   timeoutMs: number;
+  /**
+   * Waits for room in the run's request budget before an HTTP read of the target (src/budget/);
+   * rejects when there is none within the diagnostics' time. Absent: reads are not paced.
+   */
+  pace?: (path: string) => Promise<void>;
 }
 
 type Collector = { command: (c: DiagnosticsContext) => string; collect: (c: DiagnosticsContext) => Promise<Piece[]> };
@@ -156,9 +161,12 @@ export const collectors: Record<CollectorId, Collector> = {
     },
   },
   health: {
-    command: (c) => `curl -s ${c.config.baseUrl}${c.config.paths.health}`,
+    command: (c) => `curl -s ${c.config.baseUrl}${c.config.paths.health ?? '<no health path>'}`,
     async collect(c) {
-      const url = `${c.config.baseUrl}${c.config.paths.health}`;
+      const health = c.config.paths.health;
+      if (!health) return [{ name: 'health document', command: this.command(c), data: `no health endpoint in ${c.config.env} (CREDLINK_HEALTH_PATH=none)` }];
+      await c.pace?.(health);
+      const url = `${c.config.baseUrl}${health}`;
       const res = await fetch(url, { signal: AbortSignal.timeout(c.timeoutMs), redirect: 'manual', headers: { 'user-agent': 'credlink-checks/0.1 (+runbook monitor)' } });
       // Whole: the fixture scrubs it, then cuts it (a secret across a cut must not half survive).
       const text = await res.text();

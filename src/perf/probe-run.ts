@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../../config/index.ts';
 import { openModel } from '../probes/open-model.ts';
+import { planProbe } from '../budget/plan.ts';
 import type { EndpointSamples } from './probe-verdict.ts';
 
 export interface ProbeRun {
@@ -18,8 +19,14 @@ export interface ProbeRun {
 
 export const PROBE_CACHE = 'perf-samples.json';
 
+/**
+ * The probe as configured, reduced to fit the target's declared rate limits (src/budget/plan.ts):
+ * `limitedBy` says why, for the checks' skip reasons and evidence.
+ */
 export function probeSettings(c: ResolvedConfig) {
-  return c.probe ?? { samples: 100, rate: 20, maxInFlight: 64, paths: [c.paths.health, c.paths.status, c.paths.apiHealth], dbSamples: 60 };
+  const configured = c.probe ?? { samples: 100, rate: 20, maxInFlight: 64, paths: [c.paths.health, c.paths.status, c.paths.apiHealth].filter((p): p is string => p !== null), dbSamples: 60 };
+  const plan = planProbe(c, configured);
+  return { ...configured, rate: plan.rate, samples: plan.samples, limitedBy: plan.limitedBy };
 }
 
 export async function sampleEndpoints(c: ResolvedConfig): Promise<ProbeRun> {

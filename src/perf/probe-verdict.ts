@@ -6,7 +6,10 @@
  * - an error is a 5xx or no answer at all;
  * - zero samples is "no data" (a failure, never a pass); fewer than 59 is "insufficient data";
  * - dropped requests (the in-flight bound was hit) make a passing p95 a lower bound only: the run
- *   is "invalid" unless a threshold is already crossed, which more samples could not undo.
+ *   is "invalid" unless a threshold is already crossed, which more samples could not undo;
+ * - a 429 (rate-limited) is neither latency nor error: it says nothing about the service's speed
+ *   or health. It is counted, left out of both, and, like a drop, makes a passing result invalid
+ *   (the probe was planned to stay under the target's limits: a 429 means the plan was wrong).
  */
 import type { Phases, Sample } from '../probes/open-model.ts';
 import { summarize, sufficiency, type Summary } from '../stats/percentiles.ts';
@@ -27,6 +30,8 @@ export interface EndpointStats {
   errors: number;
   errorRate: number | null;
   dropped: number;
+  /** 429 answers: neither latency nor errors, never silently dropped. */
+  rateLimited: number;
   /** Status (or error) -> count, for evidence. */
   outcomes: Record<string, number>;
 }
@@ -39,8 +44,12 @@ export type Verdict =
   | { status: 'invalid'; reason: string; value: number };
 
 export const isError = (s: Sample): boolean => s.status === null || s.status >= 500;
+export const isRateLimited = (s: Sample): boolean => s.status === 429;
 const isTimeout = (s: Sample): boolean => s.status === null && /no answer within/.test(s.error ?? '');
-const hasLatency = (s: Sample): boolean => s.status !== null || isTimeout(s);
+const hasLatency = (s: Sample): boolean => (s.status !== null && !isRateLimited(s)) || isTimeout(s);
+/** Samples that say something about the service (every one but the 429s). */
+const judged = (samples: readonly Sample[]) => samples.filter((s) => !isRateLimited(s));
+const rateLimitedIn = (endpoints: readonly EndpointSamples[]) => endpoints.reduce((n, e) => n + e.samples.filter(isRateLimited).length, 0);
 
 export function statsOf(e: EndpointSamples): EndpointStats {
   const outcomes: Record<string, number> = {};
@@ -49,13 +58,15 @@ export function statsOf(e: EndpointSamples): EndpointStats {
     outcomes[k] = (outcomes[k] ?? 0) + 1;
   }
   const errors = e.samples.filter(isError).length;
+  const counted = judged(e.samples).length;
   return {
     name: e.name,
     latency: summarize(e.samples.filter(hasLatency).map((s) => s.ms)),
     requests: e.samples.length,
     errors,
-    errorRate: e.samples.length ? errors / e.samples.length : null,
+    errorRate: counted ? errors / counted : null,
     dropped: e.dropped,
+    rateLimited: e.samples.length - counted,
     outcomes,
   };
 }
@@ -75,26 +86,30 @@ export function latencyVerdict(endpoints: readonly EndpointSamples[], limits: Ti
   if (worst) return worst;
   const all = statsOf(scopes[scopes.length - 1]!).latency;
   const dropped = endpoints.reduce((n, e) => n + e.dropped, 0);
-  return judgeSample(all?.count ?? 0, 'answered requests', dropped, all?.p95 ?? 0);
+  return judgeSample(all?.count ?? 0, 'answered requests', dropped, all?.p95 ?? 0, rateLimitedIn(endpoints));
 }
 
 /** Error rate of all endpoints together: the runbook's rate is service-wide. */
 export function errorRateVerdict(endpoints: readonly EndpointSamples[], limits: Tier): Verdict {
-  const samples = endpoints.flatMap((e) => e.samples);
+  const samples = judged(endpoints.flatMap((e) => e.samples));
   const errors = samples.filter(isError).length;
   const rate = samples.length ? errors / samples.length : 0;
   if (sufficiency(samples.length) === 'ok') {
     const tier = tierOf(rate, limits);
     if (tier !== 'ok') return { status: tier, value: rate, limit: limits[tier], scope: 'all endpoints' };
   }
-  return judgeSample(samples.length, 'requests', endpoints.reduce((n, e) => n + e.dropped, 0), rate);
+  return judgeSample(samples.length, 'requests (429 left out)', endpoints.reduce((n, e) => n + e.dropped, 0), rate, rateLimitedIn(endpoints));
 }
 
-function judgeSample(count: number, what: string, dropped: number, value: number): Verdict {
+function judgeSample(count: number, what: string, dropped: number, value: number, rateLimited = 0): Verdict {
   const s = sufficiency(count);
-  if (s === 'no-data') return { status: 'no-data', reason: `no data: 0 ${what}` };
-  if (s === 'insufficient') return { status: 'insufficient', reason: `insufficient data: ${count} ${what}, a p95 needs at least 59` };
+  const limited = rateLimited ? ` (${rateLimited} more were rate-limited: 429)` : '';
+  if (s === 'no-data') return { status: 'no-data', reason: `no data: 0 ${what}${limited}` };
+  if (s === 'insufficient') return { status: 'insufficient', reason: `insufficient data: ${count} ${what}, a p95 needs at least 59${limited}` };
   if (dropped > 0) return { status: 'invalid', value, reason: `${dropped} requests dropped (in-flight bound reached): the result is only a lower bound` };
+  if (rateLimited > 0) {
+    return { status: 'invalid', value, reason: `${rateLimited} probe requests were rate-limited (429): the target's limit is lower than declared (CREDLINK_RATE_LIMIT, CREDLINK_RATE_LIMIT_PATHS); the result covers only the answered ones` };
+  }
   return { status: 'ok', value };
 }
 

@@ -81,7 +81,13 @@ export function renderMarkdown(r: RunbookReport, links?: RunbookLinks): string {
   out.push(`Verdict: ${verdictMarkdown(r)}  `);
   out.push(`Target: ${r.baseUrl}  `);
   out.push(`Run: ${r.runId} (${r.kind}), started ${r.startedAt}, took ${(r.durationMs / 1000).toFixed(1)} s  `);
-  out.push(`Checks: ${r.counts.total} (${r.counts.passed} passed, ${r.counts.failed} failed, ${r.counts.flaky} flaky, ${r.counts.skipped} skipped)`, '');
+  out.push(`Checks: ${r.counts.total} (${r.counts.passed} passed, ${r.counts.failed} failed, ${r.counts.flaky} flaky, ${r.counts.skipped} skipped)${r.traffic ? '  ' : ''}`);
+  if (r.traffic) {
+    // What the run sent against the target's declared limits, and every 429 it saw.
+    const limited = Object.entries(r.traffic.rateLimited).map(([call, n]) => `${n}x on ${call}`);
+    out.push(`Traffic: ${r.traffic.sent} requests + ${r.traffic.probeSent} probe requests within ${r.traffic.limits.join(', ')}; 429 answers: ${limited.length ? limited.join(', ') : 'none'}`);
+  }
+  out.push('');
   if (r.incidents.length) {
     out.push('## Incidents (most severe first)', '');
     for (const i of r.incidents) out.push(...incidentMd(r, i, links));

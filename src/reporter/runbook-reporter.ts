@@ -10,6 +10,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 import { runConfig, secretsOf } from '../../config/index.ts';
+import { namesOf } from '../../runbooks/commands.ts';
+import { trafficOf } from '../budget/traffic.ts';
+import { PROBE_CACHE } from '../perf/probe-run.ts';
 import { stripCallLog } from '../secrets/error-text.ts';
 import { Scrubber } from '../secrets/scrub.ts';
 import { runbookReportSchema } from './schema.ts';
@@ -79,7 +82,8 @@ export default class RunbookReporter implements Reporter {
       baseUrl: this.cfg.baseUrl,
       startedAt: this.startedAt.toISOString(),
       durationMs: Math.round(result.duration),
-    }, this.cfg.kube);
+    }, namesOf(this.cfg));
+    report.traffic = trafficOf(this.cfg, runDir, PROBE_CACHE);
     const safe = runbookReportSchema.parse(this.scrub.value(report));
     fs.mkdirSync(runDir, { recursive: true });
     fs.writeFileSync(path.join(runDir, 'runbook.json'), JSON.stringify(safe, null, 2) + '\n');

@@ -135,6 +135,23 @@ export const runbookReportSchema = z.object({
   measurements: z.array(measurementSchema),
   /** Tests that declare no catalog id (a bug in the suite: `validate` reports them). */
   uncatalogued: z.array(z.string()),
+  /**
+   * What the run sent to the target against its declared rate limits (src/budget/). Optional:
+   * absent in reports written before it and in hand-built ones.
+   */
+  traffic: z
+    .object({
+      /** The declared limits the run planned for, e.g. "CREDLINK_RATE_LIMIT=100/min". */
+      limits: z.array(z.string()),
+      /** Requests of the checks (paced) and of the latency probe (planned rate). */
+      sent: z.number(),
+      probeSent: z.number(),
+      /** Time checks waited for room in the budget, ms. */
+      waitedMs: z.number(),
+      /** 429 answers per call ("POST /sign"), the probe's included: never silently dropped. */
+      rateLimited: z.record(z.string(), z.number()),
+    })
+    .optional(),
 });
 
 export type RunbookReport = z.infer<typeof runbookReportSchema>;

@@ -4,11 +4,12 @@
  */
 import { catalog, isCheckId, type CatalogEntry } from '../../runbooks/catalog.ts';
 import { sections } from '../../runbooks/sections.ts';
+import { renderCommand, unknownNames, type CommandNames } from '../../runbooks/commands.ts';
 import { mostSevere } from '../../runbooks/severity.ts';
 import { impactSchema, type Impact } from '../triage/impact.ts';
 import { decideSeverity, type GroupState } from '../triage/severity-policy.ts';
 import { buildIncidents, type Unassigned } from '../incidents/build.ts';
-import { measurementSchema, type Evidence, type Measurement, type RunbookReport } from './schema.ts';
+import { measurementSchema, responseSeenSchema, type Evidence, type Measurement, type ResponseSeen, type RunbookReport } from './schema.ts';
 
 export interface TestRecord {
   title: string;
@@ -37,29 +38,26 @@ export interface RunFacts {
   durationMs: number;
 }
 
-/** The environment's Kubernetes names, so immediate actions read as commands for this environment. */
-export interface KubeNames {
-  namespace: string;
-  deployment: string;
-  labelSelector: string;
-}
-
-/**
- * The runbook writes its commands for production (`-n credlink-production`, `deployment/credlink-api`,
- * `-l app=credlink-api`); with the environment's names the responder can paste them as they are.
- */
-export function localizeCommand(command: string, kube: KubeNames | undefined): string {
-  if (!kube) return command;
-  return command
-    .replace(/-n credlink-production\b/g, `-n ${kube.namespace}`)
-    .replace(/deployment\/credlink-api\b/g, `deployment/${kube.deployment}`)
-    .replace(/(deployment )credlink-api\b/g, `$1${kube.deployment}`)
-    .replace(/-l app=credlink-api\b/g, `-l ${kube.labelSelector}`);
-}
-
 const ann = (t: TestRecord, type: string) => t.annotations.filter((a) => a.type === type).map((a) => a.description ?? '');
 const checkIdOf = (t: TestRecord) => ann(t, 'runbook')[0];
 const lastOf = (t: TestRecord, type: string) => ann(t, type).at(-1);
+
+/** Non-success answers the check recorded (checks/fixtures.ts, annotation "response"), bounded. */
+function responsesOf(t: TestRecord): ResponseSeen[] {
+  const out: ResponseSeen[] = [];
+  for (const raw of ann(t, 'response').slice(0, MAX_RESPONSES)) {
+    try {
+      const r = responseSeenSchema.safeParse(JSON.parse(raw));
+      if (r.success) out.push(r.data);
+    } catch {
+      /* not ours */
+    }
+  }
+  return out;
+}
+
+/** Upper bound of responses[] per finding. */
+export const MAX_RESPONSES = 20;
 
 function impactOf(t: TestRecord): Impact | undefined {
   const raw = lastOf(t, 'impact');
@@ -70,7 +68,11 @@ function impactOf(t: TestRecord): Impact | undefined {
 
 const isFailure = (t: TestRecord) => t.outcome === 'unexpected' && t.status !== 'skipped';
 
-export function toReport(tests: readonly TestRecord[], run: RunFacts, kube?: KubeNames): RunbookReport {
+/**
+ * `names`: the environment's names for the immediate actions (runbooks/commands.ts namesOf);
+ * without them every name is a visible placeholder, never production's.
+ */
+export function toReport(tests: readonly TestRecord[], run: RunFacts, names: CommandNames = unknownNames(run.env)): RunbookReport {
   const groups = new Map<string, GroupState>();
   for (const t of tests) {
     const id = checkIdOf(t);
@@ -140,9 +142,9 @@ export function toReport(tests: readonly TestRecord[], run: RunFacts, kube?: Kub
       expected: lastOf(t, 'expected') ?? entry.title,
       actual: lastOf(t, 'actual') ?? firstLine(message),
       message,
-      immediateActions: section.immediateActions.map((a) => ({ step: a.step, command: localizeCommand(a.command, kube), writes: 'writes' in a && a.writes === true })),
+      immediateActions: section.immediateActions.map((a) => ({ step: a.step, command: renderCommand(a.command, names), writes: 'writes' in a && a.writes === true })),
       evidence: t.evidence,
-      responses: [],
+      responses: responsesOf(t),
       durationMs: t.durationMs,
       file: t.file,
     });

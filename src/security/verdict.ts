@@ -1,7 +1,15 @@
 /**
- * How the security checks judge answers, as pure functions: which class of security impact
- * (src/triage/impact.ts) a response stands for. The checks run many cases and report the worst.
+ * How the security checks judge answers, as pure functions over the one response
+ * classification (src/http/response-class.ts): which class of security impact
+ * (src/triage/impact.ts) an answer stands for, or why it proves nothing.
+ *
+ * A check runs many cases and reports the worst. A case that proves nothing (rate-limited 429,
+ * a missing route, a request refused for its shape before authentication could be judged) is
+ * *inconclusive*: it never passes a check; when nothing worse was found the check fails as a
+ * monitoring gap that says what was not tested and why.
  */
+import { isSuccessStatus } from '../../config/request-spec.ts';
+import { classify } from '../http/response-class.ts';
 import type { Impact } from '../triage/impact.ts';
 
 export type SecurityClass = Extract<Impact, { kind: 'security' }>['class'];
@@ -15,6 +23,8 @@ export interface CaseResult {
   /** Why the case failed, or undefined when it passed. */
   problem?: string;
   class?: SecurityClass;
+  /** Why the case proves nothing (it neither passes nor fails the check on its own). */
+  inconclusive?: string;
 }
 
 export function worst(results: readonly CaseResult[]): SecurityClass | undefined {
@@ -23,27 +33,103 @@ export function worst(results: readonly CaseResult[]): SecurityClass | undefined
   return w;
 }
 
-export function securityImpact(results: readonly CaseResult[]): Impact | undefined {
+/** The worst security class, else a monitoring gap when any case was inconclusive, else nothing (pass). */
+export function securityImpact(results: readonly CaseResult[], what = 'authentication'): Impact | undefined {
   const c = worst(results);
-  return c ? { kind: 'security', class: c } : undefined;
+  if (c) return { kind: 'security', class: c };
+  const open = results.filter((r) => r.inconclusive);
+  if (open.length) return { kind: 'gap', reason: `${what} was not tested for ${open.map((r) => `${r.case} (${r.inconclusive})`).join('; ')}` };
+  return undefined;
+}
+
+/** Why an answer proves nothing about authentication, or undefined when it does. */
+export function inconclusiveReason(status: number | null): string | undefined {
+  switch (classify(status)) {
+    case 'rate-limited':
+      return `rate-limited (${status}): the service answered before judging the request`;
+    case 'route-missing':
+      return `route missing (${status}): the configured path does not answer this method`;
+    case 'contract':
+      return `refused for its shape (${status}) before the key was judged: describe the request (CREDLINK_PROTECTED_*)`;
+    default:
+      return undefined;
+  }
 }
 
 /**
- * A request without a valid key must be rejected: 401 (429 once the failed-attempt limit is
- * reached; `alsoOk` adds statuses acceptable for this case, e.g. 431 for an oversized header).
- * 2xx = the endpoint served it: breach. 5xx = a rejection that inflates the error rate: issue.
- * 3xx is left to security.no-redirect. No answer or another 4xx: issue / hardening.
+ * A request without a valid key must be refused with 401. 2xx (or a status the environment
+ * lists as success) = served: breach. 5xx or no answer: issue. 403: hardening. 3xx is left to
+ * security.no-redirect. 429, 404/405, 400/422: inconclusive (`alsoOk` statuses are fine for
+ * this case, e.g. 431 for an oversized header).
  */
-export function judgeRejection(c: string, status: number | null, alsoOk: readonly number[] = []): CaseResult {
-  if (status === null) return { case: c, status, problem: 'no answer', class: 'issue' };
-  if (status === 401 || status === 429 || alsoOk.includes(status) || (status >= 300 && status < 400)) return { case: c, status };
-  if (status >= 200 && status < 300) return { case: c, status, problem: `served without a valid key (${status})`, class: 'breach' };
-  if (status >= 500) return { case: c, status, problem: `server error instead of 401 (${status})`, class: 'issue' };
-  return { case: c, status, problem: `rejected with ${status} instead of 401`, class: 'hardening' };
+export function judgeRejection(c: string, status: number | null, alsoOk: readonly number[] = [], success: readonly string[] = ['2xx']): CaseResult {
+  if (status !== null && alsoOk.includes(status)) return { case: c, status };
+  if (isSuccessStatus(success, status) || classify(status) === 'success') return { case: c, status, problem: `served without a valid key (${status})`, class: 'breach' };
+  switch (classify(status)) {
+    case 'no-answer':
+      return { case: c, status, problem: 'no answer', class: 'issue' };
+    case 'redirect':
+      return { case: c, status };
+    case 'server-error':
+      return { case: c, status, problem: `server error instead of 401 (${status})`, class: 'issue' };
+    case 'auth':
+      return status === 401 ? { case: c, status } : { case: c, status, problem: `rejected with ${status} instead of 401`, class: 'hardening' };
+    default:
+      return { case: c, status, inconclusive: inconclusiveReason(status) };
+  }
 }
 
-/** "401 no key; 500 10 KB key": the failed cases, for the report's actual value. */
+/**
+ * Did this answer accept a key? Success (or a listed success status) = yes. A contract refusal
+ * (400/422) = yes too when the same request without a key was refused with 401/403: the key got
+ * the request past authentication, only its shape was refused. Unknown when the request without a
+ * key was served too, or the answer proves nothing (429, 404/405). Otherwise no.
+ */
+export function keyAccepted(status: number | null, success: readonly string[], keylessStatus: number | null): 'yes' | 'no' | 'unknown' {
+  // Served without any key: where a key is, or which, says nothing (security.no-key-rejected reports the breach).
+  if (isSuccessStatus(success, keylessStatus) || classify(keylessStatus) === 'success') return 'unknown';
+  if (isSuccessStatus(success, status) || classify(status) === 'success') return 'yes';
+  const cls = classify(status);
+  if (cls === 'contract') return classify(keylessStatus) === 'auth' ? 'yes' : 'unknown';
+  if (cls === 'rate-limited' || cls === 'route-missing') return 'unknown';
+  return 'no';
+}
+
+export type ValidKeyVerdict =
+  | { kind: 'accepted' }
+  /** Authentication passed; the request's shape was refused (400/422 or an unlisted 2xx): security.request-contract. */
+  | { kind: 'contract'; status: number }
+  | { kind: 'rejected'; status: number | null }
+  | { kind: 'inconclusive'; reason: string }
+  | { kind: 'redirect'; status: number };
+
+/** The valid-key probe's answer. A 400/422 to a valid key is a contract gap, never a lockout. */
+export function judgeValidKey(status: number | null, success: readonly string[]): ValidKeyVerdict {
+  if (isSuccessStatus(success, status)) return { kind: 'accepted' };
+  switch (classify(status)) {
+    case 'success':
+    case 'contract':
+      return { kind: 'contract', status: status! };
+    case 'redirect':
+      return { kind: 'redirect', status: status! };
+    case 'rate-limited':
+    case 'route-missing':
+      return { kind: 'inconclusive', reason: inconclusiveReason(status)! };
+    default:
+      return { kind: 'rejected', status };
+  }
+}
+
+/** "401 no key; 500 10 KB key": the failed cases (else the inconclusive ones), for the report's actual value. */
 export function summarize(results: readonly CaseResult[]): string {
   const bad = results.filter((r) => r.problem);
-  return bad.length ? bad.map((r) => `${r.case}: ${r.problem}`).join('; ') : results.map((r) => `${r.case}: ${r.status}`).join('; ');
+  if (bad.length) return bad.map((r) => `${r.case}: ${r.problem}`).join('; ');
+  const open = results.filter((r) => r.inconclusive);
+  if (open.length) return open.map((r) => `${r.case}: not tested, ${r.inconclusive}`).join('; ');
+  return results.map((r) => `${r.case}: ${r.status}`).join('; ');
+}
+
+/** "21x 401, 3x 429": statuses of a series of attempts. */
+export function countStatuses(statuses: readonly (number | null)[]): string {
+  return [...new Set(statuses)].map((st) => `${statuses.filter((x) => x === st).length}x ${st ?? 'no answer'}`).join(', ');
 }

@@ -8,6 +8,7 @@ import type net from 'node:net';
 import pg from 'pg';
 import { EveryNth, type ActiveFaults } from './faults.ts';
 import { TargetMetrics } from './metrics.ts';
+import { looksLikeImage } from '../http/probe-image.ts';
 
 export interface AppOptions {
   apiKeys: readonly string[];
@@ -23,6 +24,8 @@ export interface AppOptions {
   adminToken: string;
   /** Failed authentication attempts allowed per client inside the window, then 429. */
   authFailLimit: { max: number; windowMs: number };
+  /** Window of the limiter-before-auth fault (default 60 s). */
+  limiterWindowMs?: number;
   /** Label name of the HTTP status in /metrics ("status"; the real service uses "status_code"). */
   statusLabel?: string;
   /** Called when faults change through the admin endpoint. */
@@ -48,6 +51,9 @@ export class ReferenceApp {
   private readonly errorPicker = new EveryNth();
   private readonly tailPicker = new EveryNth();
   private readonly authFailures = new Map<string, { count: number; since: number }>();
+  private readonly limiterCounts = new Map<string, { count: number; since: number }>();
+  /** Window of the limiter-before-auth fault; tests lengthen it so a Retry-After outlasts a check. */
+  limiterWindowMs: number;
   private server?: http.Server;
   private readonly keys: Buffer[];
   private readonly restricted: Buffer[];
@@ -55,6 +61,7 @@ export class ReferenceApp {
 
   constructor(private readonly opts: AppOptions) {
     this.metrics = new TargetMetrics(opts.statusLabel);
+    this.limiterWindowMs = opts.limiterWindowMs ?? 60_000;
     this.keys = opts.apiKeys.map((k) => Buffer.from(k));
     this.restricted = (opts.restrictedKeys ?? []).map((k) => Buffer.from(k));
     this.pool = new pg.Pool({
@@ -88,6 +95,7 @@ export class ReferenceApp {
     this.errorPicker.reset();
     this.tailPicker.reset();
     this.authFailures.clear();
+    this.limiterCounts.clear();
   }
 
   async close(): Promise<void> {
@@ -198,6 +206,10 @@ export class ReferenceApp {
   }
 
   private async health(res: http.ServerResponse): Promise<void> {
+    if (this.faults['health-minimal']) {
+      const ok = await this.pool.query('SELECT 1 AS ok').then(() => true, () => false);
+      return this.json(res, ok ? 200 : 503, { checks: { database: ok ? 'ok' : 'down' } });
+    }
     const slow = this.faults['database-slow'];
     let database: 'ok' | 'down' = 'ok';
     try {
@@ -225,9 +237,13 @@ export class ReferenceApp {
       throw new Error('key normalisation failed');
     }
     const norm = (s: string) => (this.faults['auth-case-insensitive'] ? s.toLowerCase() : s);
-    const g = Buffer.from(norm(given));
+    // derived-key-accepted: the loose matching real services get wrong (trim, startsWith).
+    const loose = this.faults['derived-key-accepted'];
+    const trimmed = loose ? given.replace(/^[\s\u00a0]+|[\s\u00a0]+$/g, '') : given;
+    const g = Buffer.from(norm(trimmed));
     const match = (keys: Buffer[]) => keys.some((k) => {
       const kk = Buffer.from(norm(k.toString()));
+      if (loose && g.length >= 8 && kk.subarray(0, g.length).equals(g)) return true;
       return kk.length === g.length && crypto.timingSafeEqual(kk, g);
     });
     if (match(this.keys)) return 'full';
@@ -241,7 +257,20 @@ export class ReferenceApp {
       const v = req.headers[h];
       if (typeof v === 'string') return v;
     }
+    const auth = req.headers.authorization;
+    if (this.faults['bearer-accepted'] && typeof auth === 'string' && auth.startsWith('Bearer ')) return auth.slice(7);
     return undefined;
+  }
+
+  /** A fixed-window count per key of `map`: true when this request goes over `max`. Sets Retry-After. */
+  private overLimit(map: Map<string, { count: number; since: number }>, key: string, max: number, windowMs: number, res: http.ServerResponse): boolean {
+    const now = Date.now();
+    let entry = map.get(key);
+    if (!entry || now - entry.since >= windowMs) map.set(key, (entry = { count: 0, since: now }));
+    entry.count += 1;
+    if (entry.count <= max) return false;
+    res.setHeader('Retry-After', String(Math.max(1, Math.ceil((entry.since + windowMs - now) / 1000))));
+    return true;
   }
 
   private async sign(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -253,18 +282,36 @@ export class ReferenceApp {
       res.end(JSON.stringify({ error: 'moved' }));
       return;
     }
+    // As the real service's signing limiter: counted per client before anyone is authenticated.
+    const limit = this.faults['limiter-before-auth'];
+    if (typeof limit === 'number' && this.overLimit(this.limiterCounts, client, limit, this.limiterWindowMs, res)) {
+      req.resume();
+      return this.json(res, 429, { error: 'too_many_requests', message: 'Too many signing requests, please try again later.' });
+    }
+    // The body is read before authentication, as a JSON body parser in front of the routes does.
+    const body = await readBody(req);
+    if (body === null) return this.json(res, 413, { error: 'payload_too_large' });
+    const type = String(req.headers['content-type'] ?? '');
+    if (/^application\/json/i.test(type) && body.length) {
+      try {
+        JSON.parse(body.toString('utf8'));
+      } catch (err) {
+        if (this.faults['stack-traces']) {
+          // What an error handler that forwards err.stack sends.
+          const stack = `SyntaxError: ${(err as Error).message}\n    at JSON.parse (<anonymous>)\n    at parseBody (/srv/credlink-api/src/middleware/body.js:41:23)\n    at Layer.handle (/srv/credlink-api/node_modules/express/lib/router/layer.js:95:5)`;
+          return this.json(res, 500, { error: 'internal_error', message: (err as Error).message, stack });
+        }
+        return this.json(res, 400, { error: 'invalid_json' });
+      }
+    }
     const who = this.authorized(req);
     if (who === 'none') {
-      const now = Date.now();
       const { max, windowMs } = this.opts.authFailLimit;
-      let entry = this.authFailures.get(client);
-      if (!entry || now - entry.since >= windowMs) this.authFailures.set(client, (entry = { count: 0, since: now }));
-      entry.count += 1;
-      req.resume();
-      if (entry.count > max && !this.faults['auth-no-rate-limit']) {
-        res.setHeader('Retry-After', String(Math.max(1, Math.ceil((entry.since + windowMs - now) / 1000))));
-        return this.json(res, 429, { error: 'too_many_failed_attempts' });
-      }
+      // limiter-per-key: the count is per client and presented key, so a new key each time is never limited.
+      const counter = this.faults['limiter-per-key'] ? `${client}|${this.givenKey(req) ?? ''}` : client;
+      const limited = this.overLimit(this.authFailures, counter, max, windowMs, res);
+      if (limited && !this.faults['auth-no-rate-limit']) return this.json(res, 429, { error: 'too_many_failed_attempts' });
+      res.removeHeader('Retry-After');
       const given = this.givenKey(req);
       if (this.faults['auth-echoes-key-encoded'] && given) {
         res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8' });
@@ -274,13 +321,16 @@ export class ReferenceApp {
       return this.json(res, 401, { error: 'unauthorized', message });
     }
     if (who === 'restricted' && !this.faults['permission-not-enforced']) {
-      req.resume();
       return this.json(res, 403, { error: 'forbidden', message: 'this key lacks the sign permission' });
     }
-    const body = await readBody(req);
-    if (body === null) return this.json(res, 413, { error: 'payload_too_large' });
-    const signature = crypto.createHmac('sha256', this.hmacKey).update(body).digest('base64url');
-    this.json(res, 200, { algorithm: 'HMAC-SHA256', signature, bytes: body.length });
+    let signed = body;
+    if (this.faults['multipart-only']) {
+      const image = imagePart(type, body);
+      if (!image) return this.json(res, 400, { error: 'bad_request', message: 'No image file provided' });
+      signed = image;
+    }
+    const signature = crypto.createHmac('sha256', this.hmacKey).update(signed).digest('base64url');
+    this.json(res, 200, { algorithm: 'HMAC-SHA256', signature, bytes: signed.length });
   }
 
   private async admin(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
@@ -371,6 +421,30 @@ function sleepUnlessClosed(ms: number, res: http.ServerResponse): Promise<void> 
       resolve();
     }
   });
+}
+
+/**
+ * The first file part of a multipart/form-data body whose bytes are a PNG or JPEG, or null.
+ * Enough of RFC 7578 for the reference target: boundary from the content type, parts split on it.
+ */
+export function imagePart(contentType: string, body: Buffer): Buffer | null {
+  const m = /^multipart\/form-data;.*boundary="?([^";]+)"?/i.exec(contentType);
+  if (!m) return null;
+  const delimiter = Buffer.from(`--${m[1]}`);
+  let at = body.indexOf(delimiter);
+  while (at >= 0) {
+    const next = body.indexOf(delimiter, at + delimiter.length);
+    if (next < 0) break;
+    const part = body.subarray(at + delimiter.length + 2, next - 2);
+    const split = part.indexOf('\r\n\r\n');
+    if (split >= 0) {
+      const head = part.subarray(0, split).toString('latin1');
+      const content = part.subarray(split + 4);
+      if (/filename=/i.test(head) && looksLikeImage(content)) return content;
+    }
+    at = next;
+  }
+  return null;
 }
 
 async function readBody(req: http.IncomingMessage): Promise<Buffer | null> {

@@ -12,7 +12,7 @@ export interface FaultSpec {
   /** The runbook incident it reproduces. */
   incident: SectionId;
   /** Optional numeric parameter, e.g. a percentage or a latency. */
-  param?: { unit: '%' | 'ms'; default: number; min: number; max: number };
+  param?: { unit: '%' | 'ms' | 'req'; default: number; min: number; max: number };
 }
 
 export const faultCatalog = {
@@ -67,6 +67,27 @@ export const faultCatalog = {
     incident: 'api-key-auth',
     param: { unit: 'ms', default: 15_000, min: 1, max: 60_000 },
   },
+  // Real deployments whose shape differs from the runbook (issue 11): what the checks must tell apart.
+  'multipart-only': {
+    description: 'the protected endpoint takes only a multipart upload with an image file part: anything else gets 400 "No image file provided" (after authentication)',
+    incident: 'api-key-auth',
+  },
+  'limiter-before-auth': {
+    description: 'a per-client limiter of the given requests a minute (default 2: it fires within the first auth checks) runs on the protected endpoint before authentication: 429 with Retry-After',
+    incident: 'api-key-auth',
+    param: { unit: 'req', default: 2, min: 1, max: 10_000 },
+  },
+  'limiter-per-key': { description: 'the failed-attempt limiter counts per client and key: a new wrong key every time is never limited', incident: 'api-key-auth' },
+  'bearer-accepted': { description: 'the key is also accepted in Authorization: Bearer', incident: 'api-key-auth' },
+  'derived-key-accepted': {
+    description: 'keys are matched loosely: surrounding whitespace is trimmed and a prefix of a valid key (8+ characters) is accepted',
+    incident: 'api-key-auth',
+  },
+  'stack-traces': {
+    description: 'a request body that is not valid JSON crashes the handler: 500 with the stack trace and file paths in the body',
+    incident: 'api-key-auth',
+  },
+  'health-minimal': { description: '/health answers only {"checks":{"database":"ok"}}: no status, version or uptime', incident: 'basic-service-health' },
   // Kubernetes scenarios: the API simulator (src/k8s-sim/) follows these; the HTTP target is unchanged.
   crashloop: { description: 'Kubernetes: every API pod is in CrashLoopBackOff', incident: 'service-unavailable' },
   oomkilled: { description: 'Kubernetes: one API container was OOMKilled (exit 137) and restarted', incident: 'high-memory' },
@@ -107,7 +128,7 @@ export function parseFaults(input: string | readonly string[]): ActiveFaults {
       problems.push(`fault "${name}" takes no value`);
       continue;
     }
-    const n = Number(raw.replace(/(%|ms)$/, ''));
+    const n = Number(raw.replace(/(%|ms|req)$/, ''));
     if (!Number.isFinite(n) || n < spec.param.min || n > spec.param.max) {
       problems.push(`fault "${name}" value must be ${spec.param.min}-${spec.param.max} ${spec.param.unit}, got "${raw}"`);
       continue;

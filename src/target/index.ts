@@ -20,6 +20,8 @@ export interface TargetOptions {
   version?: string;
   statusLabel?: string;
   authFailLimit?: { max: number; windowMs: number };
+  /** Window of the limiter-before-auth fault (default 60 s). */
+  limiterWindowMs?: number;
   log?: (line: string) => void;
 }
 
@@ -48,7 +50,8 @@ export interface ReferenceTarget {
   stop(): Promise<void>;
 }
 
-export const DEFAULT_ALLOWED_ORIGINS = ['https://credlink.com', 'https://app.credlink.com'];
+/** Not the production origins: a drill's first steps (CORS section) must not name production. */
+export const DEFAULT_ALLOWED_ORIGINS = ['https://app.credlink.test', 'https://console.credlink.test'];
 
 export async function startReferenceTarget(opts: TargetOptions = {}): Promise<ReferenceTarget> {
   const database = await startDatabase({ databaseUrl: opts.databaseUrl, log: opts.log });
@@ -135,6 +138,7 @@ export async function startReferenceTarget(opts: TargetOptions = {}): Promise<Re
     databaseUrl: viaProxy(database.appUrl),
     adminToken,
     authFailLimit: opts.authFailLimit ?? { max: 20, windowMs: 60_000 },
+    limiterWindowMs: opts.limiterWindowMs,
     statusLabel: opts.statusLabel,
     onFaults: apply,
   });

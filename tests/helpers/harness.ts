@@ -48,6 +48,14 @@ export const FAST_THRESHOLDS = {
  */
 export const QUICK_PROBE = { CREDLINK_PROBE_SAMPLES: '15', CREDLINK_PROBE_RATE: '50' };
 
+/**
+ * The harness target's failed-attempt limit (20 per 4 s instead of per 60 s), declared to the
+ * run as such, and no per-client limit: the request budget then paces the API-key matrix in
+ * seconds, not minutes. Tests of the budget itself declare their own limits.
+ */
+export const HARNESS_AUTH_FAIL = { max: 20, windowMs: 4000 };
+export const HARNESS_LIMITS = { CREDLINK_RATE_LIMIT: 'none', CREDLINK_AUTH_FAIL_LIMIT: String(HARNESS_AUTH_FAIL.max), CREDLINK_AUTH_FAIL_WINDOW_S: String(HARNESS_AUTH_FAIL.windowMs / 1000) };
+
 export function configFor(target: ReferenceTarget, vars: Record<string, string> = {}): ResolvedConfig {
   return parseEnv(
     {
@@ -59,6 +67,7 @@ export function configFor(target: ReferenceTarget, vars: Record<string, string> 
       DATABASE_URL: target.monitorDatabaseUrl,
       ...FAST_THRESHOLDS,
       ...QUICK_PROBE,
+      ...HARNESS_LIMITS,
       ...vars,
     },
     { env: 'test', file: 'tests/harness.env', processEnv: {} },
@@ -71,7 +80,7 @@ export interface HarnessExtras {
 }
 
 export async function startHarness(opts: TargetOptions = {}, vars: Record<string, string> = {}, extras: HarnessExtras = {}): Promise<Harness> {
-  const target = await startReferenceTarget(opts);
+  const target = await startReferenceTarget({ authFailLimit: HARNESS_AUTH_FAIL, ...opts });
   let kube: KubeSim | undefined;
   if (extras.kube) {
     kube = await startKubeSim({ logSecrets: target.apiKeys.slice(0, 1) });

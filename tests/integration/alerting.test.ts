@@ -11,6 +11,7 @@ import { after, before, beforeEach, test } from 'node:test';
 import { parseEnv, secretsOf, type ResolvedConfig } from '../../config/index.ts';
 import { EnvironmentError } from '../../src/errors.ts';
 import { sections } from '../../runbooks/sections.ts';
+import { renderCommand, unknownNames } from '../../runbooks/commands.ts';
 import { AlertMonitor } from '../../src/alerting/monitor.ts';
 import { AlertStore } from '../../src/alerting/store.ts';
 import type { Finding, RunbookReport } from '../../src/reporter/schema.ts';
@@ -76,6 +77,7 @@ function monitor(vars: Record<string, string> = {}, logs: string[] = []): AlertM
 }
 
 const s = sections['service-unavailable'];
+const names = { ...unknownNames('staging'), namespace: 'credlink-production', deployment: 'credlink-api', selector: 'app=credlink-api' };
 const failing: FindingInput = {
   checkId: 'health.root',
   title: 'GET /health answers 200',
@@ -86,7 +88,7 @@ const failing: FindingInput = {
   expected: '== 200',
   actual: '503',
   message: '[STATUS] (503) == 200 on GET /health (staging)',
-  immediateActions: s.immediateActions.map((a) => ({ step: a.step, command: a.command, writes: 'writes' in a && a.writes === true })),
+  immediateActions: s.immediateActions.map((a) => ({ step: a.step, command: renderCommand(a.command, names), writes: 'writes' in a && a.writes === true })),
   evidence: [{ name: 'response of GET /health', contentType: 'application/json', body: '{"status":503,"body":"{\\"error\\":\\"unavailable\\"}"}' }],
   durationMs: 12,
 };

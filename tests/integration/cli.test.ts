@@ -32,6 +32,12 @@ test('drill service-unavailable: exit 1, SEV-0 in "Incident: Service Unavailable
   const f = report.findings.find((x) => x.checkId === 'health.root')!;
   assert.equal(f.section.title, 'Incident: Service Unavailable (503/502 Errors)');
   assert.equal(f.severity, 'SEV-0');
+  // First steps name this environment (its base URL, the simulator's namespace), never production's.
+  const md = fs.readFileSync(path.join(reports, 'local', report.runId, 'runbook.md'), 'utf8');
+  assert.doesNotMatch(md, /https:\/\/credlink\.com|credlink-production/);
+  assert.ok(md.includes(`curl -s ${report.baseUrl}/health`), 'curl names the run\'s base URL');
+  assert.match(md, /kubectl rollout restart deployment\/credlink-api -n credlink\b/);
+  for (const i of report.incidents) for (const a of i.immediateActions) assert.doesNotMatch(a.command, /credlink-production|https:\/\/credlink\.com|\{\{/);
 });
 
 test('drill database-down: names "Incident: Database Connection Issues"; --fail-on SEV-0 makes it exit 0', async () => {

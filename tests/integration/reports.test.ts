@@ -159,7 +159,8 @@ test('scrub data, not markup: the API-key section of index.html has the same ste
   assert.equal(html.length, 4, 'all four steps of the section');
   assert.deepEqual(html, fromMd);
   assert.deepEqual(html.map((a) => a.step), sections['api-key-auth'].immediateActions.map((a) => a.step), 'the catalog steps, none lost');
-  assert.match(html[1]!.command, /^curl -H "X-API-Key: <key>" /);
+  // The environment's protected call, as this environment takes the key (runbooks/commands.ts).
+  assert.match(html[1]!.command, /^curl -i -X POST -H "X-API-Key: <key>" http:\/\/127\.0\.0\.1:\d+\/api\/v1\/sign$/);
   assert.match(html[2]!.step, /^Read authentication logs/);
   assert.match(html[2]!.command, /grep -i "auth\\\|api\.\*key"$/);
   assert.ok(!fs.readFileSync(path.join(drill.runDir, 'index.html'), 'utf8').includes('[REDACTED]\\|'), 'no credential pattern ran over the markup');

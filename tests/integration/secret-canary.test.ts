@@ -16,7 +16,8 @@ import { runPlaywright } from '../../src/run/execute.ts';
 import { PROJECT_ROOT } from '../../src/run/paths.ts';
 import type { ActiveFaults } from '../../src/target/faults.ts';
 import { startReferenceTarget, type ReferenceTarget } from '../../src/target/index.ts';
-import { cli, configFor, tempDir } from '../helpers/harness.ts';
+import { cli, configFor, HARNESS_AUTH_FAIL, HARNESS_LIMITS, tempDir } from '../helpers/harness.ts';
+import { deriveKeys } from '../../src/security/derived-keys.ts';
 import { searchBuffer, searchTree } from '../helpers/secret-search.ts';
 
 let target: ReferenceTarget;
@@ -24,10 +25,11 @@ let work: string;
 let secrets: string[];
 
 before(async () => {
-  target = await startReferenceTarget();
+  target = await startReferenceTarget({ authFailLimit: HARNESS_AUTH_FAIL });
   work = tempDir('credlink-canary-');
   const dbPassword = decodeURIComponent(new URL(target.monitorDatabaseUrl).password);
-  secrets = [...target.apiKeys, target.restrictedApiKey, dbPassword];
+  // Keys derived from the probe key (security.derived-keys-rejected sends them) are secrets too.
+  secrets = [...target.apiKeys, target.restrictedApiKey, dbPassword, ...deriveKeys(target.apiKeys[0]!).map((d) => d.key.trim()).filter((k) => k !== target.apiKeys[0])];
   assert.ok(secrets.every((s) => s.length >= 16), 'canary secrets are long random values');
 });
 after(async () => {
@@ -45,6 +47,7 @@ function envFile(name: string, vars: Record<string, string>): string {
     'CREDLINK_RESTRICTED_API_KEY=${CANARY_RESTRICTED_KEY}',
     `CREDLINK_ALLOWED_ORIGINS=${target.allowedOrigins.join(',')}`,
     'DATABASE_URL=${CANARY_DATABASE_URL}',
+    ...Object.entries(HARNESS_LIMITS).map(([k, v]) => `${k}=${v}`),
     ...Object.entries(vars).map(([k, v]) => `${k}=${v}`),
   ];
   fs.writeFileSync(file, lines.join('\n') + '\n');

@@ -24,7 +24,7 @@ test('healthy target: every security check passes, none skipped', async () => {
   const { report } = await h.run({}, GREP);
   assert.equal(report.verdict.status, 'healthy', JSON.stringify(report.findings, null, 2));
   assert.equal(report.skipped.length, 0, JSON.stringify(report.skipped));
-  assert.equal(report.counts.passed, 13);
+  assert.equal(report.counts.passed, 16);
 });
 
 type Expect = [checkId: string, section: SectionId, severity: string];
@@ -34,9 +34,11 @@ const table: [faults: ActiveFaults, expected: Expect[]][] = [
     ['security.wrong-key-rejected', 'api-key-auth', 'SEV-0'],
     ['security.malformed-keys-rejected', 'api-key-auth', 'SEV-0'],
     // The same bypass seen by every check that sends a request it expects refused:
-    ['security.key-strict', 'api-key-auth', 'SEV-0'],
     ['security.restricted-key-forbidden', 'api-key-auth', 'SEV-0'],
     ['security.auth-rate-limit', 'api-key-auth', 'SEV-0'],
+    // Served without any key: which key, or where, cannot be told (a gap, not a second breach).
+    ['security.key-strict', 'api-key-auth', 'SEV-3'],
+    ['security.derived-keys-rejected', 'api-key-auth', 'SEV-3'],
   ]],
   [{ 'valid-key-rejected': true }, [
     ['security.valid-key-accepted', 'api-key-auth', 'SEV-1'],
@@ -45,7 +47,7 @@ const table: [faults: ActiveFaults, expected: Expect[]][] = [
   ]],
   [{ 'cors-wildcard': true, 'auth-case-insensitive': true }, [
     ['security.cors-no-any-origin', 'cors', 'SEV-1'],
-    ['security.key-strict', 'api-key-auth', 'SEV-0'],
+    ['security.derived-keys-rejected', 'api-key-auth', 'SEV-0'],
   ]],
   [{ 'cors-reflect-any-origin': true, 'auth-echoes-key': true, 'missing-security-headers': true }, [
     ['security.cors-no-any-origin', 'cors', 'SEV-1'],
@@ -60,7 +62,8 @@ const table: [faults: ActiveFaults, expected: Expect[]][] = [
   [{ 'cors-error-500': true, 'auth-malformed-key-500': true, 'auth-no-rate-limit': true }, [
     ['security.cors-disallowed-not-5xx', 'cors', 'SEV-2'],
     ['security.malformed-keys-rejected', 'api-key-auth', 'SEV-2'],
-    ['security.auth-rate-limit', 'api-key-auth', 'SEV-2'],
+    // No failed-attempt limit: a hardening gap unless the environment requires one.
+    ['security.auth-rate-limit', 'api-key-auth', 'SEV-3'],
   ]],
 ];
 

@@ -4,6 +4,7 @@ import { toReport, type TestRecord } from '../../src/reporter/to-report.ts';
 import { runbookReportSchema } from '../../src/reporter/schema.ts';
 import { renderMarkdown } from '../../src/reporter/markdown.ts';
 import { testRecord } from '../helpers/records.ts';
+import { unknownNames } from '../../runbooks/commands.ts';
 
 const run = { env: 'staging', runId: 'r1', baseUrl: 'https://x', startedAt: '2026-01-01T00:00:00.000Z', durationMs: 5 };
 const rec = testRecord;
@@ -67,12 +68,22 @@ test('to-report: measurements recorded by checks land in runbook.json', () => {
   assert.deepEqual(r.measurements, [{ checkId: 'health.latency', ...m }]);
 });
 
-test('to-report: immediate actions name the environment\'s namespace, deployment and selector when Kubernetes is configured', () => {
+test('to-report: immediate actions carry this environment\'s names, or visible placeholders; never production\'s', () => {
   const failed = testRecord('health.root', { status: 'failed', outcome: 'unexpected', errors: ['x'] });
   const plain = toReport([failed], run).findings[0]!.immediateActions.map((a) => a.command);
-  assert.ok(plain.some((c) => c.includes('kubectl get pods -n credlink-production -l app=credlink-api')));
-  const named = toReport([failed], run, { namespace: 'credlink-staging', deployment: 'api', labelSelector: 'app=api' }).findings[0]!.immediateActions.map((a) => a.command);
+  assert.ok(plain.includes('kubectl get pods -n <namespace of staging> -l <label selector of staging>'), plain.join('\n'));
+  assert.ok(plain.every((c) => !c.includes('credlink-production') && !c.includes('{{')), plain.join('\n'));
+  const names = { ...unknownNames('staging'), namespace: 'credlink-staging', deployment: 'api', selector: 'app=api' };
+  const named = toReport([failed], run, names).findings[0]!.immediateActions.map((a) => a.command);
   assert.ok(named.includes('kubectl get pods -n credlink-staging -l app=api'), named.join('\n'));
   assert.ok(named.some((c) => c.startsWith('kubectl logs -f deployment/api -n credlink-staging')));
   assert.ok(named.every((c) => !c.includes('credlink-production')));
+});
+
+test('to-report: responses a failing check recorded are classified in its finding (bounded)', () => {
+  const annotations = [{ type: 'runbook', description: 'security.no-key-rejected' }];
+  for (let i = 0; i < 30; i++) annotations.push({ type: 'response', description: JSON.stringify({ call: 'POST /sign', status: 429, class: 'rate-limited' }) });
+  const r = toReport([testRecord('security.no-key-rejected', { status: 'failed', outcome: 'unexpected', errors: ['x'], annotations })], run);
+  assert.equal(r.findings[0]!.responses.length, 20);
+  assert.deepEqual(r.findings[0]!.responses[0], { call: 'POST /sign', status: 429, class: 'rate-limited' });
 });

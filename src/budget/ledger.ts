@@ -1,0 +1,160 @@
+/**
+ * The request ledger: a sliding-window count of requests per scope (src/budget/plan.ts), shared
+ * by every Playwright worker of a run through files in the run folder, so the budget holds
+ * across workers and across the worker restarts Playwright makes after a failed check.
+ *
+ * One file per scope, one line per request (its time in ms) or per hold (`h<until ms>`, written
+ * when the service answered 429 or said nothing remains). take() waits until every scope of a
+ * request has room and no hold, or throws RateBudgetError when that wait would outlast the
+ * check's deadline: the check then says what it could not test, instead of sending anyway.
+ * Appends are atomic (O_APPEND, one short write); two workers deciding at the same instant can
+ * overshoot a scope by one request each, which the 80% share absorbs.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Scope } from './plan.ts';
+
+export class RateBudgetError extends Error {
+  override name = 'RateBudgetError';
+  /** Marks errors that are the budget's, not the network's: src/probes/http.ts send() lets them through. */
+  readonly budget = true;
+  constructor(
+    message: string,
+    readonly scope: Scope,
+    readonly waitMs: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface TrafficSummary {
+  /** Requests sent through the ledger (the latency probe counts its own). */
+  sent: number;
+  /** 429 answers, per call ("POST /sign"). */
+  rateLimited: Record<string, number>;
+  /** Total time requests waited for room, ms. */
+  waitedMs: number;
+}
+
+const fileOf = (dir: string, id: string) => path.join(dir, `${id.replace(/[^A-Za-z0-9_.-]+/g, '_')}.log`);
+
+export class RequestLedger {
+  constructor(
+    readonly dir: string,
+    private readonly now: () => number = Date.now,
+    /** Injected by tests that run the ledger on a simulated clock. */
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  ) {
+    fs.mkdirSync(dir, { recursive: true });
+  }
+
+  private read(scope: Scope): { times: number[]; holdUntil: number } {
+    let text = '';
+    try {
+      text = fs.readFileSync(fileOf(this.dir, scope.id), 'utf8');
+    } catch {
+      /* no request yet */
+    }
+    const times: number[] = [];
+    let holdUntil = 0;
+    for (const line of text.split('\n')) {
+      if (!line) continue;
+      if (line[0] === 'h') holdUntil = Math.max(holdUntil, Number(line.slice(1)));
+      else times.push(Number(line));
+    }
+    return { times, holdUntil };
+  }
+
+  /** Milliseconds until `scope` has room for one more request (0 = now), and how much of it is a hold. */
+  waitFor(scope: Scope, at = this.now()): { wait: number; held: number } {
+    const { times, holdUntil } = this.read(scope);
+    const inWindow = times.filter((t) => t > at - scope.windowMs).sort((a, b) => a - b);
+    const held = Math.max(0, holdUntil - at);
+    let wait = held;
+    if (inWindow.length >= scope.limit) {
+      // Room opens when enough of the oldest leave the window.
+      const oldest = inWindow[inWindow.length - scope.limit]!;
+      wait = Math.max(wait, oldest + scope.windowMs - at + 1);
+    }
+    return { wait, held };
+  }
+
+  /**
+   * Waits for room in every scope and records the request in each. Throws RateBudgetError when
+   * the wait would pass `deadline.planned` (epoch ms), or, for a hold the service asked for
+   * (429, Retry-After), `deadline.hold`: pacing to a declared limit is planned for, a service's
+   * unexpected "wait" is only honoured within the check's own time.
+   */
+  async take(scopes: readonly Scope[], deadline: number | { planned: number; hold: number }): Promise<number> {
+    const { planned, hold } = typeof deadline === 'number' ? { planned: deadline, hold: deadline } : deadline;
+    let waited = 0;
+    for (;;) {
+      const at = this.now();
+      let worst: { scope: Scope; wait: number; held: number } | undefined;
+      for (const s of scopes) {
+        const w = this.waitFor(s, at);
+        if (w.wait > 0 && (!worst || w.wait > worst.wait)) worst = { scope: s, ...w };
+      }
+      if (!worst) {
+        // Hold-only scopes (no limit) record nothing but holds.
+        for (const s of scopes) if (s.limit < Number.MAX_SAFE_INTEGER) fs.appendFileSync(fileOf(this.dir, s.id), `${at}\n`);
+        this.note(`s ${waited}`);
+        return waited;
+      }
+      if (worst.held > 0 && at + worst.held > hold) {
+        throw new RateBudgetError(
+          `the target answered 429 and asked to wait ${Math.max(1, Math.round(worst.held / 1000))} s more (Retry-After), beyond this check's time`,
+          worst.scope,
+          worst.wait,
+        );
+      }
+      if (at + worst.wait > planned) {
+        throw new RateBudgetError(
+          `${worst.scope.label} leaves no room for another request for ${Math.max(1, Math.round(worst.wait / 1000))} s, beyond this check's time`,
+          worst.scope,
+          worst.wait,
+        );
+      }
+      await this.sleep(Math.min(worst.wait, 5000));
+      waited += this.now() - at;
+    }
+  }
+
+  /** Holds every scope until `untilMs` (the service said to wait). */
+  hold(scopes: readonly Scope[], untilMs: number): void {
+    for (const s of scopes) fs.appendFileSync(fileOf(this.dir, s.id), `h${Math.round(untilMs)}\n`);
+  }
+
+  /** Records a 429 seen on `call` (method and path, no query). */
+  rateLimited(call: string): void {
+    this.note(`r ${call}`);
+  }
+
+  private note(line: string): void {
+    fs.appendFileSync(path.join(this.dir, 'traffic.txt'), `${line}\n`);
+  }
+
+  /** What the run sent and saw, read back from the ledger folder (for runbook.json). */
+  static summary(dir: string): TrafficSummary | undefined {
+    let text: string;
+    try {
+      text = fs.readFileSync(path.join(dir, 'traffic.txt'), 'utf8');
+    } catch {
+      return undefined;
+    }
+    const out: TrafficSummary = { sent: 0, rateLimited: {}, waitedMs: 0 };
+    for (const line of text.split('\n')) {
+      if (line.startsWith('s ')) {
+        out.sent += 1;
+        out.waitedMs += Number(line.slice(2)) || 0;
+      } else if (line.startsWith('r ')) {
+        const call = line.slice(2);
+        out.rateLimited[call] = (out.rateLimited[call] ?? 0) + 1;
+      }
+    }
+    return out;
+  }
+}
+
+/** Where a run keeps its ledger. */
+export const LEDGER_DIR = 'request-budget';

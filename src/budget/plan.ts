@@ -1,0 +1,161 @@
+/**
+ * The run's traffic plan against the target's declared rate limits (CREDLINK_RATE_LIMIT,
+ * CREDLINK_RATE_LIMIT_PATHS, the failed-attempt limit). Pure.
+ *
+ * - The run uses at most SHARE (80%) of every declared limit, leaving room for clock skew
+ *   between our sliding window and the service's, and for the service's other clients.
+ * - The latency probe (open model: a fixed arrival rate, not paced per request) gets PROBE_SHARE
+ *   of the per-client allowance; every other request of every check goes through the request
+ *   ledger (src/budget/ledger.ts), which paces it within the rest.
+ * - Requests that will fail authentication (no key, wrong or derived keys) also count against
+ *   the failed-attempt limit, so the API-key matrix never trips it; only the failed-attempt
+ *   check spends beyond it, on purpose.
+ * Defaults (100/min, 20 failed attempts a minute) keep a whole run under a 100-requests-a-minute limit.
+ */
+import crypto from 'node:crypto';
+import type { ResolvedConfig } from '../../config/resolved.ts';
+import { formatRate, type RateLimit } from '../../config/request-spec.ts';
+
+export const SHARE = 0.8;
+export const PROBE_SHARE = 0.5;
+/** The probe must finish within this share of the check timeout. */
+const PROBE_TIME_SHARE = 0.75;
+
+/** One counted limit: at most `limit` requests in any `windowMs`. */
+export interface Scope {
+  id: string;
+  limit: number;
+  windowMs: number;
+  /** For messages: "CREDLINK_RATE_LIMIT=100/min". */
+  label: string;
+}
+
+export function allowance(r: RateLimit, share = SHARE): number {
+  return Math.max(1, Math.floor(r.limit * share));
+}
+
+/** What a request is, as far as the budget cares. */
+export interface RequestFacts {
+  method: string;
+  /** Path without the query. */
+  path: string;
+  /** A stable id of the credential the request carries ("none" without one); never the credential. */
+  keyId: string;
+  /** The service will count it as a failed authentication attempt. */
+  failedAttempt: boolean;
+}
+
+type Cfg = Pick<ResolvedConfig, 'rateLimits' | 'security' | 'probe' | 'paths' | 'timeouts'>;
+
+/** Non-probe share of the per-client limit. */
+function clientScope(c: Cfg): Scope | undefined {
+  const r = c.rateLimits.client;
+  if (!r) return undefined;
+  const a = allowance(r);
+  return { id: 'client', limit: Math.max(1, a - Math.floor(a * PROBE_SHARE)), windowMs: r.windowS * 1000, label: `CREDLINK_RATE_LIMIT=${formatRate(r)}` };
+}
+
+export function scopesFor(c: Cfg, req: RequestFacts): Scope[] {
+  const out: Scope[] = [];
+  const client = clientScope(c);
+  if (client) out.push(client);
+  const p = c.rateLimits.paths.find((l) => l.path === req.path);
+  if (p) {
+    out.push({
+      id: p.perKey ? `path:${p.path}|key:${req.keyId}` : `path:${p.path}`,
+      limit: allowance(p),
+      windowMs: p.windowS * 1000,
+      label: `CREDLINK_RATE_LIMIT_PATHS ${p.path}=${formatRate(p)}${p.perKey ? ' per key' : ''}`,
+    });
+  }
+  if (req.failedAttempt) {
+    const f = c.security.authFailLimit;
+    out.push({
+      id: f.per === 'key' ? `auth-fail|key:${req.keyId}` : 'auth-fail',
+      limit: allowance({ limit: f.max, windowS: f.windowS }),
+      windowMs: f.windowS * 1000,
+      label: `CREDLINK_AUTH_FAIL_LIMIT=${f.max} per ${f.windowS} s${f.per === 'key' ? ' per key' : ''}`,
+    });
+  }
+  return out;
+}
+
+/** A stable, non-reversible id of a credential for per-key scopes: never the key. */
+export function keyIdOf(material: string): string {
+  return material ? crypto.createHash('sha256').update(material).digest('hex').slice(0, 12) : 'none';
+}
+
+export interface ProbePlan {
+  paths: string[];
+  /** Requests per second per endpoint. */
+  rate: number;
+  /** Requests per endpoint. */
+  samples: number;
+  maxInFlight: number;
+  /** Why the plan is below what was configured, in words; undefined when it is not. */
+  limitedBy?: string;
+}
+
+const round2 = (n: number) => Math.floor(n * 100) / 100;
+
+/** The latency probe's rate and sample count: the configured ones, reduced to fit the declared limits. */
+export function planProbe(c: Cfg & Pick<ResolvedConfig, 'probe'>, configured: { samples: number; rate: number; maxInFlight: number; paths: string[] }): ProbePlan {
+  const paths = configured.paths;
+  const n = paths.length;
+  if (n === 0) return { paths, rate: configured.rate, samples: 0, maxInFlight: configured.maxInFlight };
+  const caps: { rate: number; why: string }[] = [];
+  const client = c.rateLimits.client;
+  if (client) caps.push({ rate: Math.floor(allowance(client) * PROBE_SHARE) / client.windowS / n, why: `CREDLINK_RATE_LIMIT=${formatRate(client)}` });
+  for (const p of c.rateLimits.paths) {
+    if (paths.includes(p.path)) caps.push({ rate: Math.floor(allowance(p) * PROBE_SHARE) / p.windowS, why: `${p.path}=${formatRate(p)}` });
+  }
+  let rate = configured.rate;
+  let why: string | undefined;
+  for (const cap of caps) {
+    if (cap.rate < rate) {
+      rate = cap.rate;
+      why = cap.why;
+    }
+  }
+  rate = Math.max(0.01, round2(rate));
+  const maxS = (c.timeouts.checkMs / 1000) * PROBE_TIME_SHARE;
+  let samples = configured.samples;
+  if (samples / rate > maxS) samples = Math.max(1, Math.floor(rate * maxS));
+  const reduced = samples < configured.samples || rate < configured.rate;
+  return {
+    paths,
+    rate,
+    samples,
+    maxInFlight: configured.maxInFlight,
+    limitedBy: reduced
+      ? `planned ${samples} requests per endpoint at ${rate}/s (configured ${configured.samples} at ${configured.rate}/s): the probe may use half of 80% of ${why ?? 'the rate limit'} and must finish within ${Math.round(maxS)} s (CREDLINK_CHECK_TIMEOUT_MS)`
+      : undefined,
+  };
+}
+
+/**
+ * Time the auth checks may need: the check timeout, plus one full window of the slowest limit
+ * they are paced by, so waiting once for a window to pass never times a check out.
+ */
+export function authCheckTimeoutMs(c: Cfg): number {
+  const windows = [c.security.authFailLimit.windowS, c.rateLimits.client?.windowS ?? 0, ...c.rateLimits.paths.map((p) => p.windowS)];
+  return c.timeouts.checkMs + Math.max(...windows) * 1000 + 5000;
+}
+
+/**
+ * Can the failed-attempt check reach the failed-attempt limit without tripping a declared
+ * path or client limit first? A reason when it cannot (the check then says why it did not run).
+ */
+export function failedAttemptBlocker(c: Cfg, path: string): string | undefined {
+  const need = c.security.authFailLimit.max + 1;
+  const windowS = c.security.authFailLimit.windowS;
+  const p = c.rateLimits.paths.find((l) => l.path === path && !l.perKey);
+  if (p && (allowance(p) * windowS) / p.windowS < need) {
+    return `${need} failed attempts within ${windowS} s would exceed ${path}'s own limit (${formatRate(p)}): the failed-attempt limit cannot be told apart from it`;
+  }
+  const client = clientScope(c);
+  if (client && (client.limit * windowS * 1000) / client.windowMs < need) {
+    return `${need} failed attempts within ${windowS} s would exceed the run's share of ${client.label}`;
+  }
+  return undefined;
+}

@@ -48,8 +48,8 @@ RUN mkdir -p /app/reports /app/.state \
 VOLUME ["/app/reports", "/app/.state", "/tmp"]
 USER 10001:10001
 EXPOSE 9464
-# The daemon's /healthz (200 while it runs, 503 while it shuts down). Port 9464 is the
-# daemon's default (schedule.json "listen"); one-shot commands (run, gate) need no healthcheck.
+# The daemon's /healthz (200 while it runs, 503 while it shuts down or cannot save its state).
+# Port 9464 is the daemon's default (schedule.json "listen"); one-shot commands (run, gate) need no healthcheck.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:9464/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # "--": Node 20 would take a "--env-file" argument for its own option (bin/credlink-checks.js).

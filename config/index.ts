@@ -37,4 +37,15 @@ export const processFacts = {
   /** GitHub Actions: annotations and the job summary file (`gate`). */
   github: () => ({ actions: process.env.GITHUB_ACTIONS === 'true', stepSummary: process.env.GITHUB_STEP_SUMMARY || undefined }),
   env: () => process.env,
+  /**
+   * TEST ONLY (the crash-injection test of `schedule`): CREDLINK_TEST_REPLAY_DIR makes the daemon
+   * replay prepared reports (<dir>/<env>.json) instead of running the checks, every
+   * CREDLINK_TEST_INTERVAL_MS (default 200). Never set in production: the daemon then checks nothing.
+   */
+  scheduleReplay: (): { dir: string; intervalMs: number } | null => {
+    const dir = process.env.CREDLINK_TEST_REPLAY_DIR;
+    if (!dir) return null;
+    const ms = Number(process.env.CREDLINK_TEST_INTERVAL_MS ?? '200');
+    return { dir, intervalMs: Number.isFinite(ms) && ms >= 10 ? ms : 200 };
+  },
 };

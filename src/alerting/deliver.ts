@@ -36,10 +36,13 @@ export async function post(
   body: unknown,
   policy: RetryPolicy = DEFAULT_RETRY,
   sleep: Sleep = realSleep,
+  /** Called before each request leaves (the delivery journal records it: write-ahead). */
+  beforeAttempt: (attempt: number) => void = () => {},
 ): Promise<DeliveryResult> {
   let last: DeliveryResult = { ok: false, configError: false, status: null, attempts: 0, error: 'not attempted' };
   for (let attempt = 1; attempt <= policy.attempts; attempt++) {
     let retryAfterMs: number | undefined;
+    beforeAttempt(attempt);
     try {
       const res = await fetch(url, {
         method: 'POST',

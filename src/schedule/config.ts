@@ -1,8 +1,9 @@
 /**
  * schedule.json: which environments the daemon monitors and when. Validated once at start,
  * every problem reported at once (exit 2). Each environment runs on a cron expression (croner
- * syntax, 5 or 6 fields) or a fixed interval, with a random start delay (jitter) so several
- * environments do not hit shared infrastructure in the same second.
+ * syntax: 5 fields, or 6 with seconds first when the environment says `"cronSeconds": true`) or a
+ * fixed interval, with a random start delay (jitter) so several environments do not hit shared
+ * infrastructure in the same second.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,11 +13,56 @@ import { ConfigError } from '../errors.ts';
 
 const envName = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be an environment name (environments/<name>.env)');
 
+/** Report folders kept per environment: a folder goes when it is beyond the newest `runs` or older than `days` (null: no such limit). */
+const retentionFields = {
+  runs: z.number().int().min(1).max(1_000_000).nullable(),
+  days: z.number().positive().max(36_500).nullable(),
+};
+export const DEFAULT_RETENTION = { runs: 300, days: 7 } as const;
+
+/** The croner options of an environment's expression: the field count is enforced, not guessed. */
+export function cronOptions(e: { timezone: string; cronSeconds?: boolean }): { timezone: string; mode: '5-part' | '5-or-6-parts' } {
+  return { timezone: e.timezone, mode: e.cronSeconds ? '5-or-6-parts' : '5-part' };
+}
+
+/** Why a cron expression is refused, or null. */
+export function cronProblem(expr: string, e: { timezone: string; cronSeconds?: boolean }): string | null {
+  const trimmed = expr.trim();
+  if (!trimmed.startsWith('@')) {
+    const fields = trimmed.split(/\s+/).filter(Boolean).length;
+    const ok = fields === 5 || (fields === 6 && e.cronSeconds === true);
+    if (!ok) {
+      return fields === 6
+        ? `has 6 fields: a first field of seconds needs "cronSeconds": true in this environment (or use 5 fields: minute hour day-of-month month day-of-week)`
+        : `has ${fields} field(s): use 5 (minute hour day-of-month month day-of-week)${e.cronSeconds ? ', or 6 with seconds first' : ''}`;
+    }
+  }
+  try {
+    new Cron(expr, { paused: true, ...cronOptions(e) }).stop();
+  } catch (err) {
+    return `is not a valid cron expression (${(err as Error).message})`;
+  }
+  return null;
+}
+
+function timezoneProblem(tz: string): string | null {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return null;
+  } catch {
+    return `"${tz}" is not a time zone (IANA names such as "UTC" or "Europe/Berlin")`;
+  }
+}
+
 export const scheduleEnvSchema = z
   .object({
     env: envName,
+    /** The environment file (default environments/<env>.env); relative paths are relative to schedule.json. */
+    envFile: z.string().min(1).optional(),
     /** Cron expression, e.g. "*\/5 * * * *" (every 5 minutes). */
     cron: z.string().optional(),
+    /** Allows a 6-field cron expression whose first field is seconds. */
+    cronSeconds: z.boolean().default(false),
     /** Or a fixed interval between run starts, seconds. */
     intervalSeconds: z.number().int().min(10).max(86_400).optional(),
     /** Random delay before each run, 0..jitterSeconds. */
@@ -25,9 +71,10 @@ export const scheduleEnvSchema = z
     grep: z.string().optional(),
     /** Cron time zone (default UTC). */
     timezone: z.string().default('UTC'),
+    /** Overrides the top-level `retention` for this environment. */
+    retention: z.object(retentionFields).partial().strict().optional(),
   })
-  .strict()
-  .refine((e) => (e.cron === undefined) !== (e.intervalSeconds === undefined), { message: 'give exactly one of "cron" or "intervalSeconds"' });
+  .strict();
 
 export const scheduleSchema = z
   .object({
@@ -40,6 +87,17 @@ export const scheduleSchema = z
     reportsDir: z.string().default('reports'),
     /** Runs kept per environment for trends and baselines. */
     historySize: z.number().int().min(1).max(10_000).default(200),
+    /** Report folders kept per environment (reportsDir/<env>/<run-id>), pruned after each run. */
+    retention: z.object(retentionFields).partial().strict().default({}),
+    /** Alert delivery: requests per delivery attempt pass, first backoff (doubling), timeout per request. */
+    alertDelivery: z
+      .object({
+        attempts: z.number().int().min(1).max(10).default(4),
+        backoffMs: z.number().int().min(10).max(60_000).default(500),
+        timeoutMs: z.number().int().min(100).max(60_000).default(10_000),
+      })
+      .strict()
+      .default({ attempts: 4, backoffMs: 500, timeoutMs: 10_000 }),
     /** A run still going after this long is abandoned (its Playwright process is stopped). */
     runTimeoutSeconds: z.number().int().min(10).max(86_400).default(900),
     /** On SIGTERM: how long a run in progress may finish before it is abandoned. */
@@ -51,27 +109,54 @@ export const scheduleSchema = z
 export type ScheduleConfig = z.output<typeof scheduleSchema>;
 export type ScheduleEnv = ScheduleConfig['environments'][number];
 
-/** Pure: parsed JSON -> ScheduleConfig, or every problem (file: path: message). */
+/** The retention that applies to one environment. */
+export function retentionFor(config: ScheduleConfig, env: ScheduleEnv): { runs: number | null; days: number | null } {
+  return { ...DEFAULT_RETENTION, ...config.retention, ...env.retention };
+}
+
+/**
+ * Problems across fields (cron, time zone, duplicates), read from the raw input so that they are
+ * reported together with the schema's own even when another field of the same entry is malformed.
+ */
+function crossProblems(raw: unknown): { path: string; message: string }[] {
+  const envs = (raw as { environments?: unknown } | null)?.environments;
+  if (!Array.isArray(envs)) return [];
+  const out: { path: string; message: string }[] = [];
+  const seen = new Set<string>();
+  envs.forEach((item, i) => {
+    const e = (item && typeof item === 'object' ? item : {}) as Record<string, unknown>;
+    const at = (field: string, message: string) => out.push({ path: `environments.${i}${field ? `.${field}` : ''}`, message });
+    if (typeof e.env === 'string') {
+      if (seen.has(e.env)) at('env', `"${e.env}" is listed twice`);
+      seen.add(e.env);
+    }
+    if (!item || typeof item !== 'object') return;
+    if ((e.cron === undefined) === (e.intervalSeconds === undefined)) at('', 'give exactly one of "cron" or "intervalSeconds"');
+    const timezone = typeof e.timezone === 'string' ? e.timezone : 'UTC';
+    const tz = timezoneProblem(timezone);
+    if (tz) at('timezone', tz);
+    const cronSeconds = e.cronSeconds === true;
+    if (typeof e.cron === 'string' && !tz) {
+      const p = cronProblem(e.cron, { timezone, cronSeconds });
+      if (p) at('cron', `"${e.cron}" ${p}`);
+    }
+    if (cronSeconds && e.cron === undefined) at('cronSeconds', 'applies to "cron" only');
+  });
+  return out;
+}
+
+/** Pure: parsed JSON -> ScheduleConfig, or every problem at once (file: path: message). */
 export function parseSchedule(raw: unknown, file: string): ScheduleConfig {
   const parsed = scheduleSchema.safeParse(raw);
-  const problems: string[] = [];
-  if (!parsed.success) {
-    for (const i of parsed.error.issues) problems.push(`${file}: ${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new ConfigError(problems);
-  }
-  const seen = new Set<string>();
-  parsed.data.environments.forEach((e, i) => {
-    if (seen.has(e.env)) problems.push(`${file}: environments.${i}.env: "${e.env}" is listed twice`);
-    seen.add(e.env);
-    if (e.cron !== undefined) {
-      try {
-        new Cron(e.cron, { paused: true, timezone: e.timezone }).stop();
-      } catch (err) {
-        problems.push(`${file}: environments.${i}.cron: "${e.cron}" is not a valid cron expression (${(err as Error).message})`);
-      }
-    }
-  });
-  if (problems.length) throw new ConfigError(problems);
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))),
+    ...crossProblems(raw),
+  ]
+    .sort((a, b) => a.path.localeCompare(b.path, 'en', { numeric: true }))
+    .map((p) => `${file}: ${p.path || '(root)'}: ${p.message}`);
+  if (problems.length || !parsed.success) throw new ConfigError(problems);
+  const base = path.dirname(file);
+  for (const e of parsed.data.environments) if (e.envFile !== undefined) e.envFile = path.resolve(base, e.envFile);
   return parsed.data;
 }
 

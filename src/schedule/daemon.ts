@@ -1,28 +1,31 @@
 /**
- * Wires the daemon: environment configurations (all validated before anything starts), the
- * alert monitor over the state directory, the run history, the scheduler and the HTTP routes
- * /metrics, /healthz, /history, the status page, the run folders it keeps (/runs/) and the
- * living runbook (/runbook, when CREDLINK_RUNBOOK_PATH is set). The status page, /metrics'
- * incident gauges and the living runbook read one state (statusFromReportsDir over one
+ * Wires the daemon: environment configurations (all validated before anything starts), the lock
+ * of the state directory (one daemon per state), the alert monitor and run history over that
+ * directory (saves that fail are retried and reported, src/state/health.ts), the scheduler and the
+ * HTTP routes /metrics, /healthz, /livez, /history, the status page, the run folders it keeps
+ * (/runs/) and the living runbook (/runbook, when CREDLINK_RUNBOOK_PATH is set). The status page,
+ * /metrics' incident gauges and the living runbook read one state (statusFromReportsDir over one
  * ReportsSource), so their figures agree.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { Cron } from 'croner';
 import { loadConfig, type ResolvedConfig } from '../../config/index.ts';
 import { AlertMonitor } from '../alerting/monitor.ts';
 import { AlertStore } from '../alerting/store.ts';
-import { CliError, ConfigError } from '../errors.ts';
-import { executeRun } from '../run/execute.ts';
-import type { ScheduleConfig } from './config.ts';
-import { RunHistory } from './history.ts';
-import { DaemonServer } from './http.ts';
-import { Cron } from 'croner';
 import { catalogEntries } from '../coverage/catalog-entries.ts';
+import { CliError, ConfigError } from '../errors.ts';
 import { htmlPageRoute, statusPageRoute } from '../report/status-route.ts';
 import { orderWorstFirst } from '../report/status-page.ts';
 import { ReportsSource, statusFromReportsDir } from '../report/status-state.ts';
 import type { RunbookLinks, RunbookSource } from '../runbook-md/link.ts';
 import { renderLivingRunbook } from '../runbook-md/living.ts';
+import { removeStaleTemps } from '../state/file.ts';
+import { StateHealth } from '../state/health.ts';
+import { StateLock, type LockOptions } from '../state/lock.ts';
+import { cronOptions, retentionFor, type ScheduleConfig } from './config.ts';
+import { RunHistory } from './history.ts';
+import { DaemonServer } from './http.ts';
 import { renderIncidentMetrics, renderMetrics } from './metrics.ts';
 import { runFilesRoute } from './run-files.ts';
 import { Scheduler, type Runner } from './scheduler.ts';
@@ -32,24 +35,12 @@ export interface Daemon {
   server: DaemonServer;
   monitor: AlertMonitor;
   history: RunHistory;
+  health: StateHealth;
+  lock: StateLock;
   url: string | null;
+  /** Settles with the reason when the daemon must stop with exit 3 (its state lock was taken over). */
+  fatal: Promise<string>;
   stop(): Promise<void>;
-}
-
-export function loadEnvironments(config: ScheduleConfig): Map<string, Readonly<ResolvedConfig>> {
-  const out = new Map<string, Readonly<ResolvedConfig>>();
-  const problems: string[] = [];
-  for (const e of config.environments) {
-    try {
-      out.set(e.env, loadConfig({ env: e.env }));
-    } catch (err) {
-      if (err instanceof CliError) problems.push(...err.lines);
-      else throw err;
-    }
-  }
-  if (problems.length) throw new ConfigError(problems);
-  runbookOf(out);
-  return out;
 }
 
 /**
@@ -71,8 +62,26 @@ export function runbookOf(configs: ReadonlyMap<string, Readonly<ResolvedConfig>>
   return { ...first };
 }
 
+/** Warnings at start: an environment whose incidents would never page, or a severity routed to nothing configured. */
+export function alertChannelWarnings(env: string, c: Readonly<ResolvedConfig>): string[] {
+  const a = c.alerting;
+  const configured = { slack: Boolean(a.slackWebhookUrl), pagerduty: Boolean(a.pagerduty.routingKey) };
+  if (!configured.slack && !configured.pagerduty) {
+    return [`WARNING ${env}: no alert channel is configured (set CREDLINK_SLACK_WEBHOOK_URL or CREDLINK_PAGERDUTY_ROUTING_KEY): its incidents are recorded and shown, never paged`];
+  }
+  const out: string[] = [];
+  for (const [severity, channels] of Object.entries(a.routes)) {
+    if (channels.length && !channels.some((ch) => configured[ch])) {
+      out.push(`WARNING ${env}: ${severity} routes to ${channels.join('+')}, which is not configured: ${severity} incidents are not paged (CREDLINK_ALERT_ROUTES)`);
+    }
+  }
+  return out;
+}
+
 export function defaultRunner(configs: Map<string, Readonly<ResolvedConfig>>, reportsDir: string): Runner {
   return async (env, signal) => {
+    // Loaded on the first run: the daemon answers /healthz sooner after a restart.
+    const { executeRun } = await import('../run/execute.ts');
     const { report } = await executeRun({ config: configs.get(env.env)!, reportsDir, grep: env.grep, log: () => {}, signal });
     return report;
   };
@@ -84,19 +93,74 @@ export async function startDaemon(o: {
   runner?: Runner;
   log: (line: string) => void;
   listen?: boolean;
+  lock?: Omit<LockOptions, 'log' | 'onLost'>;
 }): Promise<Daemon> {
   const { config, configs, log } = o;
-  const monitor = new AlertMonitor({
-    store: new AlertStore(config.stateDir),
-    configFor: (env) => {
-      const c = configs.get(env);
-      if (!c) throw new Error(`no configuration for environment ${env} (queued alert of an environment no longer scheduled)`);
-      return c;
-    },
-    log: (level, line) => log(`${level === 'error' ? 'ERROR ' : ''}${line}`),
-  });
-  const history = new RunHistory(config.stateDir, config.historySize);
-  const scheduler = new Scheduler({ config, runner: o.runner ?? defaultRunner(configs, config.reportsDir), monitor, history, log });
+  const leveled = (level: 'info' | 'error', line: string) => log(`${level === 'error' ? 'ERROR ' : ''}${line}`);
+  let lost: (reason: string) => void = () => {};
+  const fatal = new Promise<string>((resolve) => (lost = resolve));
+  const lock = StateLock.acquire(config.stateDir, { ...o.lock, log: leveled, onLost: (reason) => lost(reason) });
+  try {
+    const stateDir = path.resolve(config.stateDir);
+    // Temp files of a process killed in the middle of a save: nobody else writes here (the lock).
+    const temps = [...removeStaleTemps(stateDir), ...removeStaleTemps(path.join(stateDir, 'history'))];
+    if (temps.length) log(`removed ${temps.length} temp file(s) left by an interrupted save in ${stateDir}`);
+    const health = new StateHealth(leveled);
+    const monitor = new AlertMonitor({
+      store: new AlertStore(stateDir, health),
+      configFor: (env) => {
+        const c = configs.get(env);
+        if (!c) throw new Error(`no configuration for environment ${env} (queued alert of an environment no longer scheduled)`);
+        return c;
+      },
+      retry: { attempts: config.alertDelivery.attempts, baseDelayMs: config.alertDelivery.backoffMs, maxDelayMs: Math.max(10_000, config.alertDelivery.backoffMs), timeoutMs: config.alertDelivery.timeoutMs },
+      log: leveled,
+      reportLink: (env, runId) => path.join(config.reportsDir, env, runId, 'index.html'),
+      guard: () => lock.verify(),
+    });
+    for (const [env, c] of configs) for (const w of alertChannelWarnings(env, c)) log(w);
+    const history = new RunHistory(stateDir, config.historySize, health, leveled);
+    const scheduler = new Scheduler({
+      config,
+      runner: o.runner ?? defaultRunner(configs, config.reportsDir),
+      monitor,
+      history,
+      log,
+      retention: { reportsDir: config.reportsDir, policyFor: (env) => retentionFor(config, env) },
+    });
+    const server = routes(new DaemonServer(), { config, configs, scheduler, monitor, history, health, lock });
+    const url = o.listen === false ? null : await server.listen(config.listen.host, config.listen.port);
+    health.start();
+    scheduler.start();
+    return {
+      scheduler,
+      server,
+      monitor,
+      history,
+      health,
+      lock,
+      url,
+      fatal,
+      async stop() {
+        await scheduler.stop();
+        await server.close();
+        await monitor.idle();
+        health.retry();
+        health.stop();
+        lock.release();
+      },
+    };
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+}
+
+function routes(
+  server: DaemonServer,
+  d: { config: ScheduleConfig; configs: Map<string, Readonly<ResolvedConfig>>; scheduler: Scheduler; monitor: AlertMonitor; history: RunHistory; health: StateHealth; lock: StateLock },
+): DaemonServer {
+  const { config, configs, scheduler, monitor, history, health, lock } = d;
   const envNames = config.environments.map((e) => e.env);
   const runbook = runbookOf(configs);
   const reports = new ReportsSource(config.reportsDir, 300);
@@ -105,25 +169,41 @@ export async function startDaemon(o: {
   const status = () => statusFromReportsDir(reports, { envs: envNames, refreshSeconds: 30, staleAfterMs });
   const links: RunbookLinks = { url: runbook.url, living: runbook.path ? '/runbook' : undefined };
   const runHref = (env: string, runId: string) => `/runs/${encodeURIComponent(env)}/${encodeURIComponent(runId)}/`;
-  const server = new DaemonServer()
+  server
     .route('/metrics', 'Prometheus metrics per check and environment', () => ({
       status: 200,
       contentType: 'text/plain; version=0.0.4; charset=utf-8',
-      body: renderMetrics(Object.values(monitor.incidents()), scheduler.statuses(), monitor.outbox()) + renderIncidentMetrics(status().environments),
+      body:
+        renderMetrics({
+          checks: Object.values(monitor.checks()),
+          incidents: Object.values(monitor.incidents()),
+          envs: scheduler.statuses(),
+          outbox: monitor.outbox(),
+          state: { problems: health.problems(), errorsTotal: health.errorsTotal },
+        }) + renderIncidentMetrics(status().environments),
     }))
-    .route('/healthz', 'daemon liveness and per-environment schedule (503 while shutting down)', () => {
+    .route('/healthz', 'daemon health: 503 while a state file cannot be saved (with the reason) or while shutting down', () => {
       const stopping = scheduler.isStopping();
+      const problems = health.problems();
       const outbox = monitor.outbox();
+      const state = stopping ? 'stopping' : problems.length ? 'unhealthy' : 'ok';
       return {
-        status: stopping ? 503 : 200,
+        status: state === 'ok' ? 200 : 503,
         contentType: 'application/json',
         body: JSON.stringify({
-          status: stopping ? 'stopping' : 'ok',
+          status: state,
+          reasons: problems.map((p) => `state not saved since ${p.since}: ${p.file}: ${p.error} (${p.failures} failed attempt(s); running on in-memory state, retried every ${Math.round(health.retryMs / 1000)} s)`),
+          lock: { pid: lock.holder.pid, host: lock.holder.host, since: lock.holder.since },
           environments: scheduler.statuses(),
-          alerts: { pending: outbox.length, configErrors: outbox.filter((i) => i.configError).length },
+          alerts: { pending: outbox.length, inFlight: outbox.filter((i) => i.state === 'sending').length, configErrors: outbox.filter((i) => i.configError).length },
         }, null, 2),
       };
     })
+    .route('/livez', 'liveness: 200 while the process serves (for a liveness probe: restarting does not cure a full disk)', () => ({
+      status: 200,
+      contentType: 'text/plain',
+      body: 'alive\n',
+    }))
     .route('/history', 'bounded run history of one environment: /history?env=NAME', (url) => {
       const env = url.searchParams.get('env') ?? '';
       if (!configs.has(env)) return { status: 404, contentType: 'application/json', body: JSON.stringify({ error: `unknown environment "${env}"`, environments: [...configs.keys()] }) };
@@ -155,19 +235,7 @@ export async function startDaemon(o: {
       }),
     );
   }
-  const url = o.listen === false ? null : await server.listen(config.listen.host, config.listen.port);
-  scheduler.start();
-  return {
-    scheduler,
-    server,
-    monitor,
-    history,
-    url,
-    async stop() {
-      await scheduler.stop();
-      await server.close();
-    },
-  };
+  return server;
 }
 
 /** The longest gap between two scheduled runs of any environment: beyond 3x that, a state is stale. */
@@ -176,7 +244,7 @@ function maxIntervalMs(config: ScheduleConfig): number {
   for (const e of config.environments) {
     if (e.intervalSeconds) max = Math.max(max, e.intervalSeconds * 1000);
     else if (e.cron) {
-      const job = new Cron(e.cron, { timezone: e.timezone, paused: true });
+      const job = new Cron(e.cron, { ...cronOptions(e), paused: true });
       const [a, b] = job.nextRuns(2);
       job.stop();
       if (a && b) max = Math.max(max, b.getTime() - a.getTime());

@@ -1,13 +1,22 @@
 /**
  * Prometheus text exposition (format 0.0.4) of the daemon: per check and environment from the
- * persisted alert state (so the numbers survive a restart), per environment from the scheduler.
- * Pure: state in, text out.
+ * persisted alert state (so the numbers survive a restart), per environment from the scheduler,
+ * and whether the state reaches the disk. Pure: state in, text out.
  */
 import { severityRank } from '../../runbooks/severity.ts';
-import type { Incident, OutboxItem } from '../alerting/store.ts';
+import type { CheckState, IncidentState, OutboxItem } from '../alerting/store.ts';
 import { countBySeverity } from '../incidents/open.ts';
 import type { EnvironmentStatus } from '../report/status-model.ts';
+import type { WriteProblem } from '../state/health.ts';
 import type { EnvStatus } from './scheduler.ts';
+
+export interface MetricsInput {
+  checks: readonly CheckState[];
+  incidents: readonly IncidentState[];
+  envs: readonly EnvStatus[];
+  outbox: readonly OutboxItem[];
+  state: { problems: readonly WriteProblem[]; errorsTotal: number };
+}
 
 function esc(v: string): string {
   return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
@@ -27,21 +36,26 @@ class Family {
   }
 }
 
-export function renderMetrics(incidents: readonly Incident[], envs: readonly EnvStatus[], outbox: readonly OutboxItem[]): string {
+export function renderMetrics({ checks, incidents, envs, outbox, state }: MetricsInput): string {
   const up = new Family('credlink_check_up', 'gauge', '1 when the check passed on its last run, 0 when it failed.');
   const sev = new Family('credlink_check_severity', 'gauge', 'Severity of the last failure: 0 = SEV-0 (critical) .. 3 = SEV-3; -1 when passing.');
   const dur = new Family('credlink_check_duration_seconds', 'gauge', 'Duration of the check on its last run.');
   const last = new Family('credlink_check_last_run_timestamp_seconds', 'gauge', 'Unix time of the last run that observed the check.');
   const fails = new Family('credlink_check_consecutive_failures', 'gauge', 'Consecutive failing runs of the check.');
-  const open = new Family('credlink_check_incident_open', 'gauge', '1 while an alert (page) for the check is triggered and not resolved (after flap control); what the last run found: credlink_incidents_open.');
-  for (const i of [...incidents].sort((a, b) => `${a.env}/${a.checkId}`.localeCompare(`${b.env}/${b.checkId}`))) {
+  const open = new Family(
+    'credlink_check_incident_open',
+    'gauge',
+    '1 while the check is the root or a consequence of an incident whose alert (page) is triggered and not resolved (after flap control); what the last run found: credlink_incidents_open.',
+  );
+  const inOpen = new Set(incidents.filter((i) => i.open).flatMap((i) => i.checks.map((c) => `${i.env}/${c}`)));
+  for (const i of [...checks].sort((a, b) => `${a.env}/${a.checkId}`.localeCompare(`${b.env}/${b.checkId}`))) {
     const l = { env: i.env, check: i.checkId };
     up.add(l, i.lastSeverity === null ? 1 : 0);
     sev.add(l, i.lastSeverity === null ? -1 : severityRank(i.lastSeverity));
     dur.add(l, (i.lastDurationMs ?? NaN) / 1000);
     last.add(l, i.lastRunAt ? Date.parse(i.lastRunAt) / 1000 : NaN);
     fails.add(l, i.failures);
-    open.add(l, i.open ? 1 : 0);
+    open.add(l, inOpen.has(`${i.env}/${i.checkId}`) ? 1 : 0);
   }
   const runs = new Family('credlink_runs_total', 'counter', 'Scheduled runs per environment by outcome (since the daemon started).');
   const running = new Family('credlink_run_in_progress', 'gauge', '1 while a run of the environment is in progress.');
@@ -57,7 +71,13 @@ export function renderMetrics(incidents: readonly Incident[], envs: readonly Env
   const cfgErr = new Family('credlink_alert_config_errors', 'gauge', 'Queued deliveries a receiver refused with a 4xx: fix the webhook URL or routing key.');
   pending.add({}, outbox.length);
   cfgErr.add({}, outbox.filter((o) => o.configError).length);
-  return [up, sev, dur, last, fails, open, runs, running, lastRun, lastDur, pending, cfgErr].flatMap((f) => f.lines).join('\n') + '\n';
+  const saved = new Family('credlink_state_saved', 'gauge', '1 while every state file reaches the disk; 0 while one cannot be saved (credlink_state_write_failing names it).');
+  saved.add({}, state.problems.length ? 0 : 1);
+  const failing = new Family('credlink_state_write_failing', 'gauge', '1 while a state file cannot be saved (full or read-only disk): the daemon runs on its in-memory state; see /healthz.');
+  for (const p of [...state.problems].sort((a, b) => a.file.localeCompare(b.file))) failing.add({ file: p.file }, 1);
+  const writeErrors = new Family('credlink_state_write_errors_total', 'counter', 'Failed saves of state files since the daemon started.');
+  writeErrors.add({}, state.errorsTotal);
+  return [up, sev, dur, last, fails, open, runs, running, lastRun, lastDur, pending, cfgErr, saved, failing, writeErrors].flatMap((f) => f.lines).join('\n') + '\n';
 }
 
 /**

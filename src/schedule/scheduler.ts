@@ -1,8 +1,9 @@
 /**
  * The monitoring daemon's core. tick(env) is one run of one environment: run the suite (the
- * injected runner), turn the report into alert transitions (AlertMonitor), deliver what is
- * queued (also after a failed run, so a failed delivery is retried on the next run), record
- * the history. Guarantees:
+ * injected runner), turn the report into alert transitions (AlertMonitor), record the history,
+ * prune the environment's old report folders, deliver what is queued (also after a failed run, so
+ * a failed delivery is retried on the next run), and log one line saying what the run found.
+ * Guarantees:
  * - never two runs of one environment at once: a tick while one is running is skipped, and an
  *   abandoned (timed-out) run still holds its environment until its process has really ended;
  * - a crash (the runner throws) or a hang (no result within runTimeoutSeconds) in one
@@ -11,12 +12,14 @@
  * Timers (croner for cron expressions, setTimeout for intervals, jitter) live only in start(),
  * so tests drive tick() directly with a fake runner and clock.
  */
+import path from 'node:path';
 import { Cron } from 'croner';
 import type { AlertMonitor, FlushResult, Transition } from '../alerting/monitor.ts';
 import { makesHistory } from '../reporter/read.ts';
 import type { RunbookReport } from '../reporter/schema.ts';
-import type { ScheduleConfig, ScheduleEnv } from './config.ts';
+import { cronOptions, type ScheduleConfig, type ScheduleEnv } from './config.ts';
 import { entryFromReport, type HistoryEntry, type RunHistory } from './history.ts';
+import { pruneRunFolders, type RetentionPolicy } from './retention.ts';
 
 export type Runner = (env: ScheduleEnv, signal: AbortSignal) => Promise<RunbookReport>;
 
@@ -28,6 +31,8 @@ export interface TickResult {
   transitions: Transition[];
   deliveries: FlushResult[];
   error?: string;
+  /** Report folders removed by retention after this run. */
+  pruned?: string[];
 }
 
 export interface EnvStatus {
@@ -51,6 +56,8 @@ export interface SchedulerOptions {
   /** 0..1, for jitter. */
   random?: () => number;
   log?: (line: string) => void;
+  /** Report folders pruned after each run (src/schedule/retention.ts); absent: none. */
+  retention?: { reportsDir: string; policyFor: (env: ScheduleEnv) => RetentionPolicy };
 }
 
 const zeroRuns = (): Record<TickOutcome, number> => ({ healthy: 0, findings: 0, 'no-evidence': 0, interrupted: 0, error: 0, timeout: 0, 'skipped-overlap': 0, 'skipped-stopping': 0 });
@@ -141,17 +148,21 @@ export class Scheduler {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
     });
     let result: TickResult;
+    let report: RunbookReport | undefined;
     try {
       const r = await Promise.race([run, timedOut]);
       if (r === 'timeout') {
         controller.abort(`no result within ${this.o.config.runTimeoutSeconds} s`);
         result = { env: envName, outcome: 'timeout', transitions: [], deliveries: [], error: `no result within ${this.o.config.runTimeoutSeconds} s: run abandoned` };
       } else {
-        // Only a complete observation is alert input: an interrupted run saw part of the
-        // environment, and a run without evidence saw nothing (README "Only observations make history").
-        const transitions = makesHistory(r) && r.verdict.status !== 'no-evidence' ? this.o.monitor.observe(envName, r) : [];
-        this.o.history.add(entryFromReport(r, startedAt.toISOString(), Math.round(performance.now() - t0)));
-        result = { env: envName, outcome: r.verdict.status, transitions, deliveries: [] };
+        report = r;
+        // observe() uses only complete observations (a drill, an interrupted run or one without
+        // evidence is no alert input: src/alerting/monitor.ts alertInput).
+        const observed = this.o.monitor.observe(envName, r);
+        // Only observations that were not interrupted make history (README "Only observations make history").
+        if (makesHistory(r)) this.o.history.add(entryFromReport(r, startedAt.toISOString(), Math.round(performance.now() - t0)));
+        result = { env: envName, outcome: r.verdict.status, transitions: observed.transitions, deliveries: [] };
+        result.pruned = this.prune(env, r.runId);
       }
     } catch (e) {
       const msg = ((e as Error)?.message ?? String(e)).split('\n')[0]!;
@@ -161,9 +172,9 @@ export class Scheduler {
     }
     const durationMs = Math.round(performance.now() - t0);
     if (result.outcome === 'error' || result.outcome === 'timeout') {
-      this.log(`${envName}: run ${result.outcome}: ${result.error}`);
       this.safely(() => this.o.history.add(errorEntry(envName, startedAt, durationMs, result.outcome as 'error' | 'timeout', result.error ?? '')));
     }
+    this.log(runLine(envName, result, report, durationMs, this.openCount(envName)));
     try {
       result.deliveries = await this.o.monitor.flush();
     } catch (e) {
@@ -173,6 +184,21 @@ export class Scheduler {
     st.lastOutcome = result.outcome;
     st.lastError = result.error ?? null;
     return count(result);
+  }
+
+  private openCount(env: string): number {
+    return Object.values(this.o.monitor.incidents()).filter((i) => i.env === env && i.open).length;
+  }
+
+  /** Retention after a run: never the run itself, nor a report an open incident's alert links to. */
+  private prune(env: ScheduleEnv, runId: string): string[] {
+    const r = this.o.retention;
+    if (!r) return [];
+    const keep = this.o.monitor.linkedRuns(env.env);
+    keep.add(runId);
+    const { removed, failed } = pruneRunFolders(path.join(path.resolve(r.reportsDir), env.env), r.policyFor(env), keep, this.clock());
+    if (failed.length) this.log(`${env.env}: retention could not remove ${failed.length} report folder(s): ${failed.slice(0, 3).join('; ')}`);
+    return removed;
   }
 
   private safely(fn: () => void): void {
@@ -196,7 +222,7 @@ export class Scheduler {
         this.timers.add(t);
       };
       if (env.cron !== undefined) {
-        const job = new Cron(env.cron, { timezone: env.timezone, catch: (e) => this.log(`${env.env}: ${String(e)}`) }, fire);
+        const job = new Cron(env.cron, { ...cronOptions(env), catch: (e) => this.log(`${env.env}: ${String(e)}`) }, fire);
         this.crons.push(job);
         this.nextAt.set(env.env, () => job.nextRun());
       } else {
@@ -234,6 +260,22 @@ export class Scheduler {
       await within(8000, [...this.ticks, ...this.running.values()]);
     }
   }
+}
+
+/** The one log line of a run: environment, verdict, duration, incidents opened and resolved. */
+export function runLine(env: string, r: TickResult, report: RunbookReport | undefined, durationMs: number, open: number): string {
+  const secs = `${(durationMs / 1000).toFixed(1)} s`;
+  if (!report) return `${env}: run ${r.outcome} after ${secs}: ${r.error ?? 'no report'}; ${open} incident(s) still open`;
+  const verdict = `${report.verdict.status}${report.verdict.severity ? ` ${report.verdict.severity}` : ''}${report.verdict.reason ? ` (${report.verdict.reason})` : ''}`;
+  const ids = (kind: string) => r.transitions.filter((t) => t.action.kind === kind).map((t) => t.incidentId);
+  const opened = ids('trigger');
+  const resolved = ids('resolve');
+  const escalated = ids('escalate');
+  const list = (xs: string[]) => (xs.length ? ` [${xs.join(', ')}]` : '');
+  const kind = report.kind === 'observation' ? '' : ` (${report.kind}: no alert input)`;
+  return `${env}: run ${report.runId} ${verdict}${kind} in ${secs}; ${report.incidents.length} incident(s) in this run; opened ${opened.length}${list(opened)}, ` +
+    `${escalated.length ? `escalated ${escalated.length}${list(escalated)}, ` : ''}resolved ${resolved.length}${list(resolved)}; ${open} open` +
+    `${r.pruned?.length ? `; ${r.pruned.length} old report folder(s) removed` : ''}`;
 }
 
 function errorEntry(env: string, startedAt: Date, durationMs: number, outcome: 'error' | 'timeout', error: string): HistoryEntry {

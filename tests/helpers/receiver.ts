@@ -1,7 +1,8 @@
 /**
  * A local HTTP receiver standing in for Slack's incoming webhook or PagerDuty's Events API:
- * records every request (path, headers, parsed JSON body) and answers from a script of
- * statuses (the last one repeats). Test double only.
+ * records every request (path, headers, parsed JSON body) when it arrives and answers from a
+ * script of statuses (the last one repeats). hold() keeps the answers back until released, so a
+ * test can look at the sender while a request is in flight. Test double only.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +19,8 @@ export interface Receiver {
   requests: Received[];
   /** Statuses to answer with, in order; the last one repeats. */
   script(statuses: number[]): void;
+  /** Answers wait until the returned release() is called; `arrived` settles when the next request is recorded. */
+  hold(): { release: () => void; arrived: Promise<void> };
   close(): Promise<void>;
 }
 
@@ -25,10 +28,12 @@ export async function startReceiver(kind: 'slack' | 'pagerduty'): Promise<Receiv
   const requests: Received[] = [];
   let statuses = [kind === 'slack' ? 200 : 202];
   let i = 0;
+  let gate: Promise<void> = Promise.resolve();
+  let arrivedNext: (() => void) | null = null;
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
       const raw = Buffer.concat(chunks).toString('utf8');
       let body: unknown = raw;
       try {
@@ -37,6 +42,9 @@ export async function startReceiver(kind: 'slack' | 'pagerduty'): Promise<Receiv
         /* keep the raw text */
       }
       requests.push({ method: req.method ?? '', path: req.url ?? '', contentType: req.headers['content-type'], body });
+      arrivedNext?.();
+      arrivedNext = null;
+      await gate;
       const status = statuses[Math.min(i++, statuses.length - 1)]!;
       if (kind === 'slack') {
         res.writeHead(status, { 'content-type': 'text/plain' });
@@ -55,6 +63,12 @@ export async function startReceiver(kind: 'slack' | 'pagerduty'): Promise<Receiv
     script(s) {
       statuses = s;
       i = 0;
+    },
+    hold() {
+      let release!: () => void;
+      gate = new Promise<void>((r) => (release = r));
+      const arrived = new Promise<void>((r) => (arrivedNext = r));
+      return { release, arrived };
     },
     close: () => new Promise((r) => server.close(() => r())),
   };

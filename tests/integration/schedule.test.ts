@@ -108,7 +108,8 @@ test('tick: N failing runs -> one trigger; metrics and bounded history follow', 
       await d.scheduler.tick('production');
     }
     assert.equal(pd.requests.length, 1);
-    assert.equal((pd.requests[0]!.body as { dedup_key: string }).dedup_key, 'credlink-checks/staging/health.root');
+    // Paged per incident: the dedup key is derived from the incident id of runbook.json.
+    assert.equal((pd.requests[0]!.body as { dedup_key: string }).dedup_key, `credlink-checks/${report('staging', true).incidents[0]!.id}`);
     const metrics = await fetchRoute(d, '/metrics');
     assert.match(metrics, /^credlink_check_up\{env="staging",check="health\.root"\} 0$/m);
     assert.match(metrics, /^credlink_check_up\{env="production",check="health\.root"\} 1$/m);
@@ -229,7 +230,7 @@ test('schedule.json: every problem at once', () => {
       assert.ok(e instanceof ConfigError);
       assert.equal(e.lines.length, 2, e.lines.join('\n'));
       assert.match(e.lines.join('\n'), /"prod" is listed twice/);
-      assert.match(e.lines.join('\n'), /environments\.0\.cron: "every five minutes" is not a valid cron expression/);
+      assert.match(e.lines.join('\n'), /environments\.0\.cron: "every five minutes" has 3 field\(s\): use 5/);
       return true;
     },
   );

@@ -1,12 +1,14 @@
 /** Alert bodies stay inside the receivers' limits whatever a finding says. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { dedupKey, PAGERDUTY_SEVERITY, pagerDutyTrigger, slackTrigger, type AlertContent } from '../../src/alerting/payloads.ts';
+import { dedupKey, legacyDedupKey, PAGERDUTY_SEVERITY, pagerDutyTrigger, slackTrigger, type AlertContent } from '../../src/alerting/payloads.ts';
 
 const long = (n: number) => 'x'.repeat(n);
 const content: AlertContent = {
   env: 'production',
-  checkId: 'health.root',
+  incidentId: 'production/outage',
+  dedupKey: 'credlink-checks/production/outage',
+  rootCheckId: 'health.root',
   title: long(400),
   severity: 'SEV-0',
   severityRule: long(2000),
@@ -14,9 +16,11 @@ const content: AlertContent = {
   sectionUrl: 'RUNBOOK.md#a',
   message: `<script>&${long(5000)}`,
   immediateActions: Array.from({ length: 40 }, (_, i) => ({ step: `step ${i} ${long(200)}`, command: long(200), writes: i % 2 === 0 })),
+  consequences: Array.from({ length: 60 }, (_, i) => `check.${i}: ${long(100)}`),
   evidence: Array.from({ length: 30 }, () => long(200)),
   runId: 'r',
   baseUrl: 'https://x',
+  report: 'reports/production/r/index.html',
 };
 
 test('PagerDuty: summary <= 1024, severity mapping, dedup key <= 255 and stable', () => {
@@ -25,10 +29,13 @@ test('PagerDuty: summary <= 1024, severity mapping, dedup key <= 255 and stable'
   assert.equal(e.payload.severity, 'critical');
   assert.equal(e.links, undefined, 'no link for a relative runbook address');
   assert.deepEqual(PAGERDUTY_SEVERITY, { 'SEV-0': 'critical', 'SEV-1': 'error', 'SEV-2': 'warning', 'SEV-3': 'info' });
-  const k = dedupKey(long(300), 'health.root');
+  const k = dedupKey(`${long(300)}/outage`);
   assert.ok(k.length <= 255);
-  assert.equal(k, dedupKey(long(300), 'health.root'));
-  assert.notEqual(k, dedupKey(long(300), 'health.status'));
+  assert.equal(k, dedupKey(`${long(300)}/outage`));
+  assert.notEqual(k, dedupKey(`${long(300)}/check:health.status`));
+  assert.equal(dedupKey('staging/outage'), 'credlink-checks/staging/outage', 'readable: the incident id itself');
+  assert.equal(legacyDedupKey('staging', 'health.root'), 'credlink-checks/staging/health.root', 'the key of alert state version 1');
+  assert.ok(legacyDedupKey(long(300), 'health.root').length <= 255);
 });
 
 test('Slack: header <= 150, sections <= 3000, fields <= 2000, <= 50 blocks, mrkdwn escaped', () => {

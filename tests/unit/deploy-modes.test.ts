@@ -25,14 +25,16 @@ test('deploy: CronJob forbids overlap, uses the read-only ServiceAccount and tak
   assert.ok(!sa.rules.some((r: Doc) => r.resources.includes('secrets')));
 });
 
-test('deploy: the schedule Deployment is one replica, probes /healthz, and its schedule.json is valid', () => {
+test('deploy: the schedule Deployment is one replica, liveness on /livez and readiness on /healthz, and its schedule.json is valid', () => {
   const list = docs('deploy/kubernetes/schedule-deployment.yaml');
   const dep = kind(list, 'Deployment');
   assert.equal(dep.spec.replicas, 1);
   assert.equal(dep.spec.strategy.type, 'Recreate');
   const c = dep.spec.template.spec.containers[0];
   assert.equal(c.args[0], 'schedule');
-  assert.equal(c.livenessProbe.httpGet.path, '/healthz');
+  // A full state disk makes /healthz 503: restarting the pod would not cure it and would drop the in-memory state.
+  assert.equal(c.livenessProbe.httpGet.path, '/livez');
+  assert.equal(c.readinessProbe.httpGet.path, '/healthz');
   assert.ok(dep.spec.template.spec.terminationGracePeriodSeconds > 30);
   const cfg = parseSchedule(JSON.parse(kind(list, 'ConfigMap').data['schedule.json']), 'configmap');
   assert.equal(cfg.environments.length, 2);

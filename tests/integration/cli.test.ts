@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { runDirFor } from '../../src/run/paths.ts';
 import { runbookReportSchema } from '../../src/reporter/schema.ts';
 import { PROJECT_ROOT } from '../../src/run/paths.ts';
 import { cli, tempDir } from '../helpers/harness.ts';
@@ -44,7 +45,8 @@ test('drill service-unavailable: exit 1, EXACTLY ONE incident, SEV-0 "Incident: 
     assert.ok(i.consequences.includes(id), `${id} is a consequence: ${i.consequences.join(', ')}`);
   }
   // First steps name this environment (its base URL, the simulator's namespace), never production's.
-  const md = fs.readFileSync(path.join(reports, 'local', report.runId, 'runbook.md'), 'utf8');
+  // Drills are stored apart from the environment's runs (src/run/paths.ts).
+  const md = fs.readFileSync(path.join(runDirFor(reports, 'local', report.runId, 'drill'), 'runbook.md'), 'utf8');
   assert.doesNotMatch(md, /https:\/\/credlink\.com|credlink-production/);
   assert.ok(md.includes(`curl -s ${report.baseUrl}/health`), 'curl names the run\'s base URL');
   assert.match(md, /kubectl rollout restart deployment\/credlink-api -n credlink\b/);

@@ -39,6 +39,8 @@ import { collectDiagnostics, SharedCollections } from '../src/diagnostics/index.
 import { HttpClient } from '../src/http/client.ts';
 import { reachabilityOf, type Reachability } from '../src/http/reachability.ts';
 import { ANSWER_ANNOTATION, openAnswerSink } from '../src/http/answers.ts';
+import type { ResponseClass } from '../src/http/response-class.ts';
+import type { LatencyHistogram } from '../src/stats/histogram.ts';
 import { KubeClient } from '../src/k8s/client.ts';
 import { DbProbe } from '../src/probes/database.ts';
 import { EVIDENCE_PREFIX } from '../src/reporter/runbook-reporter.ts';
@@ -77,7 +79,18 @@ export interface Check {
   /** Fails the check unless `c.ok`, recording expected, actual and impact for the report. */
   that(c: Condition): void;
   /** Records a latency measurement for runbook.json (baselines, trends, charts). */
-  measure(m: { name: string; samples: number; p50: number | null; p95: number | null; p99: number | null; errorRate: number | null }): void;
+  measure(m: {
+    name: string;
+    samples: number;
+    p50: number | null;
+    p95: number | null;
+    p99: number | null;
+    errorRate: number | null;
+    /** Every request by the class of its answer (src/http/response-class.ts): the daemon's probe counters. */
+    answers?: Partial<Record<ResponseClass, number>>;
+    /** The latencies in fixed buckets (src/stats/histogram.ts): the daemon's probe histogram. */
+    histogram?: LatencyHistogram;
+  }): void;
   /**
    * Attaches evidence to the check; `command` is the runbook command it stands for,
    * a template of runbooks/commands.ts (`curl -s {{baseUrl}}{{healthPath}}`). Scrub, then

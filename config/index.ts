@@ -37,6 +37,8 @@ export const processFacts = {
   /** GitHub Actions: annotations and the job summary file (`gate`). */
   github: () => ({ actions: process.env.GITHUB_ACTIONS === 'true', stepSummary: process.env.GITHUB_STEP_SUMMARY || undefined }),
   env: () => process.env,
+  /** Where this monitor runs (config/location.ts): validated by loadConfig, which reads the same variable. */
+  location: (): string | undefined => process.env.CREDLINK_LOCATION || undefined,
   /**
    * TEST ONLY (the crash-injection test of `schedule`): CREDLINK_TEST_REPLAY_DIR makes the daemon
    * replay prepared reports (<dir>/<env>.json) instead of running the checks, every

@@ -10,6 +10,7 @@ import { envSchema, ENV_KEYS, EXAMPLE_MARKER, RUNBOOK_VARS, type EnvVars } from 
 import type { ResolvedConfig } from './resolved.ts';
 import { ConfigError } from '../src/errors.ts';
 import { parseAlertRoutes } from './alert-routes.ts';
+import { locationProblem } from './location.ts';
 import { parseHeaders, type RequestBody, type RequestSpec } from './request-spec.ts';
 
 export const ENVIRONMENTS_DIR = path.resolve(import.meta.dirname, '..', 'environments');
@@ -90,6 +91,10 @@ export function parseEnv(
   const known = new Set<string>(ENV_KEYS);
   const values: Record<string, string> = {};
   for (const [key, value] of Object.entries(raw)) {
+    if (key === 'CREDLINK_LOCATION') {
+      at(key, 'is where the monitor runs, not a property of the environment: set it in the process environment (or "location" in schedule.json)');
+      continue;
+    }
     if (!known.has(key)) {
       const hint = ENV_KEYS.find((k) => similar(k, key));
       at(key, `is not a known variable${hint ? `: did you mean ${hint}?` : ': see README "Environments and variables"'}`);
@@ -108,6 +113,10 @@ export function parseEnv(
     const inherited = ctx.processEnv[key];
     if (values[key] === undefined && inherited) values[key] = inherited;
   }
+  // Where this monitor runs: a fact of the process, the same for every environment it checks.
+  const location = ctx.processEnv.CREDLINK_LOCATION || undefined;
+  const badLocation = location === undefined ? null : locationProblem(location);
+  if (badLocation) problems.push(`CREDLINK_LOCATION (process environment) ${badLocation}`);
   const parsed = envSchema.safeParse(values);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) at(String(issue.path[0] ?? '?'), issue.message);
@@ -178,6 +187,7 @@ export function parseEnv(
       runbookUrl: runbook.url,
     },
     runbook,
+    ...(location ? { location } : {}),
     kubeService: { name: v.KUBE_SERVICE, colorLabel: v.KUBE_COLOR_LABEL },
     probe: {
       samples: v.CREDLINK_PROBE_SAMPLES,

@@ -118,6 +118,11 @@ export const resolvedConfigSchema = z.object({
   runId: z.string().optional(),
   /** What the run is (runbook.json `kind`): only observations make history. Default observation. */
   runKind: z.enum(['observation', 'drill', 'candidate']).optional(),
+  /**
+   * Where the monitor runs (config/location.ts): CREDLINK_LOCATION of the process, or the daemon's
+   * schedule.json `location`; absent = DEFAULT_LOCATION. Recorded in runbook.json and alerts.
+   */
+  location: z.string().optional(),
 });
 
 export type ResolvedConfig = z.infer<typeof resolvedConfigSchema>;

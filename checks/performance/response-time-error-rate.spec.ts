@@ -9,7 +9,9 @@ import { runbook, test, type Check } from '../fixtures.ts';
 import { runConfig } from '../../config/index.ts';
 import { compareToBaseline, readBaselineRuns } from '../../src/perf/baseline.ts';
 import { sampleEndpoints, probeSettings, type ProbeRun } from '../../src/perf/probe-run.ts';
-import { asCurlFormat, describeRate, errorRateVerdict, latencyVerdict, slowPhases, statsOf, type Verdict } from '../../src/perf/probe-verdict.ts';
+import { asCurlFormat, describeRate, errorRateVerdict, hasLatency, latencyVerdict, slowPhases, statsOf, type Verdict } from '../../src/perf/probe-verdict.ts';
+import { histogramOf } from '../../src/stats/histogram.ts';
+import { classify, type ResponseClass } from '../../src/http/response-class.ts';
 import type { Impact } from '../../src/triage/impact.ts';
 
 const cfg = runConfig();
@@ -31,8 +33,20 @@ function measureAll(check: Check, run: ProbeRun): void {
       p95: s.latency ? round(s.latency.p95) : null,
       p99: s.latency ? round(s.latency.p99) : null,
       errorRate: s.errorRate,
+      answers: answersOf(e),
+      histogram: histogramOf(e.samples.filter(hasLatency).map((x) => x.ms)),
     });
   }
+}
+
+/** Every probe request by the class of its answer (unanswered ones as no-answer): the daemon counts them per endpoint. */
+function answersOf(e: ProbeRun['endpoints'][number]): Partial<Record<ResponseClass, number>> {
+  const out: Partial<Record<ResponseClass, number>> = {};
+  for (const s of e.samples) {
+    const c = classify(s.status);
+    out[c] = (out[c] ?? 0) + 1;
+  }
+  return out;
 }
 
 function impactOf(v: Verdict, precise = false): Impact | undefined {

@@ -224,7 +224,7 @@ export class AlertMonitor {
   ): unknown {
     if (action.kind === 'resolve') {
       return channel === 'slack'
-        ? slackResolve({ env: state.env, incidentId: state.id, title: state.title, section: state.section, openedAt: state.openedAt }, now)
+        ? slackResolve({ env: state.env, location: report.location, incidentId: state.id, title: state.title, section: state.section, openedAt: state.openedAt }, now)
         : pagerDutyResolve(state.dedupKey);
     }
     if (!incident) throw new Error(`no incident ${state.id} in run ${report.runId} to alert on`);

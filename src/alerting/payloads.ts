@@ -9,9 +9,12 @@
 import crypto from 'node:crypto';
 import { severityLevels, type Severity } from '../../runbooks/severity.ts';
 import type { Incident, RunbookReport } from '../reporter/schema.ts';
+import { runbookLink } from '../runbook-md/link.ts';
 
 export interface AlertContent {
   env: string;
+  /** Where the monitor that saw it runs (runbook.json `location`); absent in reports from before locations. */
+  location?: string;
   incidentId: string;
   dedupKey: string;
   /** The check that names the root cause. */
@@ -20,8 +23,8 @@ export interface AlertContent {
   severity: Severity;
   severityRule: string;
   section: { title: string; anchor: string };
-  /** Link (or RUNBOOK.md#anchor) of the runbook section. */
-  sectionUrl: string;
+  /** Link of the runbook section (CREDLINK_RUNBOOK_URL); undefined when no runbook URL is configured: named, never a dead link. */
+  sectionUrl: string | undefined;
   /** The root finding's message, first line. */
   message: string;
   immediateActions: { step: string; command: string; writes: boolean }[];
@@ -35,9 +38,13 @@ export interface AlertContent {
   report: string | null;
 }
 
-export function sectionUrl(runbookUrl: string | undefined, anchor: string): string {
-  return `${runbookUrl ?? 'RUNBOOK.md'}#${anchor}`;
+/** Alerts are read far from this machine: the runbook's web address only (src/runbook-md/link.ts). */
+export function sectionUrl(runbookUrl: string | undefined, anchor: string): string | undefined {
+  return runbookLink({ anchor }, { url: runbookUrl }, 'url');
 }
+
+/** " (seen from eu)", or nothing when the report does not say where. */
+const seenFrom = (location: string | undefined) => (location ? ` (seen from ${location})` : '');
 
 /** Consequences listed in one alert at most (the rest is counted). */
 const MAX_CONSEQUENCES = 40;
@@ -53,6 +60,7 @@ export function contentOf(
   const consequences = incident.consequences.map((c) => `${c}: ${titles.get(c) ?? c}`);
   return {
     env: report.env,
+    ...(report.location ? { location: report.location } : {}),
     incidentId: incident.id,
     dedupKey: ctx.dedupKey,
     rootCheckId: incident.root.checkId,
@@ -109,7 +117,7 @@ export function pagerDutyTrigger(a: AlertContent, timestamp: string): Record<str
     event_action: 'trigger',
     dedup_key: a.dedupKey,
     payload: {
-      summary: truncate(`[${a.severity}] ${a.env}: ${a.title}: ${a.message}`, 1024),
+      summary: truncate(`[${a.severity}] ${a.env}${seenFrom(a.location)}: ${a.title}: ${a.message}`, 1024),
       source: `credlink-checks/${a.env}`,
       severity: PAGERDUTY_SEVERITY[a.severity],
       timestamp,
@@ -118,10 +126,11 @@ export function pagerDutyTrigger(a: AlertContent, timestamp: string): Record<str
       class: a.section.title,
       custom_details: {
         incident: a.incidentId,
+        ...(a.location ? { location: a.location } : {}),
         severity: a.severity,
         severity_rule: a.severityRule,
         respond: severityLevels[a.severity].responseTime,
-        runbook_section: a.sectionUrl,
+        runbook_section: a.sectionUrl ?? a.section.title,
         immediate_actions: a.immediateActions.map((s, i) => `${i + 1}. ${s.step}${s.writes ? ' [changes the system]' : ''}: ${s.command}`),
         root_check: a.rootCheckId,
         consequences: a.consequences,
@@ -134,7 +143,7 @@ export function pagerDutyTrigger(a: AlertContent, timestamp: string): Record<str
     client: 'credlink-checks',
   };
   const links = [
-    ...(isUrl(a.sectionUrl) ? [{ href: a.sectionUrl, text: `Runbook: ${a.section.title}` }] : []),
+    ...(a.sectionUrl && isUrl(a.sectionUrl) ? [{ href: a.sectionUrl, text: `Runbook: ${a.section.title}` }] : []),
     ...(isUrl(a.report) ? [{ href: a.report, text: `Report of run ${a.runId}` }] : []),
   ];
   if (links.length) body.links = links;
@@ -164,9 +173,9 @@ export function slackTrigger(a: AlertContent, escalated = false): Record<string,
       type: 'section',
       fields: [
         { type: 'mrkdwn', text: truncate(`*Severity*\n${a.severity} (${lvl.name}, respond ${lvl.responseTime})`, 2000) },
-        { type: 'mrkdwn', text: truncate(`*Environment*\n${esc(a.env)}`, 2000) },
+        { type: 'mrkdwn', text: truncate(`*Environment*\n${esc(a.env)}${a.location ? `, seen from ${esc(a.location)}` : ''}`, 2000) },
         { type: 'mrkdwn', text: truncate(`*Incident*\n\`${esc(a.incidentId)}\` (root check \`${esc(a.rootCheckId)}\`)`, 2000) },
-        { type: 'mrkdwn', text: truncate(`*Runbook*\n${link(a.sectionUrl, a.section.title)}`, 2000) },
+        { type: 'mrkdwn', text: truncate(`*Runbook*\n${a.sectionUrl ? link(a.sectionUrl, a.section.title) : esc(a.section.title)}`, 2000) },
       ],
     },
     { type: 'section', text: { type: 'mrkdwn', text: truncate(`${esc(a.message)}\n_why ${a.severity}: ${esc(a.severityRule)}_`, 3000) } },
@@ -185,6 +194,8 @@ export function slackTrigger(a: AlertContent, escalated = false): Record<string,
 
 export interface ResolvedIncident {
   env: string;
+  /** Where the run that no longer saw it ran. */
+  location?: string;
   incidentId: string;
   title: string;
   section: { title: string; anchor: string };
@@ -201,7 +212,7 @@ export function slackResolve(i: ResolvedIncident, resolvedAt: string): Record<st
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: truncate(`Incident \`${esc(i.incidentId)}\` (${esc(i.section.title)}) is over on ${esc(i.env)} (open since ${i.openedAt ?? 'unknown'}, resolved ${resolvedAt}).`, 3000),
+          text: truncate(`Incident \`${esc(i.incidentId)}\` (${esc(i.section.title)}) is over on ${esc(i.env)}${esc(seenFrom(i.location))} (open since ${i.openedAt ?? 'unknown'}, resolved ${resolvedAt}).`, 3000),
         },
       },
     ],

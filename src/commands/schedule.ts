@@ -1,6 +1,7 @@
 import type { Command } from '../cli.ts';
 import { parse } from '../cli.ts';
 import { loadConfig, processFacts, type ResolvedConfig } from '../../config/index.ts';
+import { DEFAULT_LOCATION } from '../../config/location.ts';
 import { CliError, ConfigError, EnvironmentError, UsageError } from '../errors.ts';
 import { prepareDir } from '../run/reports-dir.ts';
 import { selectionProblems } from '../run/select.ts';
@@ -48,23 +49,25 @@ const command: Command = {
       config.listen.port = p;
     }
     if (values['state-dir']) config.stateDir = values['state-dir'];
+    // One location for the daemon (every run, metric and page says it): the process environment wins.
+    const location = processFacts.location() ?? config.location ?? DEFAULT_LOCATION;
+    config.location = location;
     // Every problem at once: environment files and the greps (which must select checks).
-    const problems: string[] = [];
+    const problems = new Set<string>();
     const configs = new Map<string, Readonly<ResolvedConfig>>();
     for (const e of config.environments) {
       try {
-        configs.set(e.env, loadConfig({ env: e.env, file: e.envFile }));
+        configs.set(e.env, Object.freeze({ ...loadConfig({ env: e.env, file: e.envFile }), location }));
       } catch (err) {
         if (!(err instanceof CliError)) throw err;
-        problems.push(...err.lines);
+        // CREDLINK_LOCATION is checked with every file: said once.
+        for (const line of err.lines) problems.add(line);
       }
     }
-    problems.push(
-      ...selectionProblems(
-        config.environments.flatMap((e, i) => (e.grep === undefined ? [] : [{ where: `${file}: environments.${i}.grep`, grep: e.grep, config: configs.get(e.env) }])),
-      ),
-    );
-    if (problems.length) throw new ConfigError(problems);
+    for (const p of selectionProblems(
+      config.environments.flatMap((e, i) => (e.grep === undefined ? [] : [{ where: `${file}: environments.${i}.grep`, grep: e.grep, config: configs.get(e.env) }])),
+    )) problems.add(p);
+    if (problems.size) throw new ConfigError([...problems]);
     runbookOf(configs);
     prepareDir(config.reportsDir);
     // The grace period for runs in progress, the abandoned runs' own stop (8 s), and a margin.
@@ -95,7 +98,7 @@ const command: Command = {
         throw e;
       }
       void daemon.fatal.then((reason) => onStop({ fatal: reason }));
-      log(`listening on ${daemon.url} (${daemon.server.list().map((r) => r.path).join(', ')}); state ${daemon.lock.file} held by pid ${daemon.lock.holder.pid}; ${daemon.scheduler.statuses().map((s) => `${s.env}: ${s.schedule}`).join('; ')}`);
+      log(`location ${location}; listening on ${daemon.url} (${daemon.server.list().map((r) => r.path).join(', ')}); state ${daemon.lock.file} held by pid ${daemon.lock.holder.pid}; ${daemon.scheduler.statuses().map((s) => `${s.env}: ${s.schedule}`).join('; ')}`);
       const stopped = await stopRequested;
       log('signal' in stopped ? `${stopped.signal}: shutting down` : `ERROR ${stopped.fatal}`);
       await daemon.stop();

@@ -23,6 +23,11 @@ export interface OpenIncident extends Incident {
 
 const isEvidence = (r: RunbookReport) => r.verdict.status === 'healthy' || r.verdict.status === 'findings';
 
+/** The latest observed run that is evidence (the run whose incidents are open), if any. `runs`: oldest first. */
+export function latestEvidence(runs: readonly RunbookReport[]): RunbookReport | undefined {
+  return runs.findLast((r) => r.kind === 'observation' && isEvidence(r));
+}
+
 /** `runs`: one environment's runs, oldest first (any kind; only observations count). */
 export function openIncidents(runs: readonly RunbookReport[]): OpenIncident[] {
   const evidence = runs.filter((r) => r.kind === 'observation' && isEvidence(r));

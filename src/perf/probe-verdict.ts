@@ -46,7 +46,7 @@ export type Verdict =
 export const isError = (s: Sample): boolean => s.status === null || s.status >= 500;
 export const isRateLimited = (s: Sample): boolean => s.status === 429;
 const isTimeout = (s: Sample): boolean => s.status === null && /no answer within/.test(s.error ?? '');
-const hasLatency = (s: Sample): boolean => (s.status !== null && !isRateLimited(s)) || isTimeout(s);
+export const hasLatency = (s: Sample): boolean => (s.status !== null && !isRateLimited(s)) || isTimeout(s);
 /** Samples that say something about the service (every one but the 429s). */
 const judged = (samples: readonly Sample[]) => samples.filter((s) => !isRateLimited(s));
 const rateLimitedIn = (endpoints: readonly EndpointSamples[]) => endpoints.reduce((n, e) => n + e.samples.filter(isRateLimited).length, 0);

@@ -88,6 +88,7 @@ export default class RunbookReporter implements Reporter {
       kind: this.cfg.runKind,
       runId: this.cfg.runId ?? path.basename(runDir),
       baseUrl: this.cfg.baseUrl,
+      location: this.cfg.location,
       startedAt: this.startedAt.toISOString(),
       durationMs: Math.round(result.duration),
       stopped,

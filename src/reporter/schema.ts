@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../../runbooks/severity.ts';
 import { responseClassSchema } from '../http/response-class.ts';
+import { latencyHistogramSchema } from '../stats/histogram.ts';
 import { impactSchema } from '../triage/impact.ts';
 
 export const severitySchema = z.enum(SEVERITIES);
@@ -31,6 +32,13 @@ export const measurementSchema = z.object({
   p99: z.number().nullable(),
   /** Share of failed requests (0..1), when the measurement counts errors. */
   errorRate: z.number().nullable(),
+  /**
+   * Every request of the measurement by the class of its answer (src/http/response-class.ts),
+   * rate-limited and unanswered ones included; absent in reports written before it was counted.
+   */
+  answers: z.partialRecord(responseClassSchema, z.number().int().nonnegative()).optional(),
+  /** The latencies the percentiles are computed from, in fixed buckets (src/stats/histogram.ts): the daemon adds them up. */
+  histogram: latencyHistogramSchema.optional(),
   unit: z.literal('ms'),
 });
 
@@ -109,6 +117,11 @@ export const runbookReportSchema = z.object({
   kind: z.enum(['observation', 'drill', 'candidate']),
   runId: z.string(),
   baseUrl: z.string(),
+  /**
+   * Where the monitor that ran it runs (config/location.ts: CREDLINK_LOCATION or schedule.json
+   * `location`, else "default"). Absent in reports written before locations: where is not known.
+   */
+  location: z.string().optional(),
   startedAt: z.string(),
   durationMs: z.number(),
   /**

@@ -35,6 +35,8 @@ export interface RunFacts {
   kind?: RunbookReport['kind'];
   runId: string;
   baseUrl: string;
+  /** Where the monitor runs (config/location.ts). */
+  location?: string;
   startedAt: string;
   durationMs: number;
   /**

@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { processFacts, RESOLVED_CONFIG_VAR, secretsOf, type ResolvedConfig } from '../../config/index.ts';
+import { DEFAULT_LOCATION } from '../../config/location.ts';
 import { EnvironmentError, InterruptedError } from '../errors.ts';
 import { ownProcess } from '../process/owned.ts';
 import { stopRequestOf } from '../process/shutdown.ts';
@@ -105,7 +106,7 @@ export async function runPlaywright(
   const runId = newRunId();
   const kind = opts.kind ?? 'observation';
   const runDir = prepareDir(runDirFor(opts.reportsDir, base.env, runId, kind), 'run folder');
-  const config: ResolvedConfig = { ...base, runDir, runId, runKind: kind };
+  const config: ResolvedConfig = { ...base, runDir, runId, runKind: kind, location: base.location ?? DEFAULT_LOCATION };
   const scrub = new Scrubber([...secretsOf(config), ...extraSecrets]);
   const cli = require.resolve('@playwright/test/cli');
   const args = [cli, 'test', '-c', opts.playwrightConfig ?? PLAYWRIGHT_CONFIG];

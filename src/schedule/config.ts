@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Cron } from 'croner';
 import { z } from 'zod';
+import { locationSchema } from '../../config/location.ts';
 import { ConfigError } from '../errors.ts';
 
 const envName = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be an environment name (environments/<name>.env)');
@@ -78,6 +79,11 @@ export const scheduleEnvSchema = z
 
 export const scheduleSchema = z
   .object({
+    /**
+     * Where this daemon runs ("eu", "us-east-1"): a label on every metric, recorded in runbook.json
+     * and alerts. CREDLINK_LOCATION in the process environment wins; neither: "default".
+     */
+    location: locationSchema.optional(),
     listen: z
       .object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65_535).default(9464) })
       .strict()

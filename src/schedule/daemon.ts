@@ -14,7 +14,10 @@ import { loadConfig, type ResolvedConfig } from '../../config/index.ts';
 import { AlertMonitor } from '../alerting/monitor.ts';
 import { AlertStore } from '../alerting/store.ts';
 import { catalogEntries } from '../coverage/catalog-entries.ts';
+import { DEFAULT_LOCATION } from '../../config/location.ts';
+import { version } from '../cli.ts';
 import { CliError, ConfigError } from '../errors.ts';
+import { latestEvidence } from '../incidents/open.ts';
 import { htmlPageRoute, statusPageRoute } from '../report/status-route.ts';
 import { orderWorstFirst } from '../report/status-page.ts';
 import { ReportsSource, statusFromReportsDir } from '../report/status-state.ts';
@@ -26,7 +29,8 @@ import { StateLock, type LockOptions } from '../state/lock.ts';
 import { cronOptions, retentionFor, type ScheduleConfig } from './config.ts';
 import { RunHistory } from './history.ts';
 import { DaemonServer } from './http.ts';
-import { renderIncidentMetrics, renderMetrics } from './metrics.ts';
+import { renderMetrics, renderObservedMetrics } from './metrics.ts';
+import { RunMetrics } from './run-metrics.ts';
 import { runFilesRoute } from './run-files.ts';
 import { Scheduler, type Runner } from './scheduler.ts';
 
@@ -120,15 +124,16 @@ export async function startDaemon(o: {
     });
     for (const [env, c] of configs) for (const w of alertChannelWarnings(env, c)) log(w);
     const history = new RunHistory(stateDir, config.historySize, health, leveled);
+    const runMetrics = new RunMetrics();
     const scheduler = new Scheduler({
       config,
-      runner: o.runner ?? defaultRunner(configs, config.reportsDir),
+      runner: runMetrics.instrument(o.runner ?? defaultRunner(configs, config.reportsDir)),
       monitor,
       history,
       log,
       retention: { reportsDir: config.reportsDir, policyFor: (env) => retentionFor(config, env) },
     });
-    const server = routes(new DaemonServer(), { config, configs, scheduler, monitor, history, health, lock });
+    const server = routes(new DaemonServer(), { config, configs, scheduler, monitor, history, health, lock, runMetrics });
     const url = o.listen === false ? null : await server.listen(config.listen.host, config.listen.port);
     health.start();
     scheduler.start();
@@ -158,9 +163,11 @@ export async function startDaemon(o: {
 
 function routes(
   server: DaemonServer,
-  d: { config: ScheduleConfig; configs: Map<string, Readonly<ResolvedConfig>>; scheduler: Scheduler; monitor: AlertMonitor; history: RunHistory; health: StateHealth; lock: StateLock },
+  d: { config: ScheduleConfig; configs: Map<string, Readonly<ResolvedConfig>>; scheduler: Scheduler; monitor: AlertMonitor; history: RunHistory; health: StateHealth; lock: StateLock; runMetrics: RunMetrics },
 ): DaemonServer {
-  const { config, configs, scheduler, monitor, history, health, lock } = d;
+  const { config, configs, scheduler, monitor, history, health, lock, runMetrics } = d;
+  const location = config.location ?? DEFAULT_LOCATION;
+  const started = Date.now() / 1000 - process.uptime();
   const envNames = config.environments.map((e) => e.env);
   const runbook = runbookOf(configs);
   const reports = new ReportsSource(config.reportsDir, 300);
@@ -170,18 +177,26 @@ function routes(
   const links: RunbookLinks = { url: runbook.url, living: runbook.path ? '/runbook' : undefined };
   const runHref = (env: string, runId: string) => `/runs/${encodeURIComponent(env)}/${encodeURIComponent(runId)}/`;
   server
-    .route('/metrics', 'Prometheus metrics per check and environment', () => ({
-      status: 200,
-      contentType: 'text/plain; version=0.0.4; charset=utf-8',
-      body:
-        renderMetrics({
-          checks: Object.values(monitor.checks()),
-          incidents: Object.values(monitor.incidents()),
-          envs: scheduler.statuses(),
-          outbox: monitor.outbox(),
-          state: { problems: health.problems(), errorsTotal: health.errorsTotal },
-        }) + renderIncidentMetrics(status().environments),
-    }))
+    .route('/metrics', 'Prometheus metrics per environment, check, incident and probed endpoint, each with this daemon\'s location', () => {
+      const cpu = process.cpuUsage();
+      const observed = status().environments.map((e) => ({ env: e.env, openIncidents: e.openIncidents, latest: latestEvidence(reports.runs(e.env)) }));
+      return {
+        status: 200,
+        contentType: 'text/plain; version=0.0.4; charset=utf-8',
+        body:
+          renderMetrics({
+            location,
+            version: version(),
+            checks: Object.values(monitor.checks()),
+            incidents: Object.values(monitor.incidents()),
+            envs: scheduler.statuses(),
+            outbox: monitor.outbox(),
+            state: { problems: health.problems(), errorsTotal: health.errorsTotal },
+            runs: (env) => runMetrics.get(env),
+            process: { cpuSeconds: (cpu.user + cpu.system) / 1e6, residentBytes: process.memoryUsage.rss(), startTimeSeconds: Math.round(started) },
+          }) + renderObservedMetrics(observed, { location, runbookUrl: runbook.url }),
+      };
+    })
     .route('/healthz', 'daemon health: 503 while a state file cannot be saved (with the reason) or while shutting down', () => {
       const stopping = scheduler.isStopping();
       const problems = health.problems();

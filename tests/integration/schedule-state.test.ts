@@ -305,9 +305,9 @@ test('full, then read-only state disk: pages still go out, /healthz 503 with the
     assert.equal(body.status, 'unhealthy');
     assert.match(body.reasons.join('\n'), /state not saved since \S+: .*\/alerts\.json: ENOSPC/);
     const metrics = (await get(d, '/metrics')).text;
-    assert.match(metrics, /^credlink_state_saved\{\} 0$/m);
-    assert.match(metrics, /^credlink_state_write_failing\{file=".*\/alerts\.json"\} 1$/m);
-    assert.match(metrics, /^credlink_state_write_errors_total\{\} [1-9]\d*$/m);
+    assert.match(metrics, /^credlink_state_saved\{location="default"\} 0$/m);
+    assert.match(metrics, /^credlink_state_write_failing\{location="default",file=".*\/alerts\.json"\} 1$/m);
+    assert.match(metrics, /^credlink_state_write_errors_total\{location="default"\} [1-9]\d*$/m);
     assert.match(logs.join('\n'), /ERROR STATE NOT SAVED: .*\/alerts\.json: ENOSPC.*goes on with its state in memory and retries every 5 s/);
     assert.deepEqual(tempsUnder(stateDir), [], 'no temp file left by the failed saves');
     assert.equal((await get(d, '/livez')).status, 200, 'alive: a restart would not cure the disk');

@@ -111,14 +111,14 @@ test('tick: N failing runs -> one trigger; metrics and bounded history follow', 
     // Paged per incident: the dedup key is derived from the incident id of runbook.json.
     assert.equal((pd.requests[0]!.body as { dedup_key: string }).dedup_key, `credlink-checks/${report('staging', true).incidents[0]!.id}`);
     const metrics = await fetchRoute(d, '/metrics');
-    assert.match(metrics, /^credlink_check_up\{env="staging",check="health\.root"\} 0$/m);
-    assert.match(metrics, /^credlink_check_up\{env="production",check="health\.root"\} 1$/m);
-    assert.match(metrics, /^credlink_check_severity\{env="staging",check="health\.root"\} 1$/m);
-    assert.match(metrics, /^credlink_check_consecutive_failures\{env="staging",check="health\.root"\} 4$/m);
-    assert.match(metrics, /^credlink_check_incident_open\{env="staging",check="health\.root"\} 1$/m);
-    assert.match(metrics, /^credlink_check_duration_seconds\{env="staging",check="health\.root"\} 0\.03$/m);
-    assert.match(metrics, /^credlink_runs_total\{env="staging",outcome="findings"\} 4$/m);
-    assert.match(metrics, /^credlink_alert_outbox_pending\{\} 0$/m);
+    assert.match(metrics, /^credlink_check_up\{env="staging",location="default",check="health\.root"\} 0$/m);
+    assert.match(metrics, /^credlink_check_up\{env="production",location="default",check="health\.root"\} 1$/m);
+    assert.match(metrics, /^credlink_check_severity\{env="staging",location="default",check="health\.root"\} 1$/m);
+    assert.match(metrics, /^credlink_check_consecutive_failures\{env="staging",location="default",check="health\.root"\} 4$/m);
+    assert.match(metrics, /^credlink_check_incident_open\{env="staging",location="default",check="health\.root"\} 1$/m);
+    assert.match(metrics, /^credlink_check_duration_seconds\{env="staging",location="default",check="health\.root"\} 0\.03$/m);
+    assert.match(metrics, /^credlink_runs_total\{env="staging",location="default",outcome="findings"\} 4$/m);
+    assert.match(metrics, /^credlink_alert_outbox_pending\{location="default"\} 0$/m);
     // The exposition format, checked by Prometheus' own linter when it is installed (Debian "prometheus").
     const promtool = spawnSync('promtool', ['check', 'metrics'], { input: metrics, encoding: 'utf8' });
     if (!promtool.error) assert.equal(promtool.status, 0, `${promtool.stdout}${promtool.stderr}`);
@@ -276,7 +276,7 @@ test('the real daemon: /healthz, /metrics, /status, SIGTERM ends it with exit 0'
     assert.match(metrics.headers.get('content-type')!, /^text\/plain; version=0\.0\.4/);
     const text = await metrics.text();
     assert.match(text, /^# TYPE credlink_check_up gauge$/m);
-    assert.match(text, /^credlink_runs_total\{env="local",outcome="healthy"\} 0$/m);
+    assert.match(text, /^credlink_runs_total\{env="local",location="default",outcome="healthy"\} 0$/m);
     assert.equal((await fetch(`${url}/nope`)).status, 404);
     // The status page is mounted on the daemon: the scheduled environment is listed, not yet run.
     const page = await fetch(`${url}/status`);

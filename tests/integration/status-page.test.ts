@@ -40,7 +40,7 @@ before(async () => {
   h = await startHarness();
   stateDir = tempDir('credlink-status-');
   const config = parseSchedule(
-    { stateDir, reportsDir: h.reportsDir, environments: ['dev', 'staging', 'production'].map((env) => ({ env, cron: '0 0 1 1 *' })) },
+    { location: 'eu', stateDir, reportsDir: h.reportsDir, environments: ['dev', 'staging', 'production'].map((env) => ({ env, cron: '0 0 1 1 *' })) },
     'status-page.test.json',
   );
   const configs = new Map(config.environments.map((e) => [e.env, cfg(e.env)]));
@@ -83,11 +83,11 @@ test('state: production failing with its incidents open since its first failing 
   assert.deepEqual(prod.checks.find((c) => c.checkId === 'health.root')!.timeline.map((t) => t.status), ['failed', 'failed']);
   const metrics = await (await fetch(`${url}/metrics`)).text();
   for (const e of state.environments) {
-    const sum = [...metrics.matchAll(new RegExp(`^credlink_incidents_open\\{env="${e.env}",severity="SEV-\\d"\\} (\\d+)$`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
+    const sum = [...metrics.matchAll(new RegExp(`^credlink_incidents_open\\{env="${e.env}",location="eu",severity="SEV-\\d"\\} (\\d+)$`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
     assert.equal(sum, e.openIncidents.length, `${e.env}: /metrics and the status page agree`);
   }
   // Every health endpoint down: one outage incident (runbooks/dependencies.ts), its id the dedup key.
-  assert.match(metrics, new RegExp(`^credlink_incident_open\\{env="production",incident="production/outage",severity="SEV-0",section="${unavailable.anchor}"\\} 1$`, 'm'));
+  assert.match(metrics, new RegExp(`^credlink_incident_open\\{env="production",location="eu",incident="production/outage",incident_key="outage",severity="SEV-0",section="${unavailable.anchor}"\\} 1$`, 'm'));
 });
 
 test('state: a latest run older than the stale limit is "stale" (never healthy); runs older than 24 h leave the timeline', () => {

@@ -27,7 +27,7 @@ import { renderMarkdown } from '../../src/reporter/markdown.ts';
 import { renderSummary, verdictLine } from '../../src/reporter/summary.ts';
 import { runbookLink, runFolderLinks } from '../../src/runbook-md/link.ts';
 import { renderLivingRunbook } from '../../src/runbook-md/living.ts';
-import { renderIncidentMetrics } from '../../src/schedule/metrics.ts';
+import { renderObservedMetrics } from '../../src/schedule/metrics.ts';
 import { resolveRunFile } from '../../src/schedule/run-files.ts';
 import type { EndpointPair } from '../../src/cutover/measure.ts';
 import { healthyReport, noEvidenceReport, outageReport } from '../helpers/reports.ts';
@@ -185,12 +185,17 @@ test('status page: worst environment first, overall banner, incidents with secti
   assert.match(html, /data-env="staging" data-state="no-evidence"[\s\S]*?NO EVIDENCE: the last run executed no check/);
   assert.doesNotMatch(html.slice(html.indexOf('data-env="staging"'), html.indexOf('data-env="dev"')), /HEALTHY/, 'no evidence is never healthy');
   // /metrics from the same state: the counts the page shows.
-  const metrics = renderIncidentMetrics(envs);
-  assert.match(metrics, /^credlink_incidents_open\{env="production",severity="SEV-0"\} 1$/m);
-  assert.match(metrics, /^credlink_incidents_open\{env="production",severity="SEV-3"\} 1$/m);
-  assert.match(metrics, /^credlink_incident_open\{env="production",incident="production\/check:health\.root",severity="SEV-0",section="incident-service-unavailable-503502-errors"\} 1$/m);
+  const metrics = renderObservedMetrics(envs, { location: 'eu' });
+  assert.match(metrics, /^credlink_incidents_open\{env="production",location="eu",severity="SEV-0"\} 1$/m);
+  assert.match(metrics, /^credlink_incidents_open\{env="production",location="eu",severity="SEV-3"\} 1$/m);
+  // No runbook URL configured: no runbook_url label (never a dead link).
+  assert.match(metrics, /^credlink_incident_open\{env="production",location="eu",incident="production\/check:health\.root",incident_key="check:health\.root",severity="SEV-0",section="incident-service-unavailable-503502-errors"\} 1$/m);
+  assert.match(
+    renderObservedMetrics(envs, { location: 'eu', runbookUrl: 'https://git.example/ops/RUNBOOK.md' }),
+    /^credlink_incident_open\{env="production",location="eu",incident="production\/check:health\.root",incident_key="check:health\.root",severity="SEV-0",section="incident-service-unavailable-503502-errors",runbook_url="https:\/\/git\.example\/ops\/RUNBOOK\.md#incident-service-unavailable-503502-errors"\} 1$/m,
+  );
   for (const e of envs) {
-    const sum = [...metrics.matchAll(new RegExp(`^credlink_incidents_open\\{env="${e.env}",severity="SEV-\\d"\\} (\\d+)$`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
+    const sum = [...metrics.matchAll(new RegExp(`^credlink_incidents_open\\{env="${e.env}",location="eu",severity="SEV-\\d"\\} (\\d+)$`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
     assert.equal(sum, e.openIncidents.length, `${e.env}: /metrics and the page agree`);
   }
   assert.match(renderStatusPage(state), /<span class="runbook-link unlinked">Incident: Service Unavailable/, 'no runbook configured: named, not linked');

@@ -71,7 +71,7 @@ export function alertChannelWarnings(env: string, c: Readonly<ResolvedConfig>): 
   const a = c.alerting;
   const configured = { slack: Boolean(a.slackWebhookUrl), pagerduty: Boolean(a.pagerduty.routingKey) };
   if (!configured.slack && !configured.pagerduty) {
-    return [`WARNING ${env}: no alert channel is configured (set CREDLINK_SLACK_WEBHOOK_URL or CREDLINK_PAGERDUTY_ROUTING_KEY): its incidents are recorded and shown, never paged`];
+    return [`WARNING ${env}: no alert channel is configured (set CREDLINK_SLACK_WEBHOOK_URL or CREDLINK_PAGERDUTY_ROUTING_KEY): its incidents are recorded and shown, never paged by this daemon (Alertmanager can page from its /metrics: README "Running it at scale")`];
   }
   const out: string[] = [];
   for (const [severity, channels] of Object.entries(a.routes)) {
@@ -194,7 +194,7 @@ function routes(
             state: { problems: health.problems(), errorsTotal: health.errorsTotal },
             runs: (env) => runMetrics.get(env),
             process: { cpuSeconds: (cpu.user + cpu.system) / 1e6, residentBytes: process.memoryUsage.rss(), startTimeSeconds: Math.round(started) },
-          }) + renderObservedMetrics(observed, { location, runbookUrl: runbook.url }),
+          }) + renderObservedMetrics(observed, { location, runbookUrl: runbook.url, alerting: Object.values(monitor.incidents()) }),
       };
     })
     .route('/healthz', 'daemon health: 503 while a state file cannot be saved (with the reason) or while shutting down', () => {

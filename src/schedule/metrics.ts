@@ -10,7 +10,9 @@
  *   (persisted, so it survives a restart), and RunMetrics (CPU per run, probe answers counted);
  * - renderObservedMetrics: the latest observed run of each environment that is evidence, the
  *   state the status page shows (src/incidents/open.ts): open incidents, the failing checks with
- *   the incident they belong to, the latency probe per endpoint.
+ *   the incident they belong to, the latency probe per endpoint; and the incidents whose alert is
+ *   triggered after flap control (the alert state), the input of the Prometheus alert rules, so
+ *   that Alertmanager pages on the same decision as the daemon's own Slack/PagerDuty delivery.
  */
 import { severityRank } from '../../runbooks/severity.ts';
 import type { CheckState, IncidentState, OutboxItem } from '../alerting/store.ts';
@@ -136,8 +138,18 @@ export function firstSteps(actions: StatusIncident['immediateActions']): string 
  * to, and the latency probe per endpoint. `runbookUrl`: CREDLINK_RUNBOOK_URL; unset = no
  * `runbook_url` label (a name without a link, never a dead one).
  */
-export function renderObservedMetrics(envs: readonly ObservedEnv[], ctx: { location: string; runbookUrl?: string }): string {
+export function renderObservedMetrics(envs: readonly ObservedEnv[], ctx: { location: string; runbookUrl?: string; alerting?: readonly IncidentState[] }): string {
   const f = families({ location: ctx.location });
+  const link = (section: { anchor: string }) => runbookLink(section, { url: ctx.runbookUrl }, 'url');
+  const alerting = f.gauge(
+    'credlink_incident_alerting',
+    "1 per incident whose alert is triggered and not resolved, after the daemon's flap control (CREDLINK_ALERT_TRIGGER_AFTER, _RESOLVE_AFTER, _IMMEDIATE): the input of the Prometheus alert rules; severity is the one it was triggered or escalated with.",
+  );
+  const alertingIds = new Set<string>();
+  for (const x of [...(ctx.alerting ?? [])].filter((a) => a.open).sort((a, b) => a.id.localeCompare(b.id))) {
+    alertingIds.add(x.id);
+    alerting.add({ env: x.env, incident: x.id, incident_key: x.key, severity: x.severity ?? x.lastSeverity ?? undefined, section: x.section.anchor, runbook_url: link(x.section) }, 1);
+  }
   const count = f.gauge('credlink_incidents_open', 'Open incidents (root causes) of the last observed run of the environment, by severity; the status page shows the same.');
   const each = f.gauge(
     'credlink_incident_open',
@@ -154,12 +166,14 @@ export function renderObservedMetrics(envs: readonly ObservedEnv[], ctx: { locat
   );
   const samples = f.gauge('credlink_probe_latency_samples', 'Latency samples of the probed endpoint in the last observed run (p95 needs 59 or more).');
   const errors = f.gauge('credlink_probe_error_ratio', 'Share of 5xx or unanswered probe requests of the endpoint in the last observed run, 0..1.');
+  const described = new Set<string>();
   for (const e of envs) {
     for (const [severity, n] of Object.entries(countBySeverity(e.openIncidents))) count.add({ env: e.env, severity }, n);
     for (const x of e.openIncidents) {
       const key = keyOf(e.env, x.id);
-      each.add({ env: e.env, incident: x.id, incident_key: key, severity: x.severity, section: x.section.anchor, runbook_url: runbookLink(x.section, { url: ctx.runbookUrl }, 'url') }, 1);
+      each.add({ env: e.env, incident: x.id, incident_key: key, severity: x.severity, section: x.section.anchor, runbook_url: link(x.section) }, 1);
       info.add({ env: e.env, incident: x.id, title: x.title, root_check: x.rootCheckId, first_steps: firstSteps(x.immediateActions) }, 1);
+      described.add(x.id);
     }
     const r = e.latest;
     if (!r) continue;
@@ -175,7 +189,9 @@ export function renderObservedMetrics(envs: readonly ObservedEnv[], ctx: { locat
       if (m.errorRate !== null) errors.add(l, m.errorRate);
     }
   }
-  return joinFamilies([count, each, info, failing, latency, samples, errors]);
+  // An alert still firing while its resolve waits for more clean runs is described by its alert state.
+  for (const x of (ctx.alerting ?? []).filter((a) => a.open && !described.has(a.id))) info.add({ env: x.env, incident: x.id, title: x.title, root_check: x.rootCheckId }, 1);
+  return joinFamilies([alerting, count, each, info, failing, latency, samples, errors]);
 }
 
 /** The incident key of an id `<env>/<key>`. */

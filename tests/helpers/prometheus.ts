@@ -1,51 +1,62 @@
 /**
  * A real Prometheus (Debian's /usr/bin/prometheus) for tests: loopback only, a temporary config
- * scraping one target every second, temporary storage removed at stop.
+ * scraping its targets every second (and evaluating rule files, sending alerts to an
+ * Alertmanager when given), temporary storage removed at stop.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import YAML from 'yaml';
 import { freePort } from '../../src/target/postgres.ts';
 import { tempDir } from './harness.ts';
+import { PROMETHEUS } from './programs.ts';
 
 export interface TestPrometheus {
   url: string;
   /** Resolves once `expr` returns a value >= min (polls every 250 ms, up to timeoutMs). */
   waitFor(expr: string, min: number, timeoutMs?: number): Promise<number>;
+  /** The result vector of an instant query (empty when it has none or Prometheus does not answer). */
+  query(expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]>;
+  /** Prometheus' own log (warnings and errors), for assertion messages. */
+  log(): string;
   stop(): Promise<void>;
 }
 
-export const PROMETHEUS_BIN = '/usr/bin/prometheus';
+export const PROMETHEUS_BIN = PROMETHEUS.path;
 
-async function query(url: string, expr: string): Promise<number | null> {
+export interface PrometheusOptions {
+  /** job name -> targets as URLs (host:port is scraped at /metrics). */
+  jobs: Record<string, string[]>;
+  /** Rule files evaluated every second. */
+  ruleFiles?: string[];
+  /** Where firing alerts go. */
+  alertmanagerUrl?: string;
+}
+
+async function vector(url: string, expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
   try {
     const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`, { signal: AbortSignal.timeout(2000) });
-    const body = (await res.json()) as { data?: { result?: { value: [number, string] }[] } };
-    const v = body.data?.result?.[0]?.value[1];
-    return v === undefined ? null : Number(v);
+    const body = (await res.json()) as { data?: { result?: { metric: Record<string, string>; value: [number, string] }[] } };
+    return body.data?.result ?? [];
   } catch {
-    return null;
+    return [];
   }
 }
 
-export async function startPrometheus(targetUrl: string): Promise<TestPrometheus> {
+/** One target (the reference target, job credlink-reference), or jobs, rules and an Alertmanager. */
+export async function startPrometheus(target: string | PrometheusOptions): Promise<TestPrometheus> {
+  const o: PrometheusOptions = typeof target === 'string' ? { jobs: { 'credlink-reference': [target] } } : target;
   const dir = tempDir('credlink-prom-');
   const port = await freePort();
-  const target = new URL(targetUrl);
   const config = path.join(dir, 'prometheus.yml');
   fs.writeFileSync(
     config,
-    [
-      'global:',
-      '  scrape_interval: 1s',
-      '  evaluation_interval: 1s',
-      'scrape_configs:',
-      '  - job_name: credlink-reference',
-      '    metrics_path: /metrics',
-      '    static_configs:',
-      `      - targets: ['${target.host}']`,
-      '',
-    ].join('\n'),
+    YAML.stringify({
+      global: { scrape_interval: '1s', evaluation_interval: '1s' },
+      ...(o.ruleFiles?.length ? { rule_files: o.ruleFiles } : {}),
+      ...(o.alertmanagerUrl ? { alerting: { alertmanagers: [{ static_configs: [{ targets: [new URL(o.alertmanagerUrl).host] }] }] } } : {}),
+      scrape_configs: Object.entries(o.jobs).map(([job, urls]) => ({ job_name: job, metrics_path: '/metrics', static_configs: [{ targets: urls.map((u) => new URL(u).host) }] })),
+    }),
   );
   const child: ChildProcess = spawn(
     PROMETHEUS_BIN,
@@ -59,30 +70,34 @@ export async function startPrometheus(targetUrl: string): Promise<TestPrometheus
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
-  child.stderr?.on('data', (c) => (stderr = (stderr + c).slice(-2000)));
+  child.stderr?.on('data', (c) => (stderr = (stderr + c).slice(-4000)));
   const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
   const waitFor = async (expr: string, min: number, timeoutMs = 20_000) => {
     const until = Date.now() + timeoutMs;
     for (;;) {
-      const v = await query(url, expr);
-      if (v !== null && v >= min) return v;
+      const v = (await vector(url, expr))[0]?.value[1];
+      const n = v === undefined ? null : Number(v);
+      if (n !== null && n >= min) return n;
       if (child.exitCode !== null) throw new Error(`prometheus exited (${child.exitCode}): ${stderr}`);
-      if (Date.now() > until) throw new Error(`prometheus: ${expr} did not reach ${min} within ${timeoutMs} ms (last ${v})`);
+      if (Date.now() > until) throw new Error(`prometheus: ${expr} did not reach ${min} within ${timeoutMs} ms (last ${n})`);
       await new Promise((r) => setTimeout(r, 250));
     }
   };
-  await waitFor('up{job="credlink-reference"}', 1, 30_000);
-  return {
-    url,
-    waitFor,
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-        if (child.exitCode === null) child.kill('SIGKILL');
-      }
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  try {
+    const [job, urls] = Object.entries(o.jobs)[0]!;
+    await waitFor(`sum(up{job="${job}"})`, urls.length, 30_000);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { url, waitFor, query: (expr) => vector(url, expr), log: () => stderr, stop };
 }

@@ -12,9 +12,12 @@ import { sections } from '../../runbooks/sections.ts';
 import { openModel } from '../../src/probes/open-model.ts';
 import { finding, startHarness, type Harness } from '../helpers/harness.ts';
 import { assertIncidents } from '../helpers/incidents.ts';
-import { PROMETHEUS_BIN, startPrometheus, type TestPrometheus } from '../helpers/prometheus.ts';
+import { assertInstalled, PROMETHEUS, requiring } from '../helpers/programs.ts';
+import { startPrometheus, type TestPrometheus } from '../helpers/prometheus.ts';
 
-const available = fs.existsSync(PROMETHEUS_BIN);
+const available = fs.existsSync(PROMETHEUS.path);
+/** Locally a skip naming the package; under CI the tests run and fail when prometheus is missing. */
+const needsPrometheus = requiring(PROMETHEUS);
 const REQUESTS = 'sum(http_requests_total{route!="/metrics"})';
 const GREP = '@prom\\.';
 
@@ -63,7 +66,8 @@ after(async () => {
   await h?.stop();
 });
 
-test('healthy target: every Prometheus key metric passes (status_code configured)', { skip: !available && `${PROMETHEUS_BIN} not installed` }, async () => {
+test('healthy target: every Prometheus key metric passes (status_code configured)', needsPrometheus, async () => {
+  assertInstalled(PROMETHEUS);
   const { report } = await withTraffic(() => h.run({}, GREP, vars()));
   assert.equal(report.verdict.status, 'healthy', JSON.stringify(report.findings, null, 2));
   for (const id of ['prom.error-rate', 'prom.latency', 'prom.memory', 'prom.cpu', 'prom.db-connections']) {
@@ -85,7 +89,8 @@ test('Prometheus unreachable: the five key-metric checks are ONE monitoring-gap 
   }
 });
 
-test("the runbook's status label against status_code, and a missing memory metric -> SEV-3 no-data gaps", { skip: !available && 'no prometheus' }, async () => {
+test("the runbook's status label against status_code, and a missing memory metric -> SEV-3 no-data gaps", needsPrometheus, async () => {
+  assertInstalled(PROMETHEUS);
   const v = { ...vars(), CREDLINK_PROM_STATUS_LABEL: 'status', CREDLINK_PROM_MEMORY_QUERY: 'sum(container_memory_usage_bytes) / sum(container_spec_memory_limit_bytes)' };
   const { report } = await withTraffic(() => h.run({}, GREP, v));
   for (const id of ['prom.error-rate', 'prom.memory']) {
@@ -102,7 +107,8 @@ test("the runbook's status label against status_code, and a missing memory metri
   assertIncidents(report, [['check:prom.error-rate', 'SEV-3', 'high-error-rate'], ['check:prom.memory', 'SEV-3', 'high-memory']]);
 });
 
-test('faults injected: 5xx ratio -> SEV-1 "High Error Rate", histogram p95 -> SEV-1 "Slow Response Times", memory over a scaled threshold -> SEV-2', { skip: !available && 'no prometheus' }, async () => {
+test('faults injected: 5xx ratio -> SEV-1 "High Error Rate", histogram p95 -> SEV-1 "Slow Response Times", memory over a scaled threshold -> SEV-2', needsPrometheus, async () => {
+  assertInstalled(PROMETHEUS);
   const faults = { 'high-error-rate': 50, 'slow-responses': 800 };
   await h.target.setFaults(faults);
   const { report } = await withTraffic(() => h.run(faults, GREP, { ...vars(), CREDLINK_MEMORY_WARN_PCT: '0.1', CREDLINK_MEMORY_CRIT_PCT: '90' }));
@@ -123,7 +129,8 @@ test('faults injected: 5xx ratio -> SEV-1 "High Error Rate", histogram p95 -> SE
   assert.ok(report.incidents.some((i) => i.key === 'memory' && i.severity === 'SEV-2'), JSON.stringify(report.incidents.map((i) => i.key)));
 });
 
-test('connection-pool-exhaustion -> prom.db-connections SEV-1 "Database Connection Issues" (postgres_exporter names)', { skip: !available && 'no prometheus' }, async () => {
+test('connection-pool-exhaustion -> prom.db-connections SEV-1 "Database Connection Issues" (postgres_exporter names)', needsPrometheus, async () => {
+  assertInstalled(PROMETHEUS);
   const faults = { 'connection-pool-exhaustion': true } as const;
   await h.target.setFaults(faults);
   // Wait until Prometheus has scraped the held connections.

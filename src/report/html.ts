@@ -41,7 +41,7 @@ function banner(r: RunbookReport): string {
   const c = r.counts;
   return `<header class="banner" style="background:${h.colour}"><div class="inner">
 <h1 id="verdict" data-verdict="${esc(r.verdict.status)}" data-severity="${esc(r.verdict.severity ?? '')}">${esc(h.text)}</h1>
-<p>${esc(r.baseUrl)} · run ${esc(r.runId)} (${esc(r.kind)}) · started ${esc(r.startedAt)} · ${(r.durationMs / 1000).toFixed(1)} s</p>
+<p>${esc(r.baseUrl)}${r.location ? ` · seen from ${esc(r.location)}` : ''} · run ${esc(r.runId)} (${esc(r.kind)}) · started ${esc(r.startedAt)} · ${(r.durationMs / 1000).toFixed(1)} s</p>
 <p id="counts">${c.total} checks: ${c.passed} passed, ${c.failed} failed, ${c.flaky} flaky, ${c.skipped} skipped</p>
 </div></header>`;
 }

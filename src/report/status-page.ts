@@ -22,6 +22,8 @@ export interface StatusPageOptions {
   links?: RunbookLinks;
   /** The address of a run's report, when the server serves run folders (e.g. /runs/<env>/<runId>/index.html). */
   runHref?: (env: string, runId: string) => string;
+  /** Where the daemon serving the page runs (its location): what it shows was seen from there. */
+  location?: string;
 }
 
 const NO_VERDICT = new Set(['no-evidence', 'interrupted', 'stale', 'unknown']);
@@ -133,7 +135,7 @@ export function renderStatusPage(state: StatusPageState, o: StatusPageOptions = 
   const envs = orderWorstFirst(state.environments);
   const living = o.links?.living ? ` · <a href="${esc(o.links.living)}">the runbook with the current state of its checks</a>` : '';
   const body = `<header class="banner" style="background:${head.colour}"><div class="inner"><h1 id="overall" data-severity="${esc(head.severity)}">${esc(head.text)}</h1>
-<p>credlink-checks status · updated ${esc(state.generatedAt.slice(0, 19).replace('T', ' '))} UTC · reloads every ${state.refreshSeconds} s${living}</p></div></header>
+<p>credlink-checks status${o.location ? ` · seen from ${esc(o.location)}` : ''} · updated ${esc(state.generatedAt.slice(0, 19).replace('T', ' '))} UTC · reloads every ${state.refreshSeconds} s${living}</p></div></header>
 <main>${envs.length ? envs.map((e) => envHtml(e, now, o)).join('\n') : '<p>No environment has been checked yet.</p>'}</main>`;
   return page(`${head.text}: credlink-checks status`, body, `<meta http-equiv="refresh" content="${Math.max(5, Math.round(state.refreshSeconds))}">\n`);
 }

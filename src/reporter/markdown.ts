@@ -79,7 +79,7 @@ export function renderMarkdown(r: RunbookReport, links?: RunbookLinks): string {
   const out: string[] = [];
   out.push(`# CredLink runbook checks: ${r.env}`, '');
   out.push(`Verdict: ${verdictMarkdown(r)}  `);
-  out.push(`Target: ${r.baseUrl}  `);
+  out.push(`Target: ${r.baseUrl}${r.location ? `, seen from ${r.location}` : ''}  `);
   out.push(`Run: ${r.runId} (${r.kind}), started ${r.startedAt}, took ${(r.durationMs / 1000).toFixed(1)} s  `);
   out.push(`Checks: ${r.counts.total} (${r.counts.passed} passed, ${r.counts.failed} failed, ${r.counts.flaky} flaky, ${r.counts.skipped} skipped)${r.traffic ? '  ' : ''}`);
   if (r.traffic) {

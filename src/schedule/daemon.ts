@@ -227,7 +227,7 @@ function routes(
     .mount(
       '/, /status, /status.json',
       'status page: the worst state first, per environment its open incidents (section, since when, first steps, report link); refreshes itself',
-      statusPageRoute(status, { root: true, page: { links, runHref } }),
+      statusPageRoute(status, { root: true, page: { links, runHref, location } }),
     )
     .mount('/runs/<env>/<run-id>/', 'the run folders the daemon keeps (reports of each run), read-only', runFilesRoute(config.reportsDir, envNames));
   if (runbook.path) {

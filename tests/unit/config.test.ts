@@ -187,3 +187,16 @@ test('config: the environment name comes from the file name; a bad one names the
   );
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('config: CREDLINK_LOCATION comes from the process, is validated, and is no environment-file variable', () => {
+  const base = { CREDLINK_BASE_URL: 'https://staging.example', CREDLINK_API_KEYS: '${STAGING_KEY}' };
+  const at = (location: string) => ({ ...ctx, processEnv: { ...ctx.processEnv, CREDLINK_LOCATION: location } });
+  assert.equal(parseEnv(base, ctx).location, undefined, 'unset: the run records the default');
+  assert.equal(parseEnv(base, at('us-east-1')).location, 'us-east-1');
+  assert.deepEqual(problems(base, at('eu west')), [
+    'CREDLINK_LOCATION (process environment) "eu west" must be 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit (e.g. eu, us-east-1)',
+  ]);
+  assert.deepEqual(problems({ ...base, CREDLINK_LOCATION: 'eu' }), [
+    'environments/staging.env: CREDLINK_LOCATION is where the monitor runs, not a property of the environment: set it in the process environment (or "location" in schedule.json)',
+  ]);
+});

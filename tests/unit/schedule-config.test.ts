@@ -89,3 +89,11 @@ test('envFile is relative to schedule.json', () => {
   const c = parseSchedule({ environments: [{ env: 'a', intervalSeconds: 60, envFile: 'env/a.env' }] }, path.join('deploy', 'schedule.json'));
   assert.equal(c.environments[0]!.envFile, path.resolve('deploy', 'env', 'a.env'));
 });
+
+test('location: optional, a label value (letters, digits, ".", "_", "-")', () => {
+  assert.equal(parseSchedule({ location: 'eu-west-1', environments: [{ env: 'prod', intervalSeconds: 60 }] }, 'schedule.json').location, 'eu-west-1');
+  assert.equal(parseSchedule({ environments: [{ env: 'prod', intervalSeconds: 60 }] }, 'schedule.json').location, undefined);
+  assert.deepEqual(problems({ location: 'eu/west', environments: [{ env: 'prod', intervalSeconds: 60 }] }), [
+    'schedule.json: location: must be 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit (e.g. eu, us-east-1)',
+  ]);
+});

@@ -199,19 +199,21 @@ export const dependencyRules: readonly DependencyRule[] = [
       severityRule: 'nothing on the target answers: complete outage (SEV-0)',
     },
   },
-  {
-    name: 'database-unreachable',
-    description: 'the monitor cannot connect to the database: the database-derived checks, and the target\'s 5xx and slow answers, are consequences',
-    source: { checks: ['db.connect'], quorum: 'any' },
-    targets: DATABASE_CONSEQUENCES,
-    incident: { key: 'database-unreachable', title: 'Database unreachable: the monitor cannot connect', section: 'database-connection', severity: 'worst' },
-  },
+  // Before database-unreachable: with the connections near max_connections (measured, so the
+  // database answered), a monitor connection refused for want of a slot is saturation, not an outage.
   {
     name: 'database-saturated',
     description: 'client connections near max_connections: the service\'s 5xx, error rate and slow answers follow from the exhausted pool',
     source: { checks: ['db.connections', 'prom.db-connections'], quorum: 'any', impacts: ['threshold'] },
     targets: DATABASE_CONSEQUENCES,
     incident: { key: 'database-saturated', title: 'Database connections near max_connections', section: 'database-connection', severity: 'worst' },
+  },
+  {
+    name: 'database-unreachable',
+    description: 'the monitor cannot connect to the database: the database-derived checks, and the target\'s 5xx and slow answers, are consequences',
+    source: { checks: ['db.connect'], quorum: 'any' },
+    targets: DATABASE_CONSEQUENCES,
+    incident: { key: 'database-unreachable', title: 'Database unreachable: the monitor cannot connect', section: 'database-connection', severity: 'worst' },
   },
   {
     name: 'database-slow',

@@ -181,6 +181,11 @@ const table: Row[] = [
     want: [['database-saturated', 'SEV-1', 'db.connections', ['perf.error-rate']]],
   },
   {
+    name: 'connection-pool-exhaustion: a monitor connection refused for want of a slot is the saturation, not an unreachable database',
+    findings: [f('db.connect', 'SEV-1'), f('db.connections', 'SEV-1', thr('critical', 0.96, 0.95))],
+    want: [['database-saturated', 'SEV-1', 'db.connections', ['db.connect']]],
+  },
+  {
     name: 'database-slow: slow round trips explain slow statements, p95 and the 503s of timed-out requests',
     findings: [
       f('db.round-trip', 'SEV-2', thr('warning', 400, 250)),

@@ -295,6 +295,16 @@ export const dependencyRules: readonly DependencyRule[] = [
     targets: [{ checks: ['k8s.cpu-usage', 'prom.cpu'], impacts: ['threshold'] }, SLOW],
     incident: { key: 'cpu', title: 'API pods near their CPU limit', section: 'slow-responses', severity: 'worst' },
   },
+  {
+    name: 'unauthorized-access',
+    description: 'the protected endpoint serves requests without a valid key or permission: every check that saw it served sees the same breach, and the checks that tell which key counts, or where, cannot tell (their gaps follow)',
+    source: { system: 'target', impacts: ['security:breach'], quorum: 'any' },
+    targets: [
+      { system: 'target', impacts: ['security:breach'] },
+      { checks: ['security.key-strict', 'security.derived-keys-rejected'], impacts: ['gap'] },
+    ],
+    incident: { key: 'symptom:unauthorized-access', title: 'The protected endpoint serves requests without a valid API key or permission', section: 'api-key-auth', severity: 'worst' },
+  },
 ];
 
 /**
@@ -315,12 +325,6 @@ export const symptomGroups: readonly SymptomGroup[] = [
     description: 'the probe\'s error rate, the Prometheus 5xx ratio and intermittent failures of one-shot requests all measure the share of failing requests',
     members: [ERROR_RATE, { system: 'target', impacts: ['intermittent'] }],
     incident: { key: 'symptom:error-rate', title: 'Requests fail above the error-rate threshold, or intermittently', section: 'high-error-rate', severity: 'worst' },
-  },
-  {
-    name: 'unauthorized-access',
-    description: 'every check that saw a request served without a valid key or permission sees the same breach',
-    members: [{ system: 'target', impacts: ['security:breach'] }],
-    incident: { key: 'symptom:unauthorized-access', title: 'The protected endpoint serves requests without a valid API key or permission', section: 'api-key-auth', severity: 'worst' },
   },
   {
     name: 'pods',

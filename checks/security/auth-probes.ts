@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runConfig } from '../../config/index.ts';
 import type { RequestSpec } from '../../config/request-spec.ts';
+import { answerSeen, callOf } from '../../src/http/answers.ts';
 import { buildRequest } from '../../src/http/request-builder.ts';
 import { send, type HttpSample } from '../../src/probes/http.ts';
 
@@ -22,11 +23,21 @@ function keep(s: HttpSample): HttpSample {
   return { ...s, headers };
 }
 
+/**
+ * A check that judges a probe another check sent saw that answer too: it goes to this check's
+ * answers (src/http/answers.ts), so correlation knows what the check saw (a 503 of an outage).
+ */
+function seenAgain(s: HttpSample): HttpSample {
+  const call = callOf(s.method, s.path);
+  for (const a of s.attempts ?? [{ status: s.status }]) answerSeen(call, a.status);
+  return s;
+}
+
 function once(name: string, spec: RequestSpec, key: string, api: Parameters<typeof send>[0]): Promise<HttpSample> {
   const file = cfg.runDir ? path.join(cfg.runDir, 'auth-probes', `${name}.json`) : undefined;
   let p = memo.get(name);
-  if (p) return p;
-  if (file && fs.existsSync(file)) p = Promise.resolve(JSON.parse(fs.readFileSync(file, 'utf8')) as HttpSample);
+  if (p) return p.then(seenAgain);
+  if (file && fs.existsSync(file)) p = Promise.resolve(JSON.parse(fs.readFileSync(file, 'utf8')) as HttpSample).then(seenAgain);
   else {
     p = send(api, buildRequest(spec, { key: { value: key, as: cfg.security.keyIn[0]! } })).then((s) => {
       const kept = keep(s);

@@ -14,8 +14,10 @@
  *   could have formed elsewhere are inhibited (equal env). Which keys those are follows from the
  *   same matchers the incident stage evaluates (src/incidents/match.ts), tried on every catalog
  *   check, impact and class of answer: a later rule, symptom group or lone check each of whose
- *   checks could have seen what the rule explains. Only later ones: the evaluation order is the precedence, so two incidents
- *   never inhibit each other. Rules partitioned per route (`equal: ['route']`) have none: the
+ *   checks could have seen what the rule explains. Only later ones: the evaluation order is the
+ *   precedence; a key formed by rules on both sides of another one (database-unreachable, before
+ *   and after database-saturated) and that one do not inhibit each other, so two incidents are
+ *   never both silent. Rules partitioned per route (`equal: ['route']`) have none: the
  *   alerts do not carry the route of every check.
  */
 import { catalog } from '../../runbooks/catalog.ts';
@@ -155,6 +157,9 @@ export function inhibitRules(): InhibitRule[] {
     for (const k of explainedKeys(index)) entry.keys.add(k);
     byKey.set(rule.incident.key, entry);
   });
+  // One key formed by rules on both sides of another (database-unreachable: before and after
+  // database-saturated) would inhibit it and be inhibited by it: neither silences the other then.
+  for (const [key, { keys }] of byKey) for (const other of keys) if (byKey.get(other)?.keys.has(key)) (keys.delete(other), byKey.get(other)!.keys.delete(key));
   for (const [key, { names, keys }] of byKey) {
     if (!keys.size) continue;
     out.push({

@@ -47,6 +47,8 @@ test('what a root cause firing at one location silences of what other locations 
     ['monitoring-gap:kubernetes', 'check:k8s.pods-ready', true, 'the monitor cannot read pods'],
     ['monitoring-gap:kubernetes', 'outage', false, 'a blind monitor explains no outage'],
     ['cpu', 'symptom:slow-responses', true, 'CPU saturation explains slow answers'],
+    ['database-unreachable', 'database-saturated', false, 'one key formed before and after saturation: neither silences the other'],
+    ['database-saturated', 'database-unreachable', false, 'the same pair the other way'],
   ];
   for (const [source, target, inhibited, why] of rows) assert.equal(inhibits(source, target), inhibited, `${source} -> ${target}: ${why}`);
 });

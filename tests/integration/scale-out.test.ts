@@ -213,10 +213,14 @@ test('two locations, one faulty target, Prometheus and Alertmanager: one notific
         `receiver: ${about('firing').length} firing, ${about('resolved').length} resolved; ${checks.length} check alerts inhibited; whole test ${Math.round((Date.now() - t0) / 1000)} s\n`,
     );
 
-    if (process.env.SCALE_OUT_DEBUG) for (const d of daemons) process.stdout.write(d.stderr().split('\n').filter((l) => / run |listening/.test(l)).map((l) => `# ${l}`).join('\n') + '\n');
     // The daemons stop on SIGTERM (exit 0).
     for (const d of daemons) d.child.kill('SIGTERM');
     for (const d of daemons) assert.equal(await d.exited, 0, d.stderr().slice(-2000));
+  } catch (e) {
+    // What the daemons did (one line per run), Prometheus and Alertmanager said, for the failure message.
+    const logs = daemons.map((d, i) => `daemon ${i}:\n${d.stderr().split('\n').filter((l) => / run |listening|ERROR/.test(l)).join('\n')}`);
+    if (e instanceof Error) e.message += `\n${logs.join('\n')}\nprometheus: ${prom?.log() ?? ''}\nalertmanager: ${am?.log() ?? ''}`;
+    throw e;
   } finally {
     for (const d of daemons) if (d.child.exitCode === null) d.child.kill('SIGKILL');
     await Promise.all(daemons.map((d) => Promise.race([d.exited, new Promise((r) => setTimeout(r, 5000))])));

@@ -60,6 +60,22 @@ export function judgeFailedAttempts(
   // Nothing limited the rotating keys. Answers that prove nothing make the whole check inconclusive.
   const odd = rotating.statuses.find((s) => classify(s) !== 'auth' && inconclusiveReason(s));
   if (odd !== undefined) return { outcome: 'inconclusive', result: { case: describe('a new random wrong key each', rotating), status: odd, inconclusive: inconclusiveReason(odd) } };
+  // A target too slow for max+1 attempts to land inside one window (or a check that ran out of
+  // time) never reached the limit: nothing is known about it, which is not "no limit".
+  const perWindow = (x: AttemptSeries) => (x.seconds > o.windowS ? (x.statuses.length * o.windowS) / x.seconds : x.statuses.length);
+  if (perWindow(rotating) < o.max + 1 && (!repeated || perWindow(repeated) < o.max + 1)) {
+    const slow = rotating.seconds > o.windowS;
+    return {
+      outcome: 'inconclusive',
+      result: {
+        case: describe('a new random wrong key each', rotating),
+        status: rotating.statuses.at(-1) ?? null,
+        inconclusive: slow
+          ? `the attempts took ${Math.round(rotating.seconds)} s, longer than the ${o.windowS} s window: at most ${Math.floor(perWindow(rotating))} landed in one window, fewer than the ${o.max + 1} that reach the declared limit (the target answers slowly)`
+          : `only ${rotating.statuses.length} of the ${o.max + 1} attempts that reach the declared limit were answered`,
+      },
+    };
+  }
   if (rotating.statuses.some((s) => classify(s) === 'server-error' || s === null)) {
     return { outcome: 'not-limited', result: { case: describe('a new random wrong key each', rotating), status: null, problem: `failed attempts answered with server errors or no answer (${countStatuses(rotating.statuses)})`, class: 'issue' } };
   }

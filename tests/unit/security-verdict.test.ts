@@ -72,6 +72,14 @@ test('failed attempts: limited per client passes; limited only per key and not l
   assert.equal(judgeFailedAttempts(rot([401, 401, 401, 401]), rot([401, 401, 401, 401]), { ...o, required: true }).result.class, 'issue');
   assert.equal(judgeFailedAttempts(rot([401, 200]), undefined, o).result.class, 'breach');
   assert.equal(judgeFailedAttempts(rot([404, 404, 404, 404]), undefined, o).outcome, 'inconclusive');
+  // A target so slow that max+1 attempts never land inside one window cannot show its limit: inconclusive, never "no limit".
+  const slow = (s: (number | null)[]) => ({ statuses: s, seconds: 150 });
+  const tooSlow = judgeFailedAttempts(slow([401, 401, 401, 401]), slow([401, 401, 401, null]), o);
+  assert.equal(tooSlow.outcome, 'inconclusive');
+  assert.equal(tooSlow.result.class, undefined);
+  assert.match(tooSlow.result.inconclusive!, /took 150 s, longer than the 60 s window: at most 1 landed in one window, fewer than the 4/);
+  // Slow but still max+1 inside one window: judged as usual.
+  assert.equal(judgeFailedAttempts({ statuses: Array(8).fill(401), seconds: 100 }, { statuses: Array(8).fill(401), seconds: 100 }, o).outcome, 'not-limited');
 });
 
 test('derived keys: other case, truncated, extended, whitespace-wrapped, one character changed; never the key itself', () => {

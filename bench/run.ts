@@ -52,6 +52,8 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 interface Scenario {
   id: string;
   label: string;
+  /** The running target the scenario's runs go to: reset before each run. */
+  target?: BenchTarget;
   command(): { cmd: string; args: string[]; env?: NodeJS.ProcessEnv };
   /** Exit codes that mean the scenario ran as intended (a healthy run 0, an outage 1). */
   exits: number[];
@@ -89,11 +91,11 @@ try {
       command: () => ({ ...floors.fetch({ rate: probe.rate, count: probe.samples, urls: probe.paths.map((p) => `${healthy.baseUrl}${p}`) }), env }),
       exits: [0],
     },
-    { id: 'remote', label: 'remote full run', ...tool('remote', 'run', '--env-file', healthy.envFile), exits: [0] },
+    { id: 'remote', label: 'remote full run', target: healthy, ...tool('remote', 'run', '--env-file', healthy.envFile), exits: [0] },
     { id: 'local', label: 'local full run (npm start)', ...tool('local', 'run', '--env', 'local'), exits: [0] },
-    { id: 'outage', label: 'outage run (health 503)', ...tool('outage', 'run', '--env-file', outage.envFile), exits: [1] },
-    { id: 'kubernetes', label: 'Kubernetes checks only', ...tool('kubernetes', 'run', '--env-file', healthy.envFile, '--grep', '@k8s\\.'), exits: [0] },
-    { id: 'one-check', label: 'one check (@health.root)', ...tool('one-check', 'run', '--env-file', healthy.envFile, '--grep', '@health\\.root'), exits: [0] },
+    { id: 'outage', label: 'outage run (health 503)', target: outage, ...tool('outage', 'run', '--env-file', outage.envFile), exits: [1] },
+    { id: 'kubernetes', label: 'Kubernetes checks only', target: healthy, ...tool('kubernetes', 'run', '--env-file', healthy.envFile, '--grep', '@k8s\\.'), exits: [0] },
+    { id: 'one-check', label: 'one check (@health.root)', target: healthy, ...tool('one-check', 'run', '--env-file', healthy.envFile, '--grep', '@health\\.root'), exits: [0] },
   ];
   const only = values.only?.split(',').map((s) => s.trim());
   const selected = only ? scenarios.filter((s) => only.includes(s.id)) : scenarios;
@@ -103,6 +105,7 @@ try {
   for (let round = 1; round <= runs; round++) {
     for (const s of selected) {
       log(`round ${round}/${runs}: ${s.label}...`);
+      await s.target?.reset();
       const c = s.command();
       const m = await measure(c.cmd, c.args, { cwd: PROJECT_ROOT, env: c.env });
       if (!s.exits.includes(m.exit)) log(`  exit ${m.exit} (expected ${s.exits.join(' or ')}): ${m.tail.slice(-3).join(' | ')}`);

@@ -16,6 +16,12 @@ export interface BenchTarget {
   /** Environment file for `run --env-file` (mode 600, removed by stop()). */
   envFile: string;
   baseUrl: string;
+  /**
+   * Clears the target's failed-attempt and limiter counters (it sets its faults again, as they
+   * are): each measured run finds a fresh window, as a monitor running every few minutes does,
+   * instead of the 429s the previous run's failed attempts would cause within the same minute.
+   */
+  reset(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -39,9 +45,17 @@ export async function startTarget(workDir: string, name: string, fault?: string)
   const envFile = path.join(workDir, `${name}.env`);
   fs.writeFileSync(envFile, text, { mode: 0o600 });
   const baseUrl = /^CREDLINK_BASE_URL=(.+)$/m.exec(text)?.[1] ?? '';
+  const token = /x-admin-token: ([^']+)'/.exec(text)?.[1] ?? '';
+  const admin = `${baseUrl}/__admin/faults`;
   return {
     envFile,
     baseUrl,
+    async reset() {
+      const headers = { 'x-admin-token': token, 'content-type': 'application/json' };
+      const current = (await (await fetch(admin, { headers })).json()) as { faults: unknown };
+      const res = await fetch(admin, { method: 'PUT', headers, body: JSON.stringify({ faults: current.faults }) });
+      if (!res.ok) throw new Error(`resetting the reference target (${name}) failed: ${res.status}`);
+    },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         const closed = new Promise((r) => child.once('close', r));

@@ -160,7 +160,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       testInfo.annotations.push({ type: FINDING_ANNOTATION, description: 'kept its worker' });
       testInfo.expectedStatus = 'failed';
     },
-    { auto: true },
+    { auto: true, box: 'self' },
   ],
   config: [async ({}, use) => use(runConfig()), { scope: 'worker' }],
   scrubber: [async ({ config }, use) => use(new Scrubber(secretsOf(config))), { scope: 'worker' }],
@@ -214,7 +214,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         for (const a of sink.close()) testInfo.annotations.push({ type: ANSWER_ANNOTATION, description: JSON.stringify(a) });
       }
     },
-    { auto: true },
+    { auto: true, box: 'self' },
   ],
   diagnostics: [
     async ({ config, scrubber, kube, db, ledger, reachability, sharedDiagnostics }, use, testInfo) => {
@@ -239,54 +239,60 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         });
       }
     },
-    { auto: true },
+    { auto: true, box: 'self' },
   ],
-  api: async ({ config, ledger, reachability }, use, testInfo) => {
-    const client = new HttpClient({ baseUrl: config.baseUrl, timeoutMs: config.timeouts.requestMs, headers: { 'user-agent': USER_AGENT }, reachability });
-    const started = Date.now();
-    await use(
-      budgetedApi(client, {
-        ledger,
-        config,
-        // Leave the check a few seconds to judge and attach evidence after its last request.
-        deadline: () => (testInfo.timeout > 0 ? started + testInfo.timeout - 3000 : Number.POSITIVE_INFINITY),
-        // A 429's Retry-After is honoured within CREDLINK_CHECK_TIMEOUT_MS only (not the time added for pacing).
-        backoffDeadline: () => started + Math.min(testInfo.timeout > 0 ? testInfo.timeout : Number.POSITIVE_INFINITY, config.timeouts.checkMs) - 3000,
-        // Answers are recorded once, by send() into the `answers` fixture's sink (with confirmation attempts and no-answers).
-        onExhausted(err, call) {
-          const actual = `not sent: ${err.message}`;
-          testInfo.annotations.push({ type: 'expected', description: 'RATE BUDGET room for the request within the check\'s time' });
+  api: [
+    async ({ config, ledger, reachability }, use, testInfo) => {
+      const client = new HttpClient({ baseUrl: config.baseUrl, timeoutMs: config.timeouts.requestMs, headers: { 'user-agent': USER_AGENT }, reachability });
+      const started = Date.now();
+      await use(
+        budgetedApi(client, {
+          ledger,
+          config,
+          // Leave the check a few seconds to judge and attach evidence after its last request.
+          deadline: () => (testInfo.timeout > 0 ? started + testInfo.timeout - 3000 : Number.POSITIVE_INFINITY),
+          // A 429's Retry-After is honoured within CREDLINK_CHECK_TIMEOUT_MS only (not the time added for pacing).
+          backoffDeadline: () => started + Math.min(testInfo.timeout > 0 ? testInfo.timeout : Number.POSITIVE_INFINITY, config.timeouts.checkMs) - 3000,
+          // Answers are recorded once, by send() into the `answers` fixture's sink (with confirmation attempts and no-answers).
+          onExhausted(err, call) {
+            const actual = `not sent: ${err.message}`;
+            testInfo.annotations.push({ type: 'expected', description: 'RATE BUDGET room for the request within the check\'s time' });
+            testInfo.annotations.push({ type: 'actual', description: actual });
+            testInfo.annotations.push({ type: 'impact', description: JSON.stringify({ kind: 'gap', reason: `not tested: ${call} could not be sent within the target's rate limit` }) });
+            return new RateBudgetGap(`[RATE BUDGET] (${actual}) room within the check's time on ${call} (${config.env})`);
+          },
+        }),
+      );
+      await client.dispose();
+    },
+    { box: 'self' },
+  ],
+  check: [
+    async ({ config, scrubber }, use, testInfo) => {
+      const names = namesOf(config);
+      await use({
+        that(c) {
+          if (c.ok) return;
+          const actual = scrubber.text(show(c.actual));
+          testInfo.annotations.push({ type: 'expected', description: `${c.label} ${c.expected}` });
           testInfo.annotations.push({ type: 'actual', description: actual });
-          testInfo.annotations.push({ type: 'impact', description: JSON.stringify({ kind: 'gap', reason: `not tested: ${call} could not be sent within the target's rate limit` }) });
-          return new RateBudgetGap(`[RATE BUDGET] (${actual}) room within the check's time on ${call} (${config.env})`);
+          if (c.impact) testInfo.annotations.push({ type: 'impact', description: JSON.stringify(c.impact) });
+          throw new ConditionError(`[${c.label}] (${actual}) ${c.expected} on ${c.call} (${config.env})`);
         },
-      }),
-    );
-    await client.dispose();
-  },
-  check: async ({ config, scrubber }, use, testInfo) => {
-    const names = namesOf(config);
-    await use({
-      that(c) {
-        if (c.ok) return;
-        const actual = scrubber.text(show(c.actual));
-        testInfo.annotations.push({ type: 'expected', description: `${c.label} ${c.expected}` });
-        testInfo.annotations.push({ type: 'actual', description: actual });
-        if (c.impact) testInfo.annotations.push({ type: 'impact', description: JSON.stringify(c.impact) });
-        throw new ConditionError(`[${c.label}] (${actual}) ${c.expected} on ${c.call} (${config.env})`);
-      },
-      measure(m) {
-        testInfo.annotations.push({ type: 'measurement', description: JSON.stringify({ ...m, unit: 'ms' }) });
-      },
-      async evidence(name, data, command, opts) {
-        const cut = scrubThenCut(data, scrubber, opts?.maxChars ?? EVIDENCE_STRING_MAX);
-        const body = scrubber.text(typeof cut === 'string' ? cut : JSON.stringify(cut, null, 2));
-        const rendered = command ? scrubber.text(renderCommand(command, names)) : undefined;
-        await testInfo.attach(`${EVIDENCE_PREFIX}${name}${rendered ? ` | ${rendered}` : ''}`, {
-          body,
-          contentType: typeof data === 'string' ? 'text/plain' : 'application/json',
-        });
-      },
-    });
-  },
+        measure(m) {
+          testInfo.annotations.push({ type: 'measurement', description: JSON.stringify({ ...m, unit: 'ms' }) });
+        },
+        async evidence(name, data, command, opts) {
+          const cut = scrubThenCut(data, scrubber, opts?.maxChars ?? EVIDENCE_STRING_MAX);
+          const body = scrubber.text(typeof cut === 'string' ? cut : JSON.stringify(cut, null, 2));
+          const rendered = command ? scrubber.text(renderCommand(command, names)) : undefined;
+          await testInfo.attach(`${EVIDENCE_PREFIX}${name}${rendered ? ` | ${rendered}` : ''}`, {
+            body,
+            contentType: typeof data === 'string' ? 'text/plain' : 'application/json',
+          });
+        },
+      });
+    },
+    { box: 'self' },
+  ],
 });

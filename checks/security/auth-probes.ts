@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runConfig } from '../../config/index.ts';
 import type { RequestSpec } from '../../config/request-spec.ts';
+import { answerSeen, callOf } from '../../src/http/answers.ts';
 import { buildRequest } from '../../src/http/request-builder.ts';
 import { send, type HttpSample } from '../../src/probes/http.ts';
 
@@ -22,12 +23,26 @@ function keep(s: HttpSample): HttpSample {
   return { ...s, headers };
 }
 
+/**
+ * A check judging an answer another check got reports it as its own (the sender's send() did for
+ * the sender): correlation needs each failing check's answers (an outage's 503 on the restricted
+ * key is a consequence of the outage, not an incident of its own).
+ */
+function seenAgain(s: HttpSample): HttpSample {
+  for (const a of s.attempts ?? [s]) answerSeen(callOf(s.method, s.path), a.status);
+  return s;
+}
+
 function once(name: string, spec: RequestSpec, key: string, api: Parameters<typeof send>[0]): Promise<HttpSample> {
   const file = cfg.runDir ? path.join(cfg.runDir, 'auth-probes', `${name}.json`) : undefined;
-  let p = memo.get(name);
-  if (p) return p;
-  if (file && fs.existsSync(file)) p = Promise.resolve(JSON.parse(fs.readFileSync(file, 'utf8')) as HttpSample);
-  else {
+  const known = memo.get(name);
+  if (known) return known.then(seenAgain);
+  let p: Promise<HttpSample>;
+  if (file && fs.existsSync(file)) {
+    p = Promise.resolve(JSON.parse(fs.readFileSync(file, 'utf8')) as HttpSample);
+    memo.set(name, p);
+    return p.then(seenAgain);
+  } else {
     p = send(api, buildRequest(spec, { key: { value: key, as: cfg.security.keyIn[0]! } })).then((s) => {
       const kept = keep(s);
       if (file) {

@@ -17,13 +17,14 @@ import { processFacts, RESOLVED_CONFIG_VAR, secretsOf, type ResolvedConfig } fro
 import { EnvironmentError, InterruptedError } from '../errors.ts';
 import { ownProcess } from '../process/owned.ts';
 import { stopRequestOf } from '../process/shutdown.ts';
+import { bundleReady, ensureBundle } from '../k8s/bundle.ts';
 import { PROBE_CHECKS, startProbe } from '../perf/probe-run.ts';
 import { finishRunFolder } from '../report/run-outputs.ts';
 import { runbookReportSchema, type RunbookReport } from '../reporter/schema.ts';
 import { scrubRunDir } from '../secrets/run-dir.ts';
 import { Scrubber } from '../secrets/scrub.ts';
 import type { ActiveFaults } from '../target/faults.ts';
-import { startEmbedded, type EmbeddedStack } from './embedded.ts';
+import type { EmbeddedStack } from './embedded.ts';
 import { newRunId, PLAYWRIGHT_CONFIG, PROJECT_ROOT, runDirFor, type RunKind } from './paths.ts';
 import { describeFsError, dirProblem, isFsEnvironmentError, prepareDir } from './reports-dir.ts';
 import { assertSelects } from './select.ts';
@@ -95,6 +96,8 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
     let secrets: string[] = [];
     if (config.target === 'embedded') {
       log(`starting the reference CredLink target (PostgreSQL on loopback)${opts.faults && Object.keys(opts.faults).length ? ' with faults' : ''}...`);
+      // Loaded only for an embedded target: a remote run needs none of the reference target's modules.
+      const { startEmbedded } = await import('./embedded.ts');
       const embedded: EmbeddedStack = await clock.time('embedded start', () => startEmbedded(config, { faults: opts.faults }));
       config = embedded.config;
       secrets = embedded.secrets;
@@ -145,6 +148,8 @@ async function runner(base: ResolvedConfig, opts: RunnerOptions, clock: RunClock
   const env = { ...processFacts.env(), [RESOLVED_CONFIG_VAR]: JSON.stringify(config), FORCE_COLOR: '0', PW_TEST_HTML_REPORT_OPEN: 'never' };
   const tail: string[] = [];
   let stoppedBecause: string | undefined;
+  // Once per install: the Kubernetes client as one module for the workers (src/k8s/bundle.ts).
+  if (config.kube && !bundleReady()) await clock.time('kubernetes client build (once per install)', ensureBundle);
   // The probe window overlaps the runner's start and the other checks; it stops with the runner.
   const probeStop = new AbortController();
   const probing = (opts.probe ?? (!opts.grep && !opts.playwrightConfig)) ? clock.time('latency probe', () => startProbe(config, probeStop.signal)).catch((e: unknown) => log(`the latency probe could not run beside the checks (they take their own samples): ${scrub.text(String((e as Error).message ?? e))}`)) : undefined;

@@ -72,6 +72,8 @@ const INTERRUPT_GRACE_MS = { stop: 15_000, abandon: 5_000 };
 /** Margin of the parent's deadline over Playwright's own globalTimeout. */
 const DEADLINE_MARGIN_MS = 30_000;
 const DEFAULT_RUN_MS = 600_000;
+/** Node flags of the Playwright runner, inherited by its workers. */
+const PLAYWRIGHT_NODE_FLAGS = ['--max-semi-space-size=2'];
 const BEFORE_CHECKS = 'before the checks started: nothing was checked';
 
 /** Throws when the run must not go on: interrupted (exit 130) or abandoned. */
@@ -89,7 +91,9 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
   let stop: (() => Promise<void>) | undefined;
   try {
     // Nothing starts before the inputs are known to be usable (exit 2 / exit 3, one line each).
+    const selecting = Date.now();
     const selection = assertSelects(opts.grep, opts.config);
+    if (selection) clock.mark('selection (playwright --list)', selecting);
     prepareDir(opts.reportsDir);
     throwIfStopped(opts.signal, opts.config.env, BEFORE_CHECKS);
     let config: ResolvedConfig = { ...opts.config };
@@ -143,7 +147,9 @@ async function runner(base: ResolvedConfig, opts: RunnerOptions, clock: RunClock
   const config: ResolvedConfig = { ...base, runDir, runId, runKind: kind };
   const scrub = new Scrubber([...secretsOf(config), ...extraSecrets]);
   const cli = require.resolve('@playwright/test/cli');
-  const args = [cli, 'test', '-c', opts.playwrightConfig ?? PLAYWRIGHT_CONFIG];
+  // A small young generation for the runner and its workers (they inherit it): they keep little
+  // short-lived data, and it keeps each about 20 MiB smaller for about 2% more CPU (README "Benchmark").
+  const args = [...PLAYWRIGHT_NODE_FLAGS, cli, 'test', '-c', opts.playwrightConfig ?? PLAYWRIGHT_CONFIG];
   if (opts.grep) args.push('--grep', opts.grep);
   const env = { ...processFacts.env(), [RESOLVED_CONFIG_VAR]: JSON.stringify(config), FORCE_COLOR: '0', PW_TEST_HTML_REPORT_OPEN: 'never' };
   const tail: string[] = [];

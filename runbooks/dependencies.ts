@@ -199,19 +199,21 @@ export const dependencyRules: readonly DependencyRule[] = [
       severityRule: 'nothing on the target answers: complete outage (SEV-0)',
     },
   },
-  {
-    name: 'database-unreachable',
-    description: 'the monitor cannot connect to the database: the database-derived checks, and the target\'s 5xx and slow answers, are consequences',
-    source: { checks: ['db.connect'], quorum: 'any' },
-    targets: DATABASE_CONSEQUENCES,
-    incident: { key: 'database-unreachable', title: 'Database unreachable: the monitor cannot connect', section: 'database-connection', severity: 'worst' },
-  },
+  // Before database-unreachable: with the connections near max_connections (measured, so the
+  // database answered), a monitor connection refused for want of a slot is saturation, not an outage.
   {
     name: 'database-saturated',
     description: 'client connections near max_connections: the service\'s 5xx, error rate and slow answers follow from the exhausted pool',
     source: { checks: ['db.connections', 'prom.db-connections'], quorum: 'any', impacts: ['threshold'] },
     targets: DATABASE_CONSEQUENCES,
     incident: { key: 'database-saturated', title: 'Database connections near max_connections', section: 'database-connection', severity: 'worst' },
+  },
+  {
+    name: 'database-unreachable',
+    description: 'the monitor cannot connect to the database: the database-derived checks, and the target\'s 5xx and slow answers, are consequences',
+    source: { checks: ['db.connect'], quorum: 'any' },
+    targets: DATABASE_CONSEQUENCES,
+    incident: { key: 'database-unreachable', title: 'Database unreachable: the monitor cannot connect', section: 'database-connection', severity: 'worst' },
   },
   {
     name: 'database-slow',
@@ -293,6 +295,16 @@ export const dependencyRules: readonly DependencyRule[] = [
     targets: [{ checks: ['k8s.cpu-usage', 'prom.cpu'], impacts: ['threshold'] }, SLOW],
     incident: { key: 'cpu', title: 'API pods near their CPU limit', section: 'slow-responses', severity: 'worst' },
   },
+  {
+    name: 'unauthorized-access',
+    description: 'the protected endpoint serves requests without a valid key or permission: every check that saw it served sees the same breach, and the checks that tell which key counts, or where, cannot tell (their gaps follow)',
+    source: { system: 'target', impacts: ['security:breach'], quorum: 'any' },
+    targets: [
+      { system: 'target', impacts: ['security:breach'] },
+      { checks: ['security.key-strict', 'security.derived-keys-rejected'], impacts: ['gap'] },
+    ],
+    incident: { key: 'symptom:unauthorized-access', title: 'The protected endpoint serves requests without a valid API key or permission', section: 'api-key-auth', severity: 'worst' },
+  },
 ];
 
 /**
@@ -313,12 +325,6 @@ export const symptomGroups: readonly SymptomGroup[] = [
     description: 'the probe\'s error rate, the Prometheus 5xx ratio and intermittent failures of one-shot requests all measure the share of failing requests',
     members: [ERROR_RATE, { system: 'target', impacts: ['intermittent'] }],
     incident: { key: 'symptom:error-rate', title: 'Requests fail above the error-rate threshold, or intermittently', section: 'high-error-rate', severity: 'worst' },
-  },
-  {
-    name: 'unauthorized-access',
-    description: 'every check that saw a request served without a valid key or permission sees the same breach',
-    members: [{ system: 'target', impacts: ['security:breach'] }],
-    incident: { key: 'symptom:unauthorized-access', title: 'The protected endpoint serves requests without a valid API key or permission', section: 'api-key-auth', severity: 'worst' },
   },
   {
     name: 'pods',

@@ -24,25 +24,21 @@ function keep(s: HttpSample): HttpSample {
 }
 
 /**
- * A check judging an answer another check got reports it as its own (the sender's send() did for
- * the sender): correlation needs each failing check's answers (an outage's 503 on the restricted
- * key is a consequence of the outage, not an incident of its own).
+ * A check that judges a probe another check sent saw that answer too: it goes to this check's
+ * answers (src/http/answers.ts), so correlation knows what the check saw (a 503 of an outage).
  */
 function seenAgain(s: HttpSample): HttpSample {
-  for (const a of s.attempts ?? [s]) answerSeen(callOf(s.method, s.path), a.status);
+  const call = callOf(s.method, s.path);
+  for (const a of s.attempts ?? [{ status: s.status }]) answerSeen(call, a.status);
   return s;
 }
 
 function once(name: string, spec: RequestSpec, key: string, api: Parameters<typeof send>[0]): Promise<HttpSample> {
   const file = cfg.runDir ? path.join(cfg.runDir, 'auth-probes', `${name}.json`) : undefined;
-  const known = memo.get(name);
-  if (known) return known.then(seenAgain);
-  let p: Promise<HttpSample>;
-  if (file && fs.existsSync(file)) {
-    p = Promise.resolve(JSON.parse(fs.readFileSync(file, 'utf8')) as HttpSample);
-    memo.set(name, p);
-    return p.then(seenAgain);
-  } else {
+  let p = memo.get(name);
+  if (p) return p.then(seenAgain);
+  if (file && fs.existsSync(file)) p = Promise.resolve(JSON.parse(fs.readFileSync(file, 'utf8')) as HttpSample).then(seenAgain);
+  else {
     p = send(api, buildRequest(spec, { key: { value: key, as: cfg.security.keyIn[0]! } })).then((s) => {
       const kept = keep(s);
       if (file) {

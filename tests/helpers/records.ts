@@ -17,6 +17,9 @@ export function testRecord(id: string | undefined, over: Partial<TestRecord> = {
 
 import { buildIncidents, type Unassigned } from '../../src/incidents/build.ts';
 import type { RunbookReport } from '../../src/reporter/schema.ts';
+import { parseEnv, type ResolvedConfig } from '../../config/index.ts';
+import { sections } from '../../runbooks/sections.ts';
+import { asOneIncident } from './incidents.ts';
 
 /** A finding for hand-built reports: the incident stage assigns incidentId and role. */
 export type FindingInput = Omit<Unassigned, 'responses'> & { responses?: Unassigned['responses'] };
@@ -57,4 +60,43 @@ export function assembleReport(
     findings,
     verdict: r.verdict ?? { status: incidents.length ? 'findings' : 'healthy', severity: worst },
   };
+}
+
+/**
+ * A one-check world for daemon tests: `health.root` failing (SEV-0, one `outage` incident) or
+ * passing. `runId` default: a fresh one per call.
+ */
+export function healthRootReport(env: string, fail: boolean, runId = `r-${Math.random().toString(36).slice(2, 8)}`): RunbookReport {
+  const s = sections['service-unavailable'];
+  const r = assembleReport({
+    env,
+    runId,
+    baseUrl: `https://${env}.credlink.example`,
+    startedAt: new Date().toISOString(),
+    durationMs: 100,
+    counts: { total: 1, passed: fail ? 0 : 1, failed: fail ? 1 : 0, skipped: 0, flaky: 0 },
+    findings: fail
+      ? [{ checkId: 'health.root', title: 'GET /health answers 200', status: 'failed', severity: 'SEV-0', severityRule: 'every health endpoint down (SEV-0)', section: { title: s.title, anchor: s.anchor }, expected: '== 200', actual: '503', message: '503', immediateActions: [], evidence: [], durationMs: 3 }]
+      : [],
+    passed: fail ? [] : [{ checkId: 'health.root', title: 'GET /health answers 200', durationMs: 2 }],
+    skipped: [],
+    flaky: [],
+    measurements: [],
+    uncatalogued: [],
+  });
+  return fail ? asOneIncident(r, { key: 'outage', root: 'health.root' }) : r;
+}
+
+/** An environment that pages PagerDuty (a loopback receiver at `pdUrl`); `vars` add to or override it. */
+export function pagerDutyEnv(env: string, pdUrl: string, vars: Record<string, string> = {}): ResolvedConfig {
+  return parseEnv(
+    {
+      CREDLINK_BASE_URL: `https://${env}.credlink.example`,
+      CREDLINK_API_KEYS: 'k-probe-123456',
+      CREDLINK_PAGERDUTY_ROUTING_KEY: 'R0UTINGKEY0123456789abcdefabcdef',
+      CREDLINK_PAGERDUTY_EVENTS_URL: `${pdUrl}/v2/enqueue`,
+      ...vars,
+    },
+    { env, file: `environments/${env}.env`, processEnv: {} },
+  );
 }

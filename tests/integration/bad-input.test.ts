@@ -12,6 +12,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
+import { fillDisk, mountTmpfs } from '../helpers/disk.ts';
 import { BIN, cli, tempDir, type CliResult } from '../helpers/harness.ts';
 
 const dir = tempDir('credlink-badinput-');
@@ -30,12 +31,11 @@ function assertEnvironmentLine(r: CliResult, shown: string | RegExp): void {
   assert.doesNotMatch(r.stderr, /\n\s+at |internal error/);
 }
 
-/** A tmpfs of `size` at a fresh directory, or the reason it cannot be made here. */
-function mountTmpfs(name: string, opts: string): string | { skip: string } {
+/** A tmpfs at a fresh directory, or the reason it cannot be made here. */
+function tmpfsAt(name: string, opts: string): string | { skip: string } {
   const at = path.join(dir, name);
-  fs.mkdirSync(at);
-  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', opts, 'tmpfs', at], { encoding: 'utf8' });
-  if (r.error || r.status !== 0) return { skip: `cannot mount a tmpfs here (${(r.error?.message ?? r.stderr).trim()}): needs root with CAP_SYS_ADMIN` };
+  const why = mountTmpfs(at, opts);
+  if (why) return { skip: why };
   mounts.push(at);
   return at;
 }
@@ -56,7 +56,7 @@ test('reports directory below a file: exit 3 naming it', async () => {
 });
 
 test('reports directory on a read-only file system: exit 3 naming it', async (t) => {
-  const m = mountTmpfs('ro', 'ro,size=1m');
+  const m = tmpfsAt('ro', 'ro,size=1m');
   if (typeof m !== 'string') return t.skip(m.skip);
   for (const reports of [m, path.join(m, 'reports')]) {
     const r = await cli(['run', '--env', 'local', '--reports-dir', reports]);
@@ -66,19 +66,11 @@ test('reports directory on a read-only file system: exit 3 naming it', async (t)
 });
 
 test('reports directory on a full disk: exit 3 naming it', async (t) => {
-  const m = mountTmpfs('full', 'size=256k');
+  const m = tmpfsAt('full', 'size=256k');
   if (typeof m !== 'string') return t.skip(m.skip);
   const reports = path.join(m, 'reports');
   fs.mkdirSync(reports);
-  // Fill it to the last byte.
-  const fd = fs.openSync(path.join(m, 'filler'), 'w');
-  try {
-    for (;;) fs.writeSync(fd, Buffer.alloc(4096));
-  } catch (e) {
-    assert.equal((e as NodeJS.ErrnoException).code, 'ENOSPC');
-  } finally {
-    fs.closeSync(fd);
-  }
+  fillDisk(m);
   const r = await cli(['run', '--env', 'local', '--reports-dir', reports]);
   assertEnvironmentLine(r, reports);
   assert.match(r.stderr, /no space left|is full/);

@@ -5,9 +5,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { runDirFor } from '../../src/run/paths.ts';
 import { runbookReportSchema } from '../../src/reporter/schema.ts';
-import { PROJECT_ROOT } from '../../src/run/paths.ts';
+import { PROJECT_ROOT, runDirFor } from '../../src/run/paths.ts';
 import { cli, tempDir } from '../helpers/harness.ts';
 import { assertIncidents, incident } from '../helpers/incidents.ts';
 

@@ -10,18 +10,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { parseEnv, type ResolvedConfig } from '../../config/index.ts';
-import { sections } from '../../runbooks/sections.ts';
 import { EnvironmentError } from '../../src/errors.ts';
-import type { RunbookReport } from '../../src/reporter/schema.ts';
 import { parseSchedule, type ScheduleConfig } from '../../src/schedule/config.ts';
 import { startDaemon, type Daemon } from '../../src/schedule/daemon.ts';
 import type { Runner } from '../../src/schedule/scheduler.ts';
 import { StateLock } from '../../src/state/lock.ts';
+import { fillDisk, mountTmpfs } from '../helpers/disk.ts';
 import { BIN, tempDir } from '../helpers/harness.ts';
-import { asOneIncident } from '../helpers/incidents.ts';
 import { startReceiver, type Receiver } from '../helpers/receiver.ts';
-import { assembleReport } from '../helpers/records.ts';
+import { healthRootReport, pagerDutyEnv } from '../helpers/records.ts';
 
 let pd: Receiver;
 before(async () => {
@@ -31,40 +28,9 @@ after(async () => {
   await pd.close();
 });
 
-function envConfig(env: string): ResolvedConfig {
-  return parseEnv(
-    {
-      CREDLINK_BASE_URL: `https://${env}.credlink.example`,
-      CREDLINK_API_KEYS: 'k-probe-123456',
-      CREDLINK_PAGERDUTY_ROUTING_KEY: 'R0UTINGKEY0123456789abcdefabcdef',
-      CREDLINK_PAGERDUTY_EVENTS_URL: `${pd.url}/v2/enqueue`,
-      CREDLINK_ALERT_ROUTES: 'SEV-0=pagerduty,SEV-1=pagerduty',
-      CREDLINK_ALERT_RESOLVE_AFTER: '1',
-    },
-    { env, file: `environments/${env}.env`, processEnv: {} },
-  );
-}
+const envConfig = (env: string) => pagerDutyEnv(env, pd.url, { CREDLINK_ALERT_ROUTES: 'SEV-0=pagerduty,SEV-1=pagerduty', CREDLINK_ALERT_RESOLVE_AFTER: '1' });
 
-const s = sections['service-unavailable'];
-function report(env: string, fail: boolean): RunbookReport {
-  const r = assembleReport({
-    env,
-    runId: `r-${Math.random().toString(36).slice(2, 8)}`,
-    baseUrl: `https://${env}.credlink.example`,
-    startedAt: new Date().toISOString(),
-    durationMs: 100,
-    counts: { total: 1, passed: fail ? 0 : 1, failed: fail ? 1 : 0, skipped: 0, flaky: 0 },
-    findings: fail
-      ? [{ checkId: 'health.root', title: 'GET /health answers 200', status: 'failed', severity: 'SEV-0', severityRule: 'every health endpoint down (SEV-0)', section: { title: s.title, anchor: s.anchor }, expected: '== 200', actual: '503', message: '503', immediateActions: [], evidence: [], durationMs: 3 }]
-      : [],
-    passed: fail ? [] : [{ checkId: 'health.root', title: 'GET /health answers 200', durationMs: 2 }],
-    skipped: [],
-    flaky: [],
-    measurements: [],
-    uncatalogued: [],
-  });
-  return fail ? asOneIncident(r, { key: 'outage', root: 'health.root' }) : r;
-}
+const report = (env: string, fail: boolean) => healthRootReport(env, fail);
 
 function schedule(stateDir: string, over: Record<string, unknown> = {}): ScheduleConfig {
   return parseSchedule({ stateDir, reportsDir: path.join(stateDir, '..', 'reports'), listen: { port: 0 }, environments: [{ env: 'staging', cron: '0 0 1 1 *' }], ...over }, 'schedule.test.json');
@@ -262,10 +228,6 @@ test('a damaged history is moved aside with a log line and the daemon goes on; t
 
 // --- a full, then read-only, state disk (a real tmpfs) ---
 
-function mountTmpfs(dir: string, size: string): boolean {
-  return spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0700`, 'tmpfs', dir]).status === 0;
-}
-
 function tempsUnder(dir: string): string[] {
   return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((n) => n.endsWith('.tmp'));
 }
@@ -273,10 +235,10 @@ function tempsUnder(dir: string): string[] {
 test('full, then read-only state disk: pages still go out, /healthz 503 with the reason, a metric and a log line, no temp file; saved again once it can', async (t) => {
   const root = tempDir('credlink-fulldisk-');
   const stateDir = path.join(root, 'state');
-  fs.mkdirSync(stateDir);
-  if (!mountTmpfs(stateDir, '256k')) {
+  const why = mountTmpfs(stateDir, 'size=256k,mode=0700');
+  if (why) {
     fs.rmSync(root, { recursive: true, force: true });
-    t.skip('cannot mount a tmpfs here (needs root and mount permission): no real full disk to test');
+    t.skip(`${why}: no real full disk to test`);
     return;
   }
   let d: Daemon | undefined;
@@ -284,16 +246,7 @@ test('full, then read-only state disk: pages still go out, /healthz 503 with the
     const started = await daemon(stateDir);
     d = started.d;
     const logs = started.logs;
-    // Fill the disk to the last block.
-    const filler = path.join(stateDir, 'filler');
-    const fd = fs.openSync(filler, 'w');
-    try {
-      for (;;) fs.writeSync(fd, Buffer.alloc(4096));
-    } catch (e) {
-      assert.equal((e as NodeJS.ErrnoException).code, 'ENOSPC');
-    } finally {
-      fs.closeSync(fd);
-    }
+    const filler = fillDisk(stateDir);
     pd.requests.length = 0;
     const r = await d.scheduler.tick('staging');
     assert.equal(r.outcome, 'findings', 'the run is recorded as what it found, not as an error');

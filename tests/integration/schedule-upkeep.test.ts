@@ -7,16 +7,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { parseEnv, type ResolvedConfig } from '../../config/index.ts';
-import { sections } from '../../runbooks/sections.ts';
-import type { RunbookReport } from '../../src/reporter/schema.ts';
+import { parseEnv } from '../../config/index.ts';
 import { parseSchedule } from '../../src/schedule/config.ts';
 import { alertChannelWarnings, startDaemon } from '../../src/schedule/daemon.ts';
 import { replayRunner } from '../../src/schedule/replay-runner.ts';
 import { tempDir } from '../helpers/harness.ts';
-import { asOneIncident } from '../helpers/incidents.ts';
 import { startReceiver, type Receiver } from '../helpers/receiver.ts';
-import { assembleReport } from '../helpers/records.ts';
+import { healthRootReport, pagerDutyEnv } from '../helpers/records.ts';
 
 let pd: Receiver;
 before(async () => {
@@ -26,40 +23,9 @@ after(async () => {
   await pd.close();
 });
 
-function envConfig(env: string, vars: Record<string, string> = {}): ResolvedConfig {
-  return parseEnv(
-    {
-      CREDLINK_BASE_URL: `https://${env}.credlink.example`,
-      CREDLINK_API_KEYS: 'k-probe-123456',
-      CREDLINK_PAGERDUTY_ROUTING_KEY: 'R0UTINGKEY0123456789abcdefabcdef',
-      CREDLINK_PAGERDUTY_EVENTS_URL: `${pd.url}/v2/enqueue`,
-      CREDLINK_ALERT_RESOLVE_AFTER: '1',
-      ...vars,
-    },
-    { env, file: `environments/${env}.env`, processEnv: {} },
-  );
-}
+const envConfig = (env: string, vars: Record<string, string> = {}) => pagerDutyEnv(env, pd.url, { CREDLINK_ALERT_RESOLVE_AFTER: '1', ...vars });
 
-const s = sections['service-unavailable'];
-function world(fail: boolean): RunbookReport {
-  const r = assembleReport({
-    env: 'staging',
-    runId: 'prepared',
-    baseUrl: 'https://staging.credlink.example',
-    startedAt: new Date().toISOString(),
-    durationMs: 100,
-    counts: { total: 1, passed: fail ? 0 : 1, failed: fail ? 1 : 0, skipped: 0, flaky: 0 },
-    findings: fail
-      ? [{ checkId: 'health.root', title: 'GET /health answers 200', status: 'failed', severity: 'SEV-0', severityRule: 'every health endpoint down (SEV-0)', section: { title: s.title, anchor: s.anchor }, expected: '== 200', actual: '503', message: '503', immediateActions: [], evidence: [], durationMs: 3 }]
-      : [],
-    passed: fail ? [] : [{ checkId: 'health.root', title: 'GET /health answers 200', durationMs: 2 }],
-    skipped: [],
-    flaky: [],
-    measurements: [],
-    uncatalogued: [],
-  });
-  return fail ? asOneIncident(r, { key: 'outage', root: 'health.root' }) : r;
-}
+const world = (fail: boolean) => healthRootReport('staging', fail, 'prepared');
 
 test('retention after each run keeps the newest runs and the report an open incident links to; one log line per run', async () => {
   const root = tempDir('credlink-upkeep-');

@@ -8,7 +8,6 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { parseEnv, type ResolvedConfig } from '../../config/index.ts';
 import { sections } from '../../runbooks/sections.ts';
 import { ConfigError } from '../../src/errors.ts';
 import type { Finding, RunbookReport } from '../../src/reporter/schema.ts';
@@ -16,7 +15,7 @@ import { parseSchedule, type ScheduleConfig } from '../../src/schedule/config.ts
 import { startDaemon, type Daemon } from '../../src/schedule/daemon.ts';
 import type { Runner } from '../../src/schedule/scheduler.ts';
 import { BIN, tempDir } from '../helpers/harness.ts';
-import { assembleReport, type FindingInput } from '../helpers/records.ts';
+import { assembleReport, pagerDutyEnv, type FindingInput } from '../helpers/records.ts';
 import { startReceiver, type Receiver } from '../helpers/receiver.ts';
 
 let pd: Receiver;
@@ -27,18 +26,7 @@ after(async () => {
   await pd.close();
 });
 
-function envConfig(env: string): ResolvedConfig {
-  return parseEnv(
-    {
-      CREDLINK_BASE_URL: `https://${env}.credlink.example`,
-      CREDLINK_API_KEYS: 'k-probe-123456',
-      CREDLINK_PAGERDUTY_ROUTING_KEY: 'R0UTINGKEY0123456789abcdefabcdef',
-      CREDLINK_PAGERDUTY_EVENTS_URL: `${pd.url}/v2/enqueue`,
-      CREDLINK_ALERT_ROUTES: 'SEV-0=pagerduty,SEV-1=pagerduty,SEV-2=pagerduty',
-    },
-    { env, file: `environments/${env}.env`, processEnv: {} },
-  );
-}
+const envConfig = (env: string) => pagerDutyEnv(env, pd.url, { CREDLINK_ALERT_ROUTES: 'SEV-0=pagerduty,SEV-1=pagerduty,SEV-2=pagerduty' });
 
 function schedule(stateDir: string, over: Partial<ScheduleConfig> = {}): ScheduleConfig {
   const parsed = parseSchedule(

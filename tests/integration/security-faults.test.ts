@@ -38,7 +38,7 @@ const incidentsOf: ExpectedIncident[][] = [
   [['check:security.cors-no-any-origin', 'SEV-1', 'cors'], ['check:security.key-not-echoed', 'SEV-2', 'api-key-auth'], ['check:security.headers', 'SEV-3', 'api-key-auth']],
   [['check:security.cors-allowed-origins', 'SEV-2', 'cors'], ['check:security.key-strict', 'SEV-2', 'api-key-auth'], ['symptom:unauthorized-access', 'SEV-0', 'api-key-auth']],
   // Three distinct bugs, each a 5xx or a missing limit of its own: three incidents (nothing explains another).
-  [['check:security.cors-disallowed-not-5xx', 'SEV-2', 'cors'], ['check:security.malformed-keys-rejected', 'SEV-2', 'api-key-auth'], ['check:security.auth-rate-limit', 'SEV-2', 'api-key-auth']],
+  [['check:security.cors-disallowed-not-5xx', 'SEV-2', 'cors'], ['check:security.malformed-keys-rejected', 'SEV-2', 'api-key-auth'], ['check:security.auth-rate-limit', 'SEV-3', 'api-key-auth']],
 ];
 
 type Expect = [checkId: string, section: SectionId, severity: string];
@@ -118,7 +118,8 @@ test('route-missing=/api/v1/sign: every check of the protected endpoint sees 404
   assertIncidents(report, [['route-missing:POST /api/v1/sign', 'SEV-3', 'basic-service-health']]);
   const i = incident(report, 'route-missing:POST /api/v1/sign');
   assert.match(i.title, /^POST \/api\/v1\/sign does not exist on this target/);
-  assert.equal(i.immediateActions[0]!.command, 'curl -i -X POST https://credlink.com/api/v1/sign');
+  // The first step names this run's target, never production's.
+  assert.equal(i.immediateActions[0]!.command, `curl -i -X POST ${report.baseUrl}/api/v1/sign`);
   assert.ok(i.consequences.length >= 3, `the checks that use the route are its consequences: ${i.consequences.join(', ')}`);
   assert.ok(report.findings.every((f) => f.responses.some((r) => r.call === 'POST /api/v1/sign' && r.class === 'route-missing')));
   // The CORS preflights are answered (the CORS middleware runs before routing): they pass.

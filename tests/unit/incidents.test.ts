@@ -181,6 +181,11 @@ const table: Row[] = [
     want: [['database-saturated', 'SEV-1', 'db.connections', ['perf.error-rate']]],
   },
   {
+    name: 'connection-pool-exhaustion: a monitor connection refused for want of a slot is the saturation, not an unreachable database',
+    findings: [f('db.connect', 'SEV-1'), f('db.connections', 'SEV-1', thr('critical', 0.96, 0.95))],
+    want: [['database-saturated', 'SEV-1', 'db.connections', ['db.connect']]],
+  },
+  {
     name: 'database-slow: slow round trips explain slow statements, p95 and the 503s of timed-out requests',
     findings: [
       f('db.round-trip', 'SEV-2', thr('warning', 400, 250)),
@@ -251,10 +256,20 @@ const table: Row[] = [
   },
   {
     name: 'auth-bypass: every check that sent a request it expects refused sees the breach -> one incident',
-    findings: (['security.no-key-rejected', 'security.wrong-key-rejected', 'security.malformed-keys-rejected', 'security.key-strict', 'security.restricted-key-forbidden', 'security.auth-rate-limit'] as const).map((id) =>
-      f(id, 'SEV-0', sec('breach')),
-    ),
-    want: [['symptom:unauthorized-access', 'SEV-0', 'security.restricted-key-forbidden', ['security.auth-rate-limit', 'security.key-strict', 'security.malformed-keys-rejected', 'security.no-key-rejected', 'security.wrong-key-rejected']]],
+    findings: [
+      ...(['security.no-key-rejected', 'security.wrong-key-rejected', 'security.malformed-keys-rejected', 'security.restricted-key-forbidden', 'security.auth-rate-limit'] as const).map((id) => f(id, 'SEV-0', sec('breach'))),
+      // Served without any key: which key counts, or where, cannot be told: gaps that follow from the breach.
+      f('security.key-strict', 'SEV-3', gap('served without any key: whether the key is compared strictly cannot be told')),
+      f('security.derived-keys-rejected', 'SEV-3', gap('served without any key: derived keys cannot be told apart')),
+    ],
+    want: [
+      [
+        'symptom:unauthorized-access',
+        'SEV-0',
+        'security.restricted-key-forbidden',
+        ['security.auth-rate-limit', 'security.derived-keys-rejected', 'security.key-strict', 'security.malformed-keys-rejected', 'security.no-key-rejected', 'security.wrong-key-rejected'],
+      ],
+    ],
   },
   {
     name: 'valid-key-rejected: the restricted key refused with 401 is the same rejection',

@@ -38,7 +38,7 @@ import { allureAnnotations } from '../src/report/allure-labels.ts';
 import { collectDiagnostics, SharedCollections } from '../src/diagnostics/index.ts';
 import { HttpClient } from '../src/http/client.ts';
 import { reachabilityOf, type Reachability } from '../src/http/reachability.ts';
-import { ANSWER_ANNOTATION, openAnswerSink } from '../src/http/answers.ts';
+import { ANSWER_ANNOTATION, callOf, openAnswerSink } from '../src/http/answers.ts';
 import { RunConfirmations } from '../src/http/confirmed-down.ts';
 import { KubeClient } from '../src/k8s/client.ts';
 import { DbProbe } from '../src/probes/database.ts';
@@ -192,7 +192,13 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   ],
   reachability: [async ({ config }, use) => use(reachabilityOf(config, USER_AGENT)), { scope: 'worker' }],
   sharedDiagnostics: [async ({ config, scrubber }, use) => use(SharedCollections.forRun(config.runDir, (v) => scrubber.value(v))), { scope: 'worker' }],
-  confirmations: [async ({ config }, use) => use(RunConfirmations.forRun(config.runDir)), { scope: 'worker' }],
+  confirmations: [
+    async ({ config }, use) => {
+      const health = [config.paths.health, config.paths.status, config.paths.apiHealth].filter((p): p is string => p !== null);
+      await use(RunConfirmations.forRun(config.runDir, health.map((p) => callOf('GET', p))));
+    },
+    { scope: 'worker' },
+  ],
   processFigures: [
     async ({ config }, use) => {
       await use();

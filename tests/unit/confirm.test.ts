@@ -154,3 +154,29 @@ test('send: a call confirmed down by one check is not confirmed again by the run
     fs.rmSync(runDir, { recursive: true, force: true });
   }
 });
+
+test('send: once every health endpoint is confirmed down (an outage), a failure of any other call counts as it comes', async () => {
+  hits = {};
+  script.set('/h1', [503]);
+  script.set('/h2', [503]);
+  script.set('/sign', [503]);
+  const runDir = tempDir('credlink-confirm-');
+  try {
+    const shared = () => RunConfirmations.forRun(runDir, ['GET /h1', 'GET /h2']);
+    const one = openAnswerSink(10_000, shared());
+    await send(api, { path: '/h1' });
+    one.close();
+    const two = openAnswerSink(10_000, shared());
+    const before = await send(api, { method: 'POST', path: '/sign', data: '{}' });
+    await send(api, { path: '/h2' });
+    two.close();
+    assert.equal(before.attempts?.length, 3, 'one health endpoint down is not an outage: other calls are still confirmed');
+    const three = openAnswerSink(10_000, shared());
+    const after = await send(api, { method: 'DELETE', path: '/sign' });
+    three.close();
+    assert.equal(after.status, 503);
+    assert.equal(after.attempts, undefined, 'every health endpoint down: the outage explains it');
+  } finally {
+    fs.rmSync(runDir, { recursive: true, force: true });
+  }
+});

@@ -40,6 +40,9 @@ WORKDIR /app
 # Owned by root and not writable by the runtime user: the code cannot change under it.
 COPY --from=deps /app/node_modules ./node_modules
 COPY . .
+# @kubernetes/client-node as one module (src/k8s/bundle.ts), built while node_modules is writable:
+# the runtime user cannot write it, and a worker loads one module instead of about 970.
+RUN node --import tsx src/k8s/build-bundle.ts
 # The writable places (everything else may be read-only): run reports, the daemon's alert
 # state, and temporary files (tsx's compile cache, embedded PostgreSQL, the Kubernetes API
 # simulator's kubeconfig). Mount volumes here; /tmp may be a tmpfs.

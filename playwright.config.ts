@@ -17,7 +17,10 @@ export default defineConfig({
   // The run's deadline: checks still running then are stopped and the report says so.
   globalTimeout: cfg?.timeouts.runMs ?? 600_000,
   retries: cfg?.retries ?? 0,
-  workers: 2,
+  // One worker: the checks mostly wait on the network, and every worker loads the whole suite
+  // (and @kubernetes/client-node) again; a second one cost more CPU and memory than it saved
+  // time (README "Benchmark"). The latency probe runs beside the checks in the CLI.
+  workers: 1,
   fullyParallel: false,
   forbidOnly: true,
   outputDir: path.join(runDir, 'test-results'),

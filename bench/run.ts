@@ -1,166 +1,180 @@
 /**
- * `npm run bench`: a benchmark, not a test (nothing here asserts).
+ * `npm run bench`: a benchmark, not a test (nothing here asserts). README "Benchmark".
  *
- * 1. Accuracy. The reference target answers GET /api/v1/status with a known injected latency
- *    (BASE ms on every request, plus TAIL ms on a deterministic 8%). The same number of requests
- *    at the same rate go through (a) the open-model probe the checks use and (b) autocannon, an
- *    independent load tool, in this process tree. Their p50/p95/p99 are printed next to the
- *    truth (the injected sequence's exact percentiles) as ratios.
- * 2. Cost. `credlink-checks run --env local`, whole process, RUNS times: median time to verdict
- *    and peak RSS of the process tree (sampled every 100 ms from /proc).
+ * In one run, side by side, each scenario RUNS times (round robin, so a change in the machine's
+ * load weighs on every scenario alike), medians:
+ *   floors: a bare Playwright run (one request, one worker, line reporter) and a plain fetch
+ *   open-model probe at the suite's probe rate and count (bench/floors.ts);
+ *   the tool: a remote full run against an already running reference target, the local
+ *   embedded full run (`run --env local`, what `npm start` runs), an outage run (a target whose
+ *   health answers 503), the Kubernetes checks only, one check.
+ * Each: wall time, CPU of the whole process tree, memory of the tree (bench/measure.ts), as
+ * ratios to the floors and against the goals of issue 13 (PASS/MISS); then the probe's accuracy
+ * against a known injected latency (bench/accuracy.ts). Every figure goes to a JSON file.
  *
- * Options: --rate N (50) --count N (500) --base MS (20) --tail MS (200) --runs N (5) --skip-run
+ * Options: --runs N (3) --only ID,ID --skip-accuracy --out FILE (default
+ * <reports-dir>/bench/bench-<time>.json) --reports-dir DIR (reports)
+ * accuracy: --rate N (50) --count N (500) --base MS (20) --tail MS (200)
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { openModel } from '../src/probes/open-model.ts';
+import { loadConfig } from '../config/index.ts';
+import { probeSettings } from '../src/perf/probe-run.ts';
 import { PROJECT_ROOT } from '../src/run/paths.ts';
-import { summarize, type Summary } from '../src/stats/percentiles.ts';
-import { EveryNth } from '../src/target/faults.ts';
-import { LONG_TAIL_PCT } from '../src/target/app.ts';
-import { startReferenceTarget } from '../src/target/index.ts';
-
-interface AutocannonResult {
-  latency: { p50: number; p97_5: number; p99: number };
-  requests: { total: number };
-  non2xx: number;
-  errors: number;
-}
-interface AutocannonInstance {
-  on(event: 'response', fn: (client: unknown, status: number, bytes: number, ms: number) => void): void;
-}
-type Autocannon = (opts: Record<string, unknown>, cb: (err: Error | null, r: AutocannonResult) => void) => AutocannonInstance;
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+import { measureAccuracy, type Accuracy } from './accuracy.ts';
+import { makeFloors } from './floors.ts';
+import { measure, median, type Measured } from './measure.ts';
+import { BIN, startTarget, type BenchTarget } from './targets.ts';
+import { goalsOf, printReport, type RemoteRun, type ScenarioFigures } from './report.ts';
 
 const { values } = parseArgs({
   options: {
+    runs: { type: 'string', default: '3' },
+    only: { type: 'string' },
+    'skip-accuracy': { type: 'boolean', default: false },
+    out: { type: 'string' },
+    'reports-dir': { type: 'string', default: 'reports' },
     rate: { type: 'string', default: '50' },
     count: { type: 'string', default: '500' },
     base: { type: 'string', default: '20' },
     tail: { type: 'string', default: '200' },
-    runs: { type: 'string', default: '5' },
-    'skip-run': { type: 'boolean', default: false },
   },
 });
-const rate = Number(values.rate);
-const count = Number(values.count);
-const base = Number(values.base);
-const tail = Number(values.tail);
 const runs = Number(values.runs);
+if (!Number.isInteger(runs) || runs < 1) {
+  process.stderr.write(`bench: --runs must be a whole number >= 1 (got "${values.runs}")\n`);
+  process.exit(2);
+}
+const log = (line: string) => process.stderr.write(`${line}\n`);
 
-const f1 = (n: number) => n.toFixed(1).padStart(8);
-const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`.padStart(7);
-
-/** The injected latency of each of `count` consecutive requests, as the target applies it. */
-function truth(): Summary {
-  const picker = new EveryNth();
-  return summarize(Array.from({ length: count }, () => base + (picker.hit(LONG_TAIL_PCT) ? tail : 0)))!;
+interface Scenario {
+  id: string;
+  label: string;
+  /** The running target the scenario's runs go to: reset before each run. */
+  target?: BenchTarget;
+  command(): { cmd: string; args: string[]; env?: NodeJS.ProcessEnv };
+  /** Exit codes that mean the scenario ran as intended (a healthy run 0, an outage 1). */
+  exits: number[];
+  /** Where its runs write reports (tool scenarios). */
+  reportsDir?: string;
 }
 
-async function accuracy(): Promise<void> {
-  process.stderr.write(`starting the reference target (slow-responses=${base}, long-tail=${tail})...\n`);
-  const target = await startReferenceTarget({ faults: { 'slow-responses': base, 'long-tail': tail } });
-  const url = `${target.url}/api/v1/status`;
-  try {
-    // Warm-up (connections, JIT), then reset the deterministic tail so each tool sees the same sequence.
-    await openModel({ url, rate, count: 20, timeoutMs: 10_000 });
-    await target.setFaults({ 'slow-responses': base, 'long-tail': tail });
-    process.stderr.write(`probe: ${count} requests at ${rate}/s...\n`);
-    const probe = await openModel({ url, rate, count, timeoutMs: 10_000, maxInFlight: 256 });
-    const p = summarize(probe.samples.filter((s) => s.status === 200).map((s) => s.ms))!;
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'credlink-bench-'));
+const floors = makeFloors();
+const targets: BenchTarget[] = [];
+const started = new Date();
+const load0 = os.loadavg();
 
-    await target.setFaults({ 'slow-responses': base, 'long-tail': tail });
-    process.stderr.write(`autocannon: ${count} requests at ${rate}/s...\n`);
-    const perRequest: number[] = [];
-    const ac = await new Promise<AutocannonResult>((resolve, reject) => {
-      const inst = autocannon({ url, connections: Math.max(1, Math.ceil((rate * (base + tail)) / 1000)), overallRate: rate, amount: count }, (err, r) =>
-        err ? reject(err) : resolve(r),
-      );
-      inst.on('response', (_c, _s, _b, ms) => perRequest.push(ms));
-    });
-    const a = summarize(perRequest)!;
-    const t = truth();
-
-    const out: string[] = [];
-    out.push('');
-    out.push(`Latency of GET /api/v1/status, ${count} requests at ${rate}/s; injected ${base} ms + ${tail} ms on ${LONG_TAIL_PCT}% (deterministic)`);
-    out.push(`            truth      probe  (ratio)  autocannon (ratio)`);
-    for (const k of ['p50', 'p95', 'p99'] as const) out.push(`  ${k}   ${f1(t[k])}   ${f1(p[k])}  ${ratio(p[k], t[k])}  ${f1(a[k])}   ${ratio(a[k], t[k])}`);
-    out.push(`  samples ${String(t.count).padStart(6)}   ${String(p.count).padStart(8)}           ${String(a.count).padStart(8)}`);
-    out.push(`  probe: ${probe.dropped} dropped, ${Math.round(probe.durationMs)} ms; autocannon own histogram (coordinated-omission corrected): p50 ${ac.latency.p50} ms, p97.5 ${ac.latency.p97_5} ms, p99 ${ac.latency.p99} ms, non-2xx ${ac.non2xx}`);
-    out.push('  (ratios > 1.00 are the client and loopback overhead on top of the injected latency)');
-    process.stdout.write(out.join('\n') + '\n');
-  } finally {
-    await target.stop();
-  }
-}
-
-/** Sum of RSS (bytes) over `root` and all its descendants, from /proc. */
-function treeRss(root: number): number {
-  const children = new Map<number, number[]>();
-  const rss = new Map<number, number>();
-  for (const d of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const ppid = Number(fields[1]);
-      const pages = Number(fields[21]);
-      const pid = Number(d);
-      rss.set(pid, pages * 4096);
-      (children.get(ppid) ?? children.set(ppid, []).get(ppid)!).push(pid);
-    } catch {
-      /* exited */
-    }
-  }
-  let total = 0;
-  const stack = [root];
-  while (stack.length) {
-    const pid = stack.pop()!;
-    total += rss.get(pid) ?? 0;
-    stack.push(...(children.get(pid) ?? []));
-  }
-  return total;
-}
-
-async function timeToVerdict(): Promise<void> {
-  const reports = fs.mkdtempSync(path.join(os.tmpdir(), 'credlink-bench-'));
-  const results: { ms: number; rss: number; code: number }[] = [];
-  try {
-    for (let i = 0; i < runs; i++) {
-      process.stderr.write(`run --env local (${i + 1}/${runs})...\n`);
-      const t0 = performance.now();
-      const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'credlink-checks.js'), 'run', '--env', 'local', '--reports-dir', reports], {
-        cwd: PROJECT_ROOT,
-        stdio: ['ignore', 'ignore', 'ignore'],
-        env: { ...process.env, NO_COLOR: '1' },
-      });
-      let peak = 0;
-      const timer = setInterval(() => {
-        if (child.pid) peak = Math.max(peak, treeRss(child.pid));
-      }, 100);
-      const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
-      clearInterval(timer);
-      results.push({ ms: performance.now() - t0, rss: peak, code });
-    }
-  } finally {
-    fs.rmSync(reports, { recursive: true, force: true });
-  }
-  const med = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
-  const out = [
-    '',
-    `credlink-checks run --env local, whole process (embedded PostgreSQL + target + every check), ${runs} runs:`,
-    `  time to verdict: median ${(med(results.map((r) => r.ms)) / 1000).toFixed(1)} s (each: ${results.map((r) => (r.ms / 1000).toFixed(1)).join(', ')} s)`,
-    `  peak RSS of the process tree: median ${(med(results.map((r) => r.rss)) / 2 ** 20).toFixed(0)} MiB, max ${(Math.max(...results.map((r) => r.rss)) / 2 ** 20).toFixed(0)} MiB`,
-    `  exit codes: ${results.map((r) => r.code).join(', ')} (0 = healthy)`,
-    `  machine: ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+try {
+  log('starting the reference targets (healthy, and one with service-unavailable)...');
+  const [healthy, outage] = await Promise.all([startTarget(work, 'bench-remote'), startTarget(work, 'bench-outage', 'service-unavailable')]);
+  targets.push(healthy, outage);
+  const probe = probeSettings(loadConfig({ file: healthy.envFile }));
+  const probeWindowS = probe.samples / probe.rate;
+  const env = { ...process.env, NO_COLOR: '1' };
+  const tool = (id: string, ...args: string[]) => {
+    const reportsDir = path.join(work, `reports-${id}`);
+    return { reportsDir, command: () => ({ cmd: process.execPath, args: ['--', BIN, ...args, '--reports-dir', reportsDir], env }) };
+  };
+  const scenarios: Scenario[] = [
+    {
+      id: 'floor-playwright',
+      label: 'floor: bare Playwright (1 request)',
+      command: () => ({ ...floors.playwright, env: { ...env, FLOOR_URL: `${healthy.baseUrl}/health` } }),
+      exits: [0],
+    },
+    {
+      id: 'floor-fetch',
+      label: `floor: fetch probe (${probe.samples * probe.paths.length} req)`,
+      command: () => ({ ...floors.fetch({ rate: probe.rate, count: probe.samples, urls: probe.paths.map((p) => `${healthy.baseUrl}${p}`) }), env }),
+      exits: [0],
+    },
+    { id: 'remote', label: 'remote full run', target: healthy, ...tool('remote', 'run', '--env-file', healthy.envFile), exits: [0] },
+    { id: 'local', label: 'local full run (npm start)', ...tool('local', 'run', '--env', 'local'), exits: [0] },
+    { id: 'outage', label: 'outage run (health 503)', target: outage, ...tool('outage', 'run', '--env-file', outage.envFile), exits: [1] },
+    { id: 'kubernetes', label: 'Kubernetes checks only', target: healthy, ...tool('kubernetes', 'run', '--env-file', healthy.envFile, '--grep', '@k8s\\.'), exits: [0] },
+    { id: 'one-check', label: 'one check (@health.root)', target: healthy, ...tool('one-check', 'run', '--env-file', healthy.envFile, '--grep', '@health\\.root'), exits: [0] },
   ];
-  process.stdout.write(out.join('\n') + '\n');
+  const only = values.only?.split(',').map((s) => s.trim());
+  const selected = only ? scenarios.filter((s) => only.includes(s.id)) : scenarios;
+  const results = new Map<string, Measured[]>(selected.map((s) => [s.id, []]));
+
+  // Round robin: every scenario once per round.
+  for (let round = 1; round <= runs; round++) {
+    for (const s of selected) {
+      log(`round ${round}/${runs}: ${s.label}...`);
+      await s.target?.reset();
+      const c = s.command();
+      const m = await measure(c.cmd, c.args, { cwd: PROJECT_ROOT, env: c.env });
+      if (!s.exits.includes(m.exit)) log(`  exit ${m.exit} (expected ${s.exits.join(' or ')}): ${m.tail.slice(-3).join(' | ')}`);
+      results.get(s.id)!.push(m);
+    }
+  }
+
+  const figures: ScenarioFigures[] = selected.map((s) => {
+    const ms = results.get(s.id)!;
+    return {
+      id: s.id,
+      label: s.label,
+      runs: ms.map(({ tail: _t, ...rest }) => rest),
+      wallS: median(ms.map((m) => m.wallMs)) / 1000,
+      cpuS: median(ms.map((m) => m.cpuS)),
+      treePssMiB: median(ms.map((m) => m.treePssMiB)),
+      treeRssMiB: median(ms.map((m) => m.treeRssMiB)),
+      processMiB: median(ms.map((m) => m.processMiB)),
+      unexpectedExits: ms.filter((m) => !s.exits.includes(m.exit)).length,
+    };
+  });
+  const remoteRun = latestReport(scenarios.find((s) => s.id === 'remote')!.reportsDir!);
+
+  let accuracy: Accuracy | undefined;
+  if (!values['skip-accuracy']) {
+    accuracy = await measureAccuracy({ rate: Number(values.rate), count: Number(values.count), base: Number(values.base), tail: Number(values.tail) }, log);
+  }
+
+  const goals = goalsOf(figures, { probeWindowS, remoteRun, accuracy });
+  const machine = { cores: os.cpus().length, loadAverageBefore: load0, loadAverageAfter: os.loadavg(), node: process.version };
+  const probeNote = `suite probe: ${probe.samples} requests per endpoint at ${probe.rate}/s on ${probe.paths.join(', ')} (window ${probeWindowS} s); the remote env file declares the target's own limits (CREDLINK_RATE_LIMIT=none: the reference target limits only failed attempts)`;
+  printReport({ figures, goals, accuracy, machine, runs, probeNote, remoteRun });
+
+  const out = values.out ?? path.join(values['reports-dir']!, 'bench', `bench-${started.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}.json`);
+  fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+  fs.writeFileSync(
+    out,
+    JSON.stringify(
+      { startedAt: started.toISOString(), machine, runs, probe: { ...probe, windowS: probeWindowS }, scenarios: figures, goals, accuracy, remoteTimings: remoteRun?.timings ?? null },
+      null,
+      2,
+    ) + '\n',
+  );
+  log(`figures written to ${out}`);
+} finally {
+  for (const t of targets) await t.stop();
+  floors.remove();
+  fs.rmSync(work, { recursive: true, force: true });
 }
 
-await accuracy();
-if (!values['skip-run']) await timeToVerdict();
+/** The newest runbook.json under a reports directory (any environment), for its timings. */
+function latestReport(dir: string): RemoteRun | undefined {
+  const found: { file: string; mtime: number }[] = [];
+  const walk = (d: string, depth: number) => {
+    let entries: fs.Dirent[] = [];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory() && depth < 3) walk(p, depth + 1);
+      else if (e.name === 'runbook.json') found.push({ file: p, mtime: fs.statSync(p).mtimeMs });
+    }
+  };
+  walk(dir, 0);
+  const newest = found.sort((a, b) => b.mtime - a.mtime)[0];
+  if (!newest) return undefined;
+  // Read loosely: reports of older builds have no timings.
+  return JSON.parse(fs.readFileSync(newest.file, 'utf8')) as RemoteRun;
+}

@@ -38,12 +38,14 @@ import { allureAnnotations } from '../src/report/allure-labels.ts';
 import { collectDiagnostics, SharedCollections } from '../src/diagnostics/index.ts';
 import { HttpClient } from '../src/http/client.ts';
 import { reachabilityOf, type Reachability } from '../src/http/reachability.ts';
-import { ANSWER_ANNOTATION, openAnswerSink } from '../src/http/answers.ts';
+import { ANSWER_ANNOTATION, callOf, openAnswerSink } from '../src/http/answers.ts';
+import { RunConfirmations } from '../src/http/confirmed-down.ts';
 import type { ResponseClass } from '../src/http/response-class.ts';
 import type { LatencyHistogram } from '../src/stats/histogram.ts';
 import { KubeClient } from '../src/k8s/client.ts';
 import { DbProbe } from '../src/probes/database.ts';
-import { EVIDENCE_PREFIX } from '../src/reporter/runbook-reporter.ts';
+import { EVIDENCE_PREFIX, FINDING_ANNOTATION } from '../src/reporter/runbook-reporter.ts';
+import { DIAGNOSTICS_MS_ANNOTATION, writeWorkerFigures } from '../src/reporter/runner-timings.ts';
 import { Scrubber } from '../src/secrets/scrub.ts';
 import type { Impact } from '../src/triage/impact.ts';
 
@@ -123,6 +125,7 @@ export function scrubThenCut(v: unknown, scrubber: Scrubber, max: number): unkno
 }
 
 interface TestFixtures {
+  findingKeepsWorker: void;
   api: BudgetedApi;
   check: Check;
   answers: void;
@@ -138,6 +141,10 @@ interface WorkerFixtures {
   reachability: Reachability;
   /** Diagnostics collected once per run, shared by every failing check. */
   sharedDiagnostics: SharedCollections;
+  /** Calls confirmed down by any check of the run: not confirmed again (src/http/confirmed-down.ts). */
+  confirmations: RunConfirmations;
+  /** The worker's CPU and peak memory, left for the run's timings when it stops (src/reporter/runner-timings.ts). */
+  processFigures: void;
 }
 
 const USER_AGENT = 'credlink-checks/0.1 (+runbook monitor)';
@@ -151,6 +158,23 @@ const DIAGNOSTICS_DEADLINE_MS = 15_000;
 const CONFIRMATION_SHARE = 0.5;
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
+  // Declared first: set up first, torn down last, after the diagnostics were attached.
+  findingKeepsWorker: [
+    async ({}, use, testInfo) => {
+      await use();
+      // Playwright replaces a worker after any failed test (about a second of CPU to start one
+      // and load the suite again; @kubernetes/client-node more): an outage fails a dozen checks.
+      // A finding (check.that failed, expected and actual recorded) is how a check reports, not
+      // a broken worker: it stays for the next check. The runbook reporter counts the check
+      // failed; Playwright's own view (its JSON report) calls it an expected failure. Anything
+      // else (a timeout, an unexpected error) and an attempt that will be retried go as before.
+      const finding = testInfo.status === 'failed' && testInfo.annotations.some((a) => a.type === 'actual');
+      if (!finding || testInfo.retry < testInfo.project.retries) return;
+      testInfo.annotations.push({ type: FINDING_ANNOTATION, description: 'kept its worker' });
+      testInfo.expectedStatus = 'failed';
+    },
+    { auto: true, box: 'self' },
+  ],
   config: [async ({}, use) => use(runConfig()), { scope: 'worker' }],
   scrubber: [async ({ config }, use) => use(new Scrubber(secretsOf(config))), { scope: 'worker' }],
   ledger: [
@@ -181,16 +205,35 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   ],
   reachability: [async ({ config }, use) => use(reachabilityOf(config, USER_AGENT)), { scope: 'worker' }],
   sharedDiagnostics: [async ({ config, scrubber }, use) => use(SharedCollections.forRun(config.runDir, (v) => scrubber.value(v))), { scope: 'worker' }],
+  confirmations: [
+    async ({ config }, use) => {
+      const health = [config.paths.health, config.paths.status, config.paths.apiHealth].filter((p): p is string => p !== null);
+      await use(RunConfirmations.forRun(config.runDir, health.map((p) => callOf('GET', p))));
+    },
+    { scope: 'worker' },
+  ],
+  processFigures: [
+    async ({ config }, use) => {
+      await use();
+      if (!config.runDir) return;
+      try {
+        writeWorkerFigures(config.runDir);
+      } catch {
+        /* a full or read-only run folder: the run's timings go without this worker's figures */
+      }
+    },
+    { scope: 'worker', auto: true },
+  ],
   answers: [
-    async ({}, use, testInfo) => {
-      const sink = openAnswerSink(testInfo.timeout > 0 ? testInfo.timeout * CONFIRMATION_SHARE : 30_000);
+    async ({ confirmations }, use, testInfo) => {
+      const sink = openAnswerSink(testInfo.timeout > 0 ? testInfo.timeout * CONFIRMATION_SHARE : 30_000, confirmations);
       try {
         await use();
       } finally {
         for (const a of sink.close()) testInfo.annotations.push({ type: ANSWER_ANNOTATION, description: JSON.stringify(a) });
       }
     },
-    { auto: true },
+    { auto: true, box: 'self' },
   ],
   diagnostics: [
     async ({ config, scrubber, kube, db, ledger, reachability, sharedDiagnostics }, use, testInfo) => {
@@ -199,10 +242,12 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       if (testInfo.status === testInfo.expectedStatus || testInfo.status === 'skipped' || testInfo.status === 'interrupted') return;
       const checkId = testInfo.annotations.find((a) => a.type === 'runbook')?.description;
       const timeoutMs = Math.min(config.timeouts.requestMs, 5000);
+      const started = performance.now();
       // Diagnostics reads of the target are paced like every check's: no room within 5 s = not collected.
       // Collected once per run (shared), so a run's diagnostics cost the target one read, not one per failing check.
       const pace = async (p: string) => void (await ledger.take(scopesFor(config, { method: 'GET', path: p, keyId: 'none', failedAttempt: false }), Date.now() + 5000));
       const pieces = await collectDiagnostics(checkId, { config, kube, db, timeoutMs, pace, reachability }, DIAGNOSTICS_DEADLINE_MS, sharedDiagnostics);
+      testInfo.annotations.push({ type: DIAGNOSTICS_MS_ANNOTATION, description: String(Math.round(performance.now() - started)) });
       for (const p of pieces) {
         // Scrub, then cut: diagnostics (logs, documents) are kept up to DIAGNOSTIC_MAX after scrubbing.
         const cut = scrubThenCut(p.data, scrubber, DIAGNOSTIC_MAX);
@@ -213,54 +258,60 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         });
       }
     },
-    { auto: true },
+    { auto: true, box: 'self' },
   ],
-  api: async ({ config, ledger, reachability }, use, testInfo) => {
-    const client = new HttpClient({ baseUrl: config.baseUrl, timeoutMs: config.timeouts.requestMs, headers: { 'user-agent': USER_AGENT }, reachability });
-    const started = Date.now();
-    await use(
-      budgetedApi(client, {
-        ledger,
-        config,
-        // Leave the check a few seconds to judge and attach evidence after its last request.
-        deadline: () => (testInfo.timeout > 0 ? started + testInfo.timeout - 3000 : Number.POSITIVE_INFINITY),
-        // A 429's Retry-After is honoured within CREDLINK_CHECK_TIMEOUT_MS only (not the time added for pacing).
-        backoffDeadline: () => started + Math.min(testInfo.timeout > 0 ? testInfo.timeout : Number.POSITIVE_INFINITY, config.timeouts.checkMs) - 3000,
-        // Answers are recorded once, by send() into the `answers` fixture's sink (with confirmation attempts and no-answers).
-        onExhausted(err, call) {
-          const actual = `not sent: ${err.message}`;
-          testInfo.annotations.push({ type: 'expected', description: 'RATE BUDGET room for the request within the check\'s time' });
+  api: [
+    async ({ config, ledger, reachability }, use, testInfo) => {
+      const client = new HttpClient({ baseUrl: config.baseUrl, timeoutMs: config.timeouts.requestMs, headers: { 'user-agent': USER_AGENT }, reachability });
+      const started = Date.now();
+      await use(
+        budgetedApi(client, {
+          ledger,
+          config,
+          // Leave the check a few seconds to judge and attach evidence after its last request.
+          deadline: () => (testInfo.timeout > 0 ? started + testInfo.timeout - 3000 : Number.POSITIVE_INFINITY),
+          // A 429's Retry-After is honoured within CREDLINK_CHECK_TIMEOUT_MS only (not the time added for pacing).
+          backoffDeadline: () => started + Math.min(testInfo.timeout > 0 ? testInfo.timeout : Number.POSITIVE_INFINITY, config.timeouts.checkMs) - 3000,
+          // Answers are recorded once, by send() into the `answers` fixture's sink (with confirmation attempts and no-answers).
+          onExhausted(err, call) {
+            const actual = `not sent: ${err.message}`;
+            testInfo.annotations.push({ type: 'expected', description: 'RATE BUDGET room for the request within the check\'s time' });
+            testInfo.annotations.push({ type: 'actual', description: actual });
+            testInfo.annotations.push({ type: 'impact', description: JSON.stringify({ kind: 'gap', reason: `not tested: ${call} could not be sent within the target's rate limit` }) });
+            return new RateBudgetGap(`[RATE BUDGET] (${actual}) room within the check's time on ${call} (${config.env})`);
+          },
+        }),
+      );
+      await client.dispose();
+    },
+    { box: 'self' },
+  ],
+  check: [
+    async ({ config, scrubber }, use, testInfo) => {
+      const names = namesOf(config);
+      await use({
+        that(c) {
+          if (c.ok) return;
+          const actual = scrubber.text(show(c.actual));
+          testInfo.annotations.push({ type: 'expected', description: `${c.label} ${c.expected}` });
           testInfo.annotations.push({ type: 'actual', description: actual });
-          testInfo.annotations.push({ type: 'impact', description: JSON.stringify({ kind: 'gap', reason: `not tested: ${call} could not be sent within the target's rate limit` }) });
-          return new RateBudgetGap(`[RATE BUDGET] (${actual}) room within the check's time on ${call} (${config.env})`);
+          if (c.impact) testInfo.annotations.push({ type: 'impact', description: JSON.stringify(c.impact) });
+          throw new ConditionError(`[${c.label}] (${actual}) ${c.expected} on ${c.call} (${config.env})`);
         },
-      }),
-    );
-    await client.dispose();
-  },
-  check: async ({ config, scrubber }, use, testInfo) => {
-    const names = namesOf(config);
-    await use({
-      that(c) {
-        if (c.ok) return;
-        const actual = scrubber.text(show(c.actual));
-        testInfo.annotations.push({ type: 'expected', description: `${c.label} ${c.expected}` });
-        testInfo.annotations.push({ type: 'actual', description: actual });
-        if (c.impact) testInfo.annotations.push({ type: 'impact', description: JSON.stringify(c.impact) });
-        throw new ConditionError(`[${c.label}] (${actual}) ${c.expected} on ${c.call} (${config.env})`);
-      },
-      measure(m) {
-        testInfo.annotations.push({ type: 'measurement', description: JSON.stringify({ ...m, unit: 'ms' }) });
-      },
-      async evidence(name, data, command, opts) {
-        const cut = scrubThenCut(data, scrubber, opts?.maxChars ?? EVIDENCE_STRING_MAX);
-        const body = scrubber.text(typeof cut === 'string' ? cut : JSON.stringify(cut, null, 2));
-        const rendered = command ? scrubber.text(renderCommand(command, names)) : undefined;
-        await testInfo.attach(`${EVIDENCE_PREFIX}${name}${rendered ? ` | ${rendered}` : ''}`, {
-          body,
-          contentType: typeof data === 'string' ? 'text/plain' : 'application/json',
-        });
-      },
-    });
-  },
+        measure(m) {
+          testInfo.annotations.push({ type: 'measurement', description: JSON.stringify({ ...m, unit: 'ms' }) });
+        },
+        async evidence(name, data, command, opts) {
+          const cut = scrubThenCut(data, scrubber, opts?.maxChars ?? EVIDENCE_STRING_MAX);
+          const body = scrubber.text(typeof cut === 'string' ? cut : JSON.stringify(cut, null, 2));
+          const rendered = command ? scrubber.text(renderCommand(command, names)) : undefined;
+          await testInfo.attach(`${EVIDENCE_PREFIX}${name}${rendered ? ` | ${rendered}` : ''}`, {
+            body,
+            contentType: typeof data === 'string' ? 'text/plain' : 'application/json',
+          });
+        },
+      });
+    },
+    { box: 'self' },
+  ],
 });

@@ -19,7 +19,10 @@ const settings = probeSettings(cfg);
 const calls = `GET ${settings.paths.join(', ')} (${settings.samples} each at ${settings.rate}/s)`;
 /** Why the probe sent fewer requests than configured (the target's rate limits), for skip reasons. */
 const planNote = settings.limitedBy ? `; ${settings.limitedBy}` : '';
-const skipWithoutPaths = () => test.skip(settings.paths.length === 0, 'no path to probe: every health path is none and CREDLINK_PROBE_PATHS is unset or none');
+const skipWithoutPaths = () => {
+  test.skip(settings.paths.length === 0, 'no path to probe: every health path is none and CREDLINK_PROBE_PATHS is unset or none');
+  test.skip(settings.samples === 0, `no probe: ${settings.limitedBy ?? 'no request planned'}`);
+};
 const round = (n: number) => Math.round(n * 10) / 10;
 
 /** Records every endpoint's measurement once per run (the latency check owns them). */

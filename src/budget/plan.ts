@@ -15,6 +15,7 @@
 import crypto from 'node:crypto';
 import type { ResolvedConfig } from '../../config/resolved.ts';
 import { formatRate, type RateLimit } from '../../config/request-spec.ts';
+import { MIN_SAMPLES_FOR_P95 } from '../stats/percentiles.ts';
 
 export const SHARE = 0.8;
 export const PROBE_SHARE = 0.5;
@@ -98,37 +99,76 @@ export interface ProbePlan {
 
 const round2 = (n: number) => Math.floor(n * 100) / 100;
 
-/** The latency probe's rate and sample count: the configured ones, reduced to fit the declared limits. */
+/** What one declared limit leaves the probe: `requests` (all endpoints together) in any `windowS`. */
+interface ProbeCap {
+  requests: number;
+  windowS: number;
+  /** How many of the probed endpoints share it (all for the client limit, one for a path's). */
+  endpoints: number;
+  why: string;
+}
+
+/**
+ * The latency probe's rate and sample count: the configured ones, reduced to fit the declared limits.
+ *
+ * A limit of N requests per window allows the probe its share at any pace within one window.
+ * Two ways to stay inside it when the configured probe does not:
+ * - a burst: the share at the configured rate, all of it inside one window (at 100/min, 13 requests
+ *   per endpoint in under a second: the run is not held up);
+ * - spread: the rate lowered to the share per window, for as long as the check may take (more
+ *   samples when windows are short, but as long as 75% of the check timeout).
+ * Spread only when it reaches the 59 samples a p95 needs and a burst does not: otherwise the burst
+ * (fewer samples either way, as good for the error rate, and seconds instead of most of a minute).
+ * Either way no window of any declared limit holds more than the probe's share.
+ */
 export function planProbe(c: Cfg & Pick<ResolvedConfig, 'probe'>, configured: { samples: number; rate: number; maxInFlight: number; paths: string[] }): ProbePlan {
   const paths = configured.paths;
   const n = paths.length;
   if (n === 0) return { paths, rate: configured.rate, samples: 0, maxInFlight: configured.maxInFlight };
-  const caps: { rate: number; why: string }[] = [];
+  const caps: ProbeCap[] = [];
   const client = c.rateLimits.client;
-  if (client) caps.push({ rate: Math.floor(allowance(client) * PROBE_SHARE) / client.windowS / n, why: `CREDLINK_RATE_LIMIT=${formatRate(client)}` });
+  if (client) caps.push({ requests: Math.floor(allowance(client) * PROBE_SHARE), windowS: client.windowS, endpoints: n, why: `CREDLINK_RATE_LIMIT=${formatRate(client)}` });
   for (const p of c.rateLimits.paths) {
-    if (paths.includes(p.path)) caps.push({ rate: Math.floor(allowance(p) * PROBE_SHARE) / p.windowS, why: `${p.path}=${formatRate(p)}` });
+    if (paths.includes(p.path)) caps.push({ requests: Math.floor(allowance(p) * PROBE_SHARE), windowS: p.windowS, endpoints: 1, why: `${p.path}=${formatRate(p)}` });
   }
-  let rate = configured.rate;
-  let why: string | undefined;
-  for (const cap of caps) {
-    if (cap.rate < rate) {
-      rate = cap.rate;
-      why = cap.why;
-    }
-  }
-  rate = Math.max(0.01, round2(rate));
   const maxS = (c.timeouts.checkMs / 1000) * PROBE_TIME_SHARE;
-  let samples = configured.samples;
-  if (samples / rate > maxS) samples = Math.max(1, Math.floor(rate * maxS));
-  const reduced = samples < configured.samples || rate < configured.rate;
+  const timeBound = (rate: number, samples: number) => (samples / rate > maxS ? Math.max(1, Math.floor(rate * maxS)) : samples);
+  const fits = (samples: number, rate: number) =>
+    caps.every((cap) => Math.min(samples, Math.ceil(rate * cap.windowS)) * cap.endpoints <= cap.requests);
+
+  const asConfigured = { rate: configured.rate, samples: timeBound(configured.rate, configured.samples) };
+  let plan = asConfigured;
+  let why: string | undefined;
+  if (!fits(plan.samples, plan.rate)) {
+    // Burst: each endpoint's share of the tightest limit, at the configured rate.
+    const tightest = caps.reduce((a, b) => (Math.floor(b.requests / b.endpoints) < Math.floor(a.requests / a.endpoints) ? b : a));
+    const burst = { rate: configured.rate, samples: Math.min(asConfigured.samples, ...caps.map((cap) => Math.floor(cap.requests / cap.endpoints))) };
+    // Spread: the rate each limit allows per endpoint, for as long as the check may take.
+    let slowest = caps[0]!;
+    let spreadRate = configured.rate;
+    for (const cap of caps) {
+      const r = cap.requests / cap.windowS / cap.endpoints;
+      if (r < spreadRate) {
+        spreadRate = r;
+        slowest = cap;
+      }
+    }
+    spreadRate = Math.max(0.01, round2(spreadRate));
+    const spread = { rate: spreadRate, samples: timeBound(spreadRate, configured.samples) };
+    const spreadFits = fits(spread.samples, spread.rate);
+    const spreadWins = spreadFits && ((spread.samples >= MIN_SAMPLES_FOR_P95 && burst.samples < MIN_SAMPLES_FOR_P95) || burst.samples === 0);
+    // Neither fits (less than one request per endpoint in a window): no probe; the checks say why.
+    plan = spreadWins ? spread : burst;
+    why = spreadWins ? slowest.why : tightest.why;
+  }
+  const reduced = plan.samples < configured.samples || plan.rate < configured.rate;
   return {
     paths,
-    rate,
-    samples,
+    rate: plan.rate,
+    samples: plan.samples,
     maxInFlight: configured.maxInFlight,
     limitedBy: reduced
-      ? `planned ${samples} requests per endpoint at ${rate}/s (configured ${configured.samples} at ${configured.rate}/s): the probe may use half of 80% of ${why ?? 'the rate limit'} and must finish within ${Math.round(maxS)} s (CREDLINK_CHECK_TIMEOUT_MS)`
+      ? `planned ${plan.samples} requests per endpoint at ${plan.rate}/s (configured ${configured.samples} at ${configured.rate}/s): the probe may use half of 80% of ${why ?? 'the rate limit'} and must finish within ${Math.round(maxS)} s (CREDLINK_CHECK_TIMEOUT_MS)`
       : undefined,
   };
 }

@@ -53,7 +53,7 @@ const command: Command = {
     const config = configFrom(values, 'local');
     if (config.target !== 'embedded') throw new UsageError(`drill injects faults into the reference target: environment "${config.env}" is not embedded (use --env local)`);
     const failOn = failOnFrom(values, config);
-    const { report, runDir } = await executeRun({ config, faults, reportsDir: values['reports-dir'] ?? 'reports', grep: values.grep, log: (l) => ctx.err(`${l}\n`), signal: ctx.signal, kind: 'drill' });
+    const { report, runDir } = await executeRun({ config, faults, reportsDir: values['reports-dir'] ?? 'reports', grep: values.grep, log: (l) => ctx.err(`${l}\n`), signal: ctx.signal, kind: 'drill', since: performance.timeOrigin });
     printOutcome(ctx, report, runDir, Boolean(values.json), config.runbook);
     return exitCodeFor(report, failOn);
   },

@@ -25,7 +25,7 @@ const command: Command = {
     const { values } = parse(ctx.args, options);
     const config = configFrom(values);
     const failOn = failOnFrom(values, config);
-    const { report, runDir } = await executeRun({ config, reportsDir: values['reports-dir'] ?? 'reports', grep: values.grep, log: (l) => ctx.err(`${l}\n`), signal: ctx.signal });
+    const { report, runDir } = await executeRun({ config, reportsDir: values['reports-dir'] ?? 'reports', grep: values.grep, log: (l) => ctx.err(`${l}\n`), signal: ctx.signal, since: performance.timeOrigin });
     printOutcome(ctx, report, runDir, Boolean(values.json), config.runbook);
     return exitCodeFor(report, failOn);
   },

@@ -6,6 +6,7 @@
  * One test runs at a time in a Playwright worker, so the sink is a module-level slot. Outside a
  * test (tools, unit tests) there is no sink and nothing is recorded.
  */
+import type { SharedConfirmations } from './confirmed-down.ts';
 import { classify, type ResponseClass } from './response-class.ts';
 
 export interface AnswerSeen {
@@ -27,16 +28,19 @@ export interface AnswerSink {
   readonly deadline: number;
   /** Calls whose failure this check already confirmed: later requests to them are not asked again. */
   readonly confirmedDown: Set<string>;
+  /** Calls confirmed down by any check of the run (src/http/confirmed-down.ts). */
+  readonly shared?: SharedConfirmations;
 }
 
 let sink: AnswerSink | undefined;
 
 /** Collects answers until `close()`, which returns them deduplicated by (call, status) with counts. */
-export function openAnswerSink(budgetMs: number): { close(): AnswerSeen[] } {
+export function openAnswerSink(budgetMs: number, shared?: SharedConfirmations): { close(): AnswerSeen[] } {
   const seen = new Map<string, AnswerSeen>();
   const mine: AnswerSink = {
     deadline: performance.now() + budgetMs,
     confirmedDown: new Set(),
+    shared,
     seen(call, status, count = 1) {
       const c = classify(status);
       if (c === 'success') return;
@@ -66,16 +70,20 @@ export function confirmationBudgetMs(): number | undefined {
 }
 
 /**
- * Confirmation is once per call and check: after a call's failure was confirmed (every re-ask
- * failed too), the check's further requests to it count as they come. Keeps a check that sends
- * 21 requests to a dead endpoint from waiting a second on each.
+ * Confirmation is once per call and run: after a call's failure was confirmed (every re-ask
+ * failed too), further requests to it, of this check and of the run's later checks (the sink's
+ * shared confirmations), count as they come. Keeps a check that sends 21 requests to a dead
+ * endpoint from waiting a second on each, and an outage's dozen failing checks from confirming
+ * the same dead routes again and again.
  */
 export function confirmedDown(call: string): boolean {
-  return sink?.confirmedDown.has(call) ?? false;
+  if (!sink) return false;
+  return sink.confirmedDown.has(call) || (sink.shared?.has(call) ?? false);
 }
 
 export function markConfirmedDown(call: string): void {
   sink?.confirmedDown.add(call);
+  sink?.shared?.add(call);
 }
 
 /** "GET /x?y=1" -> "GET /x": the route a call names, without its query. */

@@ -27,7 +27,8 @@ export interface ClusterOptions {
   /** When the simulated deployment was created (pod ages are relative to it). */
   startedAt: number;
   /** Secret values that a careless application logs at startup: diagnostics must scrub them. */
-  logSecrets?: readonly string[];
+  /** Secrets the simulated application logs (or where to find them once known: the target starts beside the simulator). */
+  logSecrets?: readonly string[] | (() => readonly string[]);
 }
 
 export interface ClusterState {
@@ -68,7 +69,8 @@ export function buildCluster(scenarios: ReadonlySet<Scenario>, o: ClusterOptions
   const next = REVISIONS[2]!;
   const createdAt = new Date(o.startedAt - 3600_000);
   const podStart = new Date(o.startedAt - 1200_000);
-  const secretLine = o.logSecrets?.length ? [`config: API_KEYS=${o.logSecrets.join(',')} loaded from secret credlink-api-keys`] : [];
+  const logSecrets = typeof o.logSecrets === 'function' ? o.logSecrets() : o.logSecrets;
+  const secretLine = logSecrets?.length ? [`config: API_KEYS=${logSecrets.join(',')} loaded from secret credlink-api-keys`] : [];
 
   const resources = { limits: { memory: '1Gi', cpu: '1' }, requests: { memory: '512Mi', cpu: '500m' } };
   const owner = (kind: string, name: string) => [{ apiVersion: 'apps/v1', kind, name, uid: `uid-${name}`, controller: true }];

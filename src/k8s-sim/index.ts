@@ -24,7 +24,7 @@ export interface KubeSimOptions {
   deployment?: string;
   labelSelector?: string;
   service?: string;
-  logSecrets?: readonly string[];
+  logSecrets?: readonly string[] | (() => readonly string[]);
 }
 
 export interface KubeSim {

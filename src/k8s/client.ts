@@ -19,6 +19,7 @@ import type {
   V1Service,
   V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
+import { kubeClientSpecifier } from './bundle.ts';
 import { KubeError } from './errors.ts';
 
 export interface KubeSettings {
@@ -49,9 +50,12 @@ interface Apis {
 type K8sLib = typeof import('@kubernetes/client-node');
 let k8sLib: K8sLib | undefined;
 
-/** The client library is loaded on first use: importing it costs ~0.9 s, and most runs' workers never call Kubernetes. */
+/**
+ * The client library is loaded on first use (most runs' workers never call Kubernetes), as its
+ * single-file build when there is one (src/k8s/bundle.ts: the same code, a quarter of the load time).
+ */
 async function loadLib(): Promise<K8sLib> {
-  return (k8sLib ??= await import('@kubernetes/client-node'));
+  return (k8sLib ??= (await import(kubeClientSpecifier())) as K8sLib);
 }
 
 /** Sets a per-request abort signal: the 1.x client has no per-call timeout option. */

@@ -4,6 +4,12 @@
  * so the error rate is service-wide like the runbook's. The result is cached in the run's
  * folder: Playwright restarts the worker after a failing test, and the next check must judge
  * the same samples, not send another round of traffic.
+ *
+ * The probe window (samples / rate, 5 s by default) is most of a run's time, so the CLI starts
+ * the sampling itself, beside the checks, as the run begins (startProbe): its process is idle
+ * while the checks run, so the probe's timers are not held up by a check's work. It marks the
+ * run folder (PROBE_PENDING) until the samples are in the cache; a check that needs them waits
+ * for that, and samples itself only when no probe was started or the one started went away.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,6 +26,11 @@ export interface ProbeRun {
 }
 
 export const PROBE_CACHE = 'perf-samples.json';
+/** Present while the CLI's probe runs: holds the epoch ms by which it will have finished. */
+export const PROBE_PENDING = 'perf-samples.pending';
+/** The checks that judge the probe's samples. */
+export const PROBE_CHECKS: readonly string[] = ['perf.latency', 'perf.error-rate', 'perf.degradation'];
+const POLL_MS = 50;
 
 /**
  * The probe as configured, reduced to fit the target's declared rate limits (src/budget/plan.ts):
@@ -42,9 +53,63 @@ export async function sampleEndpoints(c: ResolvedConfig): Promise<ProbeRun> {
   return run;
 }
 
+function readCache(c: ResolvedConfig): ProbeRun | undefined {
+  if (!c.runDir) return undefined;
+  try {
+    return JSON.parse(fs.readFileSync(path.join(c.runDir, PROBE_CACHE), 'utf8')) as ProbeRun;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Waits while the CLI's probe runs (bounded by the end it announced); its samples, if it finished. */
+async function awaitStartedProbe(c: ResolvedConfig): Promise<ProbeRun | undefined> {
+  if (!c.runDir) return undefined;
+  const pending = path.join(c.runDir, PROBE_PENDING);
+  for (;;) {
+    const cached = readCache(c);
+    if (cached) return cached;
+    let until: number;
+    try {
+      until = Number(fs.readFileSync(pending, 'utf8'));
+    } catch {
+      return readCache(c);
+    }
+    if (!(Date.now() < until)) return undefined;
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
 async function sampleOnce(c: ResolvedConfig): Promise<ProbeRun> {
+  const started = await awaitStartedProbe(c);
+  if (started) return started;
+  return probeIntoCache(c);
+}
+
+/** The probe's deadline: its window plus one request timeout, and a margin for a loaded machine. */
+function probeEndsBy(c: ResolvedConfig, p: ReturnType<typeof probeSettings>): number {
+  return Date.now() + (p.samples / p.rate) * 1000 + c.timeouts.requestMs + 5000;
+}
+
+/**
+ * Starts the run's probe beside the checks (README "Performance"); settles when the samples are
+ * in the cache, or at once when there is nothing to probe. Aborting stops scheduling requests and
+ * stores nothing: a check that still needs samples then takes them itself.
+ */
+export async function startProbe(c: ResolvedConfig, signal?: AbortSignal): Promise<void> {
+  const p = probeSettings(c);
+  if (!c.runDir || p.paths.length === 0 || p.samples === 0) return;
+  const pending = path.join(c.runDir, PROBE_PENDING);
+  fs.writeFileSync(pending, String(probeEndsBy(c, p)));
+  try {
+    await probeIntoCache(c, signal);
+  } finally {
+    fs.rmSync(pending, { force: true });
+  }
+}
+
+async function probeIntoCache(c: ResolvedConfig, signal?: AbortSignal): Promise<ProbeRun> {
   const cache = c.runDir ? path.join(c.runDir, PROBE_CACHE) : undefined;
-  if (cache && fs.existsSync(cache)) return JSON.parse(fs.readFileSync(cache, 'utf8')) as ProbeRun;
   const p = probeSettings(c);
   const reachability = reachabilityOf(c);
   const down = reachability.down();
@@ -57,17 +122,23 @@ async function sampleOnce(c: ResolvedConfig): Promise<ProbeRun> {
         dropped: 0,
         scheduled: p.samples,
       }))
-    : await sampleAll(c, p);
+    : await sampleAll(c, p, signal);
+  if (signal?.aborted) return { rate: p.rate, endpoints };
   if (!down && endpoints.every((e) => e.samples.length > 0 && e.samples.every((s) => s.status === null))) {
     const first = endpoints[0]!;
     await reachability.noAnswer(first.name, first.samples[0]?.error ?? 'no answer');
   }
   const run: ProbeRun = { rate: p.rate, endpoints };
-  if (cache) fs.writeFileSync(cache, JSON.stringify(run));
+  if (cache) {
+    // Whole or not at all: a check may be reading it as it appears.
+    const tmp = `${cache}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(run));
+    fs.renameSync(tmp, cache);
+  }
   return run;
 }
 
-async function sampleAll(c: ResolvedConfig, p: ReturnType<typeof probeSettings>): Promise<EndpointSamples[]> {
+async function sampleAll(c: ResolvedConfig, p: ReturnType<typeof probeSettings>, signal?: AbortSignal): Promise<EndpointSamples[]> {
   return Promise.all(
     p.paths.map(async (pathname): Promise<EndpointSamples> => {
       const r = await openModel({
@@ -77,6 +148,7 @@ async function sampleAll(c: ResolvedConfig, p: ReturnType<typeof probeSettings>)
         timeoutMs: c.timeouts.requestMs,
         maxInFlight: p.maxInFlight,
         headers: { 'user-agent': 'credlink-checks/0.1 (+runbook monitor; latency probe)' },
+        signal,
       });
       return { name: `GET ${pathname}`, samples: r.samples, dropped: r.dropped, scheduled: r.scheduled };
     }),

@@ -6,7 +6,9 @@
  * - each finding is labelled with its incident (`incident`, `incident_role`, and `epic` = the
  *   incident, so Allure's Behaviors tab groups consequences under their root cause);
  * - every result gets a `runbook` link to its section when the runbook's location is configured
- *   (src/runbook-md/link.ts), and none otherwise: never a dead link.
+ *   (src/runbook-md/link.ts), and none otherwise: never a dead link;
+ * - a finding is "failed" with its message: a check whose finding kept its worker
+ *   (checks/fixtures.ts) is an expected failure to Playwright, which allure-playwright records as passed.
  * Idempotent: running it again gives the same files.
  */
 import fs from 'node:fs';
@@ -16,6 +18,8 @@ import { runbookLink, type RunbookLinks } from '../runbook-md/link.ts';
 import { ALLURE_SEVERITY, ANCHOR_LABEL } from './allure-labels.ts';
 
 interface AllureResult {
+  status?: string;
+  statusDetails?: { message?: string; trace?: string };
   labels?: { name: string; value: string }[];
   links?: { type?: string; name?: string; url: string }[];
 }
@@ -42,6 +46,10 @@ export function applyIncidentLabels(resultsDir: string, report: RunbookReport, l
       result.labels.push({ name: 'severity', value: ALLURE_SEVERITY[f.severity] }, { name: 'sev', value: f.severity });
       result.labels.push({ name: 'incident', value: f.incidentId }, { name: 'incident_role', value: f.role });
       if (incident) result.labels.push({ name: 'epic', value: `${incident.severity} ${incident.title}` });
+      if (result.status !== 'failed' && result.status !== 'broken') {
+        result.status = 'failed';
+        result.statusDetails = { ...result.statusDetails, message: f.message };
+      }
     }
     const anchor = labels.find((l) => l.name === ANCHOR_LABEL)?.value;
     const title = labels.find((l) => l.name === 'feature')?.value;

@@ -61,6 +61,8 @@ ol.actions li{margin:3px 0}
 .finding{border-top:1px dashed #dde1e6;padding-top:8px;margin-top:8px}
 svg{max-width:100%;height:auto;background:#fff}
 details summary{cursor:pointer}
+.bar-cell{width:45%}
+.bar{display:block;height:10px;background:#5c7cfa;border-radius:2px;min-width:2px}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:12px}
 `;
 

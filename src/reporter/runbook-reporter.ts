@@ -15,12 +15,18 @@ import { trafficOf } from '../budget/traffic.ts';
 import { PROBE_CACHE } from '../perf/probe-run.ts';
 import { stripCallLog } from '../secrets/error-text.ts';
 import { Scrubber } from '../secrets/scrub.ts';
+import { RunnerTimings } from './runner-timings.ts';
 import { runbookReportSchema } from './schema.ts';
 import { toReport, type TestRecord } from './to-report.ts';
 
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 const clean = (s: string | undefined) => stripCallLog((s ?? '').replace(ANSI, '').replace(/^ConditionError: /, ''));
 export const EVIDENCE_PREFIX = 'evidence: ';
+/**
+ * Marks a check that failed with a finding and kept its worker (checks/fixtures.ts
+ * `findingKeepsWorker`): Playwright sees an expected failure, this reporter a failed check.
+ */
+export const FINDING_ANNOTATION = 'finding';
 const suiteOf = (t: TestCase) => (t.location ? path.basename(t.location.file) : 'checks');
 
 export default class RunbookReporter implements Reporter {
@@ -33,6 +39,7 @@ export default class RunbookReporter implements Reporter {
   private suitesDone = 0;
   private readonly cfg = runConfig();
   private readonly scrub = new Scrubber(secretsOf(this.cfg));
+  private readonly timings = new RunnerTimings();
 
   printsToStdio(): boolean {
     return true;
@@ -41,6 +48,7 @@ export default class RunbookReporter implements Reporter {
   onBegin(_config: FullConfig, suite: Suite): void {
     this.suite = suite;
     this.startedAt = new Date();
+    this.timings.begin();
     this.total = suite.allTests().length;
     for (const t of suite.allTests()) {
       const s = this.suites.get(suiteOf(t)) ?? { left: 0, failed: 0 };
@@ -51,6 +59,7 @@ export default class RunbookReporter implements Reporter {
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
+    this.timings.testEnd(suiteOf(test), result);
     if (result.status !== 'passed' && result.retry < test.retries && result.status !== 'skipped') {
       process.stderr.write(`  retrying: ${test.title}\n`);
       return;
@@ -73,6 +82,7 @@ export default class RunbookReporter implements Reporter {
   }
 
   async onEnd(result: FullResult): Promise<void> {
+    const reportersAt = Date.now();
     const runDir = this.cfg.runDir;
     if (!runDir || !this.suite) return;
     const records = this.suite.allTests().map((t) => this.record(t));
@@ -94,6 +104,7 @@ export default class RunbookReporter implements Reporter {
       stopped,
     }, namesOf(this.cfg));
     report.traffic = trafficOf(this.cfg, runDir, PROBE_CACHE);
+    report.timings = this.timings.finish(runDir, reportersAt);
     const safe = runbookReportSchema.parse(this.scrub.value(report));
     try {
       fs.writeFileSync(path.join(runDir, 'runbook.json'), JSON.stringify(safe, null, 2) + '\n');
@@ -121,7 +132,8 @@ export default class RunbookReporter implements Reporter {
       file: t.location ? path.relative(process.cwd(), t.location.file) : undefined,
       annotations,
       status: last?.status ?? 'skipped',
-      outcome: t.outcome(),
+      // A finding that kept its worker is an "expected" failure to Playwright, a failed check here.
+      outcome: last?.status === 'failed' && annotations.some((a) => a.type === FINDING_ANNOTATION) ? 'unexpected' : t.outcome(),
       retries: Math.max(0, results.length - 1),
       durationMs: results.reduce((s, r) => s + r.duration, 0),
       errors: errorsOf(last),

@@ -106,6 +106,44 @@ export const incidentSchema = z.object({
   consequences: z.array(z.string()),
 });
 
+/** One stretch of a run: `startMs` after `timings.origin`, lasting `ms`. */
+export const phaseSchema = z.object({
+  /**
+   * "tool start", "embedded start", "playwright start", "workers start", "suite <file>",
+   * "diagnostics", "reporters", "scrubbing", "teardown", "rendering" (README "Benchmark").
+   */
+  name: z.string(),
+  startMs: z.number(),
+  /** Duration; for "diagnostics" the time checks spent collecting or waiting for them, summed. */
+  ms: z.number(),
+});
+
+export const timingsSchema = z.object({
+  /** The instant the phases' startMs count from (ISO 8601). */
+  origin: z.string(),
+  /** From the origin to the end of the last phase recorded, ms. */
+  totalMs: z.number(),
+  phases: z.array(phaseSchema),
+  /** CPU seconds of the run: cpu.checks + cpu.tool + cpu.children (absent when not measurable). */
+  cpuSeconds: z.number().optional(),
+  cpu: z
+    .object({
+      /** The Playwright runner and its workers, measured by the runner itself. */
+      checks: z.number(),
+      /** The calling process (the CLI, or the daemon) during the run. */
+      tool: z.number().optional(),
+      /** Other child processes of the calling process that ended during the run (embedded PostgreSQL). */
+      children: z.number().optional(),
+      /** Another run overlapped in the same process (the daemon): `tool` and `children` include its work too. */
+      shared: z.boolean().optional(),
+    })
+    .optional(),
+  /** Peak resident memory of the largest process of the run, MiB. */
+  peakRssMiB: z.number().optional(),
+  /** Per process: its role, CPU seconds and peak resident memory (MiB). */
+  processes: z.array(z.object({ role: z.enum(['tool', 'runner', 'worker']), cpuSeconds: z.number(), peakRssMiB: z.number() })).optional(),
+});
+
 export const runbookReportSchema = z.object({
   schemaVersion: z.literal(2),
   env: z.string(),
@@ -170,6 +208,8 @@ export const runbookReportSchema = z.object({
       rateLimited: z.record(z.string(), z.number()),
     })
     .optional(),
+  /** Where the run spent its time, CPU and memory (README "Benchmark"). Optional: absent in older reports. */
+  timings: timingsSchema.optional(),
 });
 
 export type RunbookReport = z.infer<typeof runbookReportSchema>;
@@ -178,3 +218,5 @@ export type Incident = z.infer<typeof incidentSchema>;
 export type ResponseSeen = z.infer<typeof responseSeenSchema>;
 export type Evidence = z.infer<typeof evidenceSchema>;
 export type Measurement = z.infer<typeof measurementSchema>;
+export type Timings = z.infer<typeof timingsSchema>;
+export type Phase = z.infer<typeof phaseSchema>;

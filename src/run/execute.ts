@@ -18,15 +18,18 @@ import { DEFAULT_LOCATION } from '../../config/location.ts';
 import { EnvironmentError, InterruptedError } from '../errors.ts';
 import { ownProcess } from '../process/owned.ts';
 import { stopRequestOf } from '../process/shutdown.ts';
+import { bundleReady, ensureBundle } from '../k8s/bundle.ts';
+import { PROBE_CHECKS, startProbe } from '../perf/probe-run.ts';
 import { finishRunFolder } from '../report/run-outputs.ts';
 import { runbookReportSchema, type RunbookReport } from '../reporter/schema.ts';
 import { scrubRunDir } from '../secrets/run-dir.ts';
 import { Scrubber } from '../secrets/scrub.ts';
 import type { ActiveFaults } from '../target/faults.ts';
-import { startEmbedded, type EmbeddedStack } from './embedded.ts';
+import type { EmbeddedStack } from './embedded.ts';
 import { newRunId, PLAYWRIGHT_CONFIG, PROJECT_ROOT, runDirFor, type RunKind } from './paths.ts';
 import { describeFsError, dirProblem, isFsEnvironmentError, prepareDir } from './reports-dir.ts';
 import { assertSelects } from './select.ts';
+import { RunClock } from './timings.ts';
 
 export interface ExecuteOptions {
   config: Readonly<ResolvedConfig>;
@@ -47,6 +50,11 @@ export interface ExecuteOptions {
   playwrightConfig?: string;
   /** observation (default), drill or candidate: drills and candidates are stored apart (src/run/paths.ts). */
   kind?: RunKind;
+  /**
+   * When the command started (epoch ms, e.g. `performance.timeOrigin`): the run's timings then
+   * count from there, with a "tool start" phase up to the run. Default: now.
+   */
+  since?: number;
 }
 
 export interface RunOutcome {
@@ -65,6 +73,8 @@ const INTERRUPT_GRACE_MS = { stop: 15_000, abandon: 5_000 };
 /** Margin of the parent's deadline over Playwright's own globalTimeout. */
 const DEADLINE_MARGIN_MS = 30_000;
 const DEFAULT_RUN_MS = 600_000;
+/** Node flags of the Playwright runner, inherited by its workers. */
+const PLAYWRIGHT_NODE_FLAGS = ['--max-semi-space-size=2'];
 const BEFORE_CHECKS = 'before the checks started: nothing was checked';
 
 /** Throws when the run must not go on: interrupted (exit 130) or abandoned. */
@@ -77,43 +87,80 @@ export function throwIfStopped(signal: AbortSignal | undefined, env: string, whe
 
 export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
-  // Nothing starts before the inputs are known to be usable (exit 2 / exit 3, one line each).
-  assertSelects(opts.grep, opts.config);
-  prepareDir(opts.reportsDir);
-  throwIfStopped(opts.signal, opts.config.env, BEFORE_CHECKS);
-  let embedded: EmbeddedStack | undefined;
-  let config: ResolvedConfig = { ...opts.config };
-  if (config.target === 'embedded') {
-    log(`starting the reference CredLink target (PostgreSQL on loopback)${opts.faults && Object.keys(opts.faults).length ? ' with faults' : ''}...`);
-    embedded = await startEmbedded(config, { faults: opts.faults });
-    config = embedded.config;
-  }
+  const clock = new RunClock(opts.since);
+  if (opts.since !== undefined) clock.mark('tool start', opts.since);
+  let stop: (() => Promise<void>) | undefined;
   try {
+    // Nothing starts before the inputs are known to be usable (exit 2 / exit 3, one line each).
+    const selecting = Date.now();
+    const selection = assertSelects(opts.grep, opts.config);
+    if (selection) clock.mark('selection (playwright --list)', selecting);
+    prepareDir(opts.reportsDir);
+    throwIfStopped(opts.signal, opts.config.env, BEFORE_CHECKS);
+    let config: ResolvedConfig = { ...opts.config };
+    let secrets: string[] = [];
+    if (config.target === 'embedded') {
+      log(`starting the reference CredLink target (PostgreSQL on loopback)${opts.faults && Object.keys(opts.faults).length ? ' with faults' : ''}...`);
+      // Loaded only for an embedded target: a remote run needs none of the reference target's modules.
+      const { startEmbedded } = await import('./embedded.ts');
+      const embedded: EmbeddedStack = await clock.time('embedded start', () => startEmbedded(config, { faults: opts.faults }));
+      config = embedded.config;
+      secrets = embedded.secrets;
+      let stopping: Promise<void> | undefined;
+      stop = () => (stopping ??= embedded.stop());
+    }
     throwIfStopped(opts.signal, config.env, BEFORE_CHECKS);
-    return await runPlaywright(config, opts, embedded?.secrets ?? [], log);
+    // The embedded stack stops as soon as the checks are done, while the run folder is scrubbed.
+    const probe = !selection || selection.some((t) => t.checkIds.some((id) => PROBE_CHECKS.includes(id)));
+    return await runPlaywright(config, { ...opts, clock, teardown: stop, probe }, secrets, log);
   } finally {
-    await embedded?.stop();
+    await stop?.();
+    clock.end();
   }
 }
 
+export interface RunnerOptions extends Pick<ExecuteOptions, 'reportsDir' | 'grep' | 'signal' | 'playwrightConfig' | 'kind'> {
+  /** The run's clock (executeRun's, with the phases before the runner); default: a new one. */
+  clock?: RunClock;
+  /** Stops what the run started for the checks, once they are done (its time is the "teardown" phase). */
+  teardown?: () => Promise<void>;
+  /**
+   * Whether the run's checks include the latency probe's: the probe then starts with the run,
+   * beside the checks (src/perf/probe-run.ts). Default: only for the suite's own config without --grep.
+   */
+  probe?: boolean;
+}
+
 /** Runs Playwright against an already resolved target (also used by tests with a shared target). */
-export async function runPlaywright(
-  base: ResolvedConfig,
-  opts: Pick<ExecuteOptions, 'reportsDir' | 'grep' | 'signal' | 'playwrightConfig' | 'kind'>,
-  extraSecrets: string[],
-  log: (line: string) => void,
-): Promise<RunOutcome> {
+export async function runPlaywright(base: ResolvedConfig, opts: RunnerOptions, extraSecrets: string[], log: (line: string) => void): Promise<RunOutcome> {
+  const ownClock = opts.clock ? undefined : new RunClock();
+  try {
+    return await runner(base, opts, opts.clock ?? ownClock!, extraSecrets, log);
+  } finally {
+    ownClock?.end();
+  }
+}
+
+async function runner(base: ResolvedConfig, opts: RunnerOptions, clock: RunClock, extraSecrets: string[], log: (line: string) => void): Promise<RunOutcome> {
   const runId = newRunId();
   const kind = opts.kind ?? 'observation';
   const runDir = prepareDir(runDirFor(opts.reportsDir, base.env, runId, kind), 'run folder');
   const config: ResolvedConfig = { ...base, runDir, runId, runKind: kind, location: base.location ?? DEFAULT_LOCATION };
   const scrub = new Scrubber([...secretsOf(config), ...extraSecrets]);
   const cli = require.resolve('@playwright/test/cli');
-  const args = [cli, 'test', '-c', opts.playwrightConfig ?? PLAYWRIGHT_CONFIG];
+  // A small young generation for the runner and its workers (they inherit it): they keep little
+  // short-lived data, and it keeps each about 20 MiB smaller for about 2% more CPU (README "Benchmark").
+  const args = [...PLAYWRIGHT_NODE_FLAGS, cli, 'test', '-c', opts.playwrightConfig ?? PLAYWRIGHT_CONFIG];
   if (opts.grep) args.push('--grep', opts.grep);
   const env = { ...processFacts.env(), [RESOLVED_CONFIG_VAR]: JSON.stringify(config), FORCE_COLOR: '0', PW_TEST_HTML_REPORT_OPEN: 'never' };
   const tail: string[] = [];
   let stoppedBecause: string | undefined;
+  // Once per install: the Kubernetes client as one module for the workers (src/k8s/bundle.ts).
+  if (config.kube && !bundleReady()) await clock.time('kubernetes client build (once per install)', ensureBundle);
+  // The probe window overlaps the runner's start and the other checks; it stops with the runner.
+  const probeStop = new AbortController();
+  const probing = (opts.probe ?? (!opts.grep && !opts.playwrightConfig)) ? clock.time('latency probe', () => startProbe(config, probeStop.signal)).catch((e: unknown) => log(`the latency probe could not run beside the checks (they take their own samples): ${scrub.text(String((e as Error).message ?? e))}`)) : undefined;
+  const spawnedAt = Date.now();
   const code = await new Promise<number>((resolve, reject) => {
     // Its own process group: the runner and its workers can be stopped together, and a Ctrl-C
     // in the terminal reaches the runner only through us (one orderly SIGINT).
@@ -160,29 +207,46 @@ export async function runPlaywright(
       resolve(c ?? 1);
     });
   });
+  const runnerSpan = { spawnedAt, exitedAt: Date.now() };
+  probeStop.abort();
+  await probing;
+  // The teardown (embedded PostgreSQL stopping) overlaps the scrubbing; its error, if any, is thrown after.
+  const teardown = opts.teardown ? clock.time('teardown', opts.teardown).then(() => undefined, (e: unknown) => ({ e })) : undefined;
   // Playwright's own reporters (JUnit, JSON, HTML), attachments and traces know nothing of our
   // secrets: rewrite whatever the run wrote before anyone reads it.
   let scrubbed: ReturnType<typeof scrubRunDir>;
+  const scrubbing = Date.now();
   try {
     scrubbed = scrubRunDir(runDir, scrub);
   } catch (e) {
     if (isFsEnvironmentError(e)) throw dirProblem(runDir, 'run folder') ?? new EnvironmentError(`run folder ${runDir}: ${describeFsError(e)}`);
     throw e;
   }
+  clock.mark('scrubbing', scrubbing);
+  const failed = await teardown;
+  if (failed) throw failed.e;
   for (const f of scrubbed.removed) log(`removed ${f} from the run folder: it could not be scrubbed of secrets`);
   const file = path.join(runDir, 'runbook.json');
-  // Everything a person reads is rendered from the scrubbed runbook.json (scrub data, not markup).
-  const finish = (report: RunbookReport) => {
+  // Everything a person reads is rendered from the scrubbed runbook.json (scrub data, not markup),
+  // with the run's timings; runbook.json gets them again once the rendering is counted too.
+  const finish = (parsed: RunbookReport): RunbookReport => {
+    const runnerTimings = parsed.timings;
+    const withTimings = (): RunbookReport => ({ ...parsed, timings: clock.timings(runnerTimings, runnerSpan) });
     try {
-      finishRunFolder(runDir, report, config.runbook);
+      const rendering = Date.now();
+      finishRunFolder(runDir, withTimings(), config.runbook);
+      clock.mark('rendering', rendering);
+      const final = withTimings();
+      fs.writeFileSync(file, JSON.stringify(final, null, 2) + '\n');
+      return final;
     } catch (e) {
       if (isFsEnvironmentError(e)) throw dirProblem(runDir, 'run folder') ?? new EnvironmentError(`run folder ${runDir}: ${describeFsError(e)}`);
       throw e;
     }
   };
   if (stoppedBecause !== undefined) {
-    const report = fs.existsSync(file) ? markInterrupted(runDir, stoppedBecause) : undefined;
-    if (report) finish(report);
+    const marked = fs.existsSync(file) ? markInterrupted(runDir, stoppedBecause) : undefined;
+    const report = marked && finish(marked);
     if (opts.signal?.aborted && !stopRequestOf(opts.signal)) throw new EnvironmentError(`the run of ${base.env} was abandoned: ${String(opts.signal.reason ?? 'aborted')}`);
     if (!report) throw new InterruptedError(`interrupted (${stoppedBecause}) before the run wrote its report`);
     return { report, runDir, config };
@@ -190,8 +254,7 @@ export async function runPlaywright(
   if (!fs.existsSync(file)) {
     throw dirProblem(runDir, 'run folder') ?? new EnvironmentError(`Playwright exited with code ${code} without writing ${path.relative(process.cwd(), file)}: ${tail.slice(-3).join(' | ') || 'no output'}`);
   }
-  const report = runbookReportSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
-  finish(report);
+  const report = finish(runbookReportSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8'))));
   return { report, runDir, config };
 }
 

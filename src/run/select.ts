@@ -7,7 +7,7 @@
  */
 import type { ResolvedConfig } from '../../config/index.ts';
 import { UsageError } from '../errors.ts';
-import { listTests } from './list-tests.ts';
+import { listTests, type ListedTest } from './list-tests.ts';
 
 /**
  * The problem with `grep` as a regular expression, or undefined. Playwright reads "/re/flags"
@@ -36,16 +36,16 @@ export interface GrepUse {
 }
 
 /** Selected checks per (grep, paths): the daemon checks its greps once at start, `gate` runs twice. */
-const counts = new Map<string, number>();
+const selections = new Map<string, ListedTest[]>();
 
-function selectedCount(grep: string, config: ResolvedConfig): number {
+function selected(grep: string, config: ResolvedConfig): ListedTest[] {
   const key = JSON.stringify([grep, config.paths, config.protectedEndpoint, config.env]);
-  let n = counts.get(key);
-  if (n === undefined) {
-    n = listTests(config, grep).length;
-    counts.set(key, n);
+  let tests = selections.get(key);
+  if (tests === undefined) {
+    tests = listTests(config, grep);
+    selections.set(key, tests);
   }
-  return n;
+  return tests;
 }
 
 /** Every problem of every grep, one line each. */
@@ -54,16 +54,20 @@ export function selectionProblems(uses: readonly GrepUse[]): string[] {
   for (const u of uses) {
     const syntax = grepSyntaxProblem(u.grep);
     if (syntax) problems.push(`${u.where} "${u.grep}" ${syntax}`);
-    else if (u.config && selectedCount(u.grep, u.config) === 0) {
+    else if (u.config && selected(u.grep, u.config).length === 0) {
       problems.push(`${u.where} "${u.grep}" selects no check: a run would prove nothing (check ids: "credlink-checks list"; e.g. "@health\\.")`);
     }
   }
   return problems;
 }
 
-/** For one command line: throws a UsageError (exit 2) when `grep` is invalid or selects nothing. */
-export function assertSelects(grep: string | undefined, config: ResolvedConfig): void {
-  if (grep === undefined) return;
+/**
+ * For one command line: throws a UsageError (exit 2) when `grep` is invalid or selects nothing;
+ * else the checks it selects (undefined without a grep: every check).
+ */
+export function assertSelects(grep: string | undefined, config: ResolvedConfig): ListedTest[] | undefined {
+  if (grep === undefined) return undefined;
   const problems = selectionProblems([{ where: '--grep', grep, config }]);
   if (problems.length) throw new UsageError(problems[0]!);
+  return selected(grep, config);
 }

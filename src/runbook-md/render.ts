@@ -9,10 +9,16 @@
  * Headings get the same GitHub anchors as `coverage` computes (src/runbook-md/parse.ts), so
  * `#anchor` links from reports and alerts land on the right section.
  */
-import MarkdownIt from 'markdown-it';
-import Token from 'markdown-it/lib/token.mjs';
+import { createRequire } from 'node:module';
+import type MarkdownItType from 'markdown-it';
+import type Token from 'markdown-it/lib/token.mjs';
 import { parseRunbook, type Heading } from './parse.ts';
 import { Slugger } from './slug.ts';
+
+const require = createRequire(import.meta.url);
+let markdownIt: typeof MarkdownItType | undefined;
+/** Loaded when a runbook is first rendered: most runs render none (no CREDLINK_RUNBOOK_PATH), and it is 60 modules. */
+const MarkdownIt = () => (markdownIt ??= require('markdown-it') as typeof MarkdownItType);
 
 export interface RenderedRunbook {
   /** The document's HTML (no <html> wrapper). */
@@ -22,7 +28,7 @@ export interface RenderedRunbook {
 
 /** `after(heading)`: HTML to insert right after the heading (trusted: built by our own renderers). */
 export function renderRunbookMarkdown(markdown: string, after: (h: Heading) => string | undefined = () => undefined): RenderedRunbook {
-  const md = new MarkdownIt({ html: false, linkify: false, typographer: false });
+  const md = new (MarkdownIt())({ html: false, linkify: false, typographer: false });
   const headings = parseRunbook(markdown);
   const byLine = new Map(headings.map((h) => [h.line, h]));
   const tokens = md.parse(markdown.replace(/\r\n?/g, '\n'), {});
@@ -50,7 +56,7 @@ export function renderRunbookMarkdown(markdown: string, after: (h: Heading) => s
     // Copy the inline and closing tokens, then our block (rendered verbatim by the html_block rule).
     out.push(tokens[i + 1]!, tokens[i + 2]!);
     i += 2;
-    const block = new Token('html_block', '', 0);
+    const block = new (t.constructor as typeof Token)('html_block', '', 0);
     block.content = extra;
     block.block = true;
     out.push(block);

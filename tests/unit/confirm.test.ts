@@ -3,13 +3,16 @@
  * recorder (src/http/answers.ts), against a real HTTP server on loopback.
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import http from 'node:http';
 import type net from 'node:net';
 import { after, before, test } from 'node:test';
 import { HttpClient } from '../../src/http/client.ts';
 import { openAnswerSink } from '../../src/http/answers.ts';
+import { RunConfirmations } from '../../src/http/confirmed-down.ts';
 import { confirm } from '../../src/probes/confirm.ts';
 import { intermittentFailures, send } from '../../src/probes/http.ts';
+import { tempDir } from '../helpers/harness.ts';
 
 /** Per path: the statuses to answer in turn (the last one repeats). */
 const script = new Map<string, number[]>();
@@ -124,4 +127,56 @@ test('send: once a call is confirmed down in a check, its further requests count
   assert.equal(first.attempts?.length, 3);
   assert.equal(second.attempts, undefined);
   assert.equal(hits['/dead'], 4);
+});
+
+test('send: a call confirmed down by one check is not confirmed again by the run\'s later checks (shared through the run folder)', async () => {
+  hits = {};
+  script.set('/gone', [503]);
+  script.set('/other', [503, 200]);
+  const runDir = tempDir('credlink-confirm-');
+  try {
+    // Two checks, in two processes' worth of state: each has its own RunConfirmations on the same folder.
+    const first = openAnswerSink(10_000, RunConfirmations.forRun(runDir));
+    const a = await send(api, { path: '/gone' });
+    first.close();
+    const second = openAnswerSink(10_000, RunConfirmations.forRun(runDir));
+    const b = await send(api, { path: '/gone' });
+    const c = await send(api, { path: '/other' });
+    const seen = second.close();
+    assert.equal(a.attempts?.length, 3, 'the first check confirms');
+    assert.equal(b.status, 503);
+    assert.equal(b.attempts, undefined, 'the later check counts the failure as it comes');
+    assert.equal(hits['/gone'], 4);
+    assert.deepEqual(seen.find((x) => x.call === 'GET /gone'), { call: 'GET /gone', status: 503, class: 'server-error', count: 1 });
+    assert.equal(c.status, 200, 'another call is still confirmed: its blip was intermittent');
+    assert.equal(c.attempts?.length, 2);
+  } finally {
+    fs.rmSync(runDir, { recursive: true, force: true });
+  }
+});
+
+test('send: once every health endpoint is confirmed down (an outage), a failure of any other call counts as it comes', async () => {
+  hits = {};
+  script.set('/h1', [503]);
+  script.set('/h2', [503]);
+  script.set('/sign', [503]);
+  const runDir = tempDir('credlink-confirm-');
+  try {
+    const shared = () => RunConfirmations.forRun(runDir, ['GET /h1', 'GET /h2']);
+    const one = openAnswerSink(10_000, shared());
+    await send(api, { path: '/h1' });
+    one.close();
+    const two = openAnswerSink(10_000, shared());
+    const before = await send(api, { method: 'POST', path: '/sign', data: '{}' });
+    await send(api, { path: '/h2' });
+    two.close();
+    assert.equal(before.attempts?.length, 3, 'one health endpoint down is not an outage: other calls are still confirmed');
+    const three = openAnswerSink(10_000, shared());
+    const after = await send(api, { method: 'DELETE', path: '/sign' });
+    three.close();
+    assert.equal(after.status, 503);
+    assert.equal(after.attempts, undefined, 'every health endpoint down: the outage explains it');
+  } finally {
+    fs.rmSync(runDir, { recursive: true, force: true });
+  }
 });

@@ -58,14 +58,53 @@ test('plan: scopes per client, per path (per key when declared), failed attempts
 test('plan: the latency probe fits the declared limits and says why it sends fewer requests', () => {
   const c = remote();
   const p = planProbe(c, { samples: 100, rate: 20, maxInFlight: 64, paths: ['/health', '/status', '/api/health'] });
-  // Half of 80 per minute over three endpoints: 0.22/s each, for at most 45 s.
-  assert.equal(p.rate, 0.22);
-  assert.equal(p.samples, 9);
-  assert.match(p.limitedBy!, /planned 9 requests per endpoint at 0.22\/s \(configured 100 at 20\/s\).*CREDLINK_RATE_LIMIT=100\/min/);
+  // Half of 80 a minute over three endpoints: 13 each, sent as a burst at the configured rate (under a second, not 41 s).
+  assert.equal(p.rate, 20);
+  assert.equal(p.samples, 13);
+  assert.match(p.limitedBy!, /planned 13 requests per endpoint at 20\/s \(configured 100 at 20\/s\).*CREDLINK_RATE_LIMIT=100\/min/);
   const free = planProbe(remote({ CREDLINK_RATE_LIMIT: 'none' }), { samples: 100, rate: 20, maxInFlight: 64, paths: ['/health'] });
   assert.deepEqual([free.rate, free.samples, free.limitedBy], [20, 100, undefined]);
   const generous = planProbe(remote({ CREDLINK_RATE_LIMIT: '6000/min', CREDLINK_CHECK_TIMEOUT_MS: '120000' }), { samples: 100, rate: 20, maxInFlight: 64, paths: ['/health'] });
   assert.deepEqual([generous.rate, generous.samples], [20, 100]);
+  // Short windows: spreading reaches a p95 (59+ samples) where a burst cannot, so the probe is spread.
+  const perSecond = planProbe(remote({ CREDLINK_RATE_LIMIT: '10/s' }), { samples: 100, rate: 20, maxInFlight: 64, paths: ['/health'] });
+  assert.deepEqual([perSecond.rate, perSecond.samples], [4, 100]);
+  const path = planProbe(remote({ CREDLINK_RATE_LIMIT: 'none', CREDLINK_RATE_LIMIT_PATHS: '/status=20/min' }), { samples: 100, rate: 20, maxInFlight: 64, paths: ['/health', '/status'] });
+  assert.deepEqual([path.rate, path.samples], [20, 8], 'a path limit bounds the probe of every endpoint alike (8 = half of 80% of 20)');
+});
+
+test('plan: whatever the limits, no window of any declared limit gets more than the probe\'s share', () => {
+  const maxIn = (times: number[], windowMs: number) => {
+    const s = [...times].sort((a, b) => a - b);
+    let worst = 0;
+    for (let i = 0, j = 0; i < s.length; i++) {
+      while (s[i]! - s[j]! >= windowMs) j++;
+      worst = Math.max(worst, i - j + 1);
+    }
+    return worst;
+  };
+  const limits = ['100/min', '60/min', '10/s', '1000/h', '5/s', '6000/min', '30/min'];
+  const configs = [
+    { samples: 100, rate: 20 },
+    { samples: 300, rate: 50 },
+    { samples: 20, rate: 2 },
+  ];
+  const endpoints = [['/health'], ['/health', '/status'], ['/health', '/status', '/api/health']];
+  for (const limit of limits) {
+    const c = remote({ CREDLINK_RATE_LIMIT: limit, CREDLINK_CHECK_TIMEOUT_MS: '60000' });
+    const r = c.rateLimits.client!;
+    const share = Math.floor(Math.floor(r.limit * 0.8) * 0.5);
+    for (const conf of configs) {
+      for (const paths of endpoints) {
+        const p = planProbe(c, { ...conf, maxInFlight: 64, paths });
+        const times = paths.flatMap(() => Array.from({ length: p.samples }, (_, i) => (i * 1000) / p.rate));
+        assert.ok(maxIn(times, r.windowS * 1000) <= share, `${limit}, ${JSON.stringify(conf)}, ${paths.length} endpoint(s): ${maxIn(times, r.windowS * 1000)} > ${share} (${p.samples} at ${p.rate}/s)`);
+        assert.ok(p.samples <= conf.samples);
+        // Less than one request per endpoint in a window: no probe, and the checks can say why.
+        if (p.samples === 0) assert.match(p.limitedBy ?? '', /planned 0 requests/);
+      }
+    }
+  }
 });
 
 test('defaults are safe for a 100-requests-a-minute limit: a whole run, simulated, never exceeds 80 in any minute', async () => {

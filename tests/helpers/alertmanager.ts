@@ -4,14 +4,13 @@
  * (deploy/alertmanager/alertmanager.yml) with only what a test must change: its receivers become
  * webhooks to a loopback receiver (`<url>/<receiver name>`), and its timers are short.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { PROJECT_ROOT } from '../../src/run/paths.ts';
 import { freePort } from '../../src/target/postgres.ts';
 import { tempDir } from './harness.ts';
-import { ALERTMANAGER } from './programs.ts';
+import { ALERTMANAGER, startService } from './programs.ts';
 
 export const ALERTMANAGER_EXAMPLE = path.join(PROJECT_ROOT, 'deploy', 'alertmanager', 'alertmanager.yml');
 
@@ -65,29 +64,16 @@ export async function startAlertmanager(configYaml: string): Promise<TestAlertma
   const config = path.join(dir, 'alertmanager.yml');
   fs.writeFileSync(config, configYaml);
   const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(
-    ALERTMANAGER.path,
-    [
+  const service = startService(ALERTMANAGER.path, [
       `--config.file=${config}`,
       `--storage.path=${path.join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       // No gossip: a lone instance, nothing listening beyond the web port.
       '--cluster.listen-address=',
       '--log.level=warn',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (c) => (stderr = (stderr + c).slice(-4000)));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    }
-    fs.rmSync(dir, { recursive: true, force: true });
-  };
+    ], dir);
+  const { child } = service;
+  const stop = service.stop;
   try {
     const until = Date.now() + 20_000;
     for (;;) {
@@ -96,8 +82,8 @@ export async function startAlertmanager(configYaml: string): Promise<TestAlertma
       } catch {
         /* not yet listening */
       }
-      if (child.exitCode !== null) throw new Error(`alertmanager exited (${child.exitCode}): ${stderr}`);
-      if (Date.now() > until) throw new Error(`alertmanager not ready within 20 s: ${stderr}`);
+      if (child.exitCode !== null) throw new Error(`alertmanager exited (${child.exitCode}): ${service.log()}`);
+      if (Date.now() > until) throw new Error(`alertmanager not ready within 20 s: ${service.log()}`);
       await new Promise((r) => setTimeout(r, 200));
     }
   } catch (e) {
@@ -114,7 +100,7 @@ export async function startAlertmanager(configYaml: string): Promise<TestAlertma
       const res = await fetch(`${url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts), signal: AbortSignal.timeout(2000) });
       if (!res.ok) throw new Error(`alertmanager refused the alerts: ${res.status} ${await res.text()}`);
     },
-    log: () => stderr,
+    log: service.log,
     stop,
   };
 }

@@ -3,6 +3,7 @@
  * amtool): locally they skip, saying which package to install; under CI=true they run and FAIL
  * naming what is missing, because .ci/run installs it and a silent skip there would prove nothing.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 
 export interface Program {
@@ -30,4 +31,32 @@ export function requiring(...programs: Program[]): { skip?: string } {
 export function assertInstalled(...programs: Program[]): void {
   const gone = missing(programs);
   if (gone.length) throw new Error(`not installed: ${say(gone)}: CI installs it (.ci/run); locally: apt-get install ${[...new Set(gone.map((p) => p.pkg))].join(' ')}`);
+}
+
+export interface Service {
+  child: ChildProcess;
+  /** The last 4000 characters of its stderr. */
+  log(): string;
+  /** SIGTERM, SIGKILL after 5 s, then its directory `dir` goes. */
+  stop(): Promise<void>;
+}
+
+/** Starts a server program on loopback; its working files live in `dir`, removed by stop(). */
+export function startService(bin: string, args: string[], dir: string): Service {
+  const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (c) => (stderr = (stderr + c).slice(-4000)));
+  return {
+    child,
+    log: () => stderr,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

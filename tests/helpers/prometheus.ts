@@ -3,13 +3,12 @@
  * scraping its targets every second (and evaluating rule files, sending alerts to an
  * Alertmanager when given), temporary storage removed at stop.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { freePort } from '../../src/target/postgres.ts';
 import { tempDir } from './harness.ts';
-import { PROMETHEUS } from './programs.ts';
+import { PROMETHEUS, startService } from './programs.ts';
 
 export interface TestPrometheus {
   url: string;
@@ -58,36 +57,23 @@ export async function startPrometheus(target: string | PrometheusOptions): Promi
       scrape_configs: Object.entries(o.jobs).map(([job, urls]) => ({ job_name: job, metrics_path: '/metrics', static_configs: [{ targets: urls.map((u) => new URL(u).host) }] })),
     }),
   );
-  const child: ChildProcess = spawn(
-    PROMETHEUS_BIN,
-    [
+  const service = startService(PROMETHEUS_BIN, [
       `--config.file=${config}`,
       `--storage.tsdb.path=${path.join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--storage.tsdb.retention.time=1h',
       '--log.level=warn',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (c) => (stderr = (stderr + c).slice(-4000)));
+    ], dir);
+  const { child } = service;
   const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    }
-    fs.rmSync(dir, { recursive: true, force: true });
-  };
+  const stop = service.stop;
   const waitFor = async (expr: string, min: number, timeoutMs = 20_000) => {
     const until = Date.now() + timeoutMs;
     for (;;) {
       const v = (await vector(url, expr))[0]?.value[1];
       const n = v === undefined ? null : Number(v);
       if (n !== null && n >= min) return n;
-      if (child.exitCode !== null) throw new Error(`prometheus exited (${child.exitCode}): ${stderr}`);
+      if (child.exitCode !== null) throw new Error(`prometheus exited (${child.exitCode}): ${service.log()}`);
       if (Date.now() > until) throw new Error(`prometheus: ${expr} did not reach ${min} within ${timeoutMs} ms (last ${n})`);
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -99,5 +85,5 @@ export async function startPrometheus(target: string | PrometheusOptions): Promi
     await stop();
     throw e;
   }
-  return { url, waitFor, query: (expr) => vector(url, expr), log: () => stderr, stop };
+  return { url, waitFor, query: (expr) => vector(url, expr), log: service.log, stop };
 }

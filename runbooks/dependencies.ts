@@ -305,6 +305,13 @@ export const dependencyRules: readonly DependencyRule[] = [
     ],
     incident: { key: 'symptom:unauthorized-access', title: 'The protected endpoint serves requests without a valid API key or permission', section: 'api-key-auth', severity: 'worst' },
   },
+  {
+    name: 'slow-limit-untested',
+    description: 'answers so slow that the failed-attempt check could not land its attempts inside one window: its "not tested" gap follows from the slow responses',
+    source: { ...SLOW, quorum: 'any' },
+    targets: [SLOW, { checks: ['security.auth-rate-limit'], impacts: ['gap'] }],
+    incident: { key: 'symptom:slow-responses', title: 'Slow responses', section: 'slow-responses', severity: 'worst' },
+  },
 ];
 
 /**

@@ -181,6 +181,15 @@ const table: Row[] = [
     want: [['database-saturated', 'SEV-1', 'db.connections', ['perf.error-rate']]],
   },
   {
+    name: 'slow responses: the failed-attempt check that could not land its attempts in one window is part of it, not its own incident',
+    findings: [
+      f('perf.latency', 'SEV-2', thr('warning', 2509, 2000)),
+      f('health.latency', 'SEV-2', thr('warning', 2508, 2000)),
+      f('security.auth-rate-limit', 'SEV-3', gap('the failed-attempt limit was not tested: the attempts took 60 s, longer than the 60 s window')),
+    ],
+    want: [['symptom:slow-responses', 'SEV-2', 'perf.latency', ['health.latency', 'security.auth-rate-limit']]],
+  },
+  {
     name: 'connection-pool-exhaustion: a monitor connection refused for want of a slot is the saturation, not an unreachable database',
     findings: [f('db.connect', 'SEV-1'), f('db.connections', 'SEV-1', thr('critical', 0.96, 0.95))],
     want: [['database-saturated', 'SEV-1', 'db.connections', ['db.connect']]],

@@ -30,6 +30,17 @@ after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })))
 const ctx = { env: 'staging', file: 'environments/staging.env', processEnv: {} };
 const remote = (vars: Record<string, string> = {}) => parseEnv({ CREDLINK_BASE_URL: 'https://x.example', CREDLINK_API_KEYS: 'k-123456789', CREDLINK_PROTECTED_PATH: '/sign', ...vars }, ctx);
 
+/** The most requests of `times` (ms) inside any window of `windowMs`. */
+function maxIn(times: number[], windowMs: number): number {
+  const s = [...times].sort((a, b) => a - b);
+  let worst = 0;
+  for (let i = 0, j = 0; i < s.length; i++) {
+    while (s[i]! - s[j]! >= windowMs) j++;
+    worst = Math.max(worst, i - j + 1);
+  }
+  return worst;
+}
+
 test('rate-limit headers: Retry-After, RateLimit-*, the combined RateLimit header, X-RateLimit-* with an epoch reset', () => {
   const now = Date.parse('2026-01-01T00:00:00Z');
   assert.deepEqual(rateSignal({ 'retry-after': '30' }, now), { retryAfterS: 30 });
@@ -74,15 +85,6 @@ test('plan: the latency probe fits the declared limits and says why it sends few
 });
 
 test('plan: whatever the limits, no window of any declared limit gets more than the probe\'s share', () => {
-  const maxIn = (times: number[], windowMs: number) => {
-    const s = [...times].sort((a, b) => a - b);
-    let worst = 0;
-    for (let i = 0, j = 0; i < s.length; i++) {
-      while (s[i]! - s[j]! >= windowMs) j++;
-      worst = Math.max(worst, i - j + 1);
-    }
-    return worst;
-  };
   const limits = ['100/min', '60/min', '10/s', '1000/h', '5/s', '6000/min', '30/min'];
   const configs = [
     { samples: 100, rate: 20 },
@@ -130,15 +132,6 @@ test('defaults are safe for a 100-requests-a-minute limit: a whole run, simulate
       t += 20; // each request takes a little time
     }
   }
-  const maxIn = (times: number[], windowMs: number) => {
-    const s = [...times].sort((a, b) => a - b);
-    let worst = 0;
-    for (let i = 0, j = 0; i < s.length; i++) {
-      while (s[i]! - s[j]! >= windowMs) j++;
-      worst = Math.max(worst, i - j + 1);
-    }
-    return worst;
-  };
   assert.ok(maxIn(sent, 60_000) <= 80, `at most 80 requests in any 60 s (saw ${maxIn(sent, 60_000)})`);
   assert.ok(maxIn(failed, 60_000) <= 16, `failed attempts within 80% of 20 a minute (saw ${maxIn(failed, 60_000)})`);
   assert.ok(sent.length > 250, `the simulation sent a whole run (${sent.length})`);

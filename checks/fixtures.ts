@@ -26,7 +26,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { test as base, expect } from '@playwright/test';
+import { _baseTest, test as playwrightTest, expect } from '@playwright/test';
 import { runConfig, secretsOf, type ResolvedConfig } from '../config/index.ts';
 import { catalog, type CheckId } from '../runbooks/catalog.ts';
 import { namesOf, renderCommand } from '../runbooks/commands.ts';
@@ -156,6 +156,16 @@ const DIAGNOSTIC_MAX = 20_000;
 const DIAGNOSTICS_DEADLINE_MS = 15_000;
 /** Confirmation re-asks of one check stop after this share of its timeout. */
 const CONFIRMATION_SHARE = 0.5;
+
+/**
+ * The checks build on Playwright's test without its browser fixtures (`_baseTest`): `test`
+ * would set up, for every check, about 25 browser-context option fixtures and a trace recorder,
+ * each a step whose stack Playwright captures and source-maps (about 1 s of the worker's CPU
+ * and 250 MiB of short-lived memory per run). No check uses a browser, a page or Playwright's
+ * `request`. Should a Playwright version stop exporting `_baseTest`, `test` is used: slower,
+ * the same checks.
+ */
+const base = _baseTest ?? playwrightTest;
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   // Declared first: set up first, torn down last, after the diagnostics were attached.

@@ -5,7 +5,7 @@
  * at scale"). A property of the process, not of an environment: CREDLINK_LOCATION in the process
  * environment wins over schedule.json `location`; neither set = DEFAULT_LOCATION.
  */
-import { z } from 'zod';
+import { z } from '../src/zod.ts';
 
 /**
  * Stable when nothing is configured. Not the host name: in a Deployment that is the pod name,

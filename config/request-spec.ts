@@ -11,7 +11,7 @@
  *   CREDLINK_RATE_LIMIT=100/min                      N/s, N/min, N/h, N/<seconds>s, or none
  *   CREDLINK_RATE_LIMIT_PATHS=/sign=10/min per key, /verify=30/min
  */
-import { z } from 'zod';
+import { z } from '../src/zod.ts';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });

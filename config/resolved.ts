@@ -2,7 +2,7 @@
  * The validated, typed configuration one run works with. Built by config/load.ts from an env
  * file, handed to Playwright workers as JSON in CREDLINK_RESOLVED_CONFIG (see config/index.ts).
  */
-import { z } from 'zod';
+import { z } from '../src/zod.ts';
 import { SEVERITIES } from '../runbooks/severity.ts';
 import { deriveKeys } from '../src/security/derived-keys.ts';
 import { pathLimitSchema, presentationSchema, rateLimitSchema, requestSpecSchema } from './request-spec.ts';

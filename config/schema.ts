@@ -3,7 +3,7 @@
  * Each field's `.describe()` is its documentation (README and `credlink-checks validate` quote it).
  * Empty string = unset. Values may reference the process environment as ${NAME}.
  */
-import { z } from 'zod';
+import { z } from '../src/zod.ts';
 import { SEVERITIES } from '../runbooks/severity.ts';
 import {
   METHODS,

@@ -4,7 +4,7 @@
  * A failed request is confirmed before the endpoint counts as down (send(), src/probes/confirm.ts):
  * failures followed by a 200 are intermittent errors, counted, never an outage.
  */
-import { z } from 'zod';
+import { z } from '../../src/zod.ts';
 import { runbook, test } from '../fixtures.ts';
 import { runConfig } from '../../config/index.ts';
 import { dbErrorLine } from '../../src/probes/database.ts';

@@ -13,7 +13,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import { z } from '../zod.ts';
 import { ALERT_CHANNELS } from '../../config/alert-routes.ts';
 import { catalog, isCheckId } from '../../runbooks/catalog.ts';
 import { sections } from '../../runbooks/sections.ts';

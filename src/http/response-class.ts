@@ -6,7 +6,7 @@
  * - auth (401, 403), route-missing (404, 405), rate-limited (429): never a pass for a security check
  * - server-error (5xx), no-answer (refused, reset, timed out: status null)
  */
-import { z } from 'zod';
+import { z } from '../zod.ts';
 
 export const RESPONSE_CLASSES = ['success', 'redirect', 'contract', 'auth', 'route-missing', 'rate-limited', 'server-error', 'no-answer'] as const;
 export type ResponseClass = (typeof RESPONSE_CLASSES)[number];

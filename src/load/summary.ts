@@ -5,7 +5,7 @@
  * with its check id, runbook section and severity (src/triage/severity-policy.ts).
  * A run with dropped iterations is invalid: its latency is a lower bound.
  */
-import { z } from 'zod';
+import { z } from '../zod.ts';
 import { thresholdRules, type LoadLimits, type ThresholdRule } from '../../load/lib/thresholds.ts';
 import { catalog } from '../../runbooks/catalog.ts';
 import { sections } from '../../runbooks/sections.ts';

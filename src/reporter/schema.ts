@@ -2,7 +2,7 @@
  * runbook.json: the triage of one run. This schema is the contract for everything that reads
  * a run (CLI summary, gate, cutover, schedule, alerts, HTML report).
  */
-import { z } from 'zod';
+import { z } from '../zod.ts';
 import { SEVERITIES } from '../../runbooks/severity.ts';
 import { responseClassSchema } from '../http/response-class.ts';
 import { latencyHistogramSchema } from '../stats/histogram.ts';

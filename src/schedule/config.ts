@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Cron } from 'croner';
-import { z } from 'zod';
+import { z } from '../zod.ts';
 import { locationSchema } from '../../config/location.ts';
 import { ConfigError } from '../errors.ts';
 

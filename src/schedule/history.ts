@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import { z } from '../zod.ts';
 import { SEVERITIES } from '../../runbooks/severity.ts';
 import { measurementSchema, type RunbookReport } from '../reporter/schema.ts';
 import { describeFsError, moveAside, writeTextAtomic } from '../state/file.ts';

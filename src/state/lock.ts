@@ -14,7 +14,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
+import { z } from '../zod.ts';
 import { EnvironmentError } from '../errors.ts';
 import { describeFsError } from './file.ts';
 

@@ -4,7 +4,7 @@
  * percentiles of single runs cannot. The bounds hold the runbook's thresholds (2 s warning, 5 s
  * critical), so "share of requests slower than the threshold" is read off one bucket exactly.
  */
-import { z } from 'zod';
+import { z } from '../zod.ts';
 
 /** Upper bounds, ms (Prometheus `le` in seconds = bound / 1000). */
 export const LATENCY_BUCKETS_MS = [5, 10, 25, 50, 100, 250, 500, 1000, 2000, 5000, 10_000] as const;

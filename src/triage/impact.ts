@@ -2,7 +2,7 @@
  * What a failing check measured about the damage, recorded at run time (checks/fixtures.ts)
  * and turned into a severity by src/triage/severity-policy.ts.
  */
-import { z } from 'zod';
+import { z } from '../zod.ts';
 
 export const impactSchema = z.discriminatedUnion('kind', [
   /** The endpoint did not answer, or answered 5xx: it counts toward its group's outage share. */

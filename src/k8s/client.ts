@@ -19,7 +19,7 @@ import type {
   V1Service,
   V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
-import { kubeClientSpecifier } from './bundle.ts';
+import { kubeClientSpecifier, type KubeLib } from './bundle.ts';
 import { KubeError } from './errors.ts';
 
 export interface KubeSettings {
@@ -47,7 +47,7 @@ interface Apis {
   server: string;
 }
 
-type K8sLib = typeof import('@kubernetes/client-node');
+type K8sLib = KubeLib;
 let k8sLib: K8sLib | undefined;
 
 /**

@@ -26,6 +26,7 @@ import { scrubRunDir } from '../secrets/run-dir.ts';
 import { Scrubber } from '../secrets/scrub.ts';
 import type { ActiveFaults } from '../target/faults.ts';
 import type { EmbeddedStack } from './embedded.ts';
+import { PLAYWRIGHT_NODE_FLAGS } from './node-flags.ts';
 import { newRunId, PLAYWRIGHT_CONFIG, PROJECT_ROOT, runDirFor, type RunKind } from './paths.ts';
 import { describeFsError, dirProblem, isFsEnvironmentError, prepareDir } from './reports-dir.ts';
 import { assertSelects } from './select.ts';
@@ -73,8 +74,6 @@ const INTERRUPT_GRACE_MS = { stop: 15_000, abandon: 5_000 };
 /** Margin of the parent's deadline over Playwright's own globalTimeout. */
 const DEADLINE_MARGIN_MS = 30_000;
 const DEFAULT_RUN_MS = 600_000;
-/** Node flags of the Playwright runner, inherited by its workers. */
-const PLAYWRIGHT_NODE_FLAGS = ['--max-semi-space-size=2'];
 const BEFORE_CHECKS = 'before the checks started: nothing was checked';
 
 /** Throws when the run must not go on: interrupted (exit 130) or abandoned. */
@@ -148,8 +147,6 @@ async function runner(base: ResolvedConfig, opts: RunnerOptions, clock: RunClock
   const config: ResolvedConfig = { ...base, runDir, runId, runKind: kind, location: base.location ?? DEFAULT_LOCATION };
   const scrub = new Scrubber([...secretsOf(config), ...extraSecrets]);
   const cli = require.resolve('@playwright/test/cli');
-  // A small young generation for the runner and its workers (they inherit it): they keep little
-  // short-lived data, and it keeps each about 20 MiB smaller for about 2% more CPU (README "Benchmark").
   const args = [...PLAYWRIGHT_NODE_FLAGS, cli, 'test', '-c', opts.playwrightConfig ?? PLAYWRIGHT_CONFIG];
   if (opts.grep) args.push('--grep', opts.grep);
   const env = { ...processFacts.env(), [RESOLVED_CONFIG_VAR]: JSON.stringify(config), FORCE_COLOR: '0', PW_TEST_HTML_REPORT_OPEN: 'never' };

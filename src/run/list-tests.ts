@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { processFacts, RESOLVED_CONFIG_VAR, type ResolvedConfig } from '../../config/index.ts';
 import { EnvironmentError } from '../errors.ts';
+import { PLAYWRIGHT_NODE_FLAGS } from './node-flags.ts';
 import { PLAYWRIGHT_CONFIG, PROJECT_ROOT } from './paths.ts';
 
 export interface ListedTest {
@@ -24,7 +25,7 @@ interface JsonSuite {
 /** The suite's tests, or only those `grep` selects (Playwright's own --grep: exactly the selection a run makes). */
 export function listTests(config: ResolvedConfig, grep?: string): ListedTest[] {
   const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
-  const args = [cli, 'test', '-c', PLAYWRIGHT_CONFIG, '--list', '--reporter=json', ...(grep === undefined ? [] : ['--grep', grep])];
+  const args = [...PLAYWRIGHT_NODE_FLAGS, cli, 'test', '-c', PLAYWRIGHT_CONFIG, '--list', '--reporter=json', ...(grep === undefined ? [] : ['--grep', grep])];
   const res = spawnSync(process.execPath, args, {
     cwd: PROJECT_ROOT,
     env: { ...processFacts.env(), [RESOLVED_CONFIG_VAR]: JSON.stringify(config), FORCE_COLOR: '0' },

@@ -4,11 +4,18 @@
 // command line (even after the script) and answers itself, exit 9; after "--" it is ours.
 // (The shell sees ":" and exec; JavaScript sees a string and a comment.)
 //
-// Entry point: TypeScript sources run through tsx (no build step). The exit code is set here
-// explicitly, after stdout is flushed.
-import { register } from 'tsx/esm/api';
+// Entry point: the command line compiled from the TypeScript sources (bin/compiled-cli.js:
+// built on first use and whenever a source changed), or, when it cannot be built, the sources
+// themselves through tsx. The exit code is set here explicitly, after stdout is flushed.
+import { compiledCli } from './compiled-cli.js';
 
-register();
-const { main } = await import('../src/cli.ts');
+const compiled = await compiledCli();
+let main;
+if (compiled) ({ main } = await import(compiled));
+else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../src/cli.ts'));
+}
 const code = await main(process.argv.slice(2));
 process.stdout.write('', () => process.exit(code));

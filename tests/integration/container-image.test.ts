@@ -16,6 +16,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type { RunbookReport } from '../../src/reporter/schema.ts';
 import { PROJECT_ROOT } from '../../src/run/paths.ts';
@@ -185,6 +186,13 @@ describe('the production-only install, run as the image user on a read-only app 
     const devOnly = Object.entries(lock.packages).filter(([p, v]) => p && v.dev).map(([p]) => p);
     assert.ok(devOnly.includes('node_modules/typescript'));
     for (const p of devOnly) assert.ok(!fs.existsSync(path.join(app, p)), `${p} (dev only) is not installed`);
+    // The runtime stage's build steps that run node (the single-module Kubernetes client, the compiled command line), as the image build runs them.
+    for (const r of all(runtime, 'RUN').filter((x) => /^node\s/.test(x.args))) {
+      const step = spawnSync('sh', ['-c', r.args], { cwd: app, encoding: 'utf8', env: { ...process.env, ...stageEnv(runtime) }, timeout: 120_000 });
+      assert.equal(step.status, 0, `Dockerfile line ${r.line} (${r.args}): ${step.stderr}`);
+    }
+    const compiled = (await import(pathToFileURL(path.join(app, 'bin', 'compiled-cli.js')).href)) as { freshBuild(root: string): string | undefined };
+    assert.ok(compiled.freshBuild(app), 'the image holds the compiled command line');
     // The image's volumes: the only writable places. Everything else is read-only for the user.
     volumesDir = path.join(work, 'volumes');
     for (const v of volumes) {

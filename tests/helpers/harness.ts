@@ -16,8 +16,23 @@ import { startReferenceTarget, type ReferenceTarget, type TargetOptions } from '
 
 export const BIN = path.join(PROJECT_ROOT, 'bin', 'credlink-checks.js');
 
+/** Every directory tempDir() made in this process: removed when it exits, whatever its tests did. */
+const made: string[] = [];
+process.once('exit', () => {
+  for (const dir of made) {
+    try {
+      fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      /* already gone, or not ours to remove any more */
+    }
+  }
+});
+
+/** A new temporary directory, removed when the test process exits (tests may remove it earlier). */
 export function tempDir(prefix = 'credlink-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
 
 export interface Harness {

@@ -58,7 +58,6 @@ export function goalsOf(figures: ScenarioFigures[], o: { probeWindowS: number; r
   add(`remote full run wall <= probe window (${o.probeWindowS} s) + ${WALL_OVER_PROBE_S} s`, remote?.wallS, o.probeWindowS + WALL_OVER_PROBE_S, 's');
   add(`remote full run CPU <= ${CPU_OVER_FLOOR} x bare Playwright CPU`, remote?.cpuS, floor && floor.cpuS * CPU_OVER_FLOOR, 's');
   add(`remote full run largest process peak RSS <= ${MEMORY_GOAL_MIB} MiB`, remote?.processMiB, MEMORY_GOAL_MIB, 'MiB');
-  add(`remote full run process tree PSS <= ${MEMORY_GOAL_MIB} MiB`, remote?.treePssMiB, MEMORY_GOAL_MIB, 'MiB');
   add(`local full run wall <= remote + ${LOCAL_OVER_REMOTE_S} s`, f('local')?.wallS, remote && remote.wallS + LOCAL_OVER_REMOTE_S, 's');
   add(`outage run wall <= healthy remote + ${OUTAGE_OVER_HEALTHY_S} s`, f('outage')?.wallS, remote && remote.wallS + OUTAGE_OVER_HEALTHY_S, 's');
   if (remote) {
@@ -123,5 +122,9 @@ export function printReport(r: {
     const l = g.limit === null ? '' : ` (limit ${g.unit === 'MiB' ? g.limit.toFixed(0) : g.limit.toFixed(2)} ${g.unit})`;
     out.push(`    ${g.pass ? 'PASS' : 'MISS'}  ${g.goal}: ${v}${l}`);
   }
+  // The issue's memory goal is the largest process; the tree's footprint is shown beside the floor's
+  // (a tree under 200 MiB is not reachable: the bare-Playwright floor alone takes about that).
+  const remote = r.figures.find((f) => f.id === 'remote');
+  if (remote && pw) out.push(`    (the remote run's process tree: ${remote.treePssMiB.toFixed(0)} MiB PSS, the bare-Playwright floor's ${pw.treePssMiB.toFixed(0)} MiB)`);
   process.stdout.write(out.join('\n') + '\n');
 }

@@ -160,7 +160,7 @@ const CONFIRMATION_SHARE = 0.5;
 /**
  * The checks build on Playwright's test without its browser fixtures (`_baseTest`): `test`
  * would set up, for every check, about 25 browser-context option fixtures and a trace recorder,
- * each a step whose stack Playwright captures and source-maps (about 1 s of the worker's CPU
+ * each a step whose stack Playwright captures and source-maps (about 0.7 s of the worker's CPU
  * and 250 MiB of short-lived memory per run). No check uses a browser, a page or Playwright's
  * `request`. Should a Playwright version stop exporting `_baseTest`, `test` is used: slower,
  * the same checks.

@@ -220,8 +220,10 @@ test('crash injection: SIGKILL at random moments over many trigger/resolve cycle
   }
   const killAt = new Set(steps.slice(0, KILLS));
   let step = 0;
+  /** The kill of the current step, if one is due: settles once it has started (its timer may outlast the step). */
+  let pendingKill: Promise<void> = Promise.resolve();
   const maybeKill = () => {
-    if (killAt.has(step++)) setTimeout(killAndRestart, Math.floor(random() * 400));
+    if (killAt.has(step++)) pendingKill = new Promise((r) => setTimeout(() => r(killAndRestart()), Math.floor(random() * 400)));
   };
   const waitFor = async (what: string, done: () => boolean) => {
     const until = Date.now() + STEP_TIMEOUT_MS;
@@ -245,6 +247,8 @@ test('crash injection: SIGKILL at random moments over many trigger/resolve cycle
       maybeKill();
       await waitFor(`the resolves of cycle ${c}`, () => has(c, 'resolve'));
     }
+    // A kill due in the last step may fire after it ended: let it happen, and the restart settle.
+    await pendingKill;
     while (restarting) await restarting;
     // A process still loading its modules would die of the SIGTERM before it can handle it.
     await up;

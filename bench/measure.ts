@@ -14,8 +14,9 @@
  *   and the largest single process's peak RSS (VmHWM, what /usr/bin/time prints as "maximum
  *   resident set size").
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import { reapedChildrenCpuSeconds } from '../src/process/usage.ts';
 
 export interface Measured {
   wallMs: number;
@@ -34,18 +35,11 @@ export interface Measured {
 const SAMPLE_MS = 100;
 const MiB = 2 ** 20;
 
-const CLK_TCK = (() => {
-  const r = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
-  const n = Number(r.stdout?.trim());
-  return Number.isFinite(n) && n > 0 ? n : 100;
-})();
-
-/** CPU seconds of this process's reaped children (and theirs), from /proc/self/stat. */
-export function childrenCpuSeconds(): number {
-  const stat = fs.readFileSync('/proc/self/stat', 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // Fields after the command: state(0) ... utime(11) stime(12) cutime(13) cstime(14).
-  return (Number(f[13]) + Number(f[14])) / CLK_TCK;
+/** CPU seconds of this process's reaped children (and theirs): the bench needs /proc. */
+function childrenCpuSeconds(): number {
+  const s = reapedChildrenCpuSeconds();
+  if (s === undefined) throw new Error('the bench measures CPU from /proc/self/stat: it runs on Linux only');
+  return s;
 }
 
 function read(file: string): string | undefined {

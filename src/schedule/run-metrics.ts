@@ -9,8 +9,8 @@
  * - the latency probe's requests per endpoint and class of answer, from each observed run's
  *   measurements (perf.latency records them, runbook.json `measurements[].answers`).
  */
-import fs from 'node:fs';
 import { BASELINE_CHECK } from '../perf/baseline.ts';
+import { ownCpuSeconds, reapedChildrenCpuSeconds } from '../process/usage.ts';
 import { RESPONSE_CLASSES, type ResponseClass } from '../http/response-class.ts';
 import { makesHistory } from '../reporter/read.ts';
 import type { RunbookReport } from '../reporter/schema.ts';
@@ -26,27 +26,6 @@ export function addHistograms(a: LatencyHistogram | undefined, b: LatencyHistogr
   return { le: a.le, counts: a.counts.map((c, i) => c + (b.counts[i] ?? 0)), count: a.count + b.count, sumMs: a.sumMs + b.sumMs };
 }
 
-/** Linux reports /proc times in USER_HZ, which is 100 on every architecture it runs on. */
-const USER_HZ = 100;
-
-/** CPU seconds of children that have ended and were waited for (cutime + cstime), or 0 without /proc. */
-export function childrenCpuSeconds(): number {
-  try {
-    const stat = fs.readFileSync('/proc/self/stat', 'utf8');
-    // Fields after the command name (which may hold spaces), 1-based as in proc(5): cutime 16, cstime 17.
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(rest[13]) + Number(rest[14])) / USER_HZ;
-  } catch {
-    return 0;
-  }
-}
-
-/** The daemon's own CPU seconds (user + system). */
-export function ownCpuSeconds(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-}
-
 export interface EnvRunMetrics {
   lastCpuSeconds: number | null;
   cpuSecondsTotal: number;
@@ -59,7 +38,7 @@ export interface EnvRunMetrics {
 export class RunMetrics {
   private readonly envs = new Map<string, EnvRunMetrics>();
 
-  constructor(private readonly cpu: () => number = () => ownCpuSeconds() + childrenCpuSeconds()) {}
+  constructor(private readonly cpu: () => number = () => ownCpuSeconds() + (reapedChildrenCpuSeconds() ?? 0)) {}
 
   private of(env: string): EnvRunMetrics {
     let m = this.envs.get(env);

@@ -1,43 +1,16 @@
 /**
- * credlink-checks: the command line. A lazy command map, node:util parseArgs, and the one place
- * that turns errors into exit codes (src/errors.ts lists them). Nothing else exits the process.
- * Each command declares its options once (src/commands/options.ts): parseArgs and --help read
- * the same structure.
+ * credlink-checks: the command line. It only dispatches: a lazy command map, help, and the one
+ * place that turns errors into exit codes (src/errors.ts lists them). Nothing else exits the
+ * process. What a command is and how it parses its options: src/commands/contract.ts; each
+ * command declares its options once (src/commands/options.ts), read by parseArgs and --help.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { optionsHelp, type OptionSpecs, type OptionValues } from './commands/options.ts';
-import { CliError, EXIT, UsageError } from './errors.ts';
+import type { Command } from './commands/contract.ts';
+import { optionsHelp } from './commands/options.ts';
+import { didYouMean } from './did-you-mean.ts';
+import { CliError, EXIT } from './errors.ts';
 import { installShutdown, stopRequestOf, type Shutdown } from './process/shutdown.ts';
 import { TERMINAL_WIDTH, wrap } from './reporter/wrap.ts';
-import { PROJECT_ROOT } from './run/paths.ts';
-
-export interface CommandContext {
-  args: string[];
-  out: (text: string) => void;
-  err: (text: string) => void;
-  /** Aborted on SIGINT / SIGTERM (src/process/shutdown.ts): stop, clean up, return. */
-  signal: AbortSignal;
-  /** How long the orderly stop may take after the first signal (default 30 s). */
-  setGraceMs(ms: number): void;
-}
-
-export interface Command {
-  /** Synopsis after the command name, e.g. "run --env NAME [options]". */
-  usage: string;
-  /** What --help says besides the options: what it does, what it prints, when to use it. */
-  description?: string;
-  /** Every option, with its description (also what parseArgs accepts). */
-  options: OptionSpecs;
-  /**
-   * The command creates what must not outlive it (targets, temp files, child processes) and
-   * watches ctx.signal: SIGINT/SIGTERM become an orderly stop. Other commands keep the default
-   * signal behaviour.
-   */
-  stopsInOrder?: boolean;
-  run(ctx: CommandContext): Promise<number>;
-}
+import { version } from './version.ts';
 
 /** Commands in the order the help lists them, each with its one-line summary. */
 const commands: Record<string, { summary: string; load: () => Promise<{ default: Command }> }> = {
@@ -53,53 +26,6 @@ const commands: Record<string, { summary: string; load: () => Promise<{ default:
   target: { summary: 'start the reference CredLink target alone (optionally with faults)', load: () => import('./commands/target.ts') },
   load: { summary: 'run a k6 load scenario; failed thresholds mapped to runbook sections', load: () => import('./commands/load.ts') },
 };
-
-export function version(): string {
-  try {
-    return (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
-
-/** Damerau-Levenshtein distance (adjacent swaps count 1), for did-you-mean. */
-export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
-    }
-  }
-  return d[a.length]![b.length]!;
-}
-
-/** The closest known name: a unique prefix, or at most 2 edits away (1 for short names). */
-export function didYouMean(input: string, known: readonly string[]): string | undefined {
-  const s = input.toLowerCase();
-  const prefixed = known.filter((k) => s.length >= 2 && k.startsWith(s));
-  if (prefixed.length === 1) return prefixed[0];
-  const scored = known.map((k) => ({ k, d: editDistance(s, k) })).sort((a, b) => a.d - b.d);
-  const best = scored[0];
-  if (!best || best.d > (s.length <= 4 ? 1 : 2)) return undefined;
-  return scored.filter((x) => x.d === best.d).length === 1 ? best.k : undefined;
-}
-
-/** parseArgs over a command's declared options; usage errors become UsageError (one line, exit 2). */
-export function parse<T extends OptionSpecs>(args: string[], options: T, allowPositionals = false): { values: OptionValues<T>; positionals: string[] } {
-  const config: Record<string, { type: 'string' | 'boolean'; default?: string | boolean; short?: string }> = {};
-  for (const [name, o] of Object.entries(options)) config[name] = { type: o.type, ...(o.default !== undefined ? { default: o.default } : {}), ...(o.short ? { short: o.short } : {}) };
-  try {
-    const r = parseArgs({ args, options: config, allowPositionals, strict: true });
-    return { values: r.values as OptionValues<T>, positionals: r.positionals };
-  } catch (err) {
-    const line = (err as Error).message.split('\n')[0]!;
-    const unknown = /Unknown option '--?([^']+)'/.exec(line)?.[1];
-    const hint = unknown ? didYouMean(unknown, Object.keys(options)) : undefined;
-    throw new UsageError(`${line}${hint ? `: did you mean --${hint}?` : ''} (see --help)`);
-  }
-}
 
 function topHelp(): string {
   const lines = [`credlink-checks ${version()}: the CredLink operations runbook as executable checks`, '', 'Usage: credlink-checks <command> [options]', '', 'Commands:'];

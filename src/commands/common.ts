@@ -6,7 +6,7 @@ import { EXIT, UsageError } from '../errors.ts';
 import type { RunbookReport } from '../reporter/schema.ts';
 import { colours, plain, renderSummary } from '../reporter/summary.ts';
 import { LIVING_RUNBOOK_FILE, type RunbookSource } from '../runbook-md/link.ts';
-import type { CommandContext } from '../cli.ts';
+import type { CommandContext } from './contract.ts';
 
 /** The options of run, drill and gate (declared with their help in ./options.ts). */
 export { runOptions } from './options.ts';

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import { processFacts } from '../../config/index.ts';
-import type { Command } from '../cli.ts';
-import { parse } from '../cli.ts';
+import { parse, type Command } from './contract.ts';
 import { catalogEntries } from '../coverage/catalog-entries.ts';
 import { computeCoverage } from '../coverage/coverage.ts';
 import { renderCoverage } from '../coverage/format.ts';

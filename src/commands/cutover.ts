@@ -1,5 +1,4 @@
-import type { Command } from '../cli.ts';
-import { parse } from '../cli.ts';
+import { parse, type Command } from './contract.ts';
 import { loadConfig, type ResolvedConfig } from '../../config/index.ts';
 import { UsageError } from '../errors.ts';
 import { renderCutover, runCutover } from '../cutover/cutover.ts';

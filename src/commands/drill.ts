@@ -1,5 +1,4 @@
-import type { Command } from '../cli.ts';
-import { parse } from '../cli.ts';
+import { parse, type Command } from './contract.ts';
 import { UsageError } from '../errors.ts';
 import { wrap } from '../reporter/wrap.ts';
 import { executeRun } from '../run/execute.ts';

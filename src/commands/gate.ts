@@ -1,5 +1,4 @@
-import type { Command } from '../cli.ts';
-import { parse } from '../cli.ts';
+import { parse, type Command } from './contract.ts';
 import { processFacts } from '../../config/index.ts';
 import { executeRun } from '../run/execute.ts';
 import { githubAnnotations, githubStepSummary, renderGate, shouldRetry } from '../gate/verdict.ts';

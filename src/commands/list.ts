@@ -1,5 +1,4 @@
-import type { Command } from '../cli.ts';
-import { parse } from '../cli.ts';
+import { parse, type Command } from './contract.ts';
 import { catalog, type CheckId } from '../../runbooks/catalog.ts';
 import { sections } from '../../runbooks/sections.ts';
 

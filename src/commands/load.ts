@@ -6,8 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Command } from '../cli.ts';
-import { parse } from '../cli.ts';
+import { parse, type Command } from './contract.ts';
 import { processFacts } from '../../config/index.ts';
 import { atLeast } from '../../runbooks/severity.ts';
 import { EnvironmentError, EXIT, RefusedError, UsageError } from '../errors.ts';

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { runbookFor } from '../../config/index.ts';
-import type { Command } from '../cli.ts';
-import { parse } from '../cli.ts';
+import { parse, type Command } from './contract.ts';
 import { UsageError } from '../errors.ts';
 import { generateAllure } from '../report/allure-generate.ts';
 import { readReport, runFolders } from '../report/history.ts';

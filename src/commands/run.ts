@@ -1,5 +1,4 @@
-import type { Command } from '../cli.ts';
-import { parse } from '../cli.ts';
+import { parse, type Command } from './contract.ts';
 import { executeRun } from '../run/execute.ts';
 import { configFrom, exitCodeFor, failOnFrom, printOutcome } from './common.ts';
 import { runOptions } from './options.ts';

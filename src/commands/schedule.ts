@@ -1,5 +1,4 @@
-import type { Command } from '../cli.ts';
-import { parse } from '../cli.ts';
+import { parse, type Command } from './contract.ts';
 import { loadConfig, processFacts, type ResolvedConfig } from '../../config/index.ts';
 import { DEFAULT_LOCATION } from '../../config/location.ts';
 import { CliError, ConfigError, EnvironmentError, UsageError } from '../errors.ts';

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Command } from '../cli.ts';
-import { parse } from '../cli.ts';
+import { parse, type Command } from './contract.ts';
 import { parseFaults, formatFaults } from '../target/faults.ts';
 import { startReferenceTarget, type ReferenceTarget } from '../target/index.ts';
 import { startKubeSim, type KubeSim } from '../k8s-sim/index.ts';

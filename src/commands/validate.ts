@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
-import type { Command } from '../cli.ts';
-import { parse } from '../cli.ts';
+import { parse, type Command } from './contract.ts';
 import { listEnvironments, loadConfig, type ResolvedConfig } from '../../config/index.ts';
 import { ENVIRONMENTS_DIR } from '../../config/load.ts';
 import { ENV_KEYS } from '../../config/schema.ts';

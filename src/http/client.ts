@@ -15,7 +15,6 @@
 import http from 'node:http';
 import https from 'node:https';
 import { encodeMultipart, type MultipartFields } from './multipart.ts';
-import type { Reachability } from './reachability.ts';
 
 /** Bodies are read up to this many bytes; the checks judge at most 64 KB of any body. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -152,11 +151,25 @@ function describeNetworkError(e: NodeJS.ErrnoException, url: URL): string {
   return e.code && !first.includes(e.code) ? `${e.code} ${first} (${url.host})` : first;
 }
 
+/**
+ * What the client asks of the run's knowledge whether the base URL answers (implemented by
+ * Reachability, src/http/reachability.ts, which sends its liveness request with requestOnce).
+ */
+export interface ReachabilityWatch {
+  readonly liveness: { timeoutMs: number };
+  /** A request has had no answer for liveness.timeoutMs. */
+  suspect(): void;
+  /** A request got no answer: confirm (or not) that the base URL is down. */
+  noAnswer(call: string, error: string): Promise<void>;
+  /** Set once the base URL is known not to answer: its one-line note. */
+  down(): { line: string } | undefined;
+}
+
 export interface HttpClientOptions {
   baseUrl: string;
   timeoutMs: number;
   headers?: Record<string, string>;
-  reachability?: Reachability;
+  reachability?: ReachabilityWatch;
 }
 
 export class HttpClient implements Transport {

@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../../config/index.ts';
-import { requestOnce } from './client.ts';
+import { requestOnce, type ReachabilityWatch } from './client.ts';
 
 export const UNANSWERED_FILE = 'base-url-unanswered.json';
 
@@ -42,7 +42,7 @@ export interface Liveness {
   ask: () => Promise<Live>;
 }
 
-export class Reachability {
+export class Reachability implements ReachabilityWatch {
   private known: DownNote | undefined;
   private confirming: Promise<void> | undefined;
   /** The last liveness question, reused while fresh (asked while a request hung, used when it failed). */

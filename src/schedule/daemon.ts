@@ -15,7 +15,7 @@ import { AlertMonitor } from '../alerting/monitor.ts';
 import { AlertStore } from '../alerting/store.ts';
 import { catalogEntries } from '../coverage/catalog-entries.ts';
 import { DEFAULT_LOCATION } from '../../config/location.ts';
-import { version } from '../cli.ts';
+import { version } from '../version.ts';
 import { CliError, ConfigError } from '../errors.ts';
 import { latestEvidence } from '../incidents/open.ts';
 import { htmlPageRoute, statusPageRoute } from '../report/status-route.ts';

@@ -1,7 +1,8 @@
 /**
  * Tests that need a program of a Debian package (prometheus, promtool, prometheus-alertmanager,
  * amtool): locally they skip, saying which package to install; under CI=true they run and FAIL
- * naming what is missing, because .ci/run installs it and a silent skip there would prove nothing.
+ * naming what is missing, because `npm test` installs it first (tests/install-prerequisites.ts)
+ * and a silent skip there would prove nothing.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -30,7 +31,7 @@ export function requiring(...programs: Program[]): { skip?: string } {
 /** First line of a test that needs the programs: under CI a missing one is a failure naming it. */
 export function assertInstalled(...programs: Program[]): void {
   const gone = missing(programs);
-  if (gone.length) throw new Error(`not installed: ${say(gone)}: CI installs it (.ci/run); locally: apt-get install ${[...new Set(gone.map((p) => p.pkg))].join(' ')}`);
+  if (gone.length) throw new Error(`not installed: ${say(gone)}: npm test installs it (tests/install-prerequisites.ts); by hand: apt-get install ${[...new Set(gone.map((p) => p.pkg))].join(' ')}`);
 }
 
 export interface Service {

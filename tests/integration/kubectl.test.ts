@@ -5,8 +5,9 @@
  * same cluster state, for a healthy cluster and for faulty ones. This is what proves the
  * simulator answers like a real API server: a real client, not our own, reads it.
  *
- * kubectl: /usr/bin/kubectl on the machine image; CI installs Debian's kubernetes-client where
- * it is missing (.ci/run). Without kubectl the tests skip, saying so; under CI they fail.
+ * kubectl: /usr/bin/kubectl on the machine image; `npm test` installs Debian's kubernetes-client
+ * where it is missing (tests/install-prerequisites.ts). Run alone without kubectl, the tests skip,
+ * saying so; under CI they fail.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -20,13 +21,13 @@ import { finding, startHarness, type Harness } from '../helpers/harness.ts';
 const KUBECTL = 'kubectl';
 const found = spawnSync(KUBECTL, ['version', '--client'], { encoding: 'utf8' });
 const available = found.status === 0;
-// Outside CI a machine without kubectl skips with the reason; CI must have it (.ci/run installs it).
+// Outside CI a machine without kubectl skips with the reason; CI must have it (npm test installs it).
 const skip = !available && !process.env.CI ? `${KUBECTL} is not on PATH (install Debian's kubernetes-client): the kubectl tests skip` : false;
 
 let h: Harness;
 before(async () => {
   if (skip) return;
-  assert.ok(available, `${KUBECTL} is not on PATH in CI: .ci/run must install Debian's kubernetes-client (${found.error?.message ?? found.stderr})`);
+  assert.ok(available, `${KUBECTL} is not on PATH in CI: npm test installs Debian's kubernetes-client (tests/install-prerequisites.ts) (${found.error?.message ?? found.stderr})`);
   h = await startHarness({}, {}, { kube: true });
 });
 after(async () => {

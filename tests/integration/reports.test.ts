@@ -31,7 +31,7 @@ const RUNBOOK = path.join(import.meta.dirname, '..', 'fixtures', 'runbook-living
 const RUNBOOK_URL = 'https://git.example/ops/RUNBOOK.md';
 
 before(async () => {
-  assert.ok(hasChromium(), '/usr/bin/chromium is required (Debian package "chromium"; .ci/run installs it)');
+  assert.ok(hasChromium(), '/usr/bin/chromium is required (Debian package "chromium"; npm test installs it: tests/install-prerequisites.ts)');
   h = await startHarness();
   healthy = await h.run({}, GREP);
   faulty = await h.run({ 'service-unavailable': true, 'database-slow': 400 }, GREP);

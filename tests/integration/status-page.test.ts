@@ -36,7 +36,7 @@ function cfg(env: string): ResolvedConfig {
 }
 
 before(async () => {
-  assert.ok(hasChromium(), '/usr/bin/chromium is required');
+  assert.ok(hasChromium(), '/usr/bin/chromium is required (Debian package "chromium"; npm test installs it: tests/install-prerequisites.ts)');
   h = await startHarness();
   stateDir = tempDir('credlink-status-');
   const config = parseSchedule(

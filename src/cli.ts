@@ -77,7 +77,8 @@ export function commandHelp(name: string, summary: string, cmd: Command): string
 export async function main(argv: string[]): Promise<number> {
   const out = (t: string) => void process.stdout.write(t);
   const err = (t: string) => void process.stderr.write(t);
-  const [name, ...args] = argv;
+  // `node bin/credlink-checks.js -- run ...` (the "--" keeps Node 20 off a later --env-file).
+  const [name, ...args] = argv[0] === '--' ? argv.slice(1) : argv;
   if (name === '--version' || name === '-v' || name === 'version') {
     out(`credlink-checks ${version()}\n`);
     return EXIT.healthy;

@@ -20,10 +20,26 @@ export interface RunFlags {
   'reports-dir'?: string;
 }
 
-export function configFrom(flags: RunFlags, fallbackEnv?: string): Readonly<ResolvedConfig> {
+/**
+ * An --env value that names a file rather than an environment: it contains a path separator or
+ * ends in ".env" (names are lowercase letters, digits and "-"). `--env PATH` is what works through
+ * npx and `node bin/...` on Node 20, which takes any "--env-file" on its command line for itself.
+ */
+export function isEnvPath(value: string): boolean {
+  return /[/\\]|\.env$/.test(value);
+}
+
+/** --env NAME|PATH or --env-file PATH as loadConfig's options. */
+export function envSource(flags: Pick<RunFlags, 'env' | 'env-file'>, fallbackEnv?: string): { env?: string; file?: string } {
   if (flags.env && flags['env-file']) throw new UsageError('give either --env or --env-file, not both');
-  if (!flags.env && !flags['env-file'] && !fallbackEnv) throw new UsageError('--env NAME is required (e.g. --env local, --env staging)');
-  return loadConfig({ env: flags.env ?? (flags['env-file'] ? undefined : fallbackEnv), file: flags['env-file'] });
+  const file = flags['env-file'] ?? (flags.env && isEnvPath(flags.env) ? flags.env : undefined);
+  if (file) return { file };
+  if (!flags.env && !fallbackEnv) throw new UsageError('--env is required: an environment name (e.g. --env local, --env staging) or the path of an environment file');
+  return { env: flags.env ?? fallbackEnv };
+}
+
+export function configFrom(flags: RunFlags, fallbackEnv?: string): Readonly<ResolvedConfig> {
+  return loadConfig(envSource(flags, fallbackEnv));
 }
 
 export function failOnFrom(flags: RunFlags, config: ResolvedConfig): Severity {

@@ -4,6 +4,7 @@ import { UsageError } from '../errors.ts';
 import { renderCutover, runCutover } from '../cutover/cutover.ts';
 import { parseFaults } from '../target/faults.ts';
 import { commonOptions } from './options.ts';
+import { isEnvPath } from './common.ts';
 
 const options = {
   blue: { type: 'string', value: 'ENV|FILE', description: 'the side serving production now: an environment name or an env file (required)' },
@@ -25,7 +26,7 @@ const options = {
 
 /** An environment name (environments/<name>.env) or a path to an env file. */
 function envOf(value: string): Readonly<ResolvedConfig> {
-  return /[/\\]|\.env$/.test(value) ? loadConfig({ file: value }) : loadConfig({ env: value });
+  return isEnvPath(value) ? loadConfig({ file: value }) : loadConfig({ env: value });
 }
 
 function num(flag: string, v: string | undefined, min: number, max: number): number {

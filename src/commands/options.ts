@@ -22,8 +22,8 @@ export type OptionValues<T extends OptionSpecs> = { [K in keyof T]?: T[K]['type'
 
 /** Options several commands share, each described once. */
 export const commonOptions = {
-  env: { type: 'string', value: 'NAME', description: 'the environment to check: environments/NAME.env (e.g. local, staging)' },
-  'env-file': { type: 'string', value: 'PATH', description: 'an environment file anywhere, instead of --env' },
+  env: { type: 'string', value: 'NAME|PATH', description: 'the environment to check: environments/NAME.env (e.g. local, staging), or the path of an environment file (with a "/" or ending in .env)' },
+  'env-file': { type: 'string', value: 'PATH', description: 'the same as --env PATH (through npx or "node bin/...", write --env PATH: Node 20 takes --env-file for itself)' },
   grep: { type: 'string', value: 'REGEX', description: 'only checks whose title or tags match, e.g. "@health\\." or "@db\\."' },
   json: { type: 'boolean', default: false, description: 'print runbook.json (the whole triage) on stdout instead of the summary' },
   'fail-on': { type: 'string', value: 'SEV-n', description: 'least severe incident that makes the exit code 1 (default: CREDLINK_FAIL_ON, SEV-3)' },

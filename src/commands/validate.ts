@@ -12,6 +12,7 @@ import { sections, type SectionId } from '../../runbooks/sections.ts';
 import { CliError, ConfigError, EXIT, UsageError } from '../errors.ts';
 import { listTests } from '../run/list-tests.ts';
 import { slug } from '../runbook-md/slug.ts';
+import { envSource } from './common.ts';
 
 /** Catalog consistency, pure: every automated entry has a test, every test an entry. */
 export function catalogProblems(tests: { title: string; file: string; checkIds: string[] }[]): string[] {
@@ -53,8 +54,8 @@ export function dependencyProblems(): string[] {
 }
 
 const options = {
-  env: { type: 'string', value: 'NAME', description: 'validate only environments/NAME.env (default: every environment file)' },
-  'env-file': { type: 'string', value: 'PATH', description: 'validate only this file; its environment name is the file name without .env' },
+  env: { type: 'string', value: 'NAME|PATH', description: 'validate only environments/NAME.env, or only the environment file at PATH (default: every environment file)' },
+  'env-file': { type: 'string', value: 'PATH', description: 'the same as --env PATH: its environment name is the file name without .env' },
   json: { type: 'boolean', default: false, description: 'print {valid, environments, catalogEntries, checks, problems} as JSON' },
 } as const;
 
@@ -69,11 +70,11 @@ const command: Command = {
   options,
   async run(ctx) {
     const { values } = parse(ctx.args, options);
-    if (values.env && values['env-file']) throw new UsageError('give either --env or --env-file, not both');
     const problems: string[] = [];
-    const file = values['env-file'];
+    const source = values.env || values['env-file'] ? envSource(values) : {};
+    const file = source.file;
     // One file given by path: its environment name comes from the file name (staging.env -> staging).
-    const envs = file ? [{ name: path.basename(file).replace(/\.env$/, ''), configured: true, file }] : values.env ? [{ name: values.env, configured: true }] : listEnvironments();
+    const envs = file ? [{ name: path.basename(file).replace(/\.env$/, ''), configured: true, file }] : source.env ? [{ name: source.env, configured: true }] : listEnvironments();
     let listingConfig: ResolvedConfig | undefined;
     for (const e of envs) {
       if (e.configured) {
@@ -87,7 +88,7 @@ const command: Command = {
         }
       }
       const example = path.join(ENVIRONMENTS_DIR, `${e.name}.env.example`);
-      if (!values.env && !file && fs.existsSync(example)) {
+      if (!source.env && !file && fs.existsSync(example)) {
         for (const key of Object.keys(dotenv.parse(fs.readFileSync(example)))) {
           if (!(ENV_KEYS as string[]).includes(key)) problems.push(`environments/${e.name}.env.example: ${key} is not a known variable`);
         }

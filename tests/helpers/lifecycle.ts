@@ -26,11 +26,15 @@ export interface Running {
   exited: Promise<number | null>;
 }
 
-/** Starts the CLI (or `npm run checks --`) with TMPDIR = tmp. */
-export function start(args: string[], o: { tmp: string; cwd?: string; viaNpm?: boolean; env?: Record<string, string> }): Running {
-  const [cmd, argv] = o.viaNpm ? ['npm', ['run', '--silent', 'checks', '--', ...args]] : [process.execPath, ['--', BIN, ...args]];
+/**
+ * Starts the CLI (or `npm run checks --`, or another launcher in the project: `via`, e.g.
+ * ['npx', 'credlink-checks'] or ['npm', 'start', '--']) with TMPDIR = tmp.
+ */
+export function start(args: string[], o: { tmp: string; cwd?: string; viaNpm?: boolean; via?: string[]; env?: Record<string, string> }): Running {
+  const via = o.via ?? (o.viaNpm ? ['npm', 'run', '--silent', 'checks', '--'] : undefined);
+  const [cmd, argv] = via ? [via[0]!, [...via.slice(1), ...args]] : [process.execPath, ['--', BIN, ...args]];
   const child = spawn(cmd, argv, {
-    cwd: o.cwd ?? (o.viaNpm ? PROJECT_ROOT : o.tmp),
+    cwd: o.cwd ?? (via ? PROJECT_ROOT : o.tmp),
     env: { ...process.env, TMPDIR: o.tmp, NO_COLOR: '1', ...o.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

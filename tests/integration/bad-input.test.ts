@@ -107,7 +107,7 @@ test('--env-file missing or a directory: exit 2 naming the file, answered by the
   }
   const asDir = await bin(['run', '--env-file', dir]);
   assert.equal(asDir.code, 2, asDir.stderr);
-  assert.match(asDir.stderr, /: is a directory: --env-file needs an environment file/);
+  assert.match(asDir.stderr, /: is a directory: give the path of an environment file/);
   // npm's scripts run it the same way (package.json: "node -- bin/credlink-checks.js").
   const viaScript = spawnSync('npm', ['run', '--silent', 'checks', '--', 'run', '--env-file', missing], { cwd: path.dirname(path.dirname(BIN)), encoding: 'utf8' });
   assert.equal(viaScript.status, 2, viaScript.stderr);

@@ -16,8 +16,14 @@ import { workflowCommand } from './github.ts';
 
 const NETWORK = /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EPIPE|socket hang up|network error|no answer within)\b/i;
 
-export function isNetworkLevel(f: Finding): boolean {
-  return NETWORK.test(f.actual) || NETWORK.test(f.message);
+/**
+ * A finding is network-level when its text names a network error, or when every answer it saw was
+ * none at all (class no-answer: refused, reset, timed out; e.g. "no key: no answer" while the
+ * target is down, or a latency series with 0 answered requests).
+ */
+export function isNetworkLevel(f: Pick<Finding, 'actual' | 'message' | 'responses'>): boolean {
+  if (NETWORK.test(f.actual) || NETWORK.test(f.message)) return true;
+  return f.responses.length > 0 && f.responses.every((r) => r.class === 'no-answer');
 }
 
 /** Incidents at or above the threshold: what fails the gate. */

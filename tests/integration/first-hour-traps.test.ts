@@ -12,6 +12,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { test } from 'node:test';
 import { readReportFile } from '../../src/reporter/read.ts';
@@ -122,6 +123,27 @@ test('a missing environment file gets the tool\'s own error (exit 2) however it 
       assert.equal(r.status, 2, r.stderr);
       assert.ok(r.stderr.startsWith(message), r.stderr);
     }
+  } finally {
+    removeTmp(tmp);
+  }
+});
+
+test('gate against a target that refuses connections runs the suite once more, as documented', { timeout: 240_000 }, async () => {
+  const tmp = isolatedTmp();
+  try {
+    // A port that refuses connections: bound, then closed.
+    const server = net.createServer();
+    await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
+    const port = (server.address() as net.AddressInfo).port;
+    await new Promise((res) => server.close(res));
+    const envFile = path.join(tmp, 'down.env');
+    fs.writeFileSync(envFile, `CREDLINK_TARGET=remote\nCREDLINK_BASE_URL=http://127.0.0.1:${port}\nCREDLINK_API_KEYS=k-0123456789abcdef\n`);
+    const r = start(['gate', '--env', envFile, '--reports-dir', path.join(tmp, 'reports'), '--json'], { tmp });
+    assert.equal(await r.exited, 1, r.stderr().slice(-2000));
+    const out = JSON.parse(r.stdout()) as { retried: boolean; report: { incidents: { key: string }[] } };
+    assert.equal(out.retried, true, 'every blocking incident is a network error: one more run');
+    assert.match(r.stderr(), /gate: every blocking incident is a network error: running the suite once more/);
+    assert.deepEqual(out.report.incidents.map((i) => i.key), ['outage']);
   } finally {
     removeTmp(tmp);
   }

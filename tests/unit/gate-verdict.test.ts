@@ -68,6 +68,18 @@ for (const [actual, expected] of network) {
   });
 }
 
+test('gate: a finding that saw no answer at all is network-level, whatever its text (table)', () => {
+  const seen = (...classes: ('no-answer' | 'server-error' | 'success')[]) => classes.map((c) => ({ call: 'POST /api/v1/sign', status: c === 'no-answer' ? null : c === 'success' ? 200 : 503, class: c }));
+  const cases: [string, string, ReturnType<typeof seen>, boolean][] = [
+    ['no key: no answer', '[STATUS] (no key: no answer) == 401 on POST /api/v1/sign (down)', seen('no-answer'), true],
+    ['no data: 0 answered requests', '[P95] (no data: 0 answered requests) <= 2000 ms', seen('no-answer', 'no-answer', 'no-answer'), true],
+    ['no answer, then a 503', '[STATUS] (503) == 200', seen('no-answer', 'server-error'), false],
+    ['a 200 among no answers', '[STATUS] (no answer) == 401', seen('success', 'no-answer'), false],
+    ['no data, no responses recorded', '[P95] (no data: 0 answered requests) <= 2000 ms', [], false],
+  ];
+  for (const [actual, message, responses, expected] of cases) assert.equal(isNetworkLevel({ actual, message, responses }), expected, actual);
+});
+
 test('gate: re-run only when every blocking finding is network-level', () => {
   assert.equal(shouldRetry(report([finding('SEV-0', 'connect ECONNREFUSED 127.0.0.1:9')]), 'SEV-2'), true);
   assert.equal(shouldRetry(report([finding('SEV-0', 'connect ECONNREFUSED 127.0.0.1:9'), finding('SEV-1', '503', undefined, 'health.status')]), 'SEV-2'), false);

@@ -52,9 +52,9 @@ export function loadConfig(opts: LoadOptions): Readonly<ResolvedConfig> {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' && fs.existsSync(`${file}.example`)) throw new ConfigError([`${shown}: missing: copy ${shown}.example to ${shown} and fill in its values`]);
-      throw new ConfigError([`${shown}: ${code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file' : `cannot be read (${code})`}: --env-file needs an environment file (e.g. environments/staging.env.example as a template)`]);
+      throw new ConfigError([`${shown}: ${code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file' : `cannot be read (${code})`}: give the path of an environment file (environments/staging.env.example is a template)`]);
     }
-    if (st.isDirectory()) throw new ConfigError([`${shown}: is a directory: --env-file needs an environment file, e.g. ${path.join(shown, 'staging.env')}`]);
+    if (st.isDirectory()) throw new ConfigError([`${shown}: is a directory: give the path of an environment file, e.g. ${path.join(shown, 'staging.env')}`]);
     try {
       fs.accessSync(file, fs.constants.R_OK);
     } catch (e) {

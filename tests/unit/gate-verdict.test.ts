@@ -64,7 +64,7 @@ const network: [actual: string, isNetwork: boolean][] = [
 
 for (const [actual, expected] of network) {
   test(`gate: "${actual}" is ${expected ? '' : 'not '}network-level`, () => {
-    assert.equal(isNetworkLevel({ ...finding('SEV-0', actual), incidentId: 'x', role: 'root', responses: [] }), expected);
+    assert.equal(isNetworkLevel({ ...finding('SEV-0', actual), responses: [] }), expected);
   });
 }
 

@@ -53,6 +53,8 @@ export interface CutoverVerdict {
   rollback: string;
   /** Production is the embedded reference target (a rehearsal): its simulated Service is never switched. */
   rehearsal: boolean;
+  /** --after-switch found the production Service still selecting blue: the switch did not happen. */
+  notSwitched?: { service: string; selector: string };
   greenReport: { runDir: string; verdict: RunbookReport['verdict'] } | null;
   latency: EndpointPair[];
   /** Where the runbook section links (src/runbook-md/link.ts). */
@@ -127,6 +129,7 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
     const extraSecrets = stacks.flatMap((s) => s.secrets);
     const scrub = new Scrubber([...secretsOf(blue), ...secretsOf(green), ...secretsOf(production), ...extraSecrets]);
     const reasons: Reason[] = [];
+    let notSwitched: CutoverVerdict['notSwitched'];
 
     // 1. The suite on green.
     o.log(`running the suite on green (${green.env})...`);
@@ -162,6 +165,7 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
     if (o.afterSwitch) {
       const read = await readServiceColour(production, production.timeouts.requestMs);
       reasons.push(selectorReason(read, o.colours.green, rehearsal));
+      if (read.ok && read.value.colour === o.colours.blue) notSwitched = { service: `${read.value.namespace}/${read.value.service}`, selector: `${read.value.label}=${o.colours.blue}` };
       const publicUrl = `${production.baseUrl}${production.paths.health ?? '/'}`;
       const pub = await getJson(publicUrl, production.timeouts.requestMs);
       reasons.push(
@@ -182,6 +186,7 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
       passed: clean.filter((r) => !atLeast(r.severity, 'SEV-2')),
       rollback: rollbackCommand(production, o.colours.blue),
       rehearsal,
+      ...(notSwitched ? { notSwitched } : {}),
       greenReport: { runDir: run.runDir, verdict: run.report.verdict },
       latency,
       links: { url: production.runbook.url },
@@ -198,11 +203,16 @@ export function renderCutover(v: CutoverVerdict): string {
     for (const r of v.blocking) out.push(`  ${r.severity} ${r.part}: ${r.text}`);
   }
   out.push('checked:');
-  for (const r of v.passed) out.push(`  ok ${r.part}: ${r.text}`);
+  // A passing line is not an incident: no severity at its end.
+  for (const r of v.passed) out.push(`  ok ${r.part}: ${r.text.replace(/\s*\(SEV-\d\)$/, '')}`);
   if (v.decision === 'GO') {
     out.push(`${v.afterSwitch ? 'Green serves production.' : 'Safe to switch (runbook: kubectl patch service ... environment=green), then run again with --after-switch.'} Rollback if needed: ${v.rollback}`);
   } else if (v.afterSwitch && v.rehearsal) {
     out.push(`Rehearsal on the embedded target: nothing was switched, so there is nothing to roll back. On a real cluster: ${v.rollback}`);
+  } else if (v.afterSwitch && v.notSwitched) {
+    out.push(
+      `The switch did not happen: Service ${v.notSwitched.service} still selects ${v.notSwitched.selector}, so traffic never left blue and there is nothing to roll back. Switch it (runbook: kubectl patch service ... environment=green), then run again with --after-switch.`,
+    );
   } else out.push(`${v.afterSwitch ? 'Roll back now' : 'Do not switch; if already switched, roll back'}: ${v.rollback}`);
   const href = runbookLink({ anchor: sections['blue-green'].anchor }, v.links);
   out.push(`runbook: ${sections['blue-green'].title}${href ? ` ${href}` : ''}`);

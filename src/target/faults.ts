@@ -6,6 +6,7 @@
  */
 import type { SectionId } from '../../runbooks/sections.ts';
 import { UsageError } from '../errors.ts';
+import { didYouMean } from '../did-you-mean.ts';
 
 export interface NumberParam {
   /** `req`: requests a minute (a rate limit). */
@@ -164,7 +165,8 @@ export function parseFaults(input: string | readonly string[]): ActiveFaults {
     const name = cut < 0 ? item : item.slice(0, cut);
     const raw = cut < 0 ? undefined : item.slice(cut + 1);
     if (!isFaultName(name)) {
-      problems.push(`unknown fault "${name}" (known: ${FAULT_NAMES.join(', ')})`);
+      const near = didYouMean(name, FAULT_NAMES);
+      problems.push(`unknown fault "${name}"${near ? `: did you mean "${near}"?` : ''} (every fault: credlink-checks drill --help)`);
       continue;
     }
     const spec: FaultSpec = faultCatalog[name];

@@ -90,13 +90,16 @@ test('run with a broken env file: exit 2, every problem on its own line, no stac
   assert.doesNotMatch(r.stderr, /\n\s+at /);
 });
 
-test('usage errors exit 2 with one line; unknown fault names the known ones', async () => {
+test('usage errors exit 2 with one line; an unknown fault gets did-you-mean and where the list is', async () => {
   const a = await cli(['run']);
   assert.equal(a.code, 2);
   assert.match(a.stderr, /--env NAME is required/);
   const b = await cli(['drill', 'nonsense']);
   assert.equal(b.code, 2);
-  assert.match(b.stderr, /unknown fault "nonsense" \(known: service-unavailable/);
+  assert.match(b.stderr, /unknown fault "nonsense" \(every fault: credlink-checks drill --help\)$/m);
+  const near = await cli(['drill', 'service-unavailble']);
+  assert.equal(near.code, 2);
+  assert.match(near.stderr, /unknown fault "service-unavailble": did you mean "service-unavailable"\? \(every fault: credlink-checks drill --help\)$/m);
   const c = await cli(['frobnicate']);
   assert.equal(c.code, 2);
   assert.doesNotMatch(c.stderr, /did you mean/);

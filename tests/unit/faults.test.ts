@@ -40,3 +40,14 @@ test('faults: path and PATH:PERCENT values parse, print back and are refused wit
   assert.equal(faultUsage('intermittent-500'), 'intermittent-500[=PCT]');
   assert.equal(faultUsage('health-database-unknown'), 'health-database-unknown');
 });
+
+test('faults: an unknown name gets "did you mean" for a near one, never the whole list', () => {
+  const cases: [string, RegExp][] = [
+    ['slow-respones', /^unknown fault "slow-respones": did you mean "slow-responses"\? \(every fault: credlink-checks drill --help\)$/],
+    ['service-unavailble', /^unknown fault "service-unavailble": did you mean "service-unavailable"\?/],
+    ['nonsense', /^unknown fault "nonsense" \(every fault: credlink-checks drill --help\)$/],
+  ];
+  for (const [name, expected] of cases) {
+    assert.throws(() => parseFaults(name), (e: UsageError) => expected.test(e.message) && !/service-unavailable, /.test(e.message), name);
+  }
+});

@@ -10,6 +10,7 @@ import { envSchema, ENV_KEYS, EXAMPLE_MARKER, RUNBOOK_VARS, type EnvVars } from 
 import type { ResolvedConfig } from './resolved.ts';
 import { ConfigError } from '../src/errors.ts';
 import { parseAlertRoutes } from './alert-routes.ts';
+import { malformedLineProblems } from './env-lines.ts';
 import { locationProblem } from './location.ts';
 import { parseHeaders, type RequestBody, type RequestSpec } from './request-spec.ts';
 
@@ -77,8 +78,18 @@ export function loadConfig(opts: LoadOptions): Readonly<ResolvedConfig> {
         : `${shown}: missing: no environment "${env}" (known: ${listEnvironments().map((e) => e.name).join(', ') || 'none'})`,
     ]);
   }
-  const raw = dotenv.parse(fs.readFileSync(file));
-  return Object.freeze(parseEnv(raw, { env, file: shown, processEnv: opts.processEnv ?? process.env }));
+  const text = fs.readFileSync(file, 'utf8');
+  // Lines dotenv would skip are problems too, reported with the file's others (all at once).
+  const lineProblems = malformedLineProblems(text, shown);
+  let config: ResolvedConfig;
+  try {
+    config = parseEnv(dotenv.parse(text), { env, file: shown, processEnv: opts.processEnv ?? process.env });
+  } catch (e) {
+    if (e instanceof ConfigError && lineProblems.length) throw new ConfigError([...lineProblems, ...e.lines]);
+    throw e;
+  }
+  if (lineProblems.length) throw new ConfigError(lineProblems);
+  return Object.freeze(config);
 }
 
 /** Pure: env-file variables -> ResolvedConfig, or a ConfigError listing every problem. */

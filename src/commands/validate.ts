@@ -5,6 +5,7 @@ import { parse, type Command } from './contract.ts';
 import { listEnvironments, loadConfig, type ResolvedConfig } from '../../config/index.ts';
 import { ENVIRONMENTS_DIR } from '../../config/load.ts';
 import { ENV_KEYS } from '../../config/schema.ts';
+import { malformedLineProblems } from '../../config/env-lines.ts';
 import { catalog, type CheckId } from '../../runbooks/catalog.ts';
 import { dependencyRules, symptomGroups } from '../../runbooks/dependencies.ts';
 import { matchesCheck, systemOf } from '../incidents/match.ts';
@@ -89,7 +90,9 @@ const command: Command = {
       }
       const example = path.join(ENVIRONMENTS_DIR, `${e.name}.env.example`);
       if (!source.env && !file && fs.existsSync(example)) {
-        for (const key of Object.keys(dotenv.parse(fs.readFileSync(example)))) {
+        const text = fs.readFileSync(example, 'utf8');
+        problems.push(...malformedLineProblems(text, `environments/${e.name}.env.example`));
+        for (const key of Object.keys(dotenv.parse(text))) {
           if (!(ENV_KEYS as string[]).includes(key)) problems.push(`environments/${e.name}.env.example: ${key} is not a known variable`);
         }
       }

@@ -1,10 +1,8 @@
 import { parse, type Command } from './contract.ts';
-import { loadConfig, processFacts, type ResolvedConfig } from '../../config/index.ts';
-import { DEFAULT_LOCATION } from '../../config/location.ts';
-import { CliError, ConfigError, EnvironmentError, UsageError } from '../errors.ts';
+import { processFacts } from '../../config/index.ts';
+import { EnvironmentError, UsageError } from '../errors.ts';
 import { prepareDir } from '../run/reports-dir.ts';
-import { selectionProblems } from '../run/select.ts';
-import { loadSchedule } from '../schedule/config.ts';
+import { loadScheduleAndEnvironments } from '../schedule/load.ts';
 import { runbookOf, startDaemon } from '../schedule/daemon.ts';
 import { replayRunner } from '../schedule/replay-runner.ts';
 
@@ -40,7 +38,8 @@ const command: Command = {
   async run(ctx) {
     const { values } = parse(ctx.args, options);
     const file = values.config ?? 'schedule.json';
-    const config = loadSchedule(file);
+    // Every problem at once: schedule.json, its environment files and greps.
+    const { config, configs, location } = loadScheduleAndEnvironments(file);
     if (values.host) config.listen.host = values.host;
     if (values.port !== undefined) {
       const p = Number(values.port);
@@ -48,25 +47,6 @@ const command: Command = {
       config.listen.port = p;
     }
     if (values['state-dir']) config.stateDir = values['state-dir'];
-    // One location for the daemon (every run, metric and page says it): the process environment wins.
-    const location = processFacts.location() ?? config.location ?? DEFAULT_LOCATION;
-    config.location = location;
-    // Every problem at once: environment files and the greps (which must select checks).
-    const problems = new Set<string>();
-    const configs = new Map<string, Readonly<ResolvedConfig>>();
-    for (const e of config.environments) {
-      try {
-        configs.set(e.env, Object.freeze({ ...loadConfig({ env: e.env, file: e.envFile }), location }));
-      } catch (err) {
-        if (!(err instanceof CliError)) throw err;
-        // CREDLINK_LOCATION is checked with every file: said once.
-        for (const line of err.lines) problems.add(line);
-      }
-    }
-    for (const p of selectionProblems(
-      config.environments.flatMap((e, i) => (e.grep === undefined ? [] : [{ where: `${file}: environments.${i}.grep`, grep: e.grep, config: configs.get(e.env) }])),
-    )) problems.add(p);
-    if (problems.size) throw new ConfigError([...problems]);
     runbookOf(configs);
     prepareDir(config.reportsDir);
     // The grace period for runs in progress, the abandoned runs' own stop (8 s), and a margin.

@@ -5,7 +5,6 @@
  * fixed interval, with a random start delay (jitter) so several environments do not hit shared
  * infrastructure in the same second.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { Cron } from 'croner';
 import { z } from '../zod.ts';
@@ -164,17 +163,4 @@ export function parseSchedule(raw: unknown, file: string): ScheduleConfig {
   const base = path.dirname(file);
   for (const e of parsed.data.environments) if (e.envFile !== undefined) e.envFile = path.resolve(base, e.envFile);
   return parsed.data;
-}
-
-export function loadSchedule(file: string): ScheduleConfig {
-  const rel = path.relative(process.cwd(), file);
-  const shown = rel && !rel.startsWith('..') ? rel : path.resolve(file);
-  if (!fs.existsSync(file)) throw new ConfigError([`${shown}: missing: copy schedule.example.json to ${shown} and list your environments`]);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new ConfigError([`${shown}: not valid JSON: ${(e as Error).message}`]);
-  }
-  return parseSchedule(raw, shown);
 }

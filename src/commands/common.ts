@@ -34,7 +34,7 @@ export function envSource(flags: Pick<RunFlags, 'env' | 'env-file'>, fallbackEnv
   if (flags.env && flags['env-file']) throw new UsageError('give either --env or --env-file, not both');
   const file = flags['env-file'] ?? (flags.env && isEnvPath(flags.env) ? flags.env : undefined);
   if (file) return { file };
-  if (!flags.env && !fallbackEnv) throw new UsageError('--env is required: an environment name (e.g. --env local, --env staging) or the path of an environment file');
+  if (!flags.env && !fallbackEnv) throw new UsageError('--env NAME|PATH is required: an environment name (e.g. --env local, --env staging) or the path of an environment file');
   return { env: flags.env ?? fallbackEnv };
 }
 

@@ -15,7 +15,7 @@ const options = { ...runOptions, json: { ...runOptions.json, description: 'print
  * the job summary and ::error / ::warning annotations.
  */
 const command: Command = {
-  usage: 'gate --env NAME | --env-file PATH [options]',
+  usage: 'gate --env NAME|PATH [options]',
   stopsInOrder: true,
   description: [
     'Post-deploy verification: runs the suite; when every blocking incident is a network error (connection refused or',

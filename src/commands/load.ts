@@ -31,7 +31,7 @@ const options = {
 } as const;
 
 const command: Command = {
-  usage: 'load --env NAME | --env-file PATH --scenario smoke|p95|spike|soak [options]',
+  usage: 'load --env NAME|PATH --scenario smoke|p95|spike|soak [options]',
   description: [
     'Runs a k6 scenario from load/ against the environment; failed thresholds are printed with their check id, runbook',
     'section and severity. Refuses production (--env production or CREDLINK_PRODUCTION=true) unless --allow-production.',

@@ -6,7 +6,7 @@ import { runOptions } from './options.ts';
 const options = { ...runOptions };
 
 const command: Command = {
-  usage: 'run --env NAME | --env-file PATH [options]',
+  usage: 'run --env NAME|PATH [options]',
   stopsInOrder: true,
   description: [
     'Runs every check of the catalog (or those --grep selects) against the environment and prints the triage:',

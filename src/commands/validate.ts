@@ -63,7 +63,7 @@ const options = {
 const command: Command = {
   usage: 'validate [options]',
   description: [
-    'Validates environment files (all of environments/, --env NAME, or --env-file PATH), every problem at once, and the catalog: every',
+    'Validates environment files (all of environments/, or one: --env NAME|PATH), every problem at once, and the catalog: every',
     'check has an entry, every entry a check or a "not automatable" reason, every anchor matches its heading.',
     '',
     'Exit: 0 valid, 2 problems (one line each).',

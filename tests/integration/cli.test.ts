@@ -93,7 +93,7 @@ test('run with a broken env file: exit 2, every problem on its own line, no stac
 test('usage errors exit 2 with one line; an unknown fault gets did-you-mean and where the list is', async () => {
   const a = await cli(['run']);
   assert.equal(a.code, 2);
-  assert.match(a.stderr, /--env NAME is required/);
+  assert.match(a.stderr, /--env NAME\|PATH is required: an environment name/);
   const b = await cli(['drill', 'nonsense']);
   assert.equal(b.code, 2);
   assert.match(b.stderr, /unknown fault "nonsense" \(every fault: credlink-checks drill --help\)$/m);

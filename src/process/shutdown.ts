@@ -9,6 +9,7 @@
  * reach it. When that parent goes away the process stops as if it had received SIGTERM, so
  * nothing keeps running on its own.
  */
+import fs from 'node:fs';
 import { processFacts } from '../../config/index.ts';
 import { EXIT } from '../errors.ts';
 import { cleanupNow, signalsOwnedByCli } from './owned.ts';
@@ -51,9 +52,9 @@ export function installShutdown(log: (line: string) => void): Shutdown {
   for (const s of SIGNALS) process.on(s, () => request(s));
 
   if (processFacts.launchedByNpm()) {
-    const parent = process.ppid;
+    const chain = launcherChain();
     const parentWatch = setInterval(() => {
-      if (process.ppid !== parent) {
+      if (chainBroken(chain)) {
         clearInterval(parentWatch);
         request('parent-gone');
       }
@@ -69,4 +70,32 @@ export function installShutdown(log: (line: string) => void): Shutdown {
 /** The stop request behind an aborted signal, if that is why it was aborted. */
 export function stopRequestOf(signal: AbortSignal | undefined): StopRequest | undefined {
   return signal?.aborted && signal.reason instanceof StopRequest ? signal.reason : undefined;
+}
+
+/** A process's parent pid and command name from /proc, or undefined when it is gone. */
+function procOf(pid: number): { ppid: number; comm: string } | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const close = stat.lastIndexOf(')');
+    return { comm: stat.slice(stat.indexOf('(') + 1, close), ppid: Number(stat.slice(close + 2).split(' ')[1]) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The processes between this one and npm: its parent, and the parent's parent when the parent
+ * is a shell npm started (`sh -c ...`, where the shell does not replace itself with the command).
+ * Each entry: a pid and the parent it must keep.
+ */
+export function launcherChain(self = { pid: process.pid, ppid: process.ppid }, read = procOf): { pid: number; ppid: number }[] {
+  const chain = [{ pid: self.pid, ppid: self.ppid }];
+  const parent = read(self.ppid);
+  if (parent && /^(sh|dash|bash|zsh)$/.test(parent.comm)) chain.push({ pid: self.ppid, ppid: parent.ppid });
+  return chain;
+}
+
+/** A link of the chain broke: a process in it went away (its child was handed to another parent). */
+export function chainBroken(chain: readonly { pid: number; ppid: number }[], read = procOf, self = { pid: process.pid, ppid: process.ppid }): boolean {
+  return chain.some((link) => (link.pid === self.pid ? self.ppid : read(link.pid)?.ppid) !== link.ppid);
 }

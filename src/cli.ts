@@ -39,8 +39,8 @@ export interface Command {
   run(ctx: CommandContext): Promise<number>;
 }
 
-/** Commands in the order the help lists them, each with its one-line summary. */
-const commands: Record<string, { summary: string; load: () => Promise<{ default: Command }> }> = {
+/** Commands in the order the help lists them, each with its one-line summary (also read by src/docs/). */
+export const commands: Record<string, { summary: string; load: () => Promise<{ default: Command }> }> = {
   run: { summary: 'run every check against an environment and print the triage', load: () => import('./commands/run.ts') },
   drill: { summary: 'rehearse an incident: the reference target with faults injected, then the suite', load: () => import('./commands/drill.ts') },
   gate: { summary: 'post-deploy gate for CI: exit 1 on incidents at or above --fail-on, job summary', load: () => import('./commands/gate.ts') },

@@ -81,7 +81,7 @@ export const envSchema = z.object({
   CREDLINK_HEALTH_REQUIRED_FIELDS: withDefault(list, '').describe(
     'Fields the /health document must carry besides checks.database (which the runbook reads), dotted, e.g. version,uptime; default none',
   ),
-  CREDLINK_PROTECTED_METHOD: withDefault(method, 'POST').describe('HTTP method of the protected call used by the auth checks'),
+  CREDLINK_PROTECTED_METHOD: withDefault(method, 'POST').describe('HTTP method of the protected call used by the auth checks: GET, POST, PUT, PATCH or DELETE'),
   CREDLINK_PROTECTED_PATH: withDefault(pathOrNone, '/api/v1/sign').describe('Path of the protected call used by the auth checks, or none (the auth checks skip)'),
   CREDLINK_PROTECTED_HEADERS: opt(headers).describe('Extra request headers of the protected call: "Name: value; Name: value" (no credentials: keys are sent by the checks)'),
   CREDLINK_PROTECTED_BODY: opt(jsonBody).describe('JSON body of the protected call, or none (default {"document":"credlink-checks probe"} for POST/PUT/PATCH)').meta({ defaultText: '{"document":"credlink-checks probe"} for POST/PUT/PATCH' }),
@@ -111,14 +111,14 @@ export const envSchema = z.object({
   CREDLINK_DB_CONN_CRIT_PCT: withDefault(pct, '95').describe('Database connections critical threshold, percent of max_connections (runbook: 95)'),
   CREDLINK_DB_RTT_WARN_MS: withDefault(ms, '250').describe('SELECT 1 round trip / mean statement time warning threshold (not in the runbook)'),
   CREDLINK_DB_RTT_CRIT_MS: withDefault(ms, '1000').describe('SELECT 1 round trip / mean statement time critical threshold (not in the runbook)'),
-  CREDLINK_REQUEST_TIMEOUT_MS: withDefault(ms, '10000').describe('Timeout of every HTTP request a check sends'),
+  CREDLINK_REQUEST_TIMEOUT_MS: withDefault(ms, '10000').describe('Deadline of every HTTP request a check sends, for connecting, the headers and the whole body'),
   CREDLINK_DB_CONNECT_TIMEOUT_MS: withDefault(ms, '5000').describe('Database connection timeout'),
   CREDLINK_DB_STATEMENT_TIMEOUT_MS: withDefault(ms, '5000').describe('Database statement timeout'),
   CREDLINK_CHECK_TIMEOUT_MS: withDefault(ms, '60000').describe('Upper bound for one check, all its requests included'),
-  CREDLINK_RUN_TIMEOUT_MS: withDefault(int(10_000, 7_200_000), '600000').describe('Upper bound for one run of the suite: checks still running then are stopped and the run says so'),
+  CREDLINK_RUN_TIMEOUT_MS: withDefault(int(10_000, 7_200_000), '600000').describe('Upper bound for one run of the suite, 10000 (10 s) to 7200000 (2 h): checks still running then are stopped, the findings so far stand and the run says so; a run that found nothing is interrupted, never healthy'),
   CREDLINK_RETRIES: withDefault(int(0, 3), '0').describe('Retries of a failed check; a check that passes on retry is reported as flaky'),
   CREDLINK_FAIL_ON: withDefault(z.enum(SEVERITIES), 'SEV-3').describe(
-    'Least severe finding that makes run/drill exit 1 (SEV-3 = any finding)',
+    'Least severe incident that makes run, drill and gate exit 1 (SEV-3 = any incident); --fail-on overrides it',
   ),
   // --- Operating modes (issue 6): alerting of `schedule`, the Service read by `cutover --after-switch` ---
   CREDLINK_SLACK_WEBHOOK_URL: opt(httpUrl).describe(
@@ -131,12 +131,12 @@ export const envSchema = z.object({
     'PagerDuty Events API v2 endpoint (override only for a proxy or a test receiver)',
   ),
   CREDLINK_ALERT_ROUTES: withDefault(z.string(), 'SEV-0=pagerduty+slack,SEV-1=pagerduty+slack,SEV-2=pagerduty+slack,SEV-3=slack').describe(
-    'Which channels each severity pages: SEV-n=channel+channel,... with channels pagerduty, slack or none',
+    'Which channels each severity pages: SEV-n=channel+channel,... with channels pagerduty, slack or none; a channel that is not configured is skipped',
   ),
-  CREDLINK_ALERT_TRIGGER_AFTER: withDefault(int(1, 100), '3').describe('Consecutive failing runs of a check before its alert triggers'),
-  CREDLINK_ALERT_RESOLVE_AFTER: withDefault(int(1, 100), '2').describe('Consecutive passing runs of a check before its alert resolves'),
+  CREDLINK_ALERT_TRIGGER_AFTER: withDefault(int(1, 100), '3').describe('schedule: consecutive runs in which an incident is present before it pages'),
+  CREDLINK_ALERT_RESOLVE_AFTER: withDefault(int(1, 100), '2').describe('schedule: consecutive runs without the incident (that executed a check which formed it) before it resolves'),
   CREDLINK_ALERT_IMMEDIATE: withDefault(z.enum([...SEVERITIES, 'none']), 'SEV-0').describe(
-    'Findings at or above this severity trigger at the first failure ("none": always wait for CREDLINK_ALERT_TRIGGER_AFTER)',
+    'schedule: incidents at or above this severity page at the first run that finds them ("none": always wait for CREDLINK_ALERT_TRIGGER_AFTER)',
   ),
   // The runbook is configured once: set these in the process environment (every environment
   // file inherits them, see RUNBOOK_VARS) or, to override, in an environment file.
@@ -170,9 +170,9 @@ export const envSchema = z.object({
   CREDLINK_BASELINE_MIN_DELTA_MS: withDefault(z.coerce.number().min(0).max(600_000), '50').describe(
     'A p95 must also be this many ms worse than the baseline to count as degraded (millisecond p95s jitter by more than 20%)',
   ),
-  CREDLINK_DB_PROBE_SAMPLES: withDefault(int(1, 1000), '60').describe('SELECT 1 round trips for the database latency p95 (stops early once the p95 is decided)'),
+  CREDLINK_DB_PROBE_SAMPLES: withDefault(int(1, 1000), '60').describe('SELECT 1 round trips for the database latency p95 (stops early once the p95 is decided; 5 s budget)'),
   PROMETHEUS_URL: opt(httpUrl.refine((s) => { try { const u = new URL(s); return !u.username && !u.password; } catch { return true; } }, 'must not carry credentials: put a token in PROMETHEUS_TOKEN')).describe(
-    'Prometheus base URL for the key-metric checks; unset = Prometheus checks skip',
+    'Prometheus base URL for the key-metric checks; unset = Prometheus checks skip. Credentials in the URL are refused: use PROMETHEUS_TOKEN',
   ),
   PROMETHEUS_TOKEN: opt(z.string()).describe('Bearer token for Prometheus, if it needs one. Secret: reference it as ${VAR}').meta(SECRET),
   CREDLINK_PROM_WINDOW: withDefault(z.string().regex(/^\d+[smh]$/, 'must be a PromQL duration such as 5m'), '5m').describe('Range of rate() in the Prometheus queries (runbook: 5m)'),
@@ -220,7 +220,7 @@ export const envSchema = z.object({
     'How the service takes an API key: header:NAME, bearer, basic, query:NAME, comma-separated; the first is how the checks send it. Any other way that works is a finding',
   ),
   CREDLINK_RATE_LIMIT: withDefault(parsedBy(parseRate), '100/min').describe(
-    'Requests per client the target allows (100/min, 10/60s, or none); the run plans its traffic to use at most 80% of it',
+    'Requests per client the target allows: N/s, N/min, N/h, N/<seconds>s (100/min, 10/60s), or none; the run plans its traffic to use at most 80% of it',
   ),
   CREDLINK_RATE_LIMIT_PATHS: withDefault(parsedBy(parsePathLimits), '').describe(
     'Stricter limits of single paths: "/sign=10/min per key, /verify=30/min" ("per key": each API key has its own count)',
@@ -239,7 +239,7 @@ export const envSchema = z.object({
   CREDLINK_DISALLOWED_ORIGIN: withDefault(z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be scheme://host[:port] with no path'), 'https://not-allowed.credlink-checks.invalid').describe(
     'An origin the API must NOT allow, used by the CORS checks',
   ),
-  KUBE_EVENT_WINDOW_MIN: withDefault(int(1, 1440), '15').describe('Warning events younger than this many minutes fail k8s.warning-events; restarts younger than this count as growing'),
+  KUBE_EVENT_WINDOW_MIN: withDefault(int(1, 1440), '15').describe('Warning events and container restarts younger than this many minutes fail k8s.warning-events / k8s.restarts'),
 });
 
 export type EnvInput = z.input<typeof envSchema>;

@@ -51,7 +51,11 @@ export function invocations(line: string): string[][] {
     if (!isTool && !viaNpm) continue;
     const start = viaNpm ? i + 3 : i + 1;
     const args: string[] = [];
-    for (let j = start; j < words.length && !SEPARATORS.has(words[j]!); j++) args.push(words[j]!.replace(/[;&]+$/, ''));
+    for (let j = start; j < words.length && !SEPARATORS.has(words[j]!); j++) {
+      const word = words[j]!;
+      args.push(word.replace(/[;&]+$/, ''));
+      if (/[;&]$/.test(word)) break; // "...; echo": the command ends with the word
+    }
     out.push(args);
   }
   return out;

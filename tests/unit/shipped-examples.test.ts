@@ -126,16 +126,28 @@ test('schedule.example.json: valid, and every environment it schedules ships a t
   for (const e of schedule.environments) assert.ok(hasEnvironment(e.env), `schedule.example.json schedules "${e.env}": environments/${e.env}.env.example must exist`);
 });
 
+/** README.md and every page under docs/, relative to the project root. */
+function docPages(): string[] {
+  const out = ['README.md'];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(path.join(PROJECT_ROOT, dir), { withFileTypes: true })) {
+      if (e.isDirectory()) walk(`${dir}/${e.name}`);
+      else if (e.name.endsWith('.md')) out.push(`${dir}/${e.name}`);
+    }
+  };
+  walk('docs');
+  return out;
+}
+
 test('docs: the kubectl commands that create Secrets put in every variable the environment file references', () => {
-  const text = read('docs/kubernetes.md');
-  const lines = [...text.matchAll(/```(?:sh|bash)\n([\s\S]*?)```/g)].flatMap((m) => shellLines(m[1]!));
+  const lines = docPages().flatMap((p) => [...read(p).matchAll(/```(?:sh|bash)\n([\s\S]*?)```/g)].flatMap((m) => shellLines(m[1]!)));
   const creates = lines.filter((l) => /kubectl create secret generic credlink-checks-[a-z0-9-]+/.test(l));
-  assert.ok(creates.length >= 1, 'docs/kubernetes.md shows how to create the Secret');
+  assert.ok(creates.length >= 2, 'the docs show how to create the Secrets');
   for (const line of creates) {
     const words = shellWords(line);
     const env = words[words.indexOf('generic') + 1]!.replace(/^credlink-checks-/, '');
     if (env === 'alerting') continue;
     const given = words.filter((w) => w.startsWith('--from-literal=')).map((w) => w.slice('--from-literal='.length).split('=')[0]);
-    assert.deepEqual([...given].sort(), [...referencesOf(env).active].sort(), `docs/kubernetes.md: ${line}`);
+    assert.deepEqual([...given].sort(), [...referencesOf(env).active].sort(), `docs: ${line}`);
   }
 });

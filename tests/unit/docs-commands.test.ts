@@ -113,8 +113,8 @@ test('docs: every relative link reaches an existing file, and its #anchor a head
 test('docs: the quick read-only commands they show run as written and exit 0 (help, version, list)', async () => {
   const runnable = new Set<string>();
   for (const rel of pages()) {
-    for (const args of pages().includes(rel) ? commandLines(rel).flatMap(invocations) : []) {
-      const quick = args.length === 0 || ['--help', '--version'].includes(args[0]!) || args.includes('--help') || (args[0] === 'list' && args.every((a) => a === 'list' || a === '--json'));
+    for (const args of commandLines(rel).flatMap(invocations)) {
+      const quick = args.length === 0 || ['--help', '--version'].includes(args[0]!) || args.includes('--help') || (args[0] === 'list' && args.every((a): boolean => a === 'list' || a === '--json'));
       if (quick && args.every((a) => !/[<>$]|\.\.\./.test(a))) runnable.add(JSON.stringify(args.includes('--help') ? [args[0]!, '--help'] : args));
     }
   }

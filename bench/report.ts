@@ -1,6 +1,6 @@
 /**
  * The bench's verdicts and its printed table: each scenario's medians as ratios to the two floors,
- * and the goals of issue 13, PASS or MISS.
+ * and its goals, PASS or MISS.
  */
 import type { Accuracy } from './accuracy.ts';
 import type { Measured } from './measure.ts';
@@ -37,7 +37,7 @@ export interface Goal {
   pass: boolean;
 }
 
-/** Peak memory a run may take (issue 13), MiB. */
+/** Peak memory a run may take, MiB. */
 export const MEMORY_GOAL_MIB = 200;
 /** The remote run's wall time may exceed the probe window by this much (s). */
 export const WALL_OVER_PROBE_S = 2.5;
@@ -116,7 +116,7 @@ export function printReport(r: {
     out.push(`    probe: ${p.dropped} dropped, ${p.durationMs} ms; autocannon's own histogram (coordinated-omission corrected): p50 ${a.ownP50} ms, p97.5 ${a.ownP97_5} ms, p99 ${a.ownP99} ms, non-2xx ${a.non2xx}`);
   }
   out.push('');
-  out.push('  goals (issue 13):');
+  out.push('  goals:');
   for (const g of r.goals) {
     const v = g.value === null ? 'absent' : `${g.unit === 'MiB' ? g.value.toFixed(0) : g.value.toFixed(2)} ${g.unit}`;
     const l = g.limit === null ? '' : ` (limit ${g.unit === 'MiB' ? g.limit.toFixed(0) : g.limit.toFixed(2)} ${g.unit})`;

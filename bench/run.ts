@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: a benchmark, not a test (nothing here asserts). README "Benchmark".
+ * `npm run bench`: a benchmark, not a test (nothing here asserts). docs/benchmark.md.
  *
  * In one run, side by side, each scenario RUNS times (round robin, so a change in the machine's
  * load weighs on every scenario alike), medians:
@@ -9,7 +9,7 @@
  *   embedded full run (`run --env local`, what `npm start` runs), an outage run (a target whose
  *   health answers 503), the Kubernetes checks only, one check.
  * Each: wall time, CPU of the whole process tree, memory of the tree (bench/measure.ts), as
- * ratios to the floors and against the goals of issue 13 (PASS/MISS); then the probe's accuracy
+ * ratios to the floors and against its goals (PASS/MISS); then the probe's accuracy
  * against a known injected latency (bench/accuracy.ts). Every figure goes to a JSON file.
  *
  * Options: --runs N (3) --only ID,ID --skip-accuracy --out FILE (default

@@ -108,7 +108,7 @@ export function parseEnv(
     }
     if (!known.has(key)) {
       const hint = ENV_KEYS.find((k) => similar(k, key));
-      at(key, `is not a known variable${hint ? `: did you mean ${hint}?` : ': see README "Environments and variables"'}`);
+      at(key, `is not a known variable${hint ? `: did you mean ${hint}?` : ': see docs/reference/configuration.md'}`);
       continue;
     }
     values[key] = value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => {

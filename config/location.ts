@@ -1,8 +1,7 @@
 /**
  * Where a monitor runs: its location ("eu", "us-east-1", "office"). Several daemons in different
  * places can check the same environments; every metric, runbook.json, incident and page says
- * where it was seen, and Prometheus/Alertmanager aggregate across locations (README "Running it
- * at scale"). A property of the process, not of an environment: CREDLINK_LOCATION in the process
+ * where it was seen, and Prometheus/Alertmanager aggregate across locations (docs/scale-out.md). A property of the process, not of an environment: CREDLINK_LOCATION in the process
  * environment wins over schedule.json `location`; neither set = DEFAULT_LOCATION.
  */
 import { z } from '../src/zod.ts';

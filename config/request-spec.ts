@@ -1,7 +1,7 @@
 /**
  * How an environment file describes a request, an API key's place and the target's rate limits.
  * Pure parsers: each returns the value or a one-line problem (config/load.ts reports every
- * problem at once). The syntax is documented in README "Describing requests".
+ * problem at once). The syntax is documented in docs/environments-and-configuration.md.
  *
  *   CREDLINK_PROTECTED_HEADERS=Accept: application/json; X-Client: monitor   (";" separates, "\;" is a literal ";")
  *   CREDLINK_PROTECTED_BODY={"document":"probe"}    JSON text, or none

@@ -95,7 +95,7 @@ export interface IncidentTemplate {
 export interface DependencyRule {
   /** Stable name, recorded as the incident's `rule`. */
   name: string;
-  /** Why the targets are consequences, in one line (README). */
+  /** Why the targets are consequences, in one line (docs/reference/incident-rules.md). */
   description: string;
   /**
    * The root cause. `quorum: 'all'`: every check matching `source.checks` that executed in the

@@ -12,8 +12,8 @@ import { installShutdown, stopRequestOf, type Shutdown } from './process/shutdow
 import { TERMINAL_WIDTH, wrap } from './reporter/wrap.ts';
 import { version } from './version.ts';
 
-/** Commands in the order the help lists them, each with its one-line summary. */
-const commands: Record<string, { summary: string; load: () => Promise<{ default: Command }> }> = {
+/** Commands in the order the help lists them, each with its one-line summary (also read by src/docs/). */
+export const commands: Record<string, { summary: string; load: () => Promise<{ default: Command }> }> = {
   run: { summary: 'run every check against an environment and print the triage', load: () => import('./commands/run.ts') },
   drill: { summary: 'rehearse an incident: the reference target with faults injected, then the suite', load: () => import('./commands/drill.ts') },
   gate: { summary: 'post-deploy gate for CI: exit 1 on incidents at or above --fail-on, job summary', load: () => import('./commands/gate.ts') },

@@ -4,7 +4,7 @@
  * It is zod's CommonJS build. In Playwright's runner and worker every ES module is loaded
  * through Playwright's module loader, one round trip to its loader thread each; zod's ES build
  * is about 120 files, so loading it cost both processes about 0.35 s of CPU per run, its
- * CommonJS build about 0.15 s (README "Benchmark"). The API and the types are zod's own.
+ * CommonJS build about 0.15 s (docs/benchmark.md). The API and the types are zod's own.
  */
 import { createRequire } from 'node:module';
 import type { z as Zod } from 'zod';

@@ -9,7 +9,7 @@
  *   in flight when the process died: it is sent again (the one possible duplicate).
  * Written atomically (src/state/file.ts); a save that fails does not stop the daemon (src/state/health.ts).
  *
- * Version 1 (one state per check, before incidents) is upgraded when loaded; README "schedule" says how.
+ * Version 1 (one state per check, before incidents) is upgraded when loaded; docs/monitoring.md says how.
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * Calls confirmed down in this run, shared by every check (README "Confirmation before down").
+ * Calls confirmed down in this run, shared by every check (docs/incidents-and-severities.md).
  * Confirming a failed call costs about a second (two spaced re-asks); in an outage a dozen
  * checks fail on the same routes, and re-confirming each one's call made an outage run many
  * seconds longer than a healthy one without telling anything new. Once one check confirmed a

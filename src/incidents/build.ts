@@ -5,7 +5,7 @@
  * first (a root cause and the findings it explains), then symptom groups (checks measuring the
  * same symptom), then every remaining check on its own (`check:<id>`). Each finding belongs to
  * exactly one incident, as its root or as a consequence. The output contract is incidentSchema
- * in src/reporter/schema.ts; README "Incidents" documents the model.
+ * in src/reporter/schema.ts; docs/incidents-and-severities.md documents the model.
  */
 import crypto from 'node:crypto';
 import { catalog } from '../../runbooks/catalog.ts';

@@ -2,7 +2,7 @@
  * @kubernetes/client-node as one module. The library is about 970 ES modules (most of them
  * generated API models) and some 40 packages; a Playwright worker loads each through
  * Playwright's module loader, which cost about 1.7 s of CPU per worker that ran a Kubernetes
- * check, against about 0.2 s for the same code as a single file (README "Benchmark"). The
+ * check, against about 0.2 s for the same code as a single file (docs/benchmark.md). The
  * library is unchanged: esbuild joins its files and the packages it uses into one, exporting
  * only the names the monitor's client takes (KUBE_EXPORTS), so the API groups nobody calls are
  * left out (2.6 MB instead of 4.6 MB and its dependencies, about 20 MiB less in the worker).

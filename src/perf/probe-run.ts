@@ -92,7 +92,7 @@ function probeEndsBy(c: ResolvedConfig, p: ReturnType<typeof probeSettings>): nu
 }
 
 /**
- * Starts the run's probe beside the checks (README "Performance"); settles when the samples are
+ * Starts the run's probe beside the checks (docs/checks.md); settles when the samples are
  * in the cache, or at once when there is nothing to probe. Aborting stops scheduling requests and
  * stores nothing: a check that still needs samples then takes them itself.
  */

@@ -85,7 +85,7 @@ export const findingSchema = z.object({
 
 /**
  * One root cause. The verdict, the exit code, alerts and every report speak in incidents;
- * findings are their evidence. README "Incidents" documents the model.
+ * findings are their evidence. docs/incidents-and-severities.md documents the model.
  */
 export const incidentSchema = z.object({
   /** Stable: the same root cause in the same environment has the same id in every run (alert dedup key). */
@@ -110,7 +110,7 @@ export const incidentSchema = z.object({
 export const phaseSchema = z.object({
   /**
    * "tool start", "embedded start", "playwright start", "workers start", "suite <file>",
-   * "diagnostics", "reporters", "scrubbing", "teardown", "rendering" (README "Benchmark").
+   * "diagnostics", "reporters", "scrubbing", "teardown", "rendering" (docs/benchmark.md).
    */
   name: z.string(),
   startMs: z.number(),
@@ -208,7 +208,7 @@ export const runbookReportSchema = z.object({
       rateLimited: z.record(z.string(), z.number()),
     })
     .optional(),
-  /** Where the run spent its time, CPU and memory (README "Benchmark"). Optional: absent in older reports. */
+  /** Where the run spent its time, CPU and memory (docs/benchmark.md). Optional: absent in older reports. */
   timings: timingsSchema.optional(),
 });
 

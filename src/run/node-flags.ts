@@ -1,7 +1,7 @@
 /**
  * Node flags of the Playwright processes (the runner, inherited by its workers, and the listing
- * of the checks for --grep): they live for one run and mostly wait on the network (README
- * "Benchmark", measured side by side):
+ * of the checks for --grep): they live for one run and mostly wait on the network
+ * (docs/benchmark.md, measured side by side):
  * - a small young generation: they keep little short-lived data, each about 20 MiB smaller for
  *   about 2% more CPU;
  * - no optimizing compiler (--no-opt): its work never paid off within a run, about 0.35 s of CPU

@@ -2,7 +2,7 @@
  * Which checks a `--grep` selects: the one place that decides it, for `run`, `drill`, `gate`,
  * `cutover` and every environment of `schedule.json`. A grep that is not a valid regular
  * expression, or that selects no check, is a usage problem: the run would prove nothing
- * (README "No evidence, no verdict"). Playwright itself lists the selection
+ * (docs/incidents-and-severities.md "No evidence, no verdict"). Playwright itself lists the selection
  * (`playwright test --list --grep`), so this is exactly the set a run would execute.
  */
 import type { ResolvedConfig } from '../../config/index.ts';

@@ -1,5 +1,5 @@
 /**
- * The CLI's side of a run's timings (runbook.json `timings`, README "Benchmark"): the phases
+ * The CLI's side of a run's timings (runbook.json `timings`, docs/benchmark.md): the phases
  * around the Playwright runner (tool start, embedded start, scrubbing, teardown, rendering),
  * merged with the runner's own (src/reporter/runner-timings.ts) on one time axis, and the
  * run's CPU seconds: the runner and its workers as the runner measured them, plus this process

@@ -71,7 +71,7 @@ export function alertChannelWarnings(env: string, c: Readonly<ResolvedConfig>): 
   const a = c.alerting;
   const configured = { slack: Boolean(a.slackWebhookUrl), pagerduty: Boolean(a.pagerduty.routingKey) };
   if (!configured.slack && !configured.pagerduty) {
-    return [`WARNING ${env}: no alert channel is configured (set CREDLINK_SLACK_WEBHOOK_URL or CREDLINK_PAGERDUTY_ROUTING_KEY): its incidents are recorded and shown, never paged by this daemon (Alertmanager can page from its /metrics: README "Running it at scale")`];
+    return [`WARNING ${env}: no alert channel is configured (set CREDLINK_SLACK_WEBHOOK_URL or CREDLINK_PAGERDUTY_ROUTING_KEY): its incidents are recorded and shown, never paged by this daemon (Alertmanager can page from its /metrics: docs/scale-out.md)`];
   }
   const out: string[] = [];
   for (const [severity, channels] of Object.entries(a.routes)) {

@@ -3,7 +3,7 @@
  * units: seconds, ratios 0..1; counters end in _total; descriptive text in an _info series).
  * Every sample carries `location` (where this daemon runs), so Prometheus can aggregate several
  * daemons that check the same environments (deploy/prometheus/credlink-rules.yml). Pure: state in,
- * text out. README "Running it at scale" lists every series.
+ * text out. docs/scale-out.md lists every series.
  *
  * Three sources, each the one the rest of the daemon uses:
  * - renderMetrics: the daemon itself, the scheduler per environment, the alert state per check

@@ -5,7 +5,7 @@
  *   processes (the Playwright runner and its workers, an embedded PostgreSQL), which Linux adds to
  *   the daemon's "children" time in /proc/self/stat once they have ended and been waited for.
  *   Measured as the difference over the run, so runs of several environments at the same time
- *   each count the CPU of the overlap (the README says so); without /proc, the daemon's own only.
+ *   each count the CPU of the overlap (docs/scale-out.md says so); without /proc, the daemon's own only.
  * - the latency probe's requests per endpoint and class of answer, from each observed run's
  *   measurements (perf.latency records them, runbook.json `measurements[].answers`).
  */

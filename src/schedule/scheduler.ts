@@ -159,7 +159,7 @@ export class Scheduler {
         // observe() uses only complete observations (a drill, an interrupted run or one without
         // evidence is no alert input: src/alerting/monitor.ts alertInput).
         const observed = this.o.monitor.observe(envName, r);
-        // Only observations that were not interrupted make history (README "Only observations make history").
+        // Only observations that were not interrupted make history (docs/reports.md).
         if (makesHistory(r)) this.o.history.add(entryFromReport(r, startedAt.toISOString(), Math.round(performance.now() - t0)));
         result = { env: envName, outcome: r.verdict.status, transitions: observed.transitions, deliveries: [] };
         result.pruned = this.prune(env, r.runId);

@@ -46,7 +46,7 @@ export class StateHealth {
         this.log(
           'error',
           `STATE NOT SAVED: ${file}: ${error}: the daemon goes on with its state in memory and retries every ${Math.round(this.retryMs / 1000)} s; ` +
-            `until a save succeeds, a crash or restart loses what changed since ${since} (README "schedule": what a full state disk can lose)`,
+            `until a save succeeds, a crash or restart loses what changed since ${since} (docs/monitoring.md: what a full state disk can lose)`,
         );
       }
       return false;

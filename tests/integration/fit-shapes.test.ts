@@ -69,10 +69,10 @@ test('validate --env-file: ok for a good file (name from the file name), one lin
   }
 });
 
-test('README worked example: the environment file it shows is shipped, valid, and describes the real service', () => {
+test('docs worked example: the environment file it shows is shipped, valid, and describes the real service', () => {
   const example = fs.readFileSync(path.join(PROJECT_ROOT, 'environments', 'upstream.env.example'), 'utf8');
-  const readme = fs.readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
-  assert.ok(readme.includes(example.trim()), 'README quotes environments/upstream.env.example verbatim');
+  const page = fs.readFileSync(path.join(PROJECT_ROOT, 'docs', 'environments-and-configuration.md'), 'utf8');
+  assert.ok(page.includes(example.trim()), 'docs/environments-and-configuration.md quotes environments/upstream.env.example verbatim');
   const vars = Object.fromEntries(example.split('\n').filter((l) => /^[A-Z_]+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
   const c = parseEnv(vars, { env: 'upstream', file: 'environments/upstream.env.example', processEnv: { CREDLINK_UPSTREAM_API_KEY: 'k-123456789', CREDLINK_UPSTREAM_RESTRICTED_KEY: 'r-123456789' } });
   assert.equal(c.security.requests.protected.body.kind, 'multipart');

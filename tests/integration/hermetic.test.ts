@@ -1,5 +1,5 @@
 /**
- * The README's order of commands works: after a user's own `npm start` (a run of `local` in the
+ * The documented order of commands works: after a user's own `npm start` (a run of `local` in the
  * checkout's reports/), the tests still pass in that same checkout, and they leave the user's
  * reports/ and .state/ as they were. Bounded: in a copy of the checkout, `run --env local` with
  * the default reports folder stands for `npm start` (the health checks only: the layout it leaves

@@ -83,7 +83,7 @@ test('a warning at start for every environment that cannot page', async () => {
   const warnings = logs.filter((l) => l.startsWith('WARNING'));
   assert.deepEqual(warnings, [
     'WARNING staging: SEV-3 routes to slack, which is not configured: SEV-3 incidents are not paged (CREDLINK_ALERT_ROUTES)',
-    'WARNING production: no alert channel is configured (set CREDLINK_SLACK_WEBHOOK_URL or CREDLINK_PAGERDUTY_ROUTING_KEY): its incidents are recorded and shown, never paged by this daemon (Alertmanager can page from its /metrics: README "Running it at scale")',
+    'WARNING production: no alert channel is configured (set CREDLINK_SLACK_WEBHOOK_URL or CREDLINK_PAGERDUTY_ROUTING_KEY): its incidents are recorded and shown, never paged by this daemon (Alertmanager can page from its /metrics: docs/scale-out.md)',
     'WARNING blue: SEV-1 routes to slack, which is not configured: SEV-1 incidents are not paged (CREDLINK_ALERT_ROUTES)',
   ]);
   assert.deepEqual(alertChannelWarnings('staging', envConfig('staging', { CREDLINK_ALERT_ROUTES: 'SEV-0=pagerduty,SEV-3=none' })), [], 'every routed severity can page');

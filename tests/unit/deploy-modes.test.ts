@@ -1,4 +1,4 @@
-/** The deploy/ manifests of the operating modes say what the README says they say. */
+/** The deploy/ manifests of the operating modes say what docs/ says they say. */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';

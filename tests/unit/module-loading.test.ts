@@ -1,5 +1,5 @@
 /**
- * What keeps a run's start-up cheap (README "Benchmark") and would silently come back if
+ * What keeps a run's start-up cheap (docs/benchmark.md) and would silently come back if
  * someone wrote the obvious import: zod comes from src/zod.ts (its CommonJS build), and the
  * checks build on Playwright's test without browser fixtures (`_baseTest`).
  */
@@ -22,7 +22,7 @@ function sources(): string[] {
 
 test('no module imports zod but src/zod.ts, which gives its CommonJS build', () => {
   const direct = sources().filter((f) => f !== path.join('src', 'zod.ts') && /from ['"]zod(\/[^'"]*)?['"]/.test(fs.readFileSync(path.join(PROJECT_ROOT, f), 'utf8').replace(/^import type .*$/gm, '')));
-  assert.deepEqual(direct, [], 'import { z } from src/zod.ts instead (about 0.2 s of CPU per run: README "Benchmark")');
+  assert.deepEqual(direct, [], 'import { z } from src/zod.ts instead (about 0.2 s of CPU per run: docs/benchmark.md)');
   assert.equal(z, (createRequire(import.meta.url)('zod') as { z: unknown }).z, 'the CommonJS build');
   assert.equal(z.string().parse('ok'), 'ok');
   assert.ok(new z.ZodError([]) instanceof z.ZodError);

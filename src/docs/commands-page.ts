@@ -1,5 +1,6 @@
 /** docs/reference/commands.md from the command map (src/cli.ts) and each command's option declarations: what --help prints. */
-import { commands, type Command } from '../cli.ts';
+import { commands } from '../cli.ts';
+import type { Command } from '../commands/contract.ts';
 import type { OptionSpec } from '../commands/options.ts';
 import { code, helpText, page, table } from './markdown.ts';
 

@@ -3,7 +3,8 @@
  * the tool parses (src/cli.ts's command map, each command's `options`): a documented command or
  * option that does not exist fails a test instead of a user.
  */
-import { commands, type Command } from '../../src/cli.ts';
+import { commands } from '../../src/cli.ts';
+import type { Command } from '../../src/commands/contract.ts';
 
 /** Shell words of one line: quotes removed, `$(...)` and `${...}` kept as one word. */
 export function shellWords(line: string): string[] {

@@ -59,6 +59,13 @@ const entries = {
     procedure: 'basic-service-health',
     severity: 'SEV-1',
   },
+  'health.self-status': {
+    title: 'the /health document\'s status does not report the service unhealthy (fail, down, error)',
+    // The draft's "fail" is a failed health check: "Service Unavailable" lists health check failures.
+    section: 'service-unavailable',
+    procedure: 'basic-service-health',
+    severity: 'SEV-1',
+  },
   'health.database-truthful': {
     title: 'the /health document reports the database as a direct probe finds it',
     section: 'basic-service-health',

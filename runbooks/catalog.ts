@@ -214,7 +214,7 @@ const entries = {
     severity: 'SEV-3',
   },
   'security.error-disclosure': {
-    title: 'error responses expose no stack trace or internal path',
+    title: 'no answer exposes a stack trace, an internal path, a credential or a version banner',
     section: 'api-key-auth',
     severity: 'SEV-2',
   },

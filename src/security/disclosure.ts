@@ -3,7 +3,9 @@
  * credential, a server version? Pure, over the body and header values.
  *
  * Severity follows what an attacker gains: a credential (private key, cloud access key id, a
- * connection URL with its password) is data exposure (breach, SEV-0); a stack trace or internal
+ * connection URL with its password) is a vulnerability in production (SEV-1: whoever can make
+ * the service answer it holds the secret; a breach, SEV-0, is when someone used it, which an
+ * answer cannot show); a stack trace or internal
  * path tells the stack and the layout of the code (issue, SEV-2); a version banner in a body
  * names what to look up in CVE lists (hardening, SEV-3). A credential's excerpt names its kind,
  * never its value.
@@ -19,7 +21,7 @@ export interface Disclosure {
 }
 
 export const disclosureClass: Record<DisclosureKind, SecurityClass> = {
-  credential: 'breach',
+  credential: 'vulnerability',
   'stack trace': 'issue',
   'internal path': 'issue',
   'version banner': 'hardening',

@@ -153,6 +153,10 @@ export class ReferenceApp {
       const stack = `TypeError: Cannot read properties of undefined (reading 'version')\n    at statusHandler (/srv/credlink-api/src/routes/status.js:17:31)\n    at Layer.handle (/srv/credlink-api/node_modules/express/lib/router/layer.js:95:5)`;
       return this.json(res, 500, { error: 'internal_error', message: "Cannot read properties of undefined (reading 'version')", stack });
     }
+    if (f['leaky-config'] && req.method !== 'OPTIONS' && url.pathname === '/api/v1/status') {
+      // What a debug error page that dumps the process's configuration sends.
+      return this.json(res, 500, { error: 'internal_error', server: 'Express/4.18.2', config: { databaseUrl: this.opts.databaseUrl } });
+    }
 
     const origin = req.headers.origin;
     const allowed = this.cors(req, res, origin);

@@ -143,6 +143,10 @@ export const faultCatalog = {
     incident: 'api-key-auth',
     param: { unit: 'path:%', default: { path: '/api/v1/status', percent: 100 }, min: 1, max: 100 },
   },
+  'leaky-config': {
+    description: '/api/v1/status answers 500 with its configuration: a database URL with its password and the server software with its version',
+    incident: 'api-key-auth',
+  },
   'health-minimal': { description: '/health answers only {"checks":{"database":"ok"}}: no status, version or uptime', incident: 'basic-service-health' },
   // Kubernetes scenarios: the API simulator (src/k8s-sim/) follows these; the HTTP target is unchanged.
   crashloop: { description: 'Kubernetes: every API pod is in CrashLoopBackOff', incident: 'service-unavailable' },

@@ -1,0 +1,56 @@
+/**
+ * docs/contracts.md, generated from the contracts' cases (checks/<area>/<contract>.cases.ts):
+ * each contract, the cases its standards name, the checks that cover each (with the runbook
+ * section and default severity from the catalog) and the faults that prove them, or why a case
+ * is not covered. `npm run docs:contracts` rewrites the page; tests/unit/contract-cases.test.ts
+ * fails while the committed page differs.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { catalog } from '../../runbooks/catalog.ts';
+import { sections } from '../../runbooks/sections.ts';
+import { isCovered, type Contract } from '../../checks/contract-cases.ts';
+
+export const CONTRACTS_PAGE = path.join('docs', 'contracts.md');
+
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+export function renderContractsPage(contracts: readonly Contract[]): string {
+  const out: string[] = [
+    '# Contracts and their cases',
+    '',
+    '<!-- Generated from checks/*/*.cases.ts by `npm run docs:contracts`: edit the cases, not this page. -->',
+    '',
+    'Each contract the checks hold the CredLink API to, with the cases its standard or guide names. A covered',
+    'case lists the checks that judge it (runbook section and default severity; the severity of a finding follows',
+    'from what the check measured) and the faults of the reference target that show the checks catch it',
+    '(`credlink-checks drill FAULT`). A case no check covers says why.',
+    '',
+  ];
+  for (const c of contracts) {
+    const covered = c.cases.filter(isCovered).length;
+    out.push(`## ${c.title}`, '', c.summary, '');
+    out.push(`Standards: ${c.standards.map((s) => (s.url ? `[${s.name}](${s.url})` : s.name)).join(', ')}. ${covered} of ${c.cases.length} cases covered.`, '');
+    out.push('| Case | Named by | Covered by | Proven by / not covered because |', '|---|---|---|---|');
+    for (const k of c.cases) {
+      if (isCovered(k)) {
+        const checks = k.checks.map((id) => `\`${id}\` (${sections[catalog[id].section].title.replace(/^Incident: /, '')}, ${catalog[id].severity})`).join('<br>');
+        const proof = [k.faults?.length ? k.faults.map((f) => `\`${f}\``).join(', ') : 'healthy target only', k.note].filter(Boolean).join('; ');
+        out.push(`| ${cell(k.case)} | ${cell(k.source)} | ${cell(checks)} | ${cell(proof)} |`);
+      } else {
+        out.push(`| ${cell(k.case)} | ${cell(k.source)} | not covered | ${cell(k.notCovered)} |`);
+      }
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+// `npm run docs:contracts`: writes the page from the cases.
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  const { contracts } = await import('../../checks/contracts.ts');
+  fs.mkdirSync('docs', { recursive: true });
+  fs.writeFileSync(CONTRACTS_PAGE, renderContractsPage(contracts));
+  process.stdout.write(`wrote ${CONTRACTS_PAGE}\n`);
+}

@@ -239,7 +239,7 @@ const entries = {
     severity: 'SEV-2',
   },
   'security.cors-no-any-origin': {
-    title: 'a disallowed origin gets no allow-origin header (no reflection, no * with credentials)',
+    title: 'a disallowed or look-alike origin (null, suffix, prefix, http) gets no allow-origin header: no reflection, no * with credentials',
     section: 'cors',
     severity: 'SEV-1',
   },

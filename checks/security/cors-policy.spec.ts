@@ -89,7 +89,7 @@ const skipIfAllowed = () => {
   test.skip(allowedOrigins.includes(security.disallowedOrigin), `CREDLINK_DISALLOWED_ORIGIN ${security.disallowedOrigin} is in CREDLINK_ALLOWED_ORIGINS`);
 };
 
-test('a disallowed origin gets no allow-origin header (no reflection, no * with credentials)', runbook('security.cors-no-any-origin'), async ({ api, check }) => {
+test('a disallowed or look-alike origin (null, suffix, prefix, http) gets no allow-origin header: no reflection, no * with credentials', runbook('security.cors-no-any-origin'), async ({ api, check }) => {
   skipIfAllowed();
   const results: CaseResult[] = [];
   const answers: { c: string; s: HttpSample; origin: string }[] = (await fromDisallowed(api)).map((a) => ({ ...a, origin: security.disallowedOrigin }));

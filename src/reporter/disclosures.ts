@@ -85,13 +85,22 @@ export function withDisclosures(tests: readonly TestRecord[], env: string): Test
   const evidence = { name: 'what answers disclosed, by kind (every answer of the run, any check or probe)', contentType: 'application/json', body: JSON.stringify(found, null, 2) };
   let record: TestRecord;
   if (own && isFailed(own)) {
+    // It found disclosures on its own: what only other checks' answers showed is added to its finding.
+    const others = collectDisclosures(tests.filter((t) => t !== own)).flatMap((o) => {
+      const mine = found.find((f) => f.kind === o.kind);
+      const ownRoutes = collectDisclosures([own]).find((f) => f.kind === o.kind)?.routes ?? [];
+      const routes = o.routes.filter((r) => !ownRoutes.includes(r));
+      return mine && routes.length ? [{ ...o, routes }] : [];
+    });
+    if (!others.length) return [...tests];
     const ownImpact = parseImpact(ann(own, 'impact').at(-1));
     const ownClass = ownImpact?.kind === 'security' ? ownImpact.class : undefined;
-    const merged = worst([{ case: 'own', status: null, class: cls }, ...(ownClass ? [{ case: 'designated', status: null, class: ownClass }] : [])])!;
+    const otherClass = worst(others.map((o) => ({ case: o.kind, status: null, class: disclosureClass[o.kind] })))!;
+    const merged = worst([{ case: 'others', status: null, class: otherClass }, ...(ownClass ? [{ case: 'designated', status: null, class: ownClass }] : [])])!;
     const actual = ann(own, 'actual').at(-1) ?? '';
     record = {
       ...own,
-      annotations: [...own.annotations, { type: 'actual', description: `${actual}; every answer of the run: ${lines.join('; ')}` }, { type: 'impact', description: JSON.stringify({ kind: 'security', class: merged } satisfies Impact) }],
+      annotations: [...own.annotations, { type: 'actual', description: `${actual}; other answers of the run: ${others.map(describeDisclosure).join('; ')}` }, { type: 'impact', description: JSON.stringify({ kind: 'security', class: merged } satisfies Impact) }],
       evidence: [...own.evidence, evidence],
     };
   } else {

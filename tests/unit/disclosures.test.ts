@@ -85,7 +85,9 @@ test('not selected, it is reported all the same; failed on its own, it also name
     testRecord('health.root', { annotations: [{ type: 'runbook', description: 'health.root' }, seen(cred)] }),
   ], 'staging');
   const ann = own[0]!.annotations;
-  assert.match(ann.filter((a) => a.type === 'actual').at(-1)!.description!, /^the 500 answer exposes a stack trace; every answer of the run: a credential \(a connection URL with its password\) in answers to GET \/x \(500\)$/);
+  assert.match(ann.filter((a) => a.type === 'actual').at(-1)!.description!, /^the 500 answer exposes a stack trace; other answers of the run: a credential \(a connection URL with its password\) in answers to GET \/x \(500\)$/);
   assert.equal(ann.filter((a) => a.type === 'impact').at(-1)!.description, '{"kind":"security","class":"vulnerability"}');
   assert.deepEqual(withDisclosures([testRecord('health.root')], 'staging'), [testRecord('health.root')], 'nothing disclosed: nothing changes');
+  const alone = [testRecord('security.error-disclosure', { status: 'failed', outcome: 'unexpected', annotations: [{ type: 'runbook', description: 'security.error-disclosure' }, { type: 'actual', description: 'own' }, seen(stack)] })];
+  assert.deepEqual(withDisclosures(alone, 'staging'), alone, 'what it found itself is already in its finding');
 });

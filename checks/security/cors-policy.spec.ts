@@ -101,6 +101,7 @@ test('a disallowed or look-alike origin (null, suffix, prefix, http) gets no all
     const acao = s.headers['access-control-allow-origin'];
     const creds = (s.headers['access-control-allow-credentials'] ?? '').toLowerCase() === 'true';
     if (acao === origin && origin === 'null') results.push({ case: c, status: s.status, problem: `allows Origin: null${creds ? ' with credentials' : ''}: any site can send it from a sandboxed iframe`, class: 'vulnerability' });
+    else if (acao === origin && origin === security.disallowedOrigin) results.push({ case: c, status: s.status, problem: `reflects the disallowed origin${creds ? ' with credentials' : ''}`, class: 'vulnerability' });
     else if (acao === origin) results.push({ case: c, status: s.status, problem: `allows the origin ${origin}${creds ? ' with credentials' : ''}`, class: 'vulnerability' });
     else if (acao === '*') results.push({ case: c, status: s.status, problem: `allow-origin *${creds ? ' with credentials' : ''}: any origin`, class: 'vulnerability' });
     else if (acao === 'null') results.push({ case: c, status: s.status, problem: 'allow-origin null (sandboxed pages of any origin)', class: 'vulnerability' });

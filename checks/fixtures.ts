@@ -21,7 +21,9 @@
  *   runbook section's immediate actions as evidence (src/diagnostics/).
  * - `answers` (automatic): records every answer that was not a success (reported by the probes,
  *   src/http/answers.ts) as "response" annotations, the input of correlation (src/incidents/);
- *   half of the check's timeout is the budget for confirming failed requests.
+ *   half of the check's timeout is the budget for confirming failed requests. What any answer
+ *   disclosed (a stack trace, an internal path, a credential, a version) goes as "disclosure"
+ *   annotations, scrubbed, judged once for the run by src/reporter/disclosures.ts.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -38,7 +40,7 @@ import { allureAnnotations } from '../src/report/allure-labels.ts';
 import { collectDiagnostics, SharedCollections } from '../src/diagnostics/index.ts';
 import { HttpClient } from '../src/http/client.ts';
 import { reachabilityOf, type Reachability } from '../src/http/reachability.ts';
-import { ANSWER_ANNOTATION, callOf, openAnswerSink } from '../src/http/answers.ts';
+import { ANSWER_ANNOTATION, DISCLOSURE_ANNOTATION, callOf, openAnswerSink } from '../src/http/answers.ts';
 import { RunConfirmations } from '../src/http/confirmed-down.ts';
 import type { ResponseClass } from '../src/http/response-class.ts';
 import type { LatencyHistogram } from '../src/stats/histogram.ts';
@@ -235,12 +237,14 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     { scope: 'worker', auto: true },
   ],
   answers: [
-    async ({ confirmations }, use, testInfo) => {
+    async ({ confirmations, scrubber }, use, testInfo) => {
       const sink = openAnswerSink(testInfo.timeout > 0 ? testInfo.timeout * CONFIRMATION_SHARE : 30_000, confirmations);
       try {
         await use();
       } finally {
         for (const a of sink.close()) testInfo.annotations.push({ type: ANSWER_ANNOTATION, description: JSON.stringify(a) });
+        // Disclosures in any answer of this check (src/reporter/disclosures.ts reports them under security.error-disclosure).
+        for (const d of sink.disclosures()) testInfo.annotations.push({ type: DISCLOSURE_ANNOTATION, description: JSON.stringify({ ...d, excerpt: scrubber.text(d.excerpt) }) });
       }
     },
     { auto: true, box: 'self' },

@@ -59,6 +59,13 @@ const entries = {
     procedure: 'basic-service-health',
     severity: 'SEV-1',
   },
+  'health.self-status': {
+    title: 'the /health document\'s status does not report the service unhealthy (fail, down, error)',
+    // The draft's "fail" is a failed health check: "Service Unavailable" lists health check failures.
+    section: 'service-unavailable',
+    procedure: 'basic-service-health',
+    severity: 'SEV-1',
+  },
   'health.database-truthful': {
     title: 'the /health document reports the database as a direct probe finds it',
     section: 'basic-service-health',
@@ -207,7 +214,7 @@ const entries = {
     severity: 'SEV-3',
   },
   'security.error-disclosure': {
-    title: 'error responses expose no stack trace or internal path',
+    title: 'no answer exposes a stack trace, an internal path, a credential or a version banner',
     section: 'api-key-auth',
     severity: 'SEV-2',
   },
@@ -232,7 +239,7 @@ const entries = {
     severity: 'SEV-2',
   },
   'security.cors-no-any-origin': {
-    title: 'a disallowed origin gets no allow-origin header (no reflection, no * with credentials)',
+    title: 'a disallowed or look-alike origin (null, suffix, prefix, http) gets no allow-origin header: no reflection, no * with credentials',
     section: 'cors',
     severity: 'SEV-1',
   },

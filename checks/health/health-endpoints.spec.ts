@@ -12,6 +12,7 @@ import { intermittentFailures, jsonOf, send, type HttpSample } from '../../src/p
 import type { Impact } from '../../src/triage/impact.ts';
 import { tierOf } from '../../runbooks/thresholds.ts';
 import { sufficiency, summarize } from '../../src/stats/percentiles.ts';
+import { classifyHealthStatus, HEALTH_STATUS_VALUES } from './health-status.ts';
 
 const { paths, env, health } = runConfig();
 
@@ -108,6 +109,27 @@ test.describe('the /health document', () => {
     test.skip(db === undefined, `GET ${healthPath} answered ${s.status ?? s.error} without checks.database`);
     if (db !== 'ok') await check.evidence(`checks of GET ${healthPath}`, { status: s.status, body: jsonOf(s) }, "curl -s {{baseUrl}}{{healthPath}} | jq '.checks.database'");
     check.that({ label: 'CHECKS.DATABASE', ok: db === 'ok', actual: db, expected: '== "ok"', call: `GET ${healthPath}` });
+  });
+
+  // The document's own verdict (IETF health-check draft: pass/warn/fail and aliases). A 2xx that says
+  // "fail" keeps load balancers and probes routing to a service that reports itself down.
+  test(`the ${healthPath} document's status does not report the service unhealthy`, runbook('health.self-status'), async ({ api, check }) => {
+    test.skip(paths.health === null, absent('CREDLINK_HEALTH_PATH'));
+    const s = await send(api, { path: healthPath });
+    test.skip(s.status === null || s.status < 200 || s.status >= 300, `GET ${healthPath} answered ${s.status ?? s.error}: health.root covers availability`);
+    const status = (jsonOf(s) as { status?: unknown } | undefined)?.status;
+    test.skip(status === undefined, `the ${healthPath} document has no status field (health.document says whether it must)`);
+    const cls = classifyHealthStatus(status);
+    const known = Object.values(HEALTH_STATUS_VALUES).flat().join(', ');
+    if (cls === 'fail' || cls === 'unknown') await check.evidence(`body of GET ${healthPath}`, { status: s.status, body: jsonOf(s) }, "curl -s {{baseUrl}}{{healthPath}} | jq '.status'");
+    check.that({
+      label: 'STATUS',
+      ok: cls === 'pass' || cls === 'warn',
+      actual: cls === 'fail' ? `${JSON.stringify(status)} with HTTP ${s.status}: the service reports itself unhealthy` : `${JSON.stringify(status)}: not a status value this check can read`,
+      expected: `a healthy status (${[...HEALTH_STATUS_VALUES.pass, ...HEALTH_STATUS_VALUES.warn].join(', ')})`,
+      call: `GET ${healthPath}`,
+      impact: cls === 'unknown' ? { kind: 'gap', reason: `the health document's status ${JSON.stringify(status)} is none of ${known}: whether the service reports itself healthy is not known` } : undefined,
+    });
   });
 
   // Corroboration: the document's claim against a direct probe of the same dependency. Without

@@ -297,7 +297,7 @@ test('the protected endpoint answers keyed requests without redirecting', runboo
   });
 });
 
-test('error responses expose no stack trace or internal path', runbook('security.error-disclosure'), async ({ api, check }) => {
+test('no answer exposes a stack trace, an internal path, a credential or a version banner', runbook('security.error-disclosure'), async ({ api, check }) => {
   const missing = `/credlink-checks-missing-${crypto.randomBytes(4).toString('hex')}`;
   const requests = [
     { case: `GET ${missing} (a path that does not exist)`, req: { path: missing } },

@@ -1,7 +1,8 @@
 /**
  * Runbook "Incident: CORS Violations": preflights from each allowed origin succeed with the
- * real method, the X-API-Key and Content-Type headers and Vary: Origin; a disallowed origin
- * gets no allow-origin header (a reflection or * = any origin: a vulnerability), and is
+ * real method, the X-API-Key and Content-Type headers and Vary: Origin; a disallowed origin,
+ * and origins that only look allowed (null, suffix, prefix, http), get no allow-origin header
+ * (a reflection or * = any origin: a vulnerability), and a disallowed origin is
  * refused with 403 or served without CORS headers, never with a 5xx (which inflates the
  * 5xx error rate). Preflights carry no key: nothing here spends the auth budget.
  */
@@ -9,6 +10,7 @@ import { runbook, test } from '../fixtures.ts';
 import { runConfig } from '../../config/index.ts';
 import { send, type HttpSample } from '../../src/probes/http.ts';
 import { inconclusiveReason, securityImpact, summarize, type CaseResult } from '../../src/security/verdict.ts';
+import { lookAlikeOrigins } from '../../src/security/cors-origins.ts';
 
 const { protectedEndpoint: ep, paths, allowedOrigins, security } = runConfig();
 // Endpoints this deployment has (a path declared none is left out).
@@ -87,15 +89,20 @@ const skipIfAllowed = () => {
   test.skip(allowedOrigins.includes(security.disallowedOrigin), `CREDLINK_DISALLOWED_ORIGIN ${security.disallowedOrigin} is in CREDLINK_ALLOWED_ORIGINS`);
 };
 
-test('a disallowed origin gets no allow-origin header (no reflection, no * with credentials)', runbook('security.cors-no-any-origin'), async ({ api, check }) => {
+test('a disallowed or look-alike origin (null, suffix, prefix, http) gets no allow-origin header: no reflection, no * with credentials', runbook('security.cors-no-any-origin'), async ({ api, check }) => {
   skipIfAllowed();
-  const origin = security.disallowedOrigin;
   const results: CaseResult[] = [];
-  const answers = await fromDisallowed(api);
-  for (const { c, s } of answers) {
+  const answers: { c: string; s: HttpSample; origin: string }[] = (await fromDisallowed(api)).map((a) => ({ ...a, origin: security.disallowedOrigin }));
+  // Origins that look allowed: null, the allowed origin with a suffix, a prefix on its host, http (src/security/cors-origins.ts).
+  for (const l of lookAlikeOrigins(allowedOrigins)) {
+    for (const t of targets) answers.push({ c: `${l.why}: OPTIONS ${t.path}`, s: await preflight(api, l.origin, t.path, t.method), origin: l.origin });
+  }
+  for (const { c, s, origin } of answers) {
     const acao = s.headers['access-control-allow-origin'];
     const creds = (s.headers['access-control-allow-credentials'] ?? '').toLowerCase() === 'true';
-    if (acao === origin) results.push({ case: c, status: s.status, problem: `reflects the disallowed origin${creds ? ' with credentials' : ''}`, class: 'vulnerability' });
+    if (acao === origin && origin === 'null') results.push({ case: c, status: s.status, problem: `allows Origin: null${creds ? ' with credentials' : ''}: any site can send it from a sandboxed iframe`, class: 'vulnerability' });
+    else if (acao === origin && origin === security.disallowedOrigin) results.push({ case: c, status: s.status, problem: `reflects the disallowed origin${creds ? ' with credentials' : ''}`, class: 'vulnerability' });
+    else if (acao === origin) results.push({ case: c, status: s.status, problem: `allows the origin ${origin}${creds ? ' with credentials' : ''}`, class: 'vulnerability' });
     else if (acao === '*') results.push({ case: c, status: s.status, problem: `allow-origin *${creds ? ' with credentials' : ''}: any origin`, class: 'vulnerability' });
     else if (acao === 'null') results.push({ case: c, status: s.status, problem: 'allow-origin null (sandboxed pages of any origin)', class: 'vulnerability' });
     else if (s.status === 429) results.push({ case: c, status: 429, inconclusive: inconclusiveReason(429) });
@@ -103,9 +110,9 @@ test('a disallowed origin gets no allow-origin header (no reflection, no * with 
   }
   const impact = securityImpact(results, 'the CORS policy');
   if (impact) {
-    await check.evidence(`answers to Origin: ${origin}`, answers.map(({ c, s }) => ({ case: c, status: s.status, allowOrigin: s.headers['access-control-allow-origin'] ?? null, allowCredentials: s.headers['access-control-allow-credentials'] ?? null })), `curl -H "Origin: ${origin}" -X OPTIONS <url> -v`);
+    await check.evidence('answers to disallowed and look-alike origins', answers.map(({ c, s, origin }) => ({ case: c, origin, status: s.status, allowOrigin: s.headers['access-control-allow-origin'] ?? null, allowCredentials: s.headers['access-control-allow-credentials'] ?? null })), `curl -H "Origin: ${security.disallowedOrigin}" -X OPTIONS <url> -v`);
   }
-  check.that({ label: 'CORS', ok: !impact, actual: summarize(results), expected: `no Access-Control-Allow-Origin for ${origin}`, call: answers.map((a) => a.c).join(', '), impact });
+  check.that({ label: 'CORS', ok: !impact, actual: summarize(results), expected: `no Access-Control-Allow-Origin for ${security.disallowedOrigin} or an origin that only looks allowed (null, suffix, prefix, http)`, call: [...new Set(answers.map((a) => a.c.replace(/^.*: /, '')))].join(', '), impact });
 });
 
 test('a disallowed origin is refused with 403 or served without CORS headers, never 5xx', runbook('security.cors-disallowed-not-5xx'), async ({ api, check }) => {

@@ -8,6 +8,7 @@
  */
 import type { SharedConfirmations } from './confirmed-down.ts';
 import { classify, type ResponseClass } from './response-class.ts';
+import { AnswerScanner, type DisclosureKind } from '../security/disclosure.ts';
 
 export interface AnswerSeen {
   /** "GET /health", "POST /api/v1/sign"; for other systems "prometheus GET /api/v1/query". */
@@ -19,6 +20,18 @@ export interface AnswerSeen {
 
 /** Annotation type carrying one AnswerSeen as JSON (read by src/reporter/to-report.ts). */
 export const ANSWER_ANNOTATION = 'response';
+
+/** Something an answer disclosed (src/security/disclosure.ts), where; the excerpt is scrubbed before it is kept. */
+export interface DisclosureSeen {
+  kind: DisclosureKind;
+  call: string;
+  status: number | null;
+  excerpt: string;
+}
+/** Annotation type carrying one DisclosureSeen as JSON (read by src/reporter/disclosures.ts). */
+export const DISCLOSURE_ANNOTATION = 'disclosure';
+/** Distinct (kind, call, status) disclosures kept per test. */
+export const MAX_DISCLOSURES_PER_TEST = 20;
 /** Distinct (call, status) pairs kept per test: a bound on report size, never reached by today's checks. */
 export const MAX_ANSWERS_PER_TEST = 50;
 
@@ -30,13 +43,19 @@ export interface AnswerSink {
   readonly confirmedDown: Set<string>;
   /** Calls confirmed down by any check of the run (src/http/confirmed-down.ts). */
   readonly shared?: SharedConfirmations;
+  /** A disclosure an answer of this check carried. */
+  disclosed(d: DisclosureSeen): void;
 }
+
+/** One scanner per process: its byte budget bounds the scanning of a whole run's answers. */
+const scanner = new AnswerScanner();
 
 let sink: AnswerSink | undefined;
 
 /** Collects answers until `close()`, which returns them deduplicated by (call, status) with counts. */
-export function openAnswerSink(budgetMs: number, shared?: SharedConfirmations): { close(): AnswerSeen[] } {
+export function openAnswerSink(budgetMs: number, shared?: SharedConfirmations): { close(): AnswerSeen[]; disclosures(): DisclosureSeen[] } {
   const seen = new Map<string, AnswerSeen>();
+  const disclosed = new Map<string, DisclosureSeen>();
   const mine: AnswerSink = {
     deadline: performance.now() + budgetMs,
     confirmedDown: new Set(),
@@ -49,6 +68,10 @@ export function openAnswerSink(budgetMs: number, shared?: SharedConfirmations): 
       if (prior) prior.count += count;
       else if (seen.size < MAX_ANSWERS_PER_TEST) seen.set(key, { call, status, class: c, count });
     },
+    disclosed(d) {
+      const key = `${d.kind}\u0000${d.call}\u0000${d.status}`;
+      if (!disclosed.has(key) && disclosed.size < MAX_DISCLOSURES_PER_TEST) disclosed.set(key, d);
+    },
   };
   sink = mine;
   return {
@@ -56,12 +79,24 @@ export function openAnswerSink(budgetMs: number, shared?: SharedConfirmations): 
       if (sink === mine) sink = undefined;
       return [...seen.values()];
     },
+    disclosures: () => [...disclosed.values()],
   };
 }
 
 /** A probe reports one answer (status null = no answer). Successes are ignored. */
 export function answerSeen(call: string, status: number | null, count = 1): void {
   sink?.seen(call, status, count);
+}
+
+/** A probe reports an answer's body: scanned for disclosures (any status), within the process's budget. */
+export function answerBody(call: string, status: number | null, body: string): void {
+  if (!sink) return;
+  for (const d of scanner.scan(status, body)) sink.disclosed({ kind: d.kind, call, status, excerpt: d.excerpt });
+}
+
+/** A disclosure found where no check ran (the latency probe's answers), reported to the check judging them. */
+export function disclosureSeen(d: DisclosureSeen): void {
+  sink?.disclosed(d);
 }
 
 /** Milliseconds left for confirmation re-asks in the current test (undefined outside a test). */

@@ -15,7 +15,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../../config/index.ts';
 import { reachabilityOf } from '../http/reachability.ts';
-import { answerSeen } from '../http/answers.ts';
+import { answerSeen, disclosureSeen } from '../http/answers.ts';
+import { AnswerScanner, SCAN_BODY_MAX } from '../security/disclosure.ts';
 import { openModel } from '../probes/open-model.ts';
 import { planProbe } from '../budget/plan.ts';
 import type { EndpointSamples } from './probe-verdict.ts';
@@ -42,12 +43,15 @@ export function probeSettings(c: ResolvedConfig) {
   return { ...configured, rate: plan.rate, samples: plan.samples, limitedBy: plan.limitedBy };
 }
 
-/** Every check judging the sampling saw its answers: each reports them to its own answer sink. */
+/** Every check judging the sampling saw its answers (and what they disclosed): each reports them to its own answer sink. */
 export async function sampleEndpoints(c: ResolvedConfig): Promise<ProbeRun> {
   const run = await sampleOnce(c);
   for (const e of run.endpoints) {
     const byStatus = new Map<number | null, number>();
-    for (const s of e.samples) byStatus.set(s.status, (byStatus.get(s.status) ?? 0) + 1);
+    for (const s of e.samples) {
+      byStatus.set(s.status, (byStatus.get(s.status) ?? 0) + 1);
+      for (const d of s.disclosures ?? []) disclosureSeen({ kind: d.kind, call: e.name, status: s.status, excerpt: d.excerpt });
+    }
     for (const [status, n] of byStatus) answerSeen(e.name, status, n);
   }
   return run;
@@ -138,7 +142,12 @@ async function probeIntoCache(c: ResolvedConfig, signal?: AbortSignal): Promise<
   return run;
 }
 
+/** Bytes of the probe's answers scanned for disclosures in one run (every answer's head, until spent). */
+const PROBE_SCAN_MAX = 2 * 1024 * 1024;
+
 async function sampleAll(c: ResolvedConfig, p: ReturnType<typeof probeSettings>, signal?: AbortSignal): Promise<EndpointSamples[]> {
+  const scanner = new AnswerScanner(PROBE_SCAN_MAX);
+  const inspect = { maxBytes: SCAN_BODY_MAX, look: (status: number, head: string) => scanner.scan(status, head) };
   return Promise.all(
     p.paths.map(async (pathname): Promise<EndpointSamples> => {
       const r = await openModel({
@@ -149,6 +158,7 @@ async function sampleAll(c: ResolvedConfig, p: ReturnType<typeof probeSettings>,
         maxInFlight: p.maxInFlight,
         headers: { 'user-agent': 'credlink-checks/0.1 (+runbook monitor; latency probe)' },
         signal,
+        inspect,
       });
       return { name: `GET ${pathname}`, samples: r.samples, dropped: r.dropped, scheduled: r.scheduled };
     }),

@@ -5,11 +5,12 @@
  *
  * A failure (5xx or no answer) is confirmed before it counts (src/probes/confirm.ts), unless the
  * base URL is already known not to answer (src/http/reachability.ts); every answer that is not a
- * success is reported to the running check's answer sink (src/http/answers.ts) for correlation.
+ * success is reported to the running check's answer sink (src/http/answers.ts) for correlation,
+ * and every answer's body is scanned there for disclosures (stack traces, paths, credentials).
  */
 import type { Transport } from '../http/client.ts';
 import type { MultipartFields } from '../http/multipart.ts';
-import { answerSeen, callOf, confirmationBudgetMs, confirmedDown, markConfirmedDown } from '../http/answers.ts';
+import { answerBody, answerSeen, callOf, confirmationBudgetMs, confirmedDown, markConfirmedDown } from '../http/answers.ts';
 import { confirm, DEFAULT_BUDGET_MS, DEFAULT_SPACING_MS } from './confirm.ts';
 
 export interface HttpSample {
@@ -49,6 +50,7 @@ export async function send(api: Transport, req: HttpRequest): Promise<HttpSample
   const attempt = async () => {
     const s = await sendOnce(api, req);
     answerSeen(callOf(s.method, s.path), s.status);
+    answerBody(callOf(s.method, s.path), s.status, s.body);
     return s;
   };
   const first = await attempt();

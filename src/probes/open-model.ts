@@ -8,6 +8,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import type { Disclosure } from '../security/disclosure.ts';
 
 export interface OpenModelOptions {
   url: string;
@@ -21,6 +22,8 @@ export interface OpenModelOptions {
   maxInFlight?: number;
   /** Stops scheduling new requests (those in flight finish); `scheduled` then counts what was. */
   signal?: AbortSignal;
+  /** Reads each answer's first `maxBytes` (any status): what it returns is kept on the sample. */
+  inspect?: { maxBytes: number; look(status: number, head: string): Disclosure[] };
 }
 
 export interface Sample {
@@ -30,6 +33,8 @@ export interface Sample {
   error?: string;
   /** Phase timings (ms from the actual start): dns, connect, tls, ttfb, download. */
   phases?: Phases;
+  /** What the answer disclosed (OpenModelOptions.inspect), when anything. */
+  disclosures?: Disclosure[];
 }
 
 export interface Phases {
@@ -114,15 +119,19 @@ function once(lib: typeof http | typeof https, agent: http.Agent, u: URL, o: Ope
     // the body read up to a cap (a body that never ends is not an answer).
     const deadline = setTimeout(() => req.destroy(new Error(`no answer within ${o.timeoutMs} ms`)), o.timeoutMs);
     let read = 0;
+    const head: Buffer[] = [];
     const req = lib.request(u, { method: o.method ?? 'GET', headers: o.headers, agent, timeout: o.timeoutMs }, (res) => {
       marks.ttfb = performance.now();
       res.on('data', (chunk: Buffer) => {
+        if (o.inspect && read < o.inspect.maxBytes) head.push(chunk.subarray(0, o.inspect.maxBytes - read));
         read += chunk.length;
         if (read > MAX_PROBE_BODY) req.destroy(new Error(`the body exceeds ${MAX_PROBE_BODY / 1024} KB: not read to its end`));
       });
       res.on('end', () => {
         const end = performance.now();
+        const disclosures = o.inspect && res.statusCode ? o.inspect.look(res.statusCode, Buffer.concat(head).toString('utf8')) : [];
         done({
+          ...(disclosures.length ? { disclosures } : {}),
           status: res.statusCode ?? null,
           phases: {
             dns: marks.dns - start,

@@ -10,6 +10,7 @@ import { impactSchema, type Impact } from '../triage/impact.ts';
 import { decideSeverity, type GroupState } from '../triage/severity-policy.ts';
 import { buildIncidents, type Unassigned } from '../incidents/build.ts';
 import { ANSWER_ANNOTATION } from '../http/answers.ts';
+import { withDisclosures } from './disclosures.ts';
 import { measurementSchema, responseSeenSchema, type Evidence, type Measurement, type ResponseSeen, type RunbookReport } from './schema.ts';
 
 export interface TestRecord {
@@ -88,7 +89,9 @@ function responsesOf(t: TestRecord): ResponseSeen[] {
  * `names`: the environment's names for the immediate actions (runbooks/commands.ts namesOf);
  * without them every name is a visible placeholder, never production's.
  */
-export function toReport(tests: readonly TestRecord[], run: RunFacts, names: CommandNames = unknownNames(run.env)): RunbookReport {
+export function toReport(records: readonly TestRecord[], run: RunFacts, names: CommandNames = unknownNames(run.env)): RunbookReport {
+  // What any answer disclosed is judged once for the run (src/reporter/disclosures.ts).
+  const tests = withDisclosures(records, run.env);
   const groups = new Map<string, GroupState>();
   for (const t of tests) {
     const id = checkIdOf(t);

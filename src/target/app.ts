@@ -53,6 +53,7 @@ export class ReferenceApp {
   /** Separate counters: each fault's share is exact over the requests it applies to. */
   private readonly healthErrorPicker = new EveryNth();
   private readonly endpointErrorPicker = new EveryNth();
+  private readonly leakyPicker = new EveryNth();
   private readonly authFailures = new Map<string, { count: number; since: number }>();
   private readonly limiterCounts = new Map<string, { count: number; since: number }>();
   /** Window of the limiter-before-auth fault; tests lengthen it so a Retry-After outlasts a check. */
@@ -99,6 +100,7 @@ export class ReferenceApp {
     this.tailPicker.reset();
     this.healthErrorPicker.reset();
     this.endpointErrorPicker.reset();
+    this.leakyPicker.reset();
     this.authFailures.clear();
     this.limiterCounts.clear();
   }
@@ -145,6 +147,15 @@ export class ReferenceApp {
     const endpoint = f['endpoint-error-rate'];
     if (typeof endpoint === 'object' && req.method !== 'OPTIONS' && url.pathname === endpoint.path && this.endpointErrorPicker.hit(endpoint.percent)) {
       return this.json(res, 500, { error: 'internal_error' });
+    }
+    const leaky = f['leaky-500'];
+    if (typeof leaky === 'object' && req.method !== 'OPTIONS' && url.pathname === leaky.path && this.leakyPicker.hit(leaky.percent)) {
+      const stack = `TypeError: Cannot read properties of undefined (reading 'version')\n    at statusHandler (/srv/credlink-api/src/routes/status.js:17:31)\n    at Layer.handle (/srv/credlink-api/node_modules/express/lib/router/layer.js:95:5)`;
+      return this.json(res, 500, { error: 'internal_error', message: "Cannot read properties of undefined (reading 'version')", stack });
+    }
+    if (f['leaky-config'] && req.method !== 'OPTIONS' && url.pathname === '/api/v1/status') {
+      // What a debug error page that dumps the process's configuration sends.
+      return this.json(res, 500, { error: 'internal_error', server: 'Express/4.18.2', config: { databaseUrl: this.opts.databaseUrl } });
     }
 
     const origin = req.headers.origin;
@@ -208,7 +219,7 @@ export class ReferenceApp {
     } else if (this.faults['cors-reflect-any-origin']) {
       res.setHeader('Access-Control-Allow-Origin', origin);
       res.setHeader('Access-Control-Allow-Credentials', 'true');
-    } else if (this.opts.allowedOrigins.includes(origin) && !this.faults['cors-blocks-allowed-origin']) {
+    } else if ((this.opts.allowedOrigins.includes(origin) || this.looseOriginMatch(origin)) && !this.faults['cors-blocks-allowed-origin']) {
       res.setHeader('Access-Control-Allow-Origin', origin);
       res.setHeader('Access-Control-Allow-Credentials', 'true');
     } else {
@@ -220,6 +231,13 @@ export class ReferenceApp {
       res.setHeader('Access-Control-Max-Age', '600');
     }
     return true;
+  }
+
+  /** The faults cors-null-origin and cors-loose-match: the allow-list checks real services get wrong. */
+  private looseOriginMatch(origin: string): boolean {
+    if (this.faults['cors-null-origin'] && origin === 'null') return true;
+    // As `new RegExp(host).test(origin)` or `origin.includes(host)`: no anchors, no scheme.
+    return Boolean(this.faults['cors-loose-match']) && this.opts.allowedOrigins.some((o) => origin.includes(new URL(o).host));
   }
 
   private async health(res: http.ServerResponse): Promise<void> {
@@ -237,8 +255,10 @@ export class ReferenceApp {
     }
     // As the real service does: a constant instead of the result of the query.
     if (this.faults['health-database-unknown']) database = 'unknown';
+    // health-status-down: the document says "down" while the HTTP status says 200.
+    const status = database === 'down' ? 'degraded' : this.faults['health-status-down'] ? 'down' : 'ok';
     this.json(res, database === 'down' ? 503 : 200, {
-      status: database === 'down' ? 'degraded' : 'ok',
+      status,
       version: this.opts.version,
       uptime: this.uptime(),
       timestamp: new Date().toISOString(),

@@ -132,6 +132,22 @@ export const faultCatalog = {
     description: 'a request body that is not valid JSON crashes the handler: 500 with the stack trace and file paths in the body',
     incident: 'api-key-auth',
   },
+  // Cases named by the standards (issue 21): checks/*/*.cases.ts.
+  'health-status-down': { description: '/health answers 200 with "status": "down" (checks.database "ok"): the service reports itself unhealthy, the HTTP status says healthy', incident: 'service-unavailable' },
+  'cors-null-origin': { description: 'CORS allows Origin: null (sandboxed iframes, file: pages) with credentials', incident: 'cors' },
+  'cors-loose-match': {
+    description: 'CORS matches origins by substring: an allowed origin with a suffix (https://app.example.com.evil.test), a prefix (https://evilapp.example.com) or http instead of https is allowed, with credentials',
+    incident: 'cors',
+  },
+  'leaky-500': {
+    description: 'a given percentage of requests to one path answer 500 with the stack trace and internal file paths in the body (an error handler that forwards err.stack)',
+    incident: 'api-key-auth',
+    param: { unit: 'path:%', default: { path: '/api/v1/status', percent: 100 }, min: 1, max: 100 },
+  },
+  'leaky-config': {
+    description: '/api/v1/status answers 500 with its configuration: a database URL with its password and the server software with its version',
+    incident: 'api-key-auth',
+  },
   'health-minimal': { description: '/health answers only {"checks":{"database":"ok"}}: no status, version or uptime', incident: 'basic-service-health' },
   // Kubernetes scenarios: the API simulator (src/k8s-sim/) follows these; the HTTP target is unchanged.
   crashloop: { description: 'Kubernetes: every API pod is in CrashLoopBackOff', incident: 'service-unavailable' },

@@ -11,7 +11,7 @@ import { DISCLOSURE_ANNOTATION, type DisclosureSeen } from '../http/answers.ts';
 import { disclosureClass, type DisclosureKind } from '../security/disclosure.ts';
 import { worst } from '../security/verdict.ts';
 import { impactSchema, type Impact } from '../triage/impact.ts';
-import type { TestRecord } from './to-report.ts';
+import type { TestRecord } from './schema.ts';
 
 export const DISCLOSURE_CHECK = 'security.error-disclosure';
 /** Routes listed per kind (the evidence holds them all, up to the recorder's bound). */

@@ -220,3 +220,21 @@ export type Evidence = z.infer<typeof evidenceSchema>;
 export type Measurement = z.infer<typeof measurementSchema>;
 export type Timings = z.infer<typeof timingsSchema>;
 export type Phase = z.infer<typeof phaseSchema>;
+
+/** One check's result as the reporter collects it (input of toReport). */
+export interface TestRecord {
+  title: string;
+  file?: string;
+  /** Annotations declared statically and pushed at run time. */
+  annotations: { type: string; description?: string }[];
+  /** Final outcome: the last attempt's status. */
+  status: 'passed' | 'failed' | 'timedOut' | 'skipped' | 'interrupted';
+  /** Playwright's outcome: "flaky" = failed first, passed on retry. */
+  outcome: 'expected' | 'unexpected' | 'flaky' | 'skipped';
+  retries: number;
+  durationMs: number;
+  /** Error messages of the last attempt (first one of the first attempt for flaky). */
+  errors: string[];
+  firstError?: string;
+  evidence: Evidence[];
+}

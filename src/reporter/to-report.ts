@@ -11,24 +11,9 @@ import { decideSeverity, type GroupState } from '../triage/severity-policy.ts';
 import { buildIncidents, type Unassigned } from '../incidents/build.ts';
 import { ANSWER_ANNOTATION } from '../http/answers.ts';
 import { withDisclosures } from './disclosures.ts';
-import { measurementSchema, responseSeenSchema, type Evidence, type Measurement, type ResponseSeen, type RunbookReport } from './schema.ts';
+import { measurementSchema, responseSeenSchema, type Evidence, type Measurement, type ResponseSeen, type RunbookReport, type TestRecord } from './schema.ts';
 
-export interface TestRecord {
-  title: string;
-  file?: string;
-  /** Annotations declared statically and pushed at run time. */
-  annotations: { type: string; description?: string }[];
-  /** Final outcome: the last attempt's status. */
-  status: 'passed' | 'failed' | 'timedOut' | 'skipped' | 'interrupted';
-  /** Playwright's outcome: "flaky" = failed first, passed on retry. */
-  outcome: 'expected' | 'unexpected' | 'flaky' | 'skipped';
-  retries: number;
-  durationMs: number;
-  /** Error messages of the last attempt (first one of the first attempt for flaky). */
-  errors: string[];
-  firstError?: string;
-  evidence: Evidence[];
-}
+export type { TestRecord } from './schema.ts';
 
 export interface RunFacts {
   env: string;

@@ -29,7 +29,7 @@ import { send, type HttpSample } from '../../src/probes/http.ts';
 import { deriveKeys } from '../../src/security/derived-keys.ts';
 import { disclosuresOf } from '../../src/security/disclosure.ts';
 import { judgeFailedAttempts, type AttemptSeries } from '../../src/security/failed-attempts.ts';
-import { inconclusiveReason, judgeRejection, judgeValidKey, keyAccepted, securityImpact, summarize, type CaseResult } from '../../src/security/verdict.ts';
+import { inconclusiveReason, judgeRejection, judgeValidKey, keyAccepted, securityImpact, summarize, unanswered, type CaseResult } from '../../src/security/verdict.ts';
 import type { Scrubber } from '../../src/secrets/scrub.ts';
 import { restrictedKeyProbe, validKeyProbe } from './auth-probes.ts';
 
@@ -200,7 +200,7 @@ test('the key counts only in the ways the environment declares (default X-API-Ke
     const accepted = keyAccepted(s.status, probeSpec.success, keyless.status);
     answers.push({ case: c.name, status: s.status });
     if (accepted === 'yes') results.push({ case: c.name, status: s.status, problem: `the valid key is accepted in ${c.name} (${s.status}), which CREDLINK_API_KEY_IN does not declare`, class: 'issue' });
-    else if (accepted === 'unknown') results.push({ case: c.name, status: s.status, inconclusive: `answered ${s.status} while the same request without a key answered ${keyless.status}` });
+    else if (accepted === 'unknown') results.push(unanswered(c.name, s) ?? { case: c.name, status: s.status, inconclusive: `answered ${s.status} while the same request without a key answered ${statusOf(keyless)}` });
     else results.push({ case: c.name, status: s.status });
   }
   const impact = securityImpact(results, 'where the key counts');
@@ -226,7 +226,7 @@ test('keys derived from a valid key (other case, prefixes, suffixes, whitespace,
     const accepted = keyAccepted(s.status, probeSpec.success, keyless.status);
     answers.push({ case: `the key ${d.name}`, status: s.status });
     if (accepted === 'yes') results.push({ case: `the key ${d.name}`, status: s.status, problem: `accepted the valid key ${d.name} (${s.status}): keys are matched loosely`, class: 'breach' });
-    else if (accepted === 'unknown') results.push({ case: `the key ${d.name}`, status: s.status, inconclusive: `answered ${s.status} while the request without a key answered ${keyless.status}` });
+    else if (accepted === 'unknown') results.push(unanswered(`the key ${d.name}`, s) ?? { case: `the key ${d.name}`, status: s.status, inconclusive: `answered ${s.status} while the request without a key answered ${statusOf(keyless)}` });
     else results.push({ case: `the key ${d.name}`, status: s.status });
   }
   const impact = securityImpact(results, 'key matching');
@@ -250,7 +250,7 @@ test('no response echoes the API key it was sent', runbook('security.key-not-ech
   const echoes = (s: HttpSample, key: string) => s.body.includes(key) || Object.values(s.headers).some((v) => v.includes(key));
   // A 429 answered before the key was looked at cannot show whether the service echoes it.
   const judge = (c: string, s: HttpSample, key: string): CaseResult =>
-    echoes(s, key) ? { case: c, status: s.status, problem: `the answer quotes the ${c}`, class: 'issue' } : s.status === 429 ? { case: c, status: 429, inconclusive: inconclusiveReason(429) } : { case: c, status: s.status };
+    echoes(s, key) ? { case: c, status: s.status, problem: `the answer quotes the ${c}`, class: 'issue' } : s.status === 429 ? { case: c, status: 429, inconclusive: inconclusiveReason(429) } : (unanswered(c, s) ?? { case: c, status: s.status });
   results.push(judge('wrong key', rejected, canary));
   if (apiKeys[0] && probeSpec.path !== null) results.push(judge('valid key', await validKeyProbe(api), apiKeys[0]));
   const impact = securityImpact(results, 'whether keys are echoed');
@@ -265,6 +265,10 @@ test('the protected endpoint answers keyed requests without redirecting', runboo
   // X-API-Key to another origin (microsoft/playwright#40547). A redirect is a finding.
   const s = await validKeyProbe(api);
   const open = inconclusiveReason(s.status);
+  const silent = unanswered('valid key', s);
+  if (silent) {
+    check.that({ label: 'REDIRECT', ok: false, actual: `not tested: ${silent.inconclusive}`, expected: 'no 3xx on a keyed call', call: probeCall, impact: { kind: 'gap', reason: `redirects of keyed calls were not tested: ${silent.inconclusive}` } });
+  }
   if (classify(s.status) === 'rate-limited') {
     check.that({ label: 'REDIRECT', ok: false, actual: `not tested: ${open}`, expected: 'no 3xx on a keyed call', call: probeCall, impact: { kind: 'gap', reason: `redirects of keyed calls were not tested: ${open}` } });
   }
@@ -300,7 +304,8 @@ test('the protected endpoint answers keyed requests without redirecting', runboo
 test('error responses expose no stack trace or internal path', runbook('security.error-disclosure'), async ({ api, check }) => {
   const missing = `/credlink-checks-missing-${crypto.randomBytes(4).toString('hex')}`;
   const requests = [
-    { case: `GET ${missing} (a path that does not exist)`, req: { path: missing } },
+    // A path the tool made up: its 404 is expected, never a "route missing" finding (invented).
+    { case: `GET ${missing} (a path that does not exist)`, req: { path: missing, invented: true } },
     ...(prot.path === null ? [] : [{ case: `${call} with a malformed JSON body and no key`, req: buildRequest(prot, { rawJson: '{"credlink-checks": ' }) }]),
   ];
   const results: CaseResult[] = [];
@@ -314,7 +319,7 @@ test('error responses expose no stack trace or internal path', runbook('security
         ? { case: r.case, status: s.status, problem: `the ${s.status} answer exposes ${found.map((f) => `${f.kind === 'internal path' ? 'an' : 'a'} ${f.kind} ("${f.excerpt}")`).join(' and ')}`, class: 'issue' }
         : s.status === 429
           ? { case: r.case, status: 429, inconclusive: inconclusiveReason(429) }
-          : { case: r.case, status: s.status },
+          : (unanswered(r.case, s) ?? { case: r.case, status: s.status }),
     );
   }
   const impact = securityImpact(results, 'error disclosure');

@@ -8,7 +8,7 @@
 import { runbook, test } from '../fixtures.ts';
 import { runConfig } from '../../config/index.ts';
 import { send, type HttpSample } from '../../src/probes/http.ts';
-import { inconclusiveReason, securityImpact, summarize, type CaseResult } from '../../src/security/verdict.ts';
+import { inconclusiveReason, securityImpact, summarize, unanswered, type CaseResult } from '../../src/security/verdict.ts';
 
 const { protectedEndpoint: ep, paths, allowedOrigins, security } = runConfig();
 // Endpoints this deployment has (a path declared none is left out).
@@ -99,7 +99,7 @@ test('a disallowed origin gets no allow-origin header (no reflection, no * with 
     else if (acao === '*') results.push({ case: c, status: s.status, problem: `allow-origin *${creds ? ' with credentials' : ''}: any origin`, class: 'vulnerability' });
     else if (acao === 'null') results.push({ case: c, status: s.status, problem: 'allow-origin null (sandboxed pages of any origin)', class: 'vulnerability' });
     else if (s.status === 429) results.push({ case: c, status: 429, inconclusive: inconclusiveReason(429) });
-    else results.push({ case: c, status: s.status });
+    else results.push(unanswered(c, s) ?? { case: c, status: s.status });
   }
   const impact = securityImpact(results, 'the CORS policy');
   if (impact) {

@@ -217,7 +217,13 @@ export function parseEnv(
       requests,
       keyIn: v.CREDLINK_API_KEY_IN,
       rateLimitCheck: v.CREDLINK_AUTH_RATE_LIMIT_CHECK ?? !v.CREDLINK_PRODUCTION,
-      authFailLimit: { max: v.CREDLINK_AUTH_FAIL_LIMIT, windowS: v.CREDLINK_AUTH_FAIL_WINDOW_S, per: v.CREDLINK_AUTH_FAIL_LIMIT_PER, required: v.CREDLINK_AUTH_FAIL_LIMIT_REQUIRED },
+      authFailLimit: {
+        max: v.CREDLINK_AUTH_FAIL_LIMIT,
+        windowS: v.CREDLINK_AUTH_FAIL_WINDOW_S,
+        per: v.CREDLINK_AUTH_FAIL_LIMIT_PER.kind,
+        ...(v.CREDLINK_AUTH_FAIL_LIMIT_PER.kind === 'header' ? { header: v.CREDLINK_AUTH_FAIL_LIMIT_PER.name } : {}),
+        required: v.CREDLINK_AUTH_FAIL_LIMIT_REQUIRED,
+      },
       disallowedOrigin: v.CREDLINK_DISALLOWED_ORIGIN,
     },
   };

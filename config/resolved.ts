@@ -110,7 +110,14 @@ export const resolvedConfigSchema = z.object({
      * per: how the service counts failed attempts (client, or client and key); required: no limit
      * is a security issue (SEV-2) rather than a hardening gap (SEV-3).
      */
-    authFailLimit: z.object({ max: z.number(), windowS: z.number(), per: z.enum(['client', 'key']), required: z.boolean() }),
+    authFailLimit: z.object({
+      max: z.number(),
+      windowS: z.number(),
+      per: z.enum(['client', 'key', 'header']),
+      /** With per 'header': the header (lower case) whose value is counted; requests without it share one count. */
+      header: z.string().optional(),
+      required: z.boolean(),
+    }),
     disallowedOrigin: z.string(),
   }),
   /** Where this run writes its reports. */

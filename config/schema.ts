@@ -10,6 +10,7 @@ import {
   parseForm,
   parseHeaders,
   parseJsonBody,
+  parseLimitPer,
   parsePathLimits,
   parsePresentations,
   parseRate,
@@ -219,15 +220,15 @@ export const envSchema = z.object({
     'Requests per client the target allows (100/min, 10/60s, or none); the run plans its traffic to use at most 80% of it',
   ),
   CREDLINK_RATE_LIMIT_PATHS: withDefault(parsedBy(parsePathLimits), '').describe(
-    'Stricter limits of single paths: "/sign=10/min per key, /verify=30/min" ("per key": each API key has its own count)',
+    'Stricter limits of single paths: "/sign=10/min per key, /verify=30/min" ("per key": each API key has its own count; "per header:X-API-Key": counted per value of that header, and every request without it, keyless, Bearer or query, shares one count per client)',
   ),
   CREDLINK_AUTH_RATE_LIMIT_CHECK: opt(bool).describe(
     'Run the failed-attempt rate-limit check (spends up to CREDLINK_AUTH_FAIL_LIMIT+1 rejected requests and leaves the probe client limited for the window). Unset: on, except off for CREDLINK_PRODUCTION=true',
   ),
   CREDLINK_AUTH_FAIL_LIMIT: withDefault(int(1, 1000), '20').describe('Failed authentication attempts the API allows inside the window before 429'),
   CREDLINK_AUTH_FAIL_WINDOW_S: withDefault(int(1, 86_400), '60').describe('Window of the failed-attempt limit, seconds (Retry-After must not exceed it)'),
-  CREDLINK_AUTH_FAIL_LIMIT_PER: withDefault(z.enum(['client', 'key']), 'client').describe(
-    'How the service counts failed attempts: per client (default), or per client and key (each wrong key its own count: the run then paces failed attempts per key)',
+  CREDLINK_AUTH_FAIL_LIMIT_PER: withDefault(parsedBy(parseLimitPer), 'client').describe(
+    'How the service counts failed attempts: client (default), key (each wrong key its own count: the run then paces failed attempts per key), or header:NAME (per value of that header; every request without it shares one count per client)',
   ),
   CREDLINK_AUTH_FAIL_LIMIT_REQUIRED: withDefault(bool, 'false').describe(
     'true when this environment must limit failed attempts per client: no limit is then a security issue (SEV-2) instead of a hardening gap (SEV-3)',

@@ -23,6 +23,7 @@ import { runConfig } from '../../config/index.ts';
 import { describePresentation, type Presentation, type RequestSpec } from '../../config/request-spec.ts';
 import { authCheckTimeoutMs, failedAttemptBlocker } from '../../src/budget/plan.ts';
 import type { BudgetedApi } from '../../src/budget/budgeted-api.ts';
+import { RateBudgetError } from '../../src/budget/ledger.ts';
 import { classify } from '../../src/http/response-class.ts';
 import { buildRequest, describeRequest, presentKey } from '../../src/http/request-builder.ts';
 import { send, type HttpSample } from '../../src/probes/http.ts';
@@ -335,13 +336,23 @@ test('failed attempts are limited per client: 429 with Retry-After inside the wi
   test.skip(Boolean(blocker), `not run: ${blocker}`);
   const { max, windowS, required } = sec.authFailLimit;
   // Beyond the failed-attempt budget on purpose, with throwaway keys; other declared limits still pace it.
-  const raw = api.variant({ retryRateLimited: false, countAsFailedAttempt: false, throwawayKey: true });
+  // reachLimit: a served answer saying nothing remains (RateLimit-Remaining: 0) is not the limit; only a 429 is.
+  const raw = api.variant({ retryRateLimited: false, countAsFailedAttempt: false, throwawayKey: true, reachLimit: true });
   const series = async (keyFor: () => string): Promise<AttemptSeries & { last?: HttpSample }> => {
     const statuses: (number | null)[] = [];
     const t0 = Date.now();
     let retryAfter: string | undefined;
+    let stopped: string | undefined;
     for (let i = 0; i <= max; i++) {
-      const s = await send(raw, unkeyed(keyHeader(keyFor())));
+      let s: HttpSample;
+      try {
+        s = await send(raw, unkeyed(keyHeader(keyFor())));
+      } catch (err) {
+        // No room left in a declared limit: the attempts answered so far are judged as they are.
+        if (!(err instanceof RateBudgetError)) throw err;
+        stopped = err.message;
+        break;
+      }
       statuses.push(s.status);
       test.skip(classify(s.status) === 'redirect', `${call} answered ${s.status} (a redirect): security.no-redirect covers it`);
       if (s.status === 429) retryAfter = s.headers['retry-after'];
@@ -350,7 +361,7 @@ test('failed attempts are limited per client: 429 with Retry-After inside the wi
       // (the target answers too slowly): stop spending attempts; the judgement says inconclusive.
       if ((Date.now() - t0) / 1000 > windowS) break;
     }
-    return { statuses, retryAfter, seconds: (Date.now() - t0) / 1000 };
+    return { statuses, retryAfter, seconds: (Date.now() - t0) / 1000, ...(stopped ? { stopped } : {}) };
   };
   const rotating = await series(wrongKey);
   const repeatedKey = wrongKey();

@@ -35,6 +35,13 @@ export interface ApiVariant {
   throwawayKey?: boolean;
   /** Wait at most this long for room; past it RateBudgetError is thrown to the caller as is. */
   maxWaitMs?: number;
+  /**
+   * The caller sends up to the service's limit on purpose (the failed-attempt check): an answer
+   * that says nothing remains (RateLimit-Remaining: 0) does not hold its next request; that
+   * answer was served, and only a 429 is the limit. A 429 still holds. No room in a declared
+   * limit reaches such a caller as RateBudgetError (it judges the answers it got).
+   */
+  reachLimit?: boolean;
 }
 
 export interface BudgetedApi extends Transport {
@@ -114,7 +121,7 @@ export function budgetedApi(transport: Transport, o: BudgetOptions, variant: Api
     });
     const isFailedAttempt = !preflight && authPaths.has(url.pathname) && !authenticated;
     const counted = isFailedAttempt && variant.countAsFailedAttempt !== false;
-    const facts = { method, path: preflight ? '' : url.pathname, keyId: keyIdOf(credential), failedAttempt: counted };
+    const facts = { method, path: preflight ? '' : url.pathname, keyId: keyIdOf(credential), failedAttempt: counted, headers };
     const declared = scopesFor(config, facts).filter((sc) => !(variant.throwawayKey && sc.id.includes('|key:')));
     const pathScopes = declared.filter((sc) => sc.id.startsWith('path:'));
     // A hold-only scope per path: a 429 from a limit nobody declared still holds that path.
@@ -134,7 +141,7 @@ export function budgetedApi(transport: Transport, o: BudgetOptions, variant: Api
         try {
           await o.ledger.take(scopes, { planned: Math.min(o.deadline(), cap), hold: backoff });
         } catch (err) {
-          if (err instanceof RateBudgetError && variant.maxWaitMs === undefined && o.onExhausted) throw o.onExhausted(err, call);
+          if (err instanceof RateBudgetError && variant.maxWaitMs === undefined && !variant.reachLimit && o.onExhausted) throw o.onExhausted(err, call);
           throw err;
         }
       }
@@ -150,9 +157,9 @@ export function budgetedApi(transport: Transport, o: BudgetOptions, variant: Api
       if (cls !== 'success') o.onResponse?.({ call, status, class: cls });
       if (status === 429) o.ledger.rateLimited(call);
       const hold = holdSeconds(status, rateSignal(res.headers()), fallbackS);
-      if (hold === undefined) return res;
+      if (hold === undefined || (status !== 429 && variant.reachLimit)) return res;
       const until = Date.now() + hold * 1000;
-      if (holdScopes.length) o.ledger.hold(holdScopes, until);
+      if (holdScopes.length) o.ledger.hold(holdScopes, until, status === 429 ? 'rate-limited' : 'nothing-remaining');
       // Otherwise retried: the client read the answer already, there is nothing to release.
       if (status !== 429 || variant.retryRateLimited === false || attempt >= 2 || until > (o.backoffDeadline?.() ?? o.deadline())) return res;
     }

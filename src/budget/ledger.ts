@@ -3,8 +3,9 @@
  * by every Playwright worker of a run through files in the run folder, so the budget holds
  * across workers and across the worker restarts Playwright makes after a failed check.
  *
- * One file per scope, one line per request (its time in ms) or per hold (`h<until ms>`, written
- * when the service answered 429 or said nothing remains). take() waits until every scope of a
+ * One file per scope, one line per request (its time in ms) or per hold: `h<until ms>` when the
+ * service answered 429, `n<until ms>` when an answer it served said nothing remains of its limit
+ * (RateLimit-Remaining: 0). Only the first is a limit the service enforced; messages say which. take() waits until every scope of a
  * request has room and no hold, or throws RateBudgetError when that wait would outlast the
  * check's deadline: the check then says what it could not test, instead of sending anyway.
  * Appends are atomic (O_APPEND, one short write); two workers deciding at the same instant can
@@ -13,6 +14,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Scope } from './plan.ts';
+
+/** Why a scope is held: a 429 the service answered, or a served answer saying nothing remains. */
+export type HoldReason = 'rate-limited' | 'nothing-remaining';
 
 export class RateBudgetError extends Error {
   override name = 'RateBudgetError';
@@ -48,7 +52,7 @@ export class RequestLedger {
     fs.mkdirSync(dir, { recursive: true });
   }
 
-  private read(scope: Scope): { times: number[]; holdUntil: number } {
+  private read(scope: Scope): { times: number[]; holdUntil: number; heldBy: HoldReason } {
     let text = '';
     try {
       text = fs.readFileSync(fileOf(this.dir, scope.id), 'utf8');
@@ -57,17 +61,23 @@ export class RequestLedger {
     }
     const times: number[] = [];
     let holdUntil = 0;
+    let heldBy: HoldReason = 'rate-limited';
     for (const line of text.split('\n')) {
       if (!line) continue;
-      if (line[0] === 'h') holdUntil = Math.max(holdUntil, Number(line.slice(1)));
-      else times.push(Number(line));
+      if (line[0] === 'h' || line[0] === 'n') {
+        const until = Number(line.slice(1));
+        if (until > holdUntil) {
+          holdUntil = until;
+          heldBy = line[0] === 'h' ? 'rate-limited' : 'nothing-remaining';
+        }
+      } else times.push(Number(line));
     }
-    return { times, holdUntil };
+    return { times, holdUntil, heldBy };
   }
 
   /** Milliseconds until `scope` has room for one more request (0 = now), and how much of it is a hold. */
-  waitFor(scope: Scope, at = this.now()): { wait: number; held: number } {
-    const { times, holdUntil } = this.read(scope);
+  waitFor(scope: Scope, at = this.now()): { wait: number; held: number; heldBy: HoldReason } {
+    const { times, holdUntil, heldBy } = this.read(scope);
     const inWindow = times.filter((t) => t > at - scope.windowMs).sort((a, b) => a - b);
     const held = Math.max(0, holdUntil - at);
     let wait = held;
@@ -76,7 +86,7 @@ export class RequestLedger {
       const oldest = inWindow[inWindow.length - scope.limit]!;
       wait = Math.max(wait, oldest + scope.windowMs - at + 1);
     }
-    return { wait, held };
+    return { wait, held, heldBy };
   }
 
   /**
@@ -90,7 +100,7 @@ export class RequestLedger {
     let waited = 0;
     for (;;) {
       const at = this.now();
-      let worst: { scope: Scope; wait: number; held: number } | undefined;
+      let worst: { scope: Scope; wait: number; held: number; heldBy: HoldReason } | undefined;
       for (const s of scopes) {
         const w = this.waitFor(s, at);
         if (w.wait > 0 && (!worst || w.wait > worst.wait)) worst = { scope: s, ...w };
@@ -102,8 +112,11 @@ export class RequestLedger {
         return waited;
       }
       if (worst.held > 0 && at + worst.held > hold) {
+        const s = Math.max(1, Math.round(worst.held / 1000));
         throw new RateBudgetError(
-          `the target answered 429 and asked to wait ${Math.max(1, Math.round(worst.held / 1000))} s more (Retry-After), beyond this check's time`,
+          worst.heldBy === 'rate-limited'
+            ? `the target answered 429 and asked to wait ${s} s more (Retry-After), beyond this check's time`
+            : `an answer the target served said nothing remains of its limit (RateLimit-Remaining: 0, no 429 received) until its window resets in ${s} s, beyond this check's time`,
           worst.scope,
           worst.wait,
         );
@@ -120,9 +133,10 @@ export class RequestLedger {
     }
   }
 
-  /** Holds every scope until `untilMs` (the service said to wait). */
-  hold(scopes: readonly Scope[], untilMs: number): void {
-    for (const s of scopes) fs.appendFileSync(fileOf(this.dir, s.id), `h${Math.round(untilMs)}\n`);
+  /** Holds every scope until `untilMs`: the service answered 429, or said nothing remains. */
+  hold(scopes: readonly Scope[], untilMs: number, why: HoldReason = 'rate-limited'): void {
+    const tag = why === 'rate-limited' ? 'h' : 'n';
+    for (const s of scopes) fs.appendFileSync(fileOf(this.dir, s.id), `${tag}${Math.round(untilMs)}\n`);
   }
 
   /** Records a 429 seen on `call` (method and path, no query). */

@@ -22,6 +22,8 @@ export interface AttemptSeries {
   retryAfter?: string;
   /** Seconds from the first attempt to the last. */
   seconds: number;
+  /** Why the series ended before max+1 attempts without a 429 (the request budget had no room). */
+  stopped?: string;
 }
 
 export type LimitOutcome = 'per-client' | 'per-key-only' | 'not-limited' | 'served' | 'inconclusive';
@@ -72,7 +74,7 @@ export function judgeFailedAttempts(
         status: rotating.statuses.at(-1) ?? null,
         inconclusive: slow
           ? `the attempts took ${Math.round(rotating.seconds)} s, longer than the ${o.windowS} s window: at most ${Math.floor(perWindow(rotating))} landed in one window, fewer than the ${o.max + 1} that reach the declared limit (the target answers slowly)`
-          : `only ${rotating.statuses.length} of the ${o.max + 1} attempts that reach the declared limit were answered`,
+          : `only ${rotating.statuses.length} of the ${o.max + 1} attempts that reach the declared limit were answered${rotating.stopped ? ` (no more were sent: ${rotating.stopped})` : ''}`,
       },
     };
   }

@@ -226,6 +226,13 @@ const entries = {
     section: 'api-key-auth',
     severity: 'SEV-2',
   },
+  'security.rate-limits-declared': {
+    title: 'the target answers 429 only where the declared rate limits say it may',
+    section: 'api-key-auth',
+    // A wrong description hides the checks the target refused (runbooks/dependencies.ts makes
+    // them its consequences): a configuration gap, said once.
+    severity: 'SEV-3',
+  },
   'security.cors-allowed-origins': {
     title: 'each allowed origin passes the preflight with its methods, headers and Vary: Origin',
     section: 'cors',

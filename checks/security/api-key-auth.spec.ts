@@ -23,7 +23,8 @@ import { runConfig } from '../../config/index.ts';
 import { describePresentation, type Presentation, type RequestSpec } from '../../config/request-spec.ts';
 import { authCheckTimeoutMs, failedAttemptBlocker } from '../../src/budget/plan.ts';
 import type { BudgetedApi } from '../../src/budget/budgeted-api.ts';
-import { RateBudgetError } from '../../src/budget/ledger.ts';
+import { RateBudgetError, RequestLedger } from '../../src/budget/ledger.ts';
+import { answerSeen } from '../../src/http/answers.ts';
 import { classify } from '../../src/http/response-class.ts';
 import { buildRequest, describeRequest, presentKey } from '../../src/http/request-builder.ts';
 import { send, type HttpSample } from '../../src/probes/http.ts';
@@ -387,5 +388,23 @@ test('failed attempts are limited per client: 429 with Retry-After inside the wi
     expected: `429 with Retry-After <= ${windowS} s within ${max + 1} failed attempts from this client, whatever the key (wrong keys in ${sent})`,
     call,
     impact,
+  });
+});
+
+// Last in this file (one worker, in order): the API-key matrix and the failed-attempt burst have run.
+test('the target answers 429 only where the declared rate limits say it may', runbook('security.rate-limits-declared'), async ({ ledger, check }) => {
+  // Every 429 to a request the run sent inside every declared limit (src/budget/budgeted-api.ts);
+  // the failed-attempt check's own 429s are provoked on purpose and not counted.
+  const unpredicted = Object.entries(RequestLedger.summary(ledger.dir)?.unpredicted ?? {});
+  // What this check judges are those answers: correlation sees them as its own (src/http/answers.ts).
+  for (const [c, u] of unpredicted) answerSeen(c, 429, u.count);
+  if (unpredicted.length) await check.evidence('429 answers inside the declared limits', Object.fromEntries(unpredicted), 'curl -si -X {{protectedMethod}} {{baseUrl}}{{protectedPath}} | grep -i -E "^(HTTP|retry-after|ratelimit)"');
+  check.that({
+    label: 'RATE LIMITS',
+    ok: unpredicted.length === 0,
+    actual: unpredicted.map(([c, u]) => `${c} answered 429 ${u.count}x to requests inside the declared limits (${u.declared})`).join('; '),
+    expected: '429 only beyond CREDLINK_RATE_LIMIT, CREDLINK_RATE_LIMIT_PATHS and the failed-attempt limit: describe the service\'s limits and how it counts (per client, per key, per header:X-API-Key)',
+    call: unpredicted.map(([c]) => c).join(', '),
+    impact: { kind: 'gap', reason: 'the rate-limit settings do not describe the target\'s limits: the checks it refused could not run' },
   });
 });

@@ -155,7 +155,13 @@ export function budgetedApi(transport: Transport, o: BudgetOptions, variant: Api
       const status = res.status();
       const cls = classify(status);
       if (cls !== 'success') o.onResponse?.({ call, status, class: cls });
-      if (status === 429) o.ledger.rateLimited(call);
+      if (status === 429) {
+        o.ledger.rateLimited(call);
+        // Sent within every declared limit (take() made room), yet refused: the settings do not
+        // describe this limit. A caller going past a limit on purpose (reachLimit) predicts its own.
+        // Only the first attempt: a retry follows the service's own 429.
+        if (!variant.reachLimit && !preflight && attempt === 0) o.ledger.unpredicted(call, declared.map((sc) => sc.label).join(', ') || 'none');
+      }
       const hold = holdSeconds(status, rateSignal(res.headers()), fallbackS);
       if (hold === undefined || (status !== 429 && variant.reachLimit)) return res;
       const until = Date.now() + hold * 1000;

@@ -26,6 +26,8 @@ export class RateBudgetError extends Error {
     message: string,
     readonly scope: Scope,
     readonly waitMs: number,
+    /** Set when a hold stopped the request: what caused the hold. */
+    readonly heldBy?: HoldReason,
   ) {
     super(message);
   }
@@ -36,6 +38,13 @@ export interface TrafficSummary {
   sent: number;
   /** 429 answers, per call ("POST /sign"). */
   rateLimited: Record<string, number>;
+  /**
+   * 429 answers to requests the declared limits had room for (the run was inside every declared
+   * limit when it sent them), per call, with the limits that were declared for it: the rate-limit
+   * settings do not describe the service (or other clients share its count). Not the failed-attempt
+   * check's own 429s, which it provokes on purpose.
+   */
+  unpredicted?: Record<string, { count: number; declared: string }>;
   /** Total time requests waited for room, ms. */
   waitedMs: number;
 }
@@ -119,6 +128,7 @@ export class RequestLedger {
             : `an answer the target served said nothing remains of its limit (RateLimit-Remaining: 0, no 429 received) until its window resets in ${s} s, beyond this check's time`,
           worst.scope,
           worst.wait,
+          worst.heldBy,
         );
       }
       if (at + worst.wait > planned) {
@@ -144,6 +154,11 @@ export class RequestLedger {
     this.note(`r ${call}`);
   }
 
+  /** Records a 429 to a request every declared limit had room for; `declared`: those limits in words ("none" when nothing was declared). */
+  unpredicted(call: string, declared: string): void {
+    this.note(`u ${call}\t${declared.replace(/[\t\n]/g, ' ')}`);
+  }
+
   private note(line: string): void {
     fs.appendFileSync(path.join(this.dir, 'traffic.txt'), `${line}\n`);
   }
@@ -164,6 +179,11 @@ export class RequestLedger {
       } else if (line.startsWith('r ')) {
         const call = line.slice(2);
         out.rateLimited[call] = (out.rateLimited[call] ?? 0) + 1;
+      } else if (line.startsWith('u ')) {
+        const [call = '', declared = ''] = line.slice(2).split('\t');
+        out.unpredicted ??= {};
+        const u = (out.unpredicted[call] ??= { count: 0, declared });
+        u.count += 1;
       }
     }
     return out;

@@ -71,6 +71,9 @@ export function buildIncidents(env: string, findings: readonly Unassigned[], ctx
   for (const rule of dependencyRules) {
     const source = open().filter((i) => matches(rule.source, findings[i]!));
     if (!sourceHolds(rule, source, findings, executed)) continue;
+    // Evidence the rule also requires: each matcher must match a finding still unclaimed.
+    const required = (rule.source.requires ?? []).map((m) => open().filter((i) => !source.includes(i) && matches(m, findings[i]!)));
+    if (required.some((r) => r.length === 0)) continue;
     const byRoute = rule.equal?.includes('route');
     const parts = byRoute ? partitionByRoute(findings, source, rule.source.classes).filter((p) => p.members.length >= (rule.source.min ?? 1)) : [{ route: '', members: source }];
     for (const part of parts) {
@@ -79,6 +82,7 @@ export function buildIncidents(env: string, findings: readonly Unassigned[], ctx
       for (const i of roots) claimed.add(i);
       const targets = open().filter((i) => {
         const f = findings[i]!;
+        if (required.some((r) => r.includes(i))) return true;
         if (!rule.targets.some((t) => matches(t, f))) return false;
         return !byRoute || routesOf(f, rule.source.classes).includes(part.route);
       });

@@ -24,7 +24,7 @@ export interface AppOptions {
   adminToken: string;
   /** Failed authentication attempts allowed per client inside the window, then 429. */
   authFailLimit: { max: number; windowMs: number };
-  /** Window of the limiter-before-auth fault (default 60 s). */
+  /** Window of the limiter-before-auth and keyless-bucket faults (default 60 s). */
   limiterWindowMs?: number;
   /** Label name of the HTTP status in /metrics ("status"; the real service uses "status_code"). */
   statusLabel?: string;
@@ -55,6 +55,7 @@ export class ReferenceApp {
   private readonly endpointErrorPicker = new EveryNth();
   private readonly authFailures = new Map<string, { count: number; since: number }>();
   private readonly limiterCounts = new Map<string, { count: number; since: number }>();
+  private readonly bucketCounts = new Map<string, { count: number; since: number }>();
   /** Window of the limiter-before-auth fault; tests lengthen it so a Retry-After outlasts a check. */
   limiterWindowMs: number;
   private server?: http.Server;
@@ -101,6 +102,7 @@ export class ReferenceApp {
     this.endpointErrorPicker.reset();
     this.authFailures.clear();
     this.limiterCounts.clear();
+    this.bucketCounts.clear();
   }
 
   async close(): Promise<void> {
@@ -306,6 +308,22 @@ export class ReferenceApp {
     if (typeof limit === 'number' && this.overLimit(this.limiterCounts, client, limit, this.limiterWindowMs, res)) {
       req.resume();
       return this.json(res, 429, { error: 'too_many_requests', message: 'Too many signing requests, please try again later.' });
+    }
+    // As express-rate-limit keyed on `req.header('x-api-key') ?? req.ip`: keyless requests share one count.
+    const bucket = this.faults['keyless-bucket'];
+    if (typeof bucket === 'number') {
+      const apiKey = req.headers['x-api-key'];
+      const counter = typeof apiKey === 'string' ? `key|${apiKey}` : `ip|${client}`;
+      const over = this.overLimit(this.bucketCounts, counter, bucket, this.limiterWindowMs, res);
+      const entry = this.bucketCounts.get(counter)!;
+      res.setHeader('RateLimit-Limit', String(bucket));
+      res.setHeader('RateLimit-Remaining', String(Math.max(0, bucket - entry.count)));
+      res.setHeader('RateLimit-Reset', String(Math.max(1, Math.ceil((entry.since + this.limiterWindowMs - Date.now()) / 1000))));
+      if (over) {
+        req.resume();
+        return this.json(res, 429, { error: 'too_many_requests', message: 'Too many signing requests, please try again later.' });
+      }
+      res.removeHeader('Retry-After');
     }
     // The body is read before authentication, as a JSON body parser in front of the routes does.
     const body = await readBody(req);

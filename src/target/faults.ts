@@ -121,6 +121,11 @@ export const faultCatalog = {
     incident: 'api-key-auth',
     param: { unit: 'req', default: 2, min: 1, max: 10_000 },
   },
+  'keyless-bucket': {
+    description: 'as the real service: a limiter of the given requests a minute on the protected endpoint, before authentication, counting per X-API-Key value and every request without that header (no key, Bearer, other places) in one count per client; every answer carries RateLimit-Limit/-Remaining/-Reset',
+    incident: 'api-key-auth',
+    param: { unit: 'req', default: 10, min: 1, max: 10_000 },
+  },
   'limiter-per-key': { description: 'the failed-attempt limiter counts per client and key: a new wrong key every time is never limited', incident: 'api-key-auth' },
   'bearer-accepted': { description: 'the key is also accepted in Authorization: Bearer', incident: 'api-key-auth' },
   'derived-key-accepted': {

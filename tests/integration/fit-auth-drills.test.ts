@@ -79,6 +79,20 @@ test('limiter in front of auth: the no-key check never passes on 429s; it is a g
       assert.ok(g && g.severity === 'SEV-3' && /monitoring gap/.test(g.severityRule), `${id}: ${g?.severityRule ?? 'passed'}`);
     }
     assert.ok((report.traffic?.rateLimited['POST /api/v1/sign'] ?? 0) >= 1, 'the 429s are counted in runbook.json');
+    // One cause, one incident: the checks the limiter stopped are named in it; nothing on a made-up path.
+    const dump = report.incidents.map((i) => `${i.key} ${i.severity} ${i.root.checkId} <- ${i.consequences.join(', ')}`).join('\n');
+    const limited = report.incidents.find((i) => i.key === 'route-rate-limited:POST /api/v1/sign');
+    assert.ok(limited, dump);
+    assert.equal(limited.severity, 'SEV-3');
+    assert.equal(limited.section.title, auth.title);
+    assert.match(limited.title, /answers 429 before authentication: these checks could not run/);
+    const named = [limited.root.checkId, ...limited.consequences];
+    for (const id of ['security.no-key-rejected', 'security.wrong-key-rejected', 'security.malformed-keys-rejected', 'security.key-strict', 'security.derived-keys-rejected', 'security.rate-limits-declared']) {
+      assert.ok(named.includes(id), `${id} is named in the incident: ${dump}`);
+    }
+    assert.ok(!report.incidents.some((i) => /credlink-checks-missing/.test(i.key)), dump);
+    // Every finding of the run is in that incident: one page, not ten.
+    assert.equal(report.incidents.length, 1, dump);
   } finally {
     h.target.app.limiterWindowMs = 60_000;
   }

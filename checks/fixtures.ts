@@ -290,7 +290,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
             if (err.heldBy === 'rate-limited') answerSeen(call, 429);
             testInfo.annotations.push({ type: 'expected', description: 'RATE BUDGET room for the request within the check\'s time' });
             testInfo.annotations.push({ type: 'actual', description: actual });
-            testInfo.annotations.push({ type: 'impact', description: JSON.stringify({ kind: 'gap', reason: `not tested: ${call} could not be sent within the target's rate limit` }) });
+            testInfo.annotations.push({ type: 'impact', description: JSON.stringify({ kind: 'gap', reason: `not tested: ${call} could not be sent within the target's rate limit`, cause: 'rate-limit' }) });
             return new RateBudgetGap(`[RATE BUDGET] (${actual}) room within the check's time on ${call} (${config.env})`);
           },
         }),

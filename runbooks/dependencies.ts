@@ -49,6 +49,7 @@ export type ImpactLabel =
   | 'degradation'
   | 'intermittent'
   | 'gap'
+  | 'gap:rate-limit'
   | 'unverified'
   | 'security'
   | 'security:breach'
@@ -176,6 +177,8 @@ const DATABASE_CONSEQUENCES: readonly FindingMatcher[] = [...DATABASE_CHECKS, TA
 const FROZEN_CONSEQUENCES: readonly FindingMatcher[] = [...DATABASE_CHECKS, { ...TARGET_FAILURES, notChecks: ['security.cors-*'] }, ERROR_RATE, SLOW, SERVICE_METRICS];
 /** Gaps of checks that could not run because their route answered 429 (or was held after one). */
 const RATE_LIMITED_GAPS: FindingMatcher = { system: 'target', impacts: ['gap'], classes: ['rate-limited'] };
+/** ... or whose requests were not sent: the target's limit left no room (a 429, or an answer saying nothing remains). */
+const RATE_BUDGET_GAPS: FindingMatcher = { system: 'target', impacts: ['gap:rate-limit'] };
 
 export const dependencyRules: readonly DependencyRule[] = [
   {
@@ -329,7 +332,7 @@ export const dependencyRules: readonly DependencyRule[] = [
     name: 'rate-limits-misdescribed',
     description: 'the target answered 429 to requests the declared rate limits allow: the settings describe its limits wrongly, and the checks it refused are consequences',
     source: { checks: ['security.rate-limits-declared'], quorum: 'any' },
-    targets: [RATE_LIMITED_GAPS],
+    targets: [RATE_LIMITED_GAPS, RATE_BUDGET_GAPS],
     incident: {
       key: 'rate-limits-misdescribed',
       title: 'The target answers 429 where the declared rate limits allow the request: the checks it refused could not run',

@@ -139,7 +139,7 @@ export function budgetedApi(transport: Transport, o: BudgetOptions, variant: Api
       // A request that will not be sent (the base URL is known down) takes no room and waits for none.
       if (!transport.unsent?.()) {
         try {
-          await o.ledger.take(scopes, { planned: Math.min(o.deadline(), cap), hold: backoff });
+          await o.ledger.take(scopes, { planned: Math.min(o.deadline(), cap), hold: backoff }, { ignoreRemaining: variant.reachLimit === true });
         } catch (err) {
           if (err instanceof RateBudgetError && variant.maxWaitMs === undefined && !variant.reachLimit && o.onExhausted) throw o.onExhausted(err, call);
           throw err;
@@ -162,7 +162,10 @@ export function budgetedApi(transport: Transport, o: BudgetOptions, variant: Api
         // Only the first attempt: a retry follows the service's own 429.
         if (!variant.reachLimit && !preflight && attempt === 0) o.ledger.unpredicted(call, declared.map((sc) => sc.label).join(', ') || 'none');
       }
-      const hold = holdSeconds(status, rateSignal(res.headers()), fallbackS);
+      const signal = rateSignal(res.headers());
+      // A served answer saying nothing remains while every declared limit had room: a limit nobody declared.
+      if (status !== 429 && signal.remaining === 0 && !variant.reachLimit && !preflight && attempt === 0) o.ledger.unpredicted(call, declared.map((sc) => sc.label).join(', ') || 'none', true);
+      const hold = holdSeconds(status, signal, fallbackS);
       if (hold === undefined || (status !== 429 && variant.reachLimit)) return res;
       const until = Date.now() + hold * 1000;
       if (holdScopes.length) o.ledger.hold(holdScopes, until, status === 429 ? 'rate-limited' : 'nothing-remaining');

@@ -44,7 +44,7 @@ export interface TrafficSummary {
    * settings do not describe the service (or other clients share its count). Not the failed-attempt
    * check's own 429s, which it provokes on purpose.
    */
-  unpredicted?: Record<string, { count: number; declared: string }>;
+  unpredicted?: Record<string, { count: number; remaining: number; declared: string }>;
   /** Total time requests waited for room, ms. */
   waitedMs: number;
 }
@@ -61,7 +61,7 @@ export class RequestLedger {
     fs.mkdirSync(dir, { recursive: true });
   }
 
-  private read(scope: Scope): { times: number[]; holdUntil: number; heldBy: HoldReason } {
+  private read(scope: Scope, ignoreRemaining = false): { times: number[]; holdUntil: number; heldBy: HoldReason } {
     let text = '';
     try {
       text = fs.readFileSync(fileOf(this.dir, scope.id), 'utf8');
@@ -74,6 +74,7 @@ export class RequestLedger {
     for (const line of text.split('\n')) {
       if (!line) continue;
       if (line[0] === 'h' || line[0] === 'n') {
+        if (line[0] === 'n' && ignoreRemaining) continue;
         const until = Number(line.slice(1));
         if (until > holdUntil) {
           holdUntil = until;
@@ -85,8 +86,8 @@ export class RequestLedger {
   }
 
   /** Milliseconds until `scope` has room for one more request (0 = now), and how much of it is a hold. */
-  waitFor(scope: Scope, at = this.now()): { wait: number; held: number; heldBy: HoldReason } {
-    const { times, holdUntil, heldBy } = this.read(scope);
+  waitFor(scope: Scope, at = this.now(), ignoreRemaining = false): { wait: number; held: number; heldBy: HoldReason } {
+    const { times, holdUntil, heldBy } = this.read(scope, ignoreRemaining);
     const inWindow = times.filter((t) => t > at - scope.windowMs).sort((a, b) => a - b);
     const held = Math.max(0, holdUntil - at);
     let wait = held;
@@ -102,16 +103,17 @@ export class RequestLedger {
    * Waits for room in every scope and records the request in each. Throws RateBudgetError when
    * the wait would pass `deadline.planned` (epoch ms), or, for a hold the service asked for
    * (429, Retry-After), `deadline.hold`: pacing to a declared limit is planned for, a service's
-   * unexpected "wait" is only honoured within the check's own time.
+   * unexpected "wait" is only honoured within the check's own time. `ignoreRemaining`: holds from
+   * "nothing remains" answers do not apply (a caller going to the limit on purpose).
    */
-  async take(scopes: readonly Scope[], deadline: number | { planned: number; hold: number }): Promise<number> {
+  async take(scopes: readonly Scope[], deadline: number | { planned: number; hold: number }, opts: { ignoreRemaining?: boolean } = {}): Promise<number> {
     const { planned, hold } = typeof deadline === 'number' ? { planned: deadline, hold: deadline } : deadline;
     let waited = 0;
     for (;;) {
       const at = this.now();
       let worst: { scope: Scope; wait: number; held: number; heldBy: HoldReason } | undefined;
       for (const s of scopes) {
-        const w = this.waitFor(s, at);
+        const w = this.waitFor(s, at, opts.ignoreRemaining);
         if (w.wait > 0 && (!worst || w.wait > worst.wait)) worst = { scope: s, ...w };
       }
       if (!worst) {
@@ -154,9 +156,12 @@ export class RequestLedger {
     this.note(`r ${call}`);
   }
 
-  /** Records a 429 to a request every declared limit had room for; `declared`: those limits in words ("none" when nothing was declared). */
-  unpredicted(call: string, declared: string): void {
-    this.note(`u ${call}\t${declared.replace(/[\t\n]/g, ' ')}`);
+  /**
+   * Records a 429 (or, `remaining`, a served answer saying nothing remains) to a request every
+   * declared limit had room for; `declared`: those limits in words ("none" when nothing was declared).
+   */
+  unpredicted(call: string, declared: string, remaining = false): void {
+    this.note(`${remaining ? 'z' : 'u'} ${call}\t${declared.replace(/[\t\n]/g, ' ')}`);
   }
 
   private note(line: string): void {
@@ -179,11 +184,12 @@ export class RequestLedger {
       } else if (line.startsWith('r ')) {
         const call = line.slice(2);
         out.rateLimited[call] = (out.rateLimited[call] ?? 0) + 1;
-      } else if (line.startsWith('u ')) {
+      } else if (line.startsWith('u ') || line.startsWith('z ')) {
         const [call = '', declared = ''] = line.slice(2).split('\t');
         out.unpredicted ??= {};
-        const u = (out.unpredicted[call] ??= { count: 0, declared });
-        u.count += 1;
+        const u = (out.unpredicted[call] ??= { count: 0, remaining: 0, declared });
+        if (line[0] === 'u') u.count += 1;
+        else u.remaining += 1;
       }
     }
     return out;

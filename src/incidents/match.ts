@@ -19,6 +19,7 @@ export function impactLabels(impact: Impact | undefined): ImpactLabel[] {
   if (!impact) return ['none'];
   if (impact.kind === 'security') return ['security', `security:${impact.class}`];
   if (impact.kind === 'threshold') return ['threshold', `threshold:${impact.tier}`];
+  if (impact.kind === 'gap' && impact.cause) return ['gap', `gap:${impact.cause}`];
   return [impact.kind];
 }
 

@@ -38,7 +38,8 @@ const describe = (what: string, s: AttemptSeries) => `${s.statuses.length} attem
 export function judgeFailedAttempts(
   rotating: AttemptSeries,
   repeated: AttemptSeries | undefined,
-  o: { max: number; windowS: number; required: boolean; nowMs?: number },
+  /** perKeyMax: a lower declared per-key limit of the path (CREDLINK_RATE_LIMIT_PATHS ... per key / per header), if any. */
+  o: { max: number; windowS: number; required: boolean; nowMs?: number; perKeyMax?: number },
 ): FailedAttemptVerdict {
   const gapClass = o.required ? 'issue' : 'hardening';
   const all = [...rotating.statuses, ...(repeated?.statuses ?? [])];
@@ -56,7 +57,8 @@ export function judgeFailedAttempts(
     return { outcome: 'per-client', result: base };
   };
   if (limitedAt(rotating) >= 0) return perClient(describe('a new random wrong key each', rotating), rotating.retryAfter);
-  if (repeated && limitedAt(repeated) >= 0 && limitedAt(repeated) + 1 <= o.max) {
+  // Sooner than any per-key count could refuse it (the failed-attempt max, or a lower declared per-key path limit).
+  if (repeated && limitedAt(repeated) >= 0 && limitedAt(repeated) + 1 <= Math.min(o.max, o.perKeyMax ?? o.max)) {
     return perClient(`${describe('a new random wrong key each', rotating)}, then ${describe('one wrong key repeated', repeated)}`, repeated.retryAfter);
   }
   // Nothing limited the rotating keys. Answers that prove nothing make the whole check inconclusive.

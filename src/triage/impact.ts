@@ -29,7 +29,8 @@ export const impactSchema = z.discriminatedUnion('kind', [
    */
   z.object({ kind: z.literal('unverified'), claim: z.string(), corroborate: z.string() }),
   /** The check could not see what it should (no data, no permission): a monitoring gap. */
-  z.object({ kind: z.literal('gap'), reason: z.string() }),
+  /** cause 'rate-limit': the request was not sent, the target's rate limit left no room (a 429, or nothing remaining). */
+  z.object({ kind: z.literal('gap'), reason: z.string(), cause: z.literal('rate-limit').optional() }),
 ]);
 
 export type Impact = z.infer<typeof impactSchema>;

@@ -151,3 +151,13 @@ test('hardening headers: HSTS counts on https only, as an issue; banners and the
   assert.deepEqual(banner.map((r) => r.class), ['hardening', 'hardening']);
   assert.deepEqual(judgeHardening('x', { server: 'nginx' }, false).map((r) => r.problem?.slice(0, 22)), ['X-Content-Type-Options', 'no frame protection (X']);
 });
+
+test('failed attempts: a repeated key refused at a declared per-key path limit (lower than the failed-attempt max) is limited per key only', () => {
+  const rotating = { statuses: Array<number>(21).fill(401), seconds: 1 };
+  const repeated = { statuses: [...Array<number>(10).fill(401), 429], retryAfter: '8', seconds: 1 };
+  const o = { max: 20, windowS: 4, required: false, nowMs: 0 };
+  assert.equal(judgeFailedAttempts(rotating, repeated, o).outcome, 'per-client', 'without the declared path limit: sooner than 21, the count included the rotating keys');
+  const v = judgeFailedAttempts(rotating, repeated, { ...o, perKeyMax: 10 });
+  assert.equal(v.outcome, 'per-key-only');
+  assert.match(v.result.problem!, /limited only per key/);
+});

@@ -87,12 +87,13 @@ export const resolvedConfigSchema = z.object({
       url: z.string(),
       window: z.string(),
       selector: z.string(),
-      requestsMetric: z.string(),
+      /** null: declared absent (none): the checks that need it skip. */
+      requestsMetric: z.string().nullable(),
       statusLabel: z.string(),
-      durationMetric: z.string(),
-      memoryQuery: z.string(),
-      cpuQuery: z.string(),
-      dbConnectionsQuery: z.string(),
+      durationMetric: z.string().nullable(),
+      memoryQuery: z.string().nullable(),
+      cpuQuery: z.string().nullable(),
+      dbConnectionsQuery: z.string().nullable(),
       timeoutMs: z.number(),
       /** Bearer token (secret). */
       token: z.string().optional(),

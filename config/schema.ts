@@ -47,6 +47,9 @@ const parsedBy = <T>(fn: (s: string) => Parsed<T>) =>
     return z.NEVER;
   });
 const method = z.enum(METHODS);
+/** A value, or none: declared absent (the check that needs it skips, saying so). */
+const queryOrNone = z.string().transform((s) => (s.trim().toLowerCase() === 'none' ? null : s));
+const metricOrNone = queryOrNone.refine((v) => v === null || /^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(v), 'must be a metric name or none');
 const headers = parsedBy((s) => parseHeaders(s));
 const jsonBody = parsedBy(parseJsonBody);
 const form = parsedBy(parseForm);
@@ -174,23 +177,25 @@ export const envSchema = z.object({
   PROMETHEUS_TOKEN: opt(z.string()).describe('Bearer token for Prometheus, if it needs one. Secret: reference it as ${VAR}'),
   CREDLINK_PROM_WINDOW: withDefault(z.string().regex(/^\d+[smh]$/, 'must be a PromQL duration such as 5m'), '5m').describe('Range of rate() in the Prometheus queries (runbook: 5m)'),
   CREDLINK_PROM_SELECTOR: withDefault(z.string(), '').describe('Extra label matchers for the HTTP metrics, e.g. job="credlink-api",namespace="credlink-production"'),
-  CREDLINK_PROM_REQUESTS_METRIC: withDefault(z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/), 'http_requests_total').describe('Counter of HTTP requests'),
+  CREDLINK_PROM_REQUESTS_METRIC: withDefault(metricOrNone, 'http_requests_total').describe(
+    'Counter of HTTP requests, or none (the service exports none: prom.error-rate and prom.counts-run-errors skip, saying so)',
+  ),
   CREDLINK_PROM_STATUS_LABEL: withDefault(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/), 'status').describe(
     'Label holding the HTTP status on the requests counter (runbook: status; the real service: status_code)',
   ),
-  CREDLINK_PROM_DURATION_METRIC: withDefault(z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/), 'http_request_duration_seconds').describe(
-    'Histogram of request durations in seconds (its _bucket series feed histogram_quantile)',
+  CREDLINK_PROM_DURATION_METRIC: withDefault(metricOrNone, 'http_request_duration_seconds').describe(
+    'Histogram of request durations in seconds (its _bucket series feed histogram_quantile), or none',
   ),
   CREDLINK_PROM_MEMORY_QUERY: withDefault(
-    z.string(),
+    queryOrNone,
     'sum(container_memory_usage_bytes{container="credlink-api"}) / sum(container_spec_memory_limit_bytes{container="credlink-api"})',
-  ).describe('PromQL giving memory used as a fraction of the limit (runbook: container_memory_usage_bytes / container_spec_memory_limit_bytes)'),
+  ).describe('PromQL giving memory used as a fraction of the limit (runbook: container_memory_usage_bytes / container_spec_memory_limit_bytes), or none (no container metrics: the check skips instead of reporting "no data")'),
   CREDLINK_PROM_CPU_QUERY: withDefault(
-    z.string(),
+    queryOrNone,
     'sum(rate(container_cpu_usage_seconds_total{container="credlink-api"}[5m])) / sum(container_spec_cpu_quota{container="credlink-api"} / container_spec_cpu_period{container="credlink-api"})',
-  ).describe('PromQL giving CPU used as a fraction of the limit'),
-  CREDLINK_PROM_DB_CONNECTIONS_QUERY: withDefault(z.string(), 'sum(pg_stat_database_numbackends) / max(pg_settings_max_connections)').describe(
-    'PromQL giving database connections as a fraction of max_connections (postgres_exporter names)',
+  ).describe('PromQL giving CPU used as a fraction of the limit, or none'),
+  CREDLINK_PROM_DB_CONNECTIONS_QUERY: withDefault(queryOrNone, 'sum(pg_stat_database_numbackends) / max(pg_settings_max_connections)').describe(
+    'PromQL giving database connections as a fraction of max_connections (postgres_exporter names), or none',
   ),
   CREDLINK_PROM_TIMEOUT_MS: withDefault(ms, '5000').describe('Timeout of one Prometheus query'),
   // Security checks (checks/security/)

@@ -22,7 +22,7 @@ export interface KeyQuery {
 
 const sel = (selector: string, ...more: string[]) => `{${[selector, ...more].filter((s) => s.trim()).join(',')}}`;
 
-export function errorRateQuery(n: PromNames): KeyQuery {
+export function errorRateQuery(n: Pick<PromNames, 'window' | 'selector' | 'requestsMetric' | 'statusLabel'>): KeyQuery {
   const all = `sum(rate(${n.requestsMetric}${sel(n.selector)}[${n.window}]))`;
   const errors = `sum(rate(${n.requestsMetric}${sel(n.selector, `${n.statusLabel}=~"5.."`)}[${n.window}]))`;
   return {
@@ -33,7 +33,7 @@ export function errorRateQuery(n: PromNames): KeyQuery {
   };
 }
 
-export function latencyP95Query(n: PromNames): KeyQuery {
+export function latencyP95Query(n: Pick<PromNames, 'window' | 'selector' | 'durationMetric'>): KeyQuery {
   const bucket = `${n.durationMetric}_bucket`;
   return {
     presence: `count(${bucket}${sel(n.selector)})`,

@@ -108,11 +108,13 @@ test('database-down: the health document and the direct probe agree, so the trut
   assert.ok(i.consequences.includes('health.database-reported') && i.consequences.includes('health.root'), i.consequences.join(', '));
 });
 
-test('without DATABASE_URL the health document decides alone: "unknown" stays the database finding', async () => {
+test('without DATABASE_URL nothing corroborates "unknown": the database finding is unverified, at most SEV-2, saying what would corroborate it', async () => {
   // Only the two database-document checks: latency on a loaded machine is not what this proves.
   const { report } = await h.run({ 'health-database-unknown': true }, '@health\\.database', { DATABASE_URL: '' });
   assert.ok(report.skipped.some((s) => s.checkId === 'health.database-truthful' && /DATABASE_URL is not set/.test(s.reason)), JSON.stringify(report.skipped));
-  assertIncidents(report, [['check:health.database-reported', 'SEV-1', 'database-connection']]);
+  assertIncidents(report, [['check:health.database-reported', 'SEV-2', 'database-connection']]);
+  const f = finding(report, 'health.database-reported')!;
+  assert.match(f.severityRule, /^unverified: \/health reports checks\.database "unknown".*DATABASE_URL.*PROMETHEUS_URL.*at most SEV-2/);
 });
 
 test('database-down: the probe fails fast (connection timeout bounded), health reports the database', async () => {

@@ -209,6 +209,7 @@ export function parseEnv(
           cpuQuery: v.CREDLINK_PROM_CPU_QUERY,
           dbConnectionsQuery: v.CREDLINK_PROM_DB_CONNECTIONS_QUERY,
           timeoutMs: v.CREDLINK_PROM_TIMEOUT_MS,
+          scrapeWaitS: v.CREDLINK_PROM_SCRAPE_WAIT_S,
           token: v.PROMETHEUS_TOKEN,
         }
       : undefined,

@@ -95,6 +95,8 @@ export const resolvedConfigSchema = z.object({
       cpuQuery: z.string().nullable(),
       dbConnectionsQuery: z.string().nullable(),
       timeoutMs: z.number(),
+      /** How long prom.counts-run-errors waits for a scrape of the run's last answers. */
+      scrapeWaitS: z.number(),
       /** Bearer token (secret). */
       token: z.string().optional(),
     })

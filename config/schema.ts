@@ -198,6 +198,9 @@ export const envSchema = z.object({
     'PromQL giving database connections as a fraction of max_connections (postgres_exporter names), or none',
   ),
   CREDLINK_PROM_TIMEOUT_MS: withDefault(ms, '5000').describe('Timeout of one Prometheus query'),
+  CREDLINK_PROM_SCRAPE_WAIT_S: withDefault(int(0, 600), '30').describe(
+    'How long prom.counts-run-errors waits for Prometheus to scrape the 5xx this run received before it says the metrics miss them (at least one scrape interval)',
+  ),
   // Security checks (checks/security/)
   CREDLINK_RESTRICTED_API_KEY: opt(z.string().min(4)).describe(
     'A key that authenticates but lacks permission for the protected endpoint (expects 403). Unset: that check skips. Secret: reference it as ${VAR}',

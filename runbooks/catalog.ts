@@ -156,6 +156,12 @@ const entries = {
     severity: 'SEV-2',
     threshold: 'cpuRatio',
   },
+  'prom.counts-run-errors': {
+    title: "Prometheus counts the 5xx answers this run received from the target",
+    section: 'key-metrics',
+    // The service's metrics miss errors its clients get: every error-rate alert on them is blind to those (a monitoring gap).
+    severity: 'SEV-3',
+  },
   'prom.db-connections': {
     title: 'Prometheus: database connections stay under the warning share of max_connections',
     section: 'database-connection',

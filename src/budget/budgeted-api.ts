@@ -155,6 +155,7 @@ export function budgetedApi(transport: Transport, o: BudgetOptions, variant: Api
       const status = res.status();
       const cls = classify(status);
       if (cls !== 'success') o.onResponse?.({ call, status, class: cls });
+      if (cls === 'server-error') o.ledger.serverError(call);
       if (status === 429) {
         o.ledger.rateLimited(call);
         // Sent within every declared limit (take() made room), yet refused: the settings do not

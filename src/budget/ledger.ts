@@ -45,6 +45,8 @@ export interface TrafficSummary {
    * check's own 429s, which it provokes on purpose.
    */
   unpredicted?: Record<string, { count: number; remaining: number; declared: string }>;
+  /** 5xx answers the checks received, per call, and when the first came (epoch ms): what the service's metrics must count too. */
+  serverErrors?: { count: number; firstMs: number; calls: Record<string, number> };
   /** Total time requests waited for room, ms. */
   waitedMs: number;
 }
@@ -156,6 +158,11 @@ export class RequestLedger {
     this.note(`r ${call}`);
   }
 
+  /** Records a 5xx answer to `call` (for the comparison with the service's own metrics). */
+  serverError(call: string): void {
+    this.note(`e ${this.now()} ${call}`);
+  }
+
   /**
    * Records a 429 (or, `remaining`, a served answer saying nothing remains) to a request every
    * declared limit had room for; `declared`: those limits in words ("none" when nothing was declared).
@@ -184,6 +191,14 @@ export class RequestLedger {
       } else if (line.startsWith('r ')) {
         const call = line.slice(2);
         out.rateLimited[call] = (out.rateLimited[call] ?? 0) + 1;
+      } else if (line.startsWith('e ')) {
+        const cut = line.indexOf(' ', 2);
+        const at = Number(line.slice(2, cut));
+        const call = line.slice(cut + 1);
+        const e = (out.serverErrors ??= { count: 0, firstMs: at, calls: {} });
+        e.count += 1;
+        e.firstMs = Math.min(e.firstMs, at);
+        e.calls[call] = (e.calls[call] ?? 0) + 1;
       } else if (line.startsWith('u ') || line.startsWith('z ')) {
         const [call = '', declared = ''] = line.slice(2).split('\t');
         out.unpredicted ??= {};

@@ -41,6 +41,16 @@ export function latencyP95Query(n: Pick<PromNames, 'window' | 'selector' | 'dura
   };
 }
 
+/**
+ * 5xx requests the service's own counter gained in the last `sinceS` seconds: the counters now
+ * minus the same counters `sinceS` ago. Unlike increase(), a 5xx series created inside the window
+ * counts with its whole value (increase() needs two samples and misses the first increments).
+ */
+export function serverErrorsSinceQuery(n: Pick<PromNames, 'selector' | 'requestsMetric' | 'statusLabel'>, sinceS: number): string {
+  const m = `${n.requestsMetric}${sel(n.selector, `${n.statusLabel}=~"5.."`)}`;
+  return `(sum(${m}) or vector(0)) - (sum(${m} offset ${Math.max(1, Math.ceil(sinceS))}s) or vector(0))`;
+}
+
 /** A configured ratio query (memory, CPU, DB connections): its own result proves presence. */
 export function ratioQuery(expr: string): KeyQuery {
   return { presence: `count(${expr})`, value: expr };

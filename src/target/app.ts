@@ -120,6 +120,7 @@ export class ReferenceApp {
     const route = API_ROUTES.has(url.pathname) ? url.pathname : url.pathname === '/metrics' ? '/metrics' : 'unmatched';
     res.on('finish', () => {
       if (route === 'unmatched' && url.pathname.startsWith('/__admin')) return;
+      if (this.faults['errors-unmetered'] && res.statusCode >= 500) return;
       this.metrics.observe(req.method ?? 'GET', route, res.statusCode, Number(process.hrtime.bigint() - t0) / 1e9);
     });
 

@@ -94,6 +94,10 @@ export const faultCatalog = {
   'missing-security-headers': { description: 'responses lack nosniff, frame protection and HSTS, and carry X-Powered-By', incident: 'api-key-auth' },
   // Security faults (issue 3): what checks/security/ must catch.
   'cors-reflect-any-origin': { description: 'CORS echoes any Origin back as allowed, with credentials', incident: 'cors' },
+  'errors-unmetered': {
+    description: "the target's /metrics does not count its 5xx answers, as a service whose error handler answers outside its metrics middleware (the real service's CORS rejections)",
+    incident: 'key-metrics',
+  },
   'cors-error-500': { description: 'a request from a disallowed origin answers 500 with no CORS headers (inflates the 5xx rate)', incident: 'cors' },
   'auth-case-insensitive': { description: 'API keys are compared ignoring case: a key with its letters swapped is accepted', incident: 'api-key-auth' },
   'auth-any-header': { description: 'the key is also accepted from other headers (Api-Key, X-Auth-Token)', incident: 'api-key-auth' },

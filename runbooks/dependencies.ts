@@ -115,6 +115,12 @@ export interface DependencyRule {
      * run orders two failures ("the database, and keyed calls that hang").
      */
     requires?: readonly FindingMatcher[];
+    /**
+     * The previous observed run of the environment had an incident with `key` (and none with
+     * `unless`): this cause was there first. How two systems failing in one run are ordered when
+     * the run alone cannot tell (a database that is down and an API that crashed after it).
+     */
+    seenBefore?: { key: string; unless?: string };
   };
   /** What the root cause explains (Alertmanager target_matchers). */
   targets: readonly FindingMatcher[];
@@ -195,6 +201,24 @@ export const dependencyRules: readonly DependencyRule[] = [
     source: { checks: ['db.connect', 'health.database-reported'], quorum: 'all', min: 2, notImpacts: ['unverified'] },
     targets: DATABASE_CONSEQUENCES,
     incident: { key: 'database-unreachable', title: 'Database unreachable: the monitor cannot connect and the service reports it down', section: 'database-connection', severity: 'worst' },
+  },
+  // Before outage: the database failed first (the previous run saw it while the API answered).
+  {
+    name: 'database-then-outage',
+    description: 'the previous run saw the database unreachable while the API answered, and now the API stops answering too: one incident, the database its cause (the database failed first)',
+    source: {
+      checks: ['db.connect'],
+      quorum: 'any',
+      seenBefore: { key: 'database-unreachable', unless: 'outage' },
+      requires: [{ checks: HEALTH_ENDPOINTS, classes: FAILURE }],
+    },
+    targets: [...DATABASE_CONSEQUENCES, { checks: HEALTH_ENDPOINTS, classes: FAILURE }, POD_SIDE],
+    incident: {
+      key: 'database-unreachable',
+      title: 'Database unreachable (since the previous run), and now the API stops answering',
+      section: 'database-connection',
+      severity: 'worst',
+    },
   },
   {
     name: 'service-selector',

@@ -388,6 +388,23 @@ const table: Row[] = [
   },
 ];
 
+test('incidents: database down, then the API crashed because of it: with the previous run as evidence it is ONE incident, the database its cause; without, two', () => {
+  // This run: the API no longer answers at all (its process exited), the monitor cannot connect to the database.
+  const findings = [f('db.connect', 'SEV-1'), ...HEALTH.map((id) => f(id, 'SEV-0', down(null), [[`GET /${id}`, null]])), f('security.valid-key-accepted', 'SEV-1', undefined, [[SIGN, null]])];
+  const executed = findings.map((x) => x.checkId);
+  // The previous run saw the database incident while the API still answered: the database failed first.
+  const ordered = buildIncidents('staging', findings, { executed, previous: ['database-unreachable'] });
+  assert.deepEqual(ordered.incidents.map((i) => [i.key, i.severity, i.root.checkId]), [['database-unreachable', 'SEV-0', 'db.connect']]);
+  assert.equal(ordered.incidents[0]!.title, 'Database unreachable (since the previous run), and now the API stops answering');
+  assert.deepEqual([...ordered.incidents[0]!.consequences].sort(), ['health.api-health', 'health.root', 'health.status', 'security.valid-key-accepted']);
+  // Nothing orders them (no previous run, or the outage was already there): two incidents, each saying only what was seen.
+  for (const previous of [undefined, ['database-unreachable', 'outage'], []]) {
+    const { incidents } = buildIncidents('staging', findings, { executed, ...(previous ? { previous } : {}) });
+    assert.deepEqual(incidents.map((i) => i.key).sort(), ['database-unreachable', 'outage'], JSON.stringify(previous));
+    assert.doesNotMatch(incidents.find((i) => i.key === 'database-unreachable')!.title, /reports it down/);
+  }
+});
+
 for (const row of table) {
   test(`incidents: ${row.name}`, () => {
     const executed = [...(row.passed ?? []), ...row.findings.map((x) => x.checkId)];

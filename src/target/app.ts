@@ -230,6 +230,10 @@ export class ReferenceApp {
       const ok = await this.pool.query('SELECT 1 AS ok').then(() => true, () => false);
       return this.json(res, ok ? 200 : 503, { checks: { database: ok ? 'ok' : 'down' } });
     }
+    // database-frozen: as the real service, /health does not ask the database and says what it says when healthy.
+    if (this.faults['database-frozen']) {
+      return this.json(res, 200, { status: 'ok', version: this.opts.version, uptime: this.uptime(), timestamp: new Date().toISOString(), checks: { database: 'ok' } });
+    }
     const slow = this.faults['database-slow'];
     let database: 'ok' | 'down' | 'unknown' = 'ok';
     try {
@@ -341,6 +345,20 @@ export class ReferenceApp {
         }
         return this.json(res, 400, { error: 'invalid_json' });
       }
+    }
+    // database-frozen: the key lookup waits on the database (asked again after each query timeout)
+    // until the client gives up, for a key in any place (the real service looks every one up).
+    const presents = this.givenKey(req) !== undefined || req.headers.authorization !== undefined || /[?&](api_key|apiKey|key)=/.test(req.url ?? '');
+    if (this.faults['database-frozen'] && presents) {
+      while (this.faults['database-frozen'] && !res.destroyed && !req.socket.destroyed) {
+        try {
+          await this.pool.query('SELECT 1');
+          break;
+        } catch {
+          /* timed out on the frozen database: ask again */
+        }
+      }
+      if (res.destroyed || req.socket.destroyed) return;
     }
     const who = this.authorized(req);
     if (who === 'none') {

@@ -77,6 +77,11 @@ export const faultCatalog = {
     incident: 'slow-responses',
     param: { unit: 'ms', default: 3000, min: 1, max: 120_000 },
   },
+  'database-frozen': {
+    description:
+      'the database stops answering without closing anything (as a SIGSTOPped PostgreSQL: connections open, no reply); /health keeps answering 200 without asking it, as the real service does, and every keyed call, which looks its key up in the database, hangs',
+    incident: 'database-connection',
+  },
   'database-down': { description: 'the database stops accepting connections (open ones are cut)', incident: 'database-connection' },
   'database-slow': {
     description: 'every database round trip and every application statement takes the given extra time',

@@ -123,3 +123,23 @@ test('database-down: the probe fails fast (connection timeout bounded), health r
   assert.ok(f.durationMs < 10_000);
   assert.ok(report.skipped.some((s) => s.checkId === 'db.round-trip' && /db\.connect covers/.test(s.reason)));
 });
+
+test('database-frozen: health stays 200, keyed calls hang, the monitor gets no answer -> one database incident saying so; no check passes on a hung call', async () => {
+  const grep = '@health\\.root|@health\\.database|@db\\.connect|@security\\.(valid-key-accepted|key-strict|no-redirect|no-key-rejected)';
+  const { report } = await h.run({ 'database-frozen': true }, grep, { CREDLINK_REQUEST_TIMEOUT_MS: '2500', CREDLINK_AUTH_RATE_LIMIT_CHECK: 'false' });
+  const dump = [
+    ...report.incidents.map((i) => `${i.key} ${i.severity} ${i.root.checkId} <- ${i.consequences.join(', ')}: ${i.title}`),
+    ...report.skipped.map((s) => `skipped ${s.checkId}: ${s.reason}`),
+  ].join('\n');
+  for (const id of ['health.root', 'health.database-reported']) assert.ok(report.passed.some((p) => p.checkId === id), `${id} passes (health says what it says when healthy): ${dump}`);
+  // The valid key never got an answer: key-strict is not a pass (it was, before).
+  assert.ok(!report.passed.some((p) => p.checkId === 'security.key-strict'), dump);
+  const i = incident(report, 'database-unreachable');
+  assert.equal(i.title, 'The database does not answer: authenticated calls hang (no answer within the request timeout) while the health endpoints answer');
+  assert.equal(i.root.checkId, 'db.connect');
+  assert.equal(i.section.title, sections['database-connection'].title);
+  for (const id of ['security.valid-key-accepted', 'security.key-strict']) assert.ok(i.consequences.includes(id), `${id} in the incident: ${dump}`);
+  assert.doesNotMatch(dump, /reports it down/);
+  // And it is true that /health does not report the frozen database (the direct probe gets no answer): that gap, apart.
+  assert.deepEqual(report.incidents.map((x) => x.key).sort(), ['database-unreachable', 'health-misreports:database'], dump);
+});

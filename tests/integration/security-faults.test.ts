@@ -26,7 +26,7 @@ test('healthy target: every security check passes, none skipped', async () => {
   const { report } = await h.run({}, GREP);
   assert.equal(report.verdict.status, 'healthy', JSON.stringify(report.findings, null, 2));
   assert.equal(report.skipped.length, 0, JSON.stringify(report.skipped));
-  assert.equal(report.counts.passed, 16);
+  assert.equal(report.counts.passed, 17, 'every security check, security.rate-limits-declared included');
   assertIncidents(report, []);
 });
 

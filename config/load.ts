@@ -220,6 +220,7 @@ export function parseEnv(
           cpuQuery: v.CREDLINK_PROM_CPU_QUERY,
           dbConnectionsQuery: v.CREDLINK_PROM_DB_CONNECTIONS_QUERY,
           timeoutMs: v.CREDLINK_PROM_TIMEOUT_MS,
+          scrapeWaitS: v.CREDLINK_PROM_SCRAPE_WAIT_S,
           token: v.PROMETHEUS_TOKEN,
         }
       : undefined,
@@ -228,7 +229,13 @@ export function parseEnv(
       requests,
       keyIn: v.CREDLINK_API_KEY_IN,
       rateLimitCheck: v.CREDLINK_AUTH_RATE_LIMIT_CHECK ?? !v.CREDLINK_PRODUCTION,
-      authFailLimit: { max: v.CREDLINK_AUTH_FAIL_LIMIT, windowS: v.CREDLINK_AUTH_FAIL_WINDOW_S, per: v.CREDLINK_AUTH_FAIL_LIMIT_PER, required: v.CREDLINK_AUTH_FAIL_LIMIT_REQUIRED },
+      authFailLimit: {
+        max: v.CREDLINK_AUTH_FAIL_LIMIT,
+        windowS: v.CREDLINK_AUTH_FAIL_WINDOW_S,
+        per: v.CREDLINK_AUTH_FAIL_LIMIT_PER.kind,
+        ...(v.CREDLINK_AUTH_FAIL_LIMIT_PER.kind === 'header' ? { header: v.CREDLINK_AUTH_FAIL_LIMIT_PER.name } : {}),
+        required: v.CREDLINK_AUTH_FAIL_LIMIT_REQUIRED,
+      },
       disallowedOrigin: v.CREDLINK_DISALLOWED_ORIGIN,
     },
   };

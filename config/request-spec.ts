@@ -9,7 +9,7 @@
  *   CREDLINK_PROTECTED_SUCCESS=200,201               statuses or classes (2xx)
  *   CREDLINK_API_KEY_IN=header:X-API-Key, bearer     header:NAME, bearer, basic, query:NAME
  *   CREDLINK_RATE_LIMIT=100/min                      N/s, N/min, N/h, N/<seconds>s, or none
- *   CREDLINK_RATE_LIMIT_PATHS=/sign=10/min per key, /verify=30/min
+ *   CREDLINK_RATE_LIMIT_PATHS=/sign=10/min per key, /verify=30/min, /upload=5/min per header:X-API-Key
  */
 import { z } from '../src/zod.ts';
 
@@ -56,7 +56,12 @@ export type Presentation = z.infer<typeof presentationSchema>;
 
 export const rateLimitSchema = z.object({ limit: z.number(), windowS: z.number() });
 export type RateLimit = z.infer<typeof rateLimitSchema>;
-export const pathLimitSchema = rateLimitSchema.extend({ path: z.string(), perKey: z.boolean() });
+/**
+ * perKey: each credential has its own count ("per key"). perHeader: counted by the value of that
+ * header (lower case), and every request WITHOUT the header shares one count per client ("per
+ * header:X-API-Key": what express-rate-limit keyed on `req.header('x-api-key') ?? req.ip` does).
+ */
+export const pathLimitSchema = rateLimitSchema.extend({ path: z.string(), perKey: z.boolean(), perHeader: z.string().optional() });
 export type PathLimit = z.infer<typeof pathLimitSchema>;
 
 /** Splits on ";" (a literal ";" is written "\;"), trims, drops empty items. */
@@ -183,18 +188,36 @@ export function parseRate(s: string): Parsed<RateLimit | null> {
   return ok({ limit: Number(m[1]), windowS });
 }
 
-/** "/sign=10/min per key, /verify=30/min" */
+/** "/sign=10/min per key, /verify=30/min, /upload=5/min per header:X-API-Key" */
 export function parsePathLimits(s: string): Parsed<PathLimit[]> {
   const out: PathLimit[] = [];
   for (const raw of s.split(',').map((x) => x.trim()).filter(Boolean)) {
-    const m = /^(\/\S*)\s*=\s*(.+?)(\s+per\s+(key|client))?$/i.exec(raw);
-    if (!m) return bad(`has "${raw}": write PATH=RATE, optionally followed by "per key" (e.g. /sign=10/min per key)`);
+    const m = /^(\/\S*)\s*=\s*(.+?)(\s+per\s+(key|client|header:[!#$%&'*+.^_`|~0-9A-Za-z-]+))?$/i.exec(raw);
+    if (!m) return bad(`has "${raw}": write PATH=RATE, optionally followed by "per key", "per client" or "per header:NAME" (e.g. /sign=10/min per header:X-API-Key)`);
     const r = parseRate(m[2]!);
     if (!r.ok) return bad(`path ${m[1]}: ${r.problem}`);
     if (!r.value) return bad(`path ${m[1]}: "none" is not a limit here; leave the path out instead`);
-    out.push({ path: m[1]!, ...r.value, perKey: (m[4] ?? '').toLowerCase() === 'key' });
+    const per = (m[4] ?? '').toLowerCase();
+    out.push({ path: m[1]!, ...r.value, perKey: per === 'key', ...(per.startsWith('header:') ? { perHeader: per.slice(7) } : {}) });
   }
   return ok(out);
+}
+
+/** How a limiter counts: by client, by any credential, or by one header's value (requests without it: one count per client). */
+export type LimitPer = { kind: 'client' } | { kind: 'key' } | { kind: 'header'; name: string };
+
+/** "client", "key" or "header:NAME" (CREDLINK_AUTH_FAIL_LIMIT_PER). */
+export function parseLimitPer(s: string): Parsed<LimitPer> {
+  const t = s.trim().toLowerCase();
+  if (t === 'client' || t === 'key') return ok({ kind: t });
+  const m = /^header:([!#$%&'*+.^_`|~0-9a-z-]+)$/.exec(t);
+  if (m) return ok({ kind: 'header', name: m[1]! });
+  return bad(`"${s}" is not a way to count: write client, key, or header:NAME (e.g. header:X-API-Key: requests without that header share one count)`);
+}
+
+/** Words for a path limit's count: "" (per client), " per key", " per header:x-api-key". */
+export function describePer(p: { perKey: boolean; perHeader?: string }): string {
+  return p.perHeader ? ` per header:${p.perHeader}` : p.perKey ? ' per key' : '';
 }
 
 export function formatRate(r: RateLimit): string {

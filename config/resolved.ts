@@ -87,13 +87,16 @@ export const resolvedConfigSchema = z.object({
       url: z.string(),
       window: z.string(),
       selector: z.string(),
-      requestsMetric: z.string(),
+      /** null: declared absent (none): the checks that need it skip. */
+      requestsMetric: z.string().nullable(),
       statusLabel: z.string(),
-      durationMetric: z.string(),
-      memoryQuery: z.string(),
-      cpuQuery: z.string(),
-      dbConnectionsQuery: z.string(),
+      durationMetric: z.string().nullable(),
+      memoryQuery: z.string().nullable(),
+      cpuQuery: z.string().nullable(),
+      dbConnectionsQuery: z.string().nullable(),
       timeoutMs: z.number(),
+      /** How long prom.counts-run-errors waits for a scrape of the run's last answers. */
+      scrapeWaitS: z.number(),
       /** Bearer token (secret). */
       token: z.string().optional(),
     })
@@ -110,7 +113,14 @@ export const resolvedConfigSchema = z.object({
      * per: how the service counts failed attempts (client, or client and key); required: no limit
      * is a security issue (SEV-2) rather than a hardening gap (SEV-3).
      */
-    authFailLimit: z.object({ max: z.number(), windowS: z.number(), per: z.enum(['client', 'key']), required: z.boolean() }),
+    authFailLimit: z.object({
+      max: z.number(),
+      windowS: z.number(),
+      per: z.enum(['client', 'key', 'header']),
+      /** With per 'header': the header (lower case) whose value is counted; requests without it share one count. */
+      header: z.string().optional(),
+      required: z.boolean(),
+    }),
     disallowedOrigin: z.string(),
   }),
   /** Where this run writes its reports. */

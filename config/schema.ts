@@ -11,6 +11,7 @@ import {
   parseForm,
   parseHeaders,
   parseJsonBody,
+  parseLimitPer,
   parsePathLimits,
   parsePresentations,
   parseRate,
@@ -50,6 +51,9 @@ const parsedBy = <T>(fn: (s: string) => Parsed<T>) =>
     return z.NEVER;
   });
 const method = z.enum(METHODS);
+/** A value, or none: declared absent (the check that needs it skips, saying so). */
+const queryOrNone = z.string().transform((s) => (s.trim().toLowerCase() === 'none' ? null : s));
+const metricOrNone = queryOrNone.refine((v) => v === null || /^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(v), 'must be a metric name or none');
 const headers = parsedBy((s) => parseHeaders(s));
 const jsonBody = parsedBy(parseJsonBody);
 const form = parsedBy(parseForm);
@@ -177,25 +181,30 @@ export const envSchema = z.object({
   PROMETHEUS_TOKEN: opt(z.string()).describe('Bearer token for Prometheus, if it needs one. Secret: reference it as ${VAR}').meta(SECRET),
   CREDLINK_PROM_WINDOW: withDefault(z.string().regex(/^\d+[smh]$/, 'must be a PromQL duration such as 5m'), '5m').describe('Range of rate() in the Prometheus queries (runbook: 5m)'),
   CREDLINK_PROM_SELECTOR: withDefault(z.string(), '').describe('Extra label matchers for the HTTP metrics, e.g. job="credlink-api",namespace="credlink-production"'),
-  CREDLINK_PROM_REQUESTS_METRIC: withDefault(z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/), 'http_requests_total').describe('Counter of HTTP requests'),
+  CREDLINK_PROM_REQUESTS_METRIC: withDefault(metricOrNone, 'http_requests_total').describe(
+    'Counter of HTTP requests, or none (the service exports none: prom.error-rate and prom.counts-run-errors skip, saying so)',
+  ),
   CREDLINK_PROM_STATUS_LABEL: withDefault(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/), 'status').describe(
     'Label holding the HTTP status on the requests counter (runbook: status; the real service: status_code)',
   ),
-  CREDLINK_PROM_DURATION_METRIC: withDefault(z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/), 'http_request_duration_seconds').describe(
-    'Histogram of request durations in seconds (its _bucket series feed histogram_quantile)',
+  CREDLINK_PROM_DURATION_METRIC: withDefault(metricOrNone, 'http_request_duration_seconds').describe(
+    'Histogram of request durations in seconds (its _bucket series feed histogram_quantile), or none',
   ),
   CREDLINK_PROM_MEMORY_QUERY: withDefault(
-    z.string(),
+    queryOrNone,
     'sum(container_memory_usage_bytes{container="credlink-api"}) / sum(container_spec_memory_limit_bytes{container="credlink-api"})',
-  ).describe('PromQL giving memory used as a fraction of the limit (runbook: container_memory_usage_bytes / container_spec_memory_limit_bytes)'),
+  ).describe('PromQL giving memory used as a fraction of the limit (runbook: container_memory_usage_bytes / container_spec_memory_limit_bytes), or none (no container metrics: the check skips instead of reporting "no data")'),
   CREDLINK_PROM_CPU_QUERY: withDefault(
-    z.string(),
+    queryOrNone,
     'sum(rate(container_cpu_usage_seconds_total{container="credlink-api"}[5m])) / sum(container_spec_cpu_quota{container="credlink-api"} / container_spec_cpu_period{container="credlink-api"})',
-  ).describe('PromQL giving CPU used as a fraction of the limit'),
-  CREDLINK_PROM_DB_CONNECTIONS_QUERY: withDefault(z.string(), 'sum(pg_stat_database_numbackends) / max(pg_settings_max_connections)').describe(
-    'PromQL giving database connections as a fraction of max_connections (postgres_exporter names)',
+  ).describe('PromQL giving CPU used as a fraction of the limit, or none'),
+  CREDLINK_PROM_DB_CONNECTIONS_QUERY: withDefault(queryOrNone, 'sum(pg_stat_database_numbackends) / max(pg_settings_max_connections)').describe(
+    'PromQL giving database connections as a fraction of max_connections (postgres_exporter names), or none',
   ),
   CREDLINK_PROM_TIMEOUT_MS: withDefault(ms, '5000').describe('Timeout of one Prometheus query'),
+  CREDLINK_PROM_SCRAPE_WAIT_S: withDefault(int(0, 600), '30').describe(
+    'How long prom.counts-run-errors waits for Prometheus to scrape the 5xx this run received before it says the metrics miss them (at least one scrape interval)',
+  ),
   // Security checks (checks/security/)
   CREDLINK_RESTRICTED_API_KEY: opt(z.string().min(4)).describe(
     'A key that authenticates but lacks permission for the protected endpoint (expects 403). Unset: that check skips. Secret: reference it as ${VAR}',
@@ -223,15 +232,15 @@ export const envSchema = z.object({
     'Requests per client the target allows: N/s, N/min, N/h, N/<seconds>s (100/min, 10/60s), or none; the run plans its traffic to use at most 80% of it',
   ),
   CREDLINK_RATE_LIMIT_PATHS: withDefault(parsedBy(parsePathLimits), '').describe(
-    'Stricter limits of single paths: "/sign=10/min per key, /verify=30/min" ("per key": each API key has its own count)',
+    'Stricter limits of single paths: "/sign=10/min per key, /verify=30/min" ("per key": each API key has its own count; "per header:X-API-Key": counted per value of that header, and every request without it, keyless, Bearer or query, shares one count per client)',
   ),
   CREDLINK_AUTH_RATE_LIMIT_CHECK: opt(bool).describe(
     'Run the failed-attempt rate-limit check (spends up to CREDLINK_AUTH_FAIL_LIMIT+1 rejected requests and leaves the probe client limited for the window). Unset: on, except off for CREDLINK_PRODUCTION=true',
   ).meta({ defaultText: 'on; off when CREDLINK_PRODUCTION=true' }),
   CREDLINK_AUTH_FAIL_LIMIT: withDefault(int(1, 1000), '20').describe('Failed authentication attempts the API allows inside the window before 429'),
   CREDLINK_AUTH_FAIL_WINDOW_S: withDefault(int(1, 86_400), '60').describe('Window of the failed-attempt limit, seconds (Retry-After must not exceed it)'),
-  CREDLINK_AUTH_FAIL_LIMIT_PER: withDefault(z.enum(['client', 'key']), 'client').describe(
-    'How the service counts failed attempts: per client (default), or per client and key (each wrong key its own count: the run then paces failed attempts per key)',
+  CREDLINK_AUTH_FAIL_LIMIT_PER: withDefault(parsedBy(parseLimitPer), 'client').describe(
+    'How the service counts failed attempts: client (default), key (each wrong key its own count: the run then paces failed attempts per key), or header:NAME (per value of that header; every request without it shares one count per client)',
   ),
   CREDLINK_AUTH_FAIL_LIMIT_REQUIRED: withDefault(bool, 'false').describe(
     'true when this environment must limit failed attempts per client: no limit is then a security issue (SEV-2) instead of a hardening gap (SEV-3)',

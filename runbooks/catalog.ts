@@ -163,6 +163,12 @@ const entries = {
     severity: 'SEV-2',
     threshold: 'cpuRatio',
   },
+  'prom.counts-run-errors': {
+    title: "Prometheus counts the 5xx answers this run received from the target",
+    section: 'key-metrics',
+    // The service's metrics miss errors its clients get: every error-rate alert on them is blind to those (a monitoring gap).
+    severity: 'SEV-3',
+  },
   'prom.db-connections': {
     title: 'Prometheus: database connections stay under the warning share of max_connections',
     section: 'database-connection',
@@ -232,6 +238,13 @@ const entries = {
     title: 'failed attempts are limited per client: 429 with Retry-After inside the window',
     section: 'api-key-auth',
     severity: 'SEV-2',
+  },
+  'security.rate-limits-declared': {
+    title: 'the target answers 429 only where the declared rate limits say it may',
+    section: 'api-key-auth',
+    // A wrong description hides the checks the target refused (runbooks/dependencies.ts makes
+    // them its consequences): a configuration gap, said once.
+    severity: 'SEV-3',
   },
   'security.cors-allowed-origins': {
     title: 'each allowed origin passes the preflight with its methods, headers and Vary: Origin',

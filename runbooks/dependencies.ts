@@ -30,7 +30,7 @@ import type { Severity } from './severity.ts';
 /** What a check talks to. */
 export type System = 'target' | 'database' | 'kubernetes' | 'prometheus';
 
-/** Check id patterns ('db.*' = every id starting with 'db.') -> system; the first match wins. */
+/** Check id patterns ('db.*' = every id starting with 'db.'; any trailing * is a prefix) -> system; the first match wins. */
 export const systems: readonly { checks: readonly string[]; system: System }[] = [
   { checks: ['db.*', 'perf.db-latency'], system: 'database' },
   { checks: ['k8s.*'], system: 'kubernetes' },
@@ -49,6 +49,8 @@ export type ImpactLabel =
   | 'degradation'
   | 'intermittent'
   | 'gap'
+  | 'gap:rate-limit'
+  | 'unverified'
   | 'security'
   | 'security:breach'
   | 'security:vulnerability'
@@ -59,6 +61,8 @@ export type ImpactLabel =
 export interface FindingMatcher {
   /** Check ids or 'prefix.*' patterns. */
   checks?: readonly string[];
+  /** ... and none of these (check ids or patterns). */
+  notChecks?: readonly string[];
   system?: System;
   /** The finding's impact is one of these. */
   impacts?: readonly ImpactLabel[];
@@ -102,7 +106,22 @@ export interface DependencyRule {
    * run failed and matches (at least `min`, default 1); `any`: at least `min` matching findings
    * (with `equal: ['route']`: at least `min` on the same route).
    */
-  source: FindingMatcher & { quorum: 'any' | 'all'; min?: number };
+  source: FindingMatcher & {
+    quorum: 'any' | 'all';
+    min?: number;
+    /**
+     * Evidence that must also be there: each matcher must match at least one finding not yet
+     * claimed by an earlier rule (those findings join the incident as consequences). How the
+     * run orders two failures ("the database, and keyed calls that hang").
+     */
+    requires?: readonly FindingMatcher[];
+    /**
+     * The previous observed run of the environment had an incident with `key` (and none with
+     * `unless`): this cause was there first. How two systems failing in one run are ordered when
+     * the run alone cannot tell (a database that is down and an API that crashed after it).
+     */
+    seenBefore?: { key: string; unless?: string };
+  };
   /** What the root cause explains (Alertmanager target_matchers). */
   targets: readonly FindingMatcher[];
   /** Labels source and target must share (Alertmanager `equal`); 'route' also splits the source per route. */
@@ -156,6 +175,16 @@ const ERROR_RATE: FindingMatcher = { checks: ['perf.error-rate', 'prom.error-rat
 
 /** What a database in trouble explains: the database-derived checks, and the target's failures and slowness. */
 const DATABASE_CONSEQUENCES: readonly FindingMatcher[] = [...DATABASE_CHECKS, TARGET_FAILURES, ERROR_RATE, SLOW, SERVICE_METRICS];
+/**
+ * What a frozen database explains while the health endpoints answer: the same, but not the CORS
+ * checks' 5xx (the route answers without an Origin, so a 500 to a disallowed origin is the CORS
+ * middleware's own bug, which no database state explains).
+ */
+const FROZEN_CONSEQUENCES: readonly FindingMatcher[] = [...DATABASE_CHECKS, { ...TARGET_FAILURES, notChecks: ['security.cors-*'] }, ERROR_RATE, SLOW, SERVICE_METRICS];
+/** Gaps of checks that could not run because their route answered 429 (or was held after one). */
+const RATE_LIMITED_GAPS: FindingMatcher = { system: 'target', impacts: ['gap'], classes: ['rate-limited'] };
+/** ... or whose requests were not sent: the target's limit left no room (a 429, or an answer saying nothing remains). */
+const RATE_BUDGET_GAPS: FindingMatcher = { system: 'target', impacts: ['gap:rate-limit'] };
 
 export const dependencyRules: readonly DependencyRule[] = [
   {
@@ -168,9 +197,28 @@ export const dependencyRules: readonly DependencyRule[] = [
   {
     name: 'database-unreachable-reported',
     description: 'the monitor cannot connect to the database AND the health endpoint reports it down: the database is the root cause of every 5xx, error rate and slow answer of the target',
-    source: { checks: ['db.connect', 'health.database-reported'], quorum: 'all', min: 2 },
+    // A value the service reports whatever the state ("unknown", a constant) is not "reports it down".
+    source: { checks: ['db.connect', 'health.database-reported'], quorum: 'all', min: 2, notImpacts: ['unverified'] },
     targets: DATABASE_CONSEQUENCES,
     incident: { key: 'database-unreachable', title: 'Database unreachable: the monitor cannot connect and the service reports it down', section: 'database-connection', severity: 'worst' },
+  },
+  // Before outage: the database failed first (the previous run saw it while the API answered).
+  {
+    name: 'database-then-outage',
+    description: 'the previous run saw the database unreachable while the API answered, and now the API stops answering too: one incident, the database its cause (the database failed first)',
+    source: {
+      checks: ['db.connect'],
+      quorum: 'any',
+      seenBefore: { key: 'database-unreachable', unless: 'outage' },
+      requires: [{ checks: HEALTH_ENDPOINTS, classes: FAILURE }],
+    },
+    targets: [...DATABASE_CONSEQUENCES, { checks: HEALTH_ENDPOINTS, classes: FAILURE }, POD_SIDE],
+    incident: {
+      key: 'database-unreachable',
+      title: 'Database unreachable (since the previous run), and now the API stops answering',
+      section: 'database-connection',
+      severity: 'worst',
+    },
   },
   {
     name: 'service-selector',
@@ -197,6 +245,19 @@ export const dependencyRules: readonly DependencyRule[] = [
       section: 'service-unavailable',
       severity: 'SEV-0',
       severityRule: 'nothing on the target answers: complete outage (SEV-0)',
+    },
+  },
+  // After outage (its health endpoints answered, or the outage would have claimed the hung calls).
+  {
+    name: 'database-frozen',
+    description: 'the monitor gets no answer from the database and the valid-key call gets none either while the health endpoints answer: the database hangs, the hung calls follow',
+    source: { checks: ['db.connect'], quorum: 'any', requires: [{ checks: ['security.valid-key-accepted'], classes: ['no-answer'] }] },
+    targets: FROZEN_CONSEQUENCES,
+    incident: {
+      key: 'database-unreachable',
+      title: 'The database does not answer: authenticated calls hang (no answer within the request timeout) while the health endpoints answer',
+      section: 'database-connection',
+      severity: 'worst',
     },
   },
   // Before database-unreachable: with the connections near max_connections (measured, so the
@@ -252,6 +313,77 @@ export const dependencyRules: readonly DependencyRule[] = [
         { step: "Ask Prometheus whether it is ready (the monitor's URL, from where the monitor runs)", command: 'curl -s "$PROMETHEUS_URL/-/ready"' },
         { step: 'Try one query with the monitor\'s token', command: 'curl -s -H "Authorization: Bearer $PROMETHEUS_TOKEN" "$PROMETHEUS_URL/api/v1/query?query=up"' },
         { step: 'Check PROMETHEUS_URL / PROMETHEUS_TOKEN of the environment', command: 'npx credlink-checks validate --env {{env}}' },
+      ],
+    },
+  },
+  {
+    name: 'keyed-calls-hang',
+    description: 'the valid-key call gets no answer while the health endpoints answer (no outage): every check whose requests to that route hung is part of it',
+    source: { checks: ['security.valid-key-accepted'], quorum: 'any', classes: ['no-answer'] },
+    targets: [{ ...ROUTE_FAILURES, classes: ['no-answer'] }, { system: 'target', impacts: ['gap'], classes: ['no-answer'] }],
+    equal: ['route'],
+    incident: {
+      key: 'route-hangs:{route}',
+      title: '{route} with a valid key gets no answer (it hangs) while the health endpoints answer',
+      section: 'database-connection',
+      severity: 'worst',
+      actions: [
+        { step: 'Time one keyed call (a hang over the request timeout is the finding)', command: 'curl -s -o /dev/null -w "%{http_code} %{time_total}s\\n" -m 30 -X {method} {{keyCurl}} {{baseUrl}}{path}' },
+        { step: 'Is the database answering? (a frozen database leaves /health at 200 on services that do not query it there)', command: "psql \"$DATABASE_URL\" -c 'SELECT 1'" },
+        { step: 'What the API pods log while the call hangs', command: 'kubectl logs -l {{selector}} -n {{namespace}} --since=10m --tail=200' },
+      ],
+    },
+  },
+  {
+    name: 'route-rate-limited',
+    description: 'one route answers 429 to every request of several checks (a limiter in front of authentication, or one the settings do not describe): the checks that could not run there are one gap',
+    source: { ...RATE_LIMITED_GAPS, notClasses: except(['rate-limited']), quorum: 'any', min: 2 },
+    targets: [RATE_LIMITED_GAPS, { checks: ['security.rate-limits-declared'], classes: ['rate-limited'] }],
+    equal: ['route'],
+    incident: {
+      key: 'route-rate-limited:{route}',
+      title: '{route} answers 429 before authentication: these checks could not run',
+      section: 'api-key-auth',
+      severity: 'SEV-3',
+      severityRule: 'monitoring gap: the route refuses every request of these checks with 429, so what they test was not tested (SEV-3)',
+      actions: [
+        { step: 'See the 429 and the limit headers the route sends', command: 'curl -si -X {method} {{baseUrl}}{path} | grep -i -E "^(HTTP|retry-after|ratelimit)"' },
+        { step: 'Describe the limit and how it counts (per client, per key, per header:X-API-Key) in CREDLINK_RATE_LIMIT_PATHS, then check it', command: 'npx credlink-checks validate --env {{env}}' },
+      ],
+    },
+  },
+  {
+    name: 'rate-limits-misdescribed',
+    description: 'the target answered 429 to requests the declared rate limits allow: the settings describe its limits wrongly, and the checks it refused are consequences',
+    source: { checks: ['security.rate-limits-declared'], quorum: 'any' },
+    targets: [RATE_LIMITED_GAPS, RATE_BUDGET_GAPS],
+    incident: {
+      key: 'rate-limits-misdescribed',
+      title: 'The target answers 429 where the declared rate limits allow the request: the checks it refused could not run',
+      severity: 'root',
+      actions: [
+        { step: 'See the 429 and the limit headers the route sends', command: 'curl -si -X {{protectedMethod}} {{baseUrl}}{{protectedPath}} | grep -i -E "^(HTTP|retry-after|ratelimit)"' },
+        { step: 'Describe the limits and how they count (CREDLINK_RATE_LIMIT, CREDLINK_RATE_LIMIT_PATHS ... per key | per header:X-API-Key, CREDLINK_AUTH_FAIL_LIMIT_PER), then check them', command: 'npx credlink-checks validate --env {{env}}' },
+      ],
+    },
+  },
+  // Before route-missing: the protected flow's route missing is the API down, not a configuration gap.
+  {
+    name: 'protected-route-missing',
+    description: 'the route of the protected flow answers 404/405 to every request of the API-key checks: the signing API is partially down (a route the environment declares absent, CREDLINK_PROTECTED_PATH=none, is never checked)',
+    source: { checks: ['security.*'], classes: ['route-missing'], notClasses: except(['route-missing']), quorum: 'any', min: 2 },
+    targets: [{ system: 'target', classes: ['route-missing'], notImpacts: SECURITY_SEVERE }],
+    equal: ['route'],
+    incident: {
+      key: 'route-down:{route}',
+      title: '{route}, which the protected flow needs, answers 404 to every request: the API is partially down',
+      section: 'service-unavailable',
+      severity: 'SEV-1',
+      severityRule: 'partial outage: the route of the runbook\'s protected flow is gone (404/405 to every request) while the service answers; not a configuration gap unless the environment declares it absent (SEV-1)',
+      actions: [
+        { step: 'See what the target answers on the route', command: 'curl -i -X {method} {{baseUrl}}{path}' },
+        { step: 'Check what the last deployment changed, and roll back if it dropped the route', command: 'kubectl rollout history deployment/{{deployment}} -n {{namespace}}' },
+        { step: 'If the route moved on purpose: declare its path (CREDLINK_PROTECTED_PATH, or none when this deployment has none)', command: 'npx credlink-checks validate --env {{env}}' },
       ],
     },
   },

@@ -14,7 +14,9 @@ import { tierOf } from '../../runbooks/thresholds.ts';
 import { sufficiency, summarize } from '../../src/stats/percentiles.ts';
 import { classifyHealthStatus, HEALTH_STATUS_VALUES } from './health-status.ts';
 
-const { paths, env, health } = runConfig();
+const { paths, env, health, databaseUrl } = runConfig();
+/** Values of checks.database that say the database failed (IETF health draft "fail" and the usual words). */
+const DOWN_WORDS = /^(down|fail|failed|failing|failure|error|unhealthy|unavailable|disconnected|critical)$/i;
 
 /** What an answer other than 200 means: 5xx or no answer = unavailable; 404 = misconfigured path; 429 = not tested. */
 function impactOf(s: HttpSample): Impact | undefined {
@@ -108,7 +110,18 @@ test.describe('the /health document', () => {
     const db = (jsonOf(s) as { checks?: { database?: unknown } } | undefined)?.checks?.database;
     test.skip(db === undefined, `GET ${healthPath} answered ${s.status ?? s.error} without checks.database`);
     if (db !== 'ok') await check.evidence(`checks of GET ${healthPath}`, { status: s.status, body: jsonOf(s) }, "curl -s {{baseUrl}}{{healthPath}} | jq '.checks.database'");
-    check.that({ label: 'CHECKS.DATABASE', ok: db === 'ok', actual: db, expected: '== "ok"', call: `GET ${healthPath}` });
+    // "down" is the service saying its database failed (the catalog's SEV-1). Any other value
+    // ("unknown", a constant) says nothing either way: unverified, at most SEV-2, until a direct
+    // probe corroborates it (health.database-truthful compares the two when DATABASE_URL is set).
+    const unverified: Impact | undefined =
+      db === 'ok' || DOWN_WORDS.test(String(db))
+        ? undefined
+        : {
+            kind: 'unverified',
+            claim: `${healthPath} reports checks.database ${JSON.stringify(db)}, which says neither ok nor down`,
+            corroborate: databaseUrl ? 'the direct database probe (health.database-truthful, db.connect)' : `a direct database probe (DATABASE_URL for ${env}) or Prometheus database metrics (PROMETHEUS_URL)`,
+          };
+    check.that({ label: 'CHECKS.DATABASE', ok: db === 'ok', actual: db, expected: '== "ok"', call: `GET ${healthPath}`, impact: unverified });
   });
 
   // The document's own verdict (IETF health-check draft: pass/warn/fail and aliases). A 2xx that says

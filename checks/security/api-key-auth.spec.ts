@@ -23,13 +23,15 @@ import { runConfig } from '../../config/index.ts';
 import { describePresentation, type Presentation, type RequestSpec } from '../../config/request-spec.ts';
 import { authCheckTimeoutMs, failedAttemptBlocker } from '../../src/budget/plan.ts';
 import type { BudgetedApi } from '../../src/budget/budgeted-api.ts';
+import { RateBudgetError, RequestLedger } from '../../src/budget/ledger.ts';
+import { answerSeen } from '../../src/http/answers.ts';
 import { classify } from '../../src/http/response-class.ts';
 import { buildRequest, describeRequest, presentKey } from '../../src/http/request-builder.ts';
 import { send, type HttpSample } from '../../src/probes/http.ts';
 import { deriveKeys } from '../../src/security/derived-keys.ts';
 import { disclosuresOf } from '../../src/security/disclosure.ts';
 import { judgeFailedAttempts, type AttemptSeries } from '../../src/security/failed-attempts.ts';
-import { inconclusiveReason, judgeRejection, judgeValidKey, keyAccepted, securityImpact, summarize, type CaseResult } from '../../src/security/verdict.ts';
+import { inconclusiveReason, judgeRejection, judgeValidKey, keyAccepted, securityImpact, summarize, unanswered, type CaseResult } from '../../src/security/verdict.ts';
 import type { Scrubber } from '../../src/secrets/scrub.ts';
 import { restrictedKeyProbe, validKeyProbe } from './auth-probes.ts';
 
@@ -200,7 +202,7 @@ test('the key counts only in the ways the environment declares (default X-API-Ke
     const accepted = keyAccepted(s.status, probeSpec.success, keyless.status);
     answers.push({ case: c.name, status: s.status });
     if (accepted === 'yes') results.push({ case: c.name, status: s.status, problem: `the valid key is accepted in ${c.name} (${s.status}), which CREDLINK_API_KEY_IN does not declare`, class: 'issue' });
-    else if (accepted === 'unknown') results.push({ case: c.name, status: s.status, inconclusive: `answered ${s.status} while the same request without a key answered ${keyless.status}` });
+    else if (accepted === 'unknown') results.push(unanswered(c.name, s) ?? { case: c.name, status: s.status, inconclusive: `answered ${s.status} while the same request without a key answered ${statusOf(keyless)}` });
     else results.push({ case: c.name, status: s.status });
   }
   const impact = securityImpact(results, 'where the key counts');
@@ -226,7 +228,7 @@ test('keys derived from a valid key (other case, prefixes, suffixes, whitespace,
     const accepted = keyAccepted(s.status, probeSpec.success, keyless.status);
     answers.push({ case: `the key ${d.name}`, status: s.status });
     if (accepted === 'yes') results.push({ case: `the key ${d.name}`, status: s.status, problem: `accepted the valid key ${d.name} (${s.status}): keys are matched loosely`, class: 'breach' });
-    else if (accepted === 'unknown') results.push({ case: `the key ${d.name}`, status: s.status, inconclusive: `answered ${s.status} while the request without a key answered ${keyless.status}` });
+    else if (accepted === 'unknown') results.push(unanswered(`the key ${d.name}`, s) ?? { case: `the key ${d.name}`, status: s.status, inconclusive: `answered ${s.status} while the request without a key answered ${statusOf(keyless)}` });
     else results.push({ case: `the key ${d.name}`, status: s.status });
   }
   const impact = securityImpact(results, 'key matching');
@@ -250,7 +252,7 @@ test('no response echoes the API key it was sent', runbook('security.key-not-ech
   const echoes = (s: HttpSample, key: string) => s.body.includes(key) || Object.values(s.headers).some((v) => v.includes(key));
   // A 429 answered before the key was looked at cannot show whether the service echoes it.
   const judge = (c: string, s: HttpSample, key: string): CaseResult =>
-    echoes(s, key) ? { case: c, status: s.status, problem: `the answer quotes the ${c}`, class: 'issue' } : s.status === 429 ? { case: c, status: 429, inconclusive: inconclusiveReason(429) } : { case: c, status: s.status };
+    echoes(s, key) ? { case: c, status: s.status, problem: `the answer quotes the ${c}`, class: 'issue' } : s.status === 429 ? { case: c, status: 429, inconclusive: inconclusiveReason(429) } : (unanswered(c, s) ?? { case: c, status: s.status });
   results.push(judge('wrong key', rejected, canary));
   if (apiKeys[0] && probeSpec.path !== null) results.push(judge('valid key', await validKeyProbe(api), apiKeys[0]));
   const impact = securityImpact(results, 'whether keys are echoed');
@@ -265,6 +267,10 @@ test('the protected endpoint answers keyed requests without redirecting', runboo
   // X-API-Key to another origin (microsoft/playwright#40547). A redirect is a finding.
   const s = await validKeyProbe(api);
   const open = inconclusiveReason(s.status);
+  const silent = unanswered('valid key', s);
+  if (silent) {
+    check.that({ label: 'REDIRECT', ok: false, actual: `not tested: ${silent.inconclusive}`, expected: 'no 3xx on a keyed call', call: probeCall, impact: { kind: 'gap', reason: `redirects of keyed calls were not tested: ${silent.inconclusive}` } });
+  }
   if (classify(s.status) === 'rate-limited') {
     check.that({ label: 'REDIRECT', ok: false, actual: `not tested: ${open}`, expected: 'no 3xx on a keyed call', call: probeCall, impact: { kind: 'gap', reason: `redirects of keyed calls were not tested: ${open}` } });
   }
@@ -300,7 +306,8 @@ test('the protected endpoint answers keyed requests without redirecting', runboo
 test('no answer exposes a stack trace, an internal path, a credential or a version banner', runbook('security.error-disclosure'), async ({ api, check }) => {
   const missing = `/credlink-checks-missing-${crypto.randomBytes(4).toString('hex')}`;
   const requests = [
-    { case: `GET ${missing} (a path that does not exist)`, req: { path: missing } },
+    // A path the tool made up: its 404 is expected, never a "route missing" finding (invented).
+    { case: `GET ${missing} (a path that does not exist)`, req: { path: missing, invented: true } },
     ...(prot.path === null ? [] : [{ case: `${call} with a malformed JSON body and no key`, req: buildRequest(prot, { rawJson: '{"credlink-checks": ' }) }]),
   ];
   const results: CaseResult[] = [];
@@ -314,7 +321,7 @@ test('no answer exposes a stack trace, an internal path, a credential or a versi
         ? { case: r.case, status: s.status, problem: `the ${s.status} answer exposes ${found.map((f) => `${f.kind === 'internal path' ? 'an' : 'a'} ${f.kind} ("${f.excerpt}")`).join(' and ')}`, class: 'issue' }
         : s.status === 429
           ? { case: r.case, status: 429, inconclusive: inconclusiveReason(429) }
-          : { case: r.case, status: s.status },
+          : (unanswered(r.case, s) ?? { case: r.case, status: s.status }),
     );
   }
   const impact = securityImpact(results, 'error disclosure');
@@ -330,13 +337,25 @@ test('failed attempts are limited per client: 429 with Retry-After inside the wi
   test.skip(Boolean(blocker), `not run: ${blocker}`);
   const { max, windowS, required } = sec.authFailLimit;
   // Beyond the failed-attempt budget on purpose, with throwaway keys; other declared limits still pace it.
-  const raw = api.variant({ retryRateLimited: false, countAsFailedAttempt: false, throwawayKey: true });
+  // reachLimit: a served answer saying nothing remains (RateLimit-Remaining: 0) is not the limit; only a 429 is.
+  const raw = api.variant({ retryRateLimited: false, countAsFailedAttempt: false, throwawayKey: true, reachLimit: true });
   const series = async (keyFor: () => string): Promise<AttemptSeries & { last?: HttpSample }> => {
     const statuses: (number | null)[] = [];
     const t0 = Date.now();
     let retryAfter: string | undefined;
+    let stopped: string | undefined;
     for (let i = 0; i <= max; i++) {
-      const s = await send(raw, unkeyed(keyHeader(keyFor())));
+      let s: HttpSample;
+      try {
+        s = await send(raw, unkeyed(keyHeader(keyFor())));
+      } catch (err) {
+        // No room left in a declared limit: the attempts answered so far are judged as they are.
+        if (!(err instanceof RateBudgetError)) throw err;
+        stopped = err.message;
+        // Held because the route answered 429: this check faced that 429 (as the api fixture records it).
+        if (err.heldBy === 'rate-limited') answerSeen(call, 429);
+        break;
+      }
       statuses.push(s.status);
       test.skip(classify(s.status) === 'redirect', `${call} answered ${s.status} (a redirect): security.no-redirect covers it`);
       if (s.status === 429) retryAfter = s.headers['retry-after'];
@@ -345,14 +364,18 @@ test('failed attempts are limited per client: 429 with Retry-After inside the wi
       // (the target answers too slowly): stop spending attempts; the judgement says inconclusive.
       if ((Date.now() - t0) / 1000 > windowS) break;
     }
-    return { statuses, retryAfter, seconds: (Date.now() - t0) / 1000 };
+    return { statuses, retryAfter, seconds: (Date.now() - t0) / 1000, ...(stopped ? { stopped } : {}) };
   };
   const rotating = await series(wrongKey);
   const repeatedKey = wrongKey();
   const tooSlow = rotating.statuses.length <= max && rotating.seconds > windowS;
   const repeated = tooSlow || rotating.statuses.includes(429) || rotating.statuses.some((s) => classify(s) !== 'auth') ? undefined : await series(() => repeatedKey);
-  const v = judgeFailedAttempts(rotating, repeated, { max, windowS, required });
-  const impact = securityImpact([v.result], 'the failed-attempt limit');
+  // A declared per-key count on this path (per key, or per the header the key is sent in) refuses one repeated key by itself.
+  const perKey = cfg.rateLimits.paths.filter((l) => l.path === prot.path && (l.perKey || (primary.kind === 'header' && l.perHeader === primary.name.toLowerCase())));
+  const v = judgeFailedAttempts(rotating, repeated, { max, windowS, required, ...(perKey.length ? { perKeyMax: Math.min(...perKey.map((l) => l.limit)) } : {}) });
+  const judged = securityImpact([v.result], 'the failed-attempt limit');
+  // Stopped because the target's limit left no room: a rate-limit gap (src/incidents correlates it).
+  const impact = judged?.kind === 'gap' && (rotating.stopped || repeated?.stopped) ? { ...judged, cause: 'rate-limit' as const } : judged;
   const sent = `${describePresentation(primary)} on ${call}`;
   if (impact) {
     await check.evidence(`failed attempts on ${call}`, {
@@ -371,5 +394,25 @@ test('failed attempts are limited per client: 429 with Retry-After inside the wi
     expected: `429 with Retry-After <= ${windowS} s within ${max + 1} failed attempts from this client, whatever the key (wrong keys in ${sent})`,
     call,
     impact,
+  });
+});
+
+// Last in this file (one worker, in order): the API-key matrix and the failed-attempt burst have run.
+test('the target answers 429 only where the declared rate limits say it may', runbook('security.rate-limits-declared'), async ({ ledger, check }) => {
+  // Every 429 to a request the run sent inside every declared limit (src/budget/budgeted-api.ts);
+  // the failed-attempt check's own 429s are provoked on purpose and not counted.
+  const unpredicted = Object.entries(RequestLedger.summary(ledger.dir)?.unpredicted ?? {});
+  // What this check judges are those answers: correlation sees them as its own (src/http/answers.ts).
+  for (const [c, u] of unpredicted) if (u.count) answerSeen(c, 429, u.count);
+  if (unpredicted.length) await check.evidence('429 answers inside the declared limits', Object.fromEntries(unpredicted), 'curl -si -X {{protectedMethod}} {{baseUrl}}{{protectedPath}} | grep -i -E "^(HTTP|retry-after|ratelimit)"');
+  check.that({
+    label: 'RATE LIMITS',
+    ok: unpredicted.length === 0,
+    actual: unpredicted
+      .map(([c, u]) => `${c} ${[u.count ? `answered 429 ${u.count}x` : '', u.remaining ? `said nothing remains (RateLimit-Remaining: 0) ${u.remaining}x` : ''].filter(Boolean).join(' and ')} to requests inside the declared limits (${u.declared})`)
+      .join('; '),
+    expected: '429 only beyond CREDLINK_RATE_LIMIT, CREDLINK_RATE_LIMIT_PATHS and the failed-attempt limit: describe the service\'s limits and how it counts (per client, per key, per header:X-API-Key)',
+    call: unpredicted.map(([c]) => c).join(', '),
+    impact: { kind: 'gap', reason: 'the rate-limit settings do not describe the target\'s limits: the checks it refused could not run' },
   });
 });

@@ -9,7 +9,7 @@
 import { runbook, test } from '../fixtures.ts';
 import { runConfig } from '../../config/index.ts';
 import { send, type HttpSample } from '../../src/probes/http.ts';
-import { inconclusiveReason, securityImpact, summarize, type CaseResult } from '../../src/security/verdict.ts';
+import { inconclusiveReason, securityImpact, summarize, unanswered, type CaseResult } from '../../src/security/verdict.ts';
 import { lookAlikeOrigins } from '../../src/security/cors-origins.ts';
 
 const { protectedEndpoint: ep, paths, allowedOrigins, security } = runConfig();
@@ -106,7 +106,7 @@ test('a disallowed or look-alike origin (null, suffix, prefix, http) gets no all
     else if (acao === '*') results.push({ case: c, status: s.status, problem: `allow-origin *${creds ? ' with credentials' : ''}: any origin`, class: 'vulnerability' });
     else if (acao === 'null') results.push({ case: c, status: s.status, problem: 'allow-origin null (sandboxed pages of any origin)', class: 'vulnerability' });
     else if (s.status === 429) results.push({ case: c, status: 429, inconclusive: inconclusiveReason(429) });
-    else results.push({ case: c, status: s.status });
+    else results.push(unanswered(c, s) ?? { case: c, status: s.status });
   }
   const impact = securityImpact(results, 'the CORS policy');
   if (impact) {

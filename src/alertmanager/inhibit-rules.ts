@@ -57,6 +57,8 @@ const IMPACTS: (Impact | undefined)[] = [
   { kind: 'intermittent', call: 'GET /', failed: 1, attempts: 3 },
   { kind: 'degradation', percent: 30 },
   { kind: 'gap', reason: 'x' },
+  { kind: 'gap', reason: 'x', cause: 'rate-limit' },
+  { kind: 'unverified', claim: 'x', corroborate: 'y' },
   ...(['breach', 'vulnerability', 'issue', 'hardening'] as const).map((c): Impact => ({ kind: 'security', class: c })),
 ];
 

@@ -35,6 +35,13 @@ export interface ApiVariant {
   throwawayKey?: boolean;
   /** Wait at most this long for room; past it RateBudgetError is thrown to the caller as is. */
   maxWaitMs?: number;
+  /**
+   * The caller sends up to the service's limit on purpose (the failed-attempt check): an answer
+   * that says nothing remains (RateLimit-Remaining: 0) does not hold its next request; that
+   * answer was served, and only a 429 is the limit. A 429 still holds. No room in a declared
+   * limit reaches such a caller as RateBudgetError (it judges the answers it got).
+   */
+  reachLimit?: boolean;
 }
 
 export interface BudgetedApi extends Transport {
@@ -114,7 +121,7 @@ export function budgetedApi(transport: Transport, o: BudgetOptions, variant: Api
     });
     const isFailedAttempt = !preflight && authPaths.has(url.pathname) && !authenticated;
     const counted = isFailedAttempt && variant.countAsFailedAttempt !== false;
-    const facts = { method, path: preflight ? '' : url.pathname, keyId: keyIdOf(credential), failedAttempt: counted };
+    const facts = { method, path: preflight ? '' : url.pathname, keyId: keyIdOf(credential), failedAttempt: counted, headers };
     const declared = scopesFor(config, facts).filter((sc) => !(variant.throwawayKey && sc.id.includes('|key:')));
     const pathScopes = declared.filter((sc) => sc.id.startsWith('path:'));
     // A hold-only scope per path: a 429 from a limit nobody declared still holds that path.
@@ -132,9 +139,9 @@ export function budgetedApi(transport: Transport, o: BudgetOptions, variant: Api
       // A request that will not be sent (the base URL is known down) takes no room and waits for none.
       if (!transport.unsent?.()) {
         try {
-          await o.ledger.take(scopes, { planned: Math.min(o.deadline(), cap), hold: backoff });
+          await o.ledger.take(scopes, { planned: Math.min(o.deadline(), cap), hold: backoff }, { ignoreRemaining: variant.reachLimit === true });
         } catch (err) {
-          if (err instanceof RateBudgetError && variant.maxWaitMs === undefined && o.onExhausted) throw o.onExhausted(err, call);
+          if (err instanceof RateBudgetError && variant.maxWaitMs === undefined && !variant.reachLimit && o.onExhausted) throw o.onExhausted(err, call);
           throw err;
         }
       }
@@ -148,11 +155,21 @@ export function budgetedApi(transport: Transport, o: BudgetOptions, variant: Api
       const status = res.status();
       const cls = classify(status);
       if (cls !== 'success') o.onResponse?.({ call, status, class: cls });
-      if (status === 429) o.ledger.rateLimited(call);
-      const hold = holdSeconds(status, rateSignal(res.headers()), fallbackS);
-      if (hold === undefined) return res;
+      if (cls === 'server-error') o.ledger.serverError(call);
+      if (status === 429) {
+        o.ledger.rateLimited(call);
+        // Sent within every declared limit (take() made room), yet refused: the settings do not
+        // describe this limit. A caller going past a limit on purpose (reachLimit) predicts its own.
+        // Only the first attempt: a retry follows the service's own 429.
+        if (!variant.reachLimit && !preflight && attempt === 0) o.ledger.unpredicted(call, declared.map((sc) => sc.label).join(', ') || 'none');
+      }
+      const signal = rateSignal(res.headers());
+      // A served answer saying nothing remains while every declared limit had room: a limit nobody declared.
+      if (status !== 429 && signal.remaining === 0 && !variant.reachLimit && !preflight && attempt === 0) o.ledger.unpredicted(call, declared.map((sc) => sc.label).join(', ') || 'none', true);
+      const hold = holdSeconds(status, signal, fallbackS);
+      if (hold === undefined || (status !== 429 && variant.reachLimit)) return res;
       const until = Date.now() + hold * 1000;
-      if (holdScopes.length) o.ledger.hold(holdScopes, until);
+      if (holdScopes.length) o.ledger.hold(holdScopes, until, status === 429 ? 'rate-limited' : 'nothing-remaining');
       // Otherwise retried: the client read the answer already, there is nothing to release.
       if (status !== 429 || variant.retryRateLimited === false || attempt >= 2 || until > (o.backoffDeadline?.() ?? o.deadline())) return res;
     }

@@ -3,8 +3,9 @@
  * by every Playwright worker of a run through files in the run folder, so the budget holds
  * across workers and across the worker restarts Playwright makes after a failed check.
  *
- * One file per scope, one line per request (its time in ms) or per hold (`h<until ms>`, written
- * when the service answered 429 or said nothing remains). take() waits until every scope of a
+ * One file per scope, one line per request (its time in ms) or per hold: `h<until ms>` when the
+ * service answered 429, `n<until ms>` when an answer it served said nothing remains of its limit
+ * (RateLimit-Remaining: 0). Only the first is a limit the service enforced; messages say which. take() waits until every scope of a
  * request has room and no hold, or throws RateBudgetError when that wait would outlast the
  * check's deadline: the check then says what it could not test, instead of sending anyway.
  * Appends are atomic (O_APPEND, one short write); two workers deciding at the same instant can
@@ -14,6 +15,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Scope } from './plan.ts';
 
+/** Why a scope is held: a 429 the service answered, or a served answer saying nothing remains. */
+export type HoldReason = 'rate-limited' | 'nothing-remaining';
+
 export class RateBudgetError extends Error {
   override name = 'RateBudgetError';
   /** Marks errors that are the budget's, not the network's: src/probes/http.ts send() lets them through. */
@@ -22,6 +26,8 @@ export class RateBudgetError extends Error {
     message: string,
     readonly scope: Scope,
     readonly waitMs: number,
+    /** Set when a hold stopped the request: what caused the hold. */
+    readonly heldBy?: HoldReason,
   ) {
     super(message);
   }
@@ -32,6 +38,15 @@ export interface TrafficSummary {
   sent: number;
   /** 429 answers, per call ("POST /sign"). */
   rateLimited: Record<string, number>;
+  /**
+   * 429 answers to requests the declared limits had room for (the run was inside every declared
+   * limit when it sent them), per call, with the limits that were declared for it: the rate-limit
+   * settings do not describe the service (or other clients share its count). Not the failed-attempt
+   * check's own 429s, which it provokes on purpose.
+   */
+  unpredicted?: Record<string, { count: number; remaining: number; declared: string }>;
+  /** 5xx answers the checks received, per call, and when the first came (epoch ms): what the service's metrics must count too. */
+  serverErrors?: { count: number; firstMs: number; calls: Record<string, number> };
   /** Total time requests waited for room, ms. */
   waitedMs: number;
 }
@@ -48,7 +63,7 @@ export class RequestLedger {
     fs.mkdirSync(dir, { recursive: true });
   }
 
-  private read(scope: Scope): { times: number[]; holdUntil: number } {
+  private read(scope: Scope, ignoreRemaining = false): { times: number[]; holdUntil: number; heldBy: HoldReason } {
     let text = '';
     try {
       text = fs.readFileSync(fileOf(this.dir, scope.id), 'utf8');
@@ -57,17 +72,24 @@ export class RequestLedger {
     }
     const times: number[] = [];
     let holdUntil = 0;
+    let heldBy: HoldReason = 'rate-limited';
     for (const line of text.split('\n')) {
       if (!line) continue;
-      if (line[0] === 'h') holdUntil = Math.max(holdUntil, Number(line.slice(1)));
-      else times.push(Number(line));
+      if (line[0] === 'h' || line[0] === 'n') {
+        if (line[0] === 'n' && ignoreRemaining) continue;
+        const until = Number(line.slice(1));
+        if (until > holdUntil) {
+          holdUntil = until;
+          heldBy = line[0] === 'h' ? 'rate-limited' : 'nothing-remaining';
+        }
+      } else times.push(Number(line));
     }
-    return { times, holdUntil };
+    return { times, holdUntil, heldBy };
   }
 
   /** Milliseconds until `scope` has room for one more request (0 = now), and how much of it is a hold. */
-  waitFor(scope: Scope, at = this.now()): { wait: number; held: number } {
-    const { times, holdUntil } = this.read(scope);
+  waitFor(scope: Scope, at = this.now(), ignoreRemaining = false): { wait: number; held: number; heldBy: HoldReason } {
+    const { times, holdUntil, heldBy } = this.read(scope, ignoreRemaining);
     const inWindow = times.filter((t) => t > at - scope.windowMs).sort((a, b) => a - b);
     const held = Math.max(0, holdUntil - at);
     let wait = held;
@@ -76,23 +98,24 @@ export class RequestLedger {
       const oldest = inWindow[inWindow.length - scope.limit]!;
       wait = Math.max(wait, oldest + scope.windowMs - at + 1);
     }
-    return { wait, held };
+    return { wait, held, heldBy };
   }
 
   /**
    * Waits for room in every scope and records the request in each. Throws RateBudgetError when
    * the wait would pass `deadline.planned` (epoch ms), or, for a hold the service asked for
    * (429, Retry-After), `deadline.hold`: pacing to a declared limit is planned for, a service's
-   * unexpected "wait" is only honoured within the check's own time.
+   * unexpected "wait" is only honoured within the check's own time. `ignoreRemaining`: holds from
+   * "nothing remains" answers do not apply (a caller going to the limit on purpose).
    */
-  async take(scopes: readonly Scope[], deadline: number | { planned: number; hold: number }): Promise<number> {
+  async take(scopes: readonly Scope[], deadline: number | { planned: number; hold: number }, opts: { ignoreRemaining?: boolean } = {}): Promise<number> {
     const { planned, hold } = typeof deadline === 'number' ? { planned: deadline, hold: deadline } : deadline;
     let waited = 0;
     for (;;) {
       const at = this.now();
-      let worst: { scope: Scope; wait: number; held: number } | undefined;
+      let worst: { scope: Scope; wait: number; held: number; heldBy: HoldReason } | undefined;
       for (const s of scopes) {
-        const w = this.waitFor(s, at);
+        const w = this.waitFor(s, at, opts.ignoreRemaining);
         if (w.wait > 0 && (!worst || w.wait > worst.wait)) worst = { scope: s, ...w };
       }
       if (!worst) {
@@ -102,10 +125,14 @@ export class RequestLedger {
         return waited;
       }
       if (worst.held > 0 && at + worst.held > hold) {
+        const s = Math.max(1, Math.round(worst.held / 1000));
         throw new RateBudgetError(
-          `the target answered 429 and asked to wait ${Math.max(1, Math.round(worst.held / 1000))} s more (Retry-After), beyond this check's time`,
+          worst.heldBy === 'rate-limited'
+            ? `the target answered 429 and asked to wait ${s} s more (Retry-After), beyond this check's time`
+            : `an answer the target served said nothing remains of its limit (RateLimit-Remaining: 0, no 429 received) until its window resets in ${s} s, beyond this check's time`,
           worst.scope,
           worst.wait,
+          worst.heldBy,
         );
       }
       if (at + worst.wait > planned) {
@@ -120,14 +147,28 @@ export class RequestLedger {
     }
   }
 
-  /** Holds every scope until `untilMs` (the service said to wait). */
-  hold(scopes: readonly Scope[], untilMs: number): void {
-    for (const s of scopes) fs.appendFileSync(fileOf(this.dir, s.id), `h${Math.round(untilMs)}\n`);
+  /** Holds every scope until `untilMs`: the service answered 429, or said nothing remains. */
+  hold(scopes: readonly Scope[], untilMs: number, why: HoldReason = 'rate-limited'): void {
+    const tag = why === 'rate-limited' ? 'h' : 'n';
+    for (const s of scopes) fs.appendFileSync(fileOf(this.dir, s.id), `${tag}${Math.round(untilMs)}\n`);
   }
 
   /** Records a 429 seen on `call` (method and path, no query). */
   rateLimited(call: string): void {
     this.note(`r ${call}`);
+  }
+
+  /** Records a 5xx answer to `call` (for the comparison with the service's own metrics). */
+  serverError(call: string): void {
+    this.note(`e ${this.now()} ${call}`);
+  }
+
+  /**
+   * Records a 429 (or, `remaining`, a served answer saying nothing remains) to a request every
+   * declared limit had room for; `declared`: those limits in words ("none" when nothing was declared).
+   */
+  unpredicted(call: string, declared: string, remaining = false): void {
+    this.note(`${remaining ? 'z' : 'u'} ${call}\t${declared.replace(/[\t\n]/g, ' ')}`);
   }
 
   private note(line: string): void {
@@ -150,6 +191,20 @@ export class RequestLedger {
       } else if (line.startsWith('r ')) {
         const call = line.slice(2);
         out.rateLimited[call] = (out.rateLimited[call] ?? 0) + 1;
+      } else if (line.startsWith('e ')) {
+        const cut = line.indexOf(' ', 2);
+        const at = Number(line.slice(2, cut));
+        const call = line.slice(cut + 1);
+        const e = (out.serverErrors ??= { count: 0, firstMs: at, calls: {} });
+        e.count += 1;
+        e.firstMs = Math.min(e.firstMs, at);
+        e.calls[call] = (e.calls[call] ?? 0) + 1;
+      } else if (line.startsWith('u ') || line.startsWith('z ')) {
+        const [call = '', declared = ''] = line.slice(2).split('\t');
+        out.unpredicted ??= {};
+        const u = (out.unpredicted[call] ??= { count: 0, remaining: 0, declared });
+        if (line[0] === 'u') u.count += 1;
+        else u.remaining += 1;
       }
     }
     return out;

@@ -14,7 +14,7 @@
  */
 import crypto from 'node:crypto';
 import type { ResolvedConfig } from '../../config/resolved.ts';
-import { formatRate, type RateLimit } from '../../config/request-spec.ts';
+import { describePer, formatRate, type RateLimit } from '../../config/request-spec.ts';
 import { MIN_SAMPLES_FOR_P95 } from '../stats/percentiles.ts';
 
 export const SHARE = 0.8;
@@ -44,7 +44,22 @@ export interface RequestFacts {
   keyId: string;
   /** The service will count it as a failed authentication attempt. */
   failedAttempt: boolean;
+  /** The request's headers (names lower case), for limits counted per one header's value ("per header:X-API-Key"). */
+  headers?: Record<string, string>;
 }
+
+/**
+ * The bucket a limit counts this request in, as a scope id suffix: '' per client, `|key:<id>` per
+ * credential, and per header: `|key:<id of its value>`, or `|keyless` for every request without it
+ * (one shared count per client, as a limiter keyed on `header ?? ip` does).
+ */
+function bucketOf(per: { kind: 'client' } | { kind: 'key' } | { kind: 'header'; name: string }, req: RequestFacts): string {
+  if (per.kind === 'client') return '';
+  if (per.kind === 'key') return `|key:${req.keyId}`;
+  const v = req.headers?.[per.name];
+  return v === undefined ? '|keyless' : `|key:${keyIdOf(`${per.name}\u0000${v}`)}`;
+}
+const perOfPath = (p: { perKey: boolean; perHeader?: string }) => (p.perHeader ? { kind: 'header' as const, name: p.perHeader } : p.perKey ? { kind: 'key' as const } : { kind: 'client' as const });
 
 type Cfg = Pick<ResolvedConfig, 'rateLimits' | 'security' | 'probe' | 'paths' | 'timeouts'>;
 
@@ -63,19 +78,20 @@ export function scopesFor(c: Cfg, req: RequestFacts): Scope[] {
   const p = c.rateLimits.paths.find((l) => l.path === req.path);
   if (p) {
     out.push({
-      id: p.perKey ? `path:${p.path}|key:${req.keyId}` : `path:${p.path}`,
+      id: `path:${p.path}${bucketOf(perOfPath(p), req)}`,
       limit: allowance(p),
       windowMs: p.windowS * 1000,
-      label: `CREDLINK_RATE_LIMIT_PATHS ${p.path}=${formatRate(p)}${p.perKey ? ' per key' : ''}`,
+      label: `CREDLINK_RATE_LIMIT_PATHS ${p.path}=${formatRate(p)}${describePer(p)}`,
     });
   }
   if (req.failedAttempt) {
     const f = c.security.authFailLimit;
+    const per = f.per === 'header' && f.header ? { kind: 'header' as const, name: f.header } : f.per === 'key' ? { kind: 'key' as const } : { kind: 'client' as const };
     out.push({
-      id: f.per === 'key' ? `auth-fail|key:${req.keyId}` : 'auth-fail',
+      id: `auth-fail${bucketOf(per, req)}`,
       limit: allowance({ limit: f.max, windowS: f.windowS }),
       windowMs: f.windowS * 1000,
-      label: `CREDLINK_AUTH_FAIL_LIMIT=${f.max} per ${f.windowS} s${f.per === 'key' ? ' per key' : ''}`,
+      label: `CREDLINK_AUTH_FAIL_LIMIT=${f.max} per ${f.windowS} s${per.kind === 'client' ? '' : per.kind === 'key' ? ' per key' : ` per header:${per.name}`}`,
     });
   }
   return out;
@@ -189,7 +205,7 @@ export function authCheckTimeoutMs(c: Cfg): number {
 export function failedAttemptBlocker(c: Cfg, path: string): string | undefined {
   const need = c.security.authFailLimit.max + 1;
   const windowS = c.security.authFailLimit.windowS;
-  const p = c.rateLimits.paths.find((l) => l.path === path && !l.perKey);
+  const p = c.rateLimits.paths.find((l) => l.path === path && !l.perKey && !l.perHeader);
   if (p && (allowance(p) * windowS) / p.windowS < need) {
     return `${need} failed attempts within ${windowS} s would exceed ${path}'s own limit (${formatRate(p)}): the failed-attempt limit cannot be told apart from it`;
   }

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../../config/resolved.ts';
-import { formatRate } from '../../config/request-spec.ts';
+import { describePer, formatRate } from '../../config/request-spec.ts';
 import type { RunbookReport } from '../reporter/schema.ts';
 import { LEDGER_DIR, RequestLedger } from './ledger.ts';
 
@@ -25,7 +25,7 @@ export function trafficOf(c: Pick<ResolvedConfig, 'rateLimits' | 'security'>, ru
   }
   const limits = [
     ...(c.rateLimits.client ? [`CREDLINK_RATE_LIMIT=${formatRate(c.rateLimits.client)}`] : []),
-    ...c.rateLimits.paths.map((p) => `${p.path}=${formatRate(p)}${p.perKey ? ' per key' : ''}`),
+    ...c.rateLimits.paths.map((p) => `${p.path}=${formatRate(p)}${describePer(p)}`),
     `failed attempts ${c.security.authFailLimit.max} per ${c.security.authFailLimit.windowS} s`,
   ];
   return { limits, sent: ledger.sent, probeSent, waitedMs: Math.round(ledger.waitedMs), rateLimited };

@@ -24,6 +24,11 @@ export interface IncidentContext {
    * `quorum: 'all'` ("every health endpoint down") need them; without them those rules never fire.
    */
   executed?: Iterable<string>;
+  /**
+   * Incident keys of the environment's previous observed run that was evidence (src/incidents/open.ts
+   * latestEvidence): rules with `source.seenBefore` hold only when it had that incident.
+   */
+  previous?: Iterable<string>;
   /** Fills the environment's names into commands a rule or section declares (src/reporter/to-report.ts localizeCommand). */
   localize?: (command: string) => string;
 }
@@ -46,6 +51,7 @@ interface Formed {
 
 export function buildIncidents(env: string, findings: readonly Unassigned[], ctx: IncidentContext = {}): { incidents: Incident[]; findings: Finding[] } {
   const executed = new Set(ctx.executed ?? []);
+  const previous = ctx.previous === undefined ? undefined : new Set(ctx.previous);
   const localize = ctx.localize ?? ((c: string) => c);
   const claimed = new Set<number>();
   const open = () => findings.map((_, i) => i).filter((i) => !claimed.has(i));
@@ -71,6 +77,11 @@ export function buildIncidents(env: string, findings: readonly Unassigned[], ctx
   for (const rule of dependencyRules) {
     const source = open().filter((i) => matches(rule.source, findings[i]!));
     if (!sourceHolds(rule, source, findings, executed)) continue;
+    const before = rule.source.seenBefore;
+    if (before && !(previous?.has(before.key) && !(before.unless && previous.has(before.unless)))) continue;
+    // Evidence the rule also requires: each matcher must match a finding still unclaimed.
+    const required = (rule.source.requires ?? []).map((m) => open().filter((i) => !source.includes(i) && matches(m, findings[i]!)));
+    if (required.some((r) => r.length === 0)) continue;
     const byRoute = rule.equal?.includes('route');
     const parts = byRoute ? partitionByRoute(findings, source, rule.source.classes).filter((p) => p.members.length >= (rule.source.min ?? 1)) : [{ route: '', members: source }];
     for (const part of parts) {
@@ -79,6 +90,7 @@ export function buildIncidents(env: string, findings: readonly Unassigned[], ctx
       for (const i of roots) claimed.add(i);
       const targets = open().filter((i) => {
         const f = findings[i]!;
+        if (required.some((r) => r.includes(i))) return true;
         if (!rule.targets.some((t) => matches(t, f))) return false;
         return !byRoute || routesOf(f, rule.source.classes).includes(part.route);
       });

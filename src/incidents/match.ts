@@ -6,9 +6,9 @@ import type { ResponseClass } from '../http/response-class.ts';
 import type { Impact } from '../triage/impact.ts';
 import type { ResponseSeen } from '../reporter/schema.ts';
 
-/** Does `id` match a pattern list ('db.*' = prefix)? */
+/** Does `id` match a pattern list ('db.*', 'security.cors-*': a trailing * is a prefix)? */
 export function matchesCheck(patterns: readonly string[], id: string): boolean {
-  return patterns.some((p) => (p.endsWith('.*') ? id.startsWith(p.slice(0, -1)) : p === id));
+  return patterns.some((p) => (p.endsWith('*') ? id.startsWith(p.slice(0, -1)) : p === id));
 }
 
 export function systemOf(checkId: string): System | undefined {
@@ -19,6 +19,7 @@ export function impactLabels(impact: Impact | undefined): ImpactLabel[] {
   if (!impact) return ['none'];
   if (impact.kind === 'security') return ['security', `security:${impact.class}`];
   if (impact.kind === 'threshold') return ['threshold', `threshold:${impact.tier}`];
+  if (impact.kind === 'gap' && impact.cause) return ['gap', `gap:${impact.cause}`];
   return [impact.kind];
 }
 
@@ -31,6 +32,7 @@ export interface Labelled {
 
 export function matches(m: FindingMatcher, f: Labelled): boolean {
   if (m.checks && !matchesCheck(m.checks, f.checkId)) return false;
+  if (m.notChecks && matchesCheck(m.notChecks, f.checkId)) return false;
   if (m.system && systemOf(f.checkId) !== m.system) return false;
   const labels = impactLabels(f.impact);
   if (m.impacts && !labels.some((l) => m.impacts!.includes(l))) return false;
@@ -43,6 +45,7 @@ export function matches(m: FindingMatcher, f: Labelled): boolean {
 /** Does a check id (that ran, whatever its outcome) fall under a matcher's check/system labels? */
 export function coversCheck(m: FindingMatcher, checkId: string): boolean {
   if (m.checks && !matchesCheck(m.checks, checkId)) return false;
+  if (m.notChecks && matchesCheck(m.notChecks, checkId)) return false;
   if (m.system && systemOf(checkId) !== m.system) return false;
   return true;
 }

@@ -22,7 +22,7 @@ export interface KeyQuery {
 
 const sel = (selector: string, ...more: string[]) => `{${[selector, ...more].filter((s) => s.trim()).join(',')}}`;
 
-export function errorRateQuery(n: PromNames): KeyQuery {
+export function errorRateQuery(n: Pick<PromNames, 'window' | 'selector' | 'requestsMetric' | 'statusLabel'>): KeyQuery {
   const all = `sum(rate(${n.requestsMetric}${sel(n.selector)}[${n.window}]))`;
   const errors = `sum(rate(${n.requestsMetric}${sel(n.selector, `${n.statusLabel}=~"5.."`)}[${n.window}]))`;
   return {
@@ -33,12 +33,22 @@ export function errorRateQuery(n: PromNames): KeyQuery {
   };
 }
 
-export function latencyP95Query(n: PromNames): KeyQuery {
+export function latencyP95Query(n: Pick<PromNames, 'window' | 'selector' | 'durationMetric'>): KeyQuery {
   const bucket = `${n.durationMetric}_bucket`;
   return {
     presence: `count(${bucket}${sel(n.selector)})`,
     value: `histogram_quantile(0.95, sum by (le) (rate(${bucket}${sel(n.selector)}[${n.window}])))`,
   };
+}
+
+/**
+ * 5xx requests the service's own counter gained in the last `sinceS` seconds: the counters now
+ * minus the same counters `sinceS` ago. Unlike increase(), a 5xx series created inside the window
+ * counts with its whole value (increase() needs two samples and misses the first increments).
+ */
+export function serverErrorsSinceQuery(n: Pick<PromNames, 'selector' | 'requestsMetric' | 'statusLabel'>, sinceS: number): string {
+  const m = `${n.requestsMetric}${sel(n.selector, `${n.statusLabel}=~"5.."`)}`;
+  return `(sum(${m}) or vector(0)) - (sum(${m} offset ${Math.max(1, Math.ceil(sinceS))}s) or vector(0))`;
 }
 
 /** A configured ratio query (memory, CPU, DB connections): its own result proves presence. */

@@ -11,6 +11,7 @@
 import type { Transport } from '../http/client.ts';
 import type { MultipartFields } from '../http/multipart.ts';
 import { answerBody, answerSeen, callOf, confirmationBudgetMs, confirmedDown, markConfirmedDown } from '../http/answers.ts';
+import { classify } from '../http/response-class.ts';
 import { confirm, DEFAULT_BUDGET_MS, DEFAULT_SPACING_MS } from './confirm.ts';
 
 export interface HttpSample {
@@ -38,6 +39,12 @@ export interface HttpRequest {
   /** A multipart/form-data body: text fields and file parts. */
   multipart?: MultipartFields;
   timeoutMs?: number;
+  /**
+   * The tool made the path up (a path that must not exist): its 404/405 is the expected answer and
+   * says nothing about the target's routes, so it is not reported for correlation (a made-up path
+   * must never become a "route missing" incident). Other answers (5xx, no answer) still are.
+   */
+  invented?: boolean;
 }
 
 const MAX_BODY = 64 * 1024;
@@ -49,7 +56,7 @@ export const failedAnswer = (s: Pick<HttpSample, 'status'>): boolean => s.status
 export async function send(api: Transport, req: HttpRequest): Promise<HttpSample> {
   const attempt = async () => {
     const s = await sendOnce(api, req);
-    answerSeen(callOf(s.method, s.path), s.status);
+    if (!(req.invented && classify(s.status) === 'route-missing')) answerSeen(callOf(s.method, s.path), s.status);
     answerBody(callOf(s.method, s.path), s.status, s.body);
     return s;
   };

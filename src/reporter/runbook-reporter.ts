@@ -12,6 +12,8 @@ import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } fr
 import { runConfig, secretsOf } from '../../config/index.ts';
 import { namesOf } from '../../runbooks/commands.ts';
 import { trafficOf } from '../budget/traffic.ts';
+import { latestEvidence } from '../incidents/open.ts';
+import { loadHistory } from '../report/history.ts';
 import { PROBE_CACHE } from '../perf/probe-run.ts';
 import { stripCallLog } from '../secrets/error-text.ts';
 import { Scrubber } from '../secrets/scrub.ts';
@@ -102,6 +104,7 @@ export default class RunbookReporter implements Reporter {
       startedAt: this.startedAt.toISOString(),
       durationMs: Math.round(result.duration),
       stopped,
+      previousIncidents: previousIncidentKeys(runDir, this.cfg.runId ?? path.basename(runDir)),
     }, namesOf(this.cfg));
     report.traffic = trafficOf(this.cfg, runDir, PROBE_CACHE);
     report.timings = this.timings.finish(runDir, reportersAt);
@@ -148,5 +151,17 @@ export default class RunbookReporter implements Reporter {
           return { name, command, contentType: a.contentType, body: a.body!.toString('utf8') };
         }),
     };
+  }
+}
+
+/**
+ * Incident keys of the environment's last observed run that was evidence, before this one (a
+ * sibling folder of the run folder): which failure came first, for correlation. None on any error.
+ */
+function previousIncidentKeys(runDir: string, runId: string): string[] | undefined {
+  try {
+    return latestEvidence(loadHistory(path.dirname(runDir), runId, 5))?.incidents.map((i) => i.key);
+  } catch {
+    return undefined;
   }
 }

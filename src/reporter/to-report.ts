@@ -30,6 +30,8 @@ export interface RunFacts {
    * `deadline` (CREDLINK_RUN_TIMEOUT_MS passed). Checks cut short are not evidence.
    */
   stopped?: { why: 'interrupted' | 'deadline'; detail: string };
+  /** Incident keys of the environment's previous observed run that was evidence: what had failed before this run (rules with `seenBefore`). */
+  previousIncidents?: readonly string[];
 }
 
 const ann = (t: TestRecord, type: string) => t.annotations.filter((a) => a.type === type).map((a) => a.description ?? '');
@@ -160,7 +162,7 @@ export function toReport(records: readonly TestRecord[], run: RunFacts, names: C
   }
   findings.sort((a, b) => a.severity.localeCompare(b.severity) || a.section.title.localeCompare(b.section.title));
   const executed = [...report.passed, ...report.flaky, ...findings].map((x) => x.checkId);
-  const assigned = buildIncidents(run.env, findings, { executed, localize: (c) => renderCommand(c, names) });
+  const assigned = buildIncidents(run.env, findings, { executed, localize: (c) => renderCommand(c, names), ...(run.previousIncidents ? { previous: run.previousIncidents } : {}) });
   report.incidents = assigned.incidents;
   report.findings = assigned.findings;
   report.verdict = verdictOf(report, stopped);

@@ -22,6 +22,8 @@ export interface AttemptSeries {
   retryAfter?: string;
   /** Seconds from the first attempt to the last. */
   seconds: number;
+  /** Why the series ended before max+1 attempts without a 429 (the request budget had no room). */
+  stopped?: string;
 }
 
 export type LimitOutcome = 'per-client' | 'per-key-only' | 'not-limited' | 'served' | 'inconclusive';
@@ -36,7 +38,8 @@ const describe = (what: string, s: AttemptSeries) => `${s.statuses.length} attem
 export function judgeFailedAttempts(
   rotating: AttemptSeries,
   repeated: AttemptSeries | undefined,
-  o: { max: number; windowS: number; required: boolean; nowMs?: number },
+  /** perKeyMax: a lower declared per-key limit of the path (CREDLINK_RATE_LIMIT_PATHS ... per key / per header), if any. */
+  o: { max: number; windowS: number; required: boolean; nowMs?: number; perKeyMax?: number },
 ): FailedAttemptVerdict {
   const gapClass = o.required ? 'issue' : 'hardening';
   const all = [...rotating.statuses, ...(repeated?.statuses ?? [])];
@@ -54,7 +57,8 @@ export function judgeFailedAttempts(
     return { outcome: 'per-client', result: base };
   };
   if (limitedAt(rotating) >= 0) return perClient(describe('a new random wrong key each', rotating), rotating.retryAfter);
-  if (repeated && limitedAt(repeated) >= 0 && limitedAt(repeated) + 1 <= o.max) {
+  // Sooner than any per-key count could refuse it (the failed-attempt max, or a lower declared per-key path limit).
+  if (repeated && limitedAt(repeated) >= 0 && limitedAt(repeated) + 1 <= Math.min(o.max, o.perKeyMax ?? o.max)) {
     return perClient(`${describe('a new random wrong key each', rotating)}, then ${describe('one wrong key repeated', repeated)}`, repeated.retryAfter);
   }
   // Nothing limited the rotating keys. Answers that prove nothing make the whole check inconclusive.
@@ -72,7 +76,7 @@ export function judgeFailedAttempts(
         status: rotating.statuses.at(-1) ?? null,
         inconclusive: slow
           ? `the attempts took ${Math.round(rotating.seconds)} s, longer than the ${o.windowS} s window: at most ${Math.floor(perWindow(rotating))} landed in one window, fewer than the ${o.max + 1} that reach the declared limit (the target answers slowly)`
-          : `only ${rotating.statuses.length} of the ${o.max + 1} attempts that reach the declared limit were answered`,
+          : `only ${rotating.statuses.length} of the ${o.max + 1} attempts that reach the declared limit were answered${rotating.stopped ? ` (no more were sent: ${rotating.stopped})` : ''}`,
       },
     };
   }

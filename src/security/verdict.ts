@@ -57,6 +57,15 @@ export function inconclusiveReason(status: number | null): string | undefined {
 }
 
 /**
+ * A case whose request got no answer (timed out, refused, reset): it proves nothing, so it never
+ * passes; undefined when it was answered. Checks that pass on "nothing bad in the answer" use it
+ * first, so a timeout cannot look like a clean answer.
+ */
+export function unanswered(c: string, s: { status: number | null; error?: string }): CaseResult | undefined {
+  return s.status === null ? { case: c, status: null, inconclusive: `no answer (${s.error ?? 'no response'}): nothing was judged` } : undefined;
+}
+
+/**
  * A request without a valid key must be refused with 401. 2xx (or a status the environment
  * lists as success) = served: breach. 5xx or no answer: issue. 403: hardening. 3xx is left to
  * security.no-redirect. 429, 404/405, 400/422: inconclusive (`alsoOk` statuses are fine for
@@ -83,11 +92,13 @@ export function judgeRejection(c: string, status: number | null, alsoOk: readonl
  * Did this answer accept a key? Success (or a listed success status) = yes. A contract refusal
  * (400/422) = yes too when the same request without a key was refused with 401/403: the key got
  * the request past authentication, only its shape was refused. Unknown when the request without a
- * key was served too, or the answer proves nothing (429, 404/405). Otherwise no.
+ * key was served too, or the answer proves nothing (no answer, 429, 404/405). Otherwise no.
  */
 export function keyAccepted(status: number | null, success: readonly string[], keylessStatus: number | null): 'yes' | 'no' | 'unknown' {
   // Served without any key: where a key is, or which, says nothing (security.no-key-rejected reports the breach).
   if (isSuccessStatus(success, keylessStatus) || classify(keylessStatus) === 'success') return 'unknown';
+  // No answer (timeout, refused) is not a refusal: nothing was judged, never a pass.
+  if (status === null) return 'unknown';
   if (isSuccessStatus(success, status) || classify(status) === 'success') return 'yes';
   const cls = classify(status);
   if (cls === 'contract') return classify(keylessStatus) === 'auth' ? 'yes' : 'unknown';

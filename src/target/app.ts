@@ -24,7 +24,7 @@ export interface AppOptions {
   adminToken: string;
   /** Failed authentication attempts allowed per client inside the window, then 429. */
   authFailLimit: { max: number; windowMs: number };
-  /** Window of the limiter-before-auth fault (default 60 s). */
+  /** Window of the limiter-before-auth and keyless-bucket faults (default 60 s). */
   limiterWindowMs?: number;
   /** Label name of the HTTP status in /metrics ("status"; the real service uses "status_code"). */
   statusLabel?: string;
@@ -56,6 +56,7 @@ export class ReferenceApp {
   private readonly leakyPicker = new EveryNth();
   private readonly authFailures = new Map<string, { count: number; since: number }>();
   private readonly limiterCounts = new Map<string, { count: number; since: number }>();
+  private readonly bucketCounts = new Map<string, { count: number; since: number }>();
   /** Window of the limiter-before-auth fault; tests lengthen it so a Retry-After outlasts a check. */
   limiterWindowMs: number;
   private server?: http.Server;
@@ -103,6 +104,7 @@ export class ReferenceApp {
     this.leakyPicker.reset();
     this.authFailures.clear();
     this.limiterCounts.clear();
+    this.bucketCounts.clear();
   }
 
   async close(): Promise<void> {
@@ -120,6 +122,7 @@ export class ReferenceApp {
     const route = API_ROUTES.has(url.pathname) ? url.pathname : url.pathname === '/metrics' ? '/metrics' : 'unmatched';
     res.on('finish', () => {
       if (route === 'unmatched' && url.pathname.startsWith('/__admin')) return;
+      if (this.faults['errors-unmetered'] && res.statusCode >= 500) return;
       this.metrics.observe(req.method ?? 'GET', route, res.statusCode, Number(process.hrtime.bigint() - t0) / 1e9);
     });
 
@@ -245,6 +248,10 @@ export class ReferenceApp {
       const ok = await this.pool.query('SELECT 1 AS ok').then(() => true, () => false);
       return this.json(res, ok ? 200 : 503, { checks: { database: ok ? 'ok' : 'down' } });
     }
+    // database-frozen: as the real service, /health does not ask the database and says what it says when healthy.
+    if (this.faults['database-frozen']) {
+      return this.json(res, 200, { status: 'ok', version: this.opts.version, uptime: this.uptime(), timestamp: new Date().toISOString(), checks: { database: 'ok' } });
+    }
     const slow = this.faults['database-slow'];
     let database: 'ok' | 'down' | 'unknown' = 'ok';
     try {
@@ -327,6 +334,22 @@ export class ReferenceApp {
       req.resume();
       return this.json(res, 429, { error: 'too_many_requests', message: 'Too many signing requests, please try again later.' });
     }
+    // As express-rate-limit keyed on `req.header('x-api-key') ?? req.ip`: keyless requests share one count.
+    const bucket = this.faults['keyless-bucket'];
+    if (typeof bucket === 'number') {
+      const apiKey = req.headers['x-api-key'];
+      const counter = typeof apiKey === 'string' ? `key|${apiKey}` : `ip|${client}`;
+      const over = this.overLimit(this.bucketCounts, counter, bucket, this.limiterWindowMs, res);
+      const entry = this.bucketCounts.get(counter)!;
+      res.setHeader('RateLimit-Limit', String(bucket));
+      res.setHeader('RateLimit-Remaining', String(Math.max(0, bucket - entry.count)));
+      res.setHeader('RateLimit-Reset', String(Math.max(1, Math.ceil((entry.since + this.limiterWindowMs - Date.now()) / 1000))));
+      if (over) {
+        req.resume();
+        return this.json(res, 429, { error: 'too_many_requests', message: 'Too many signing requests, please try again later.' });
+      }
+      res.removeHeader('Retry-After');
+    }
     // The body is read before authentication, as a JSON body parser in front of the routes does.
     const body = await readBody(req);
     if (body === null) return this.json(res, 413, { error: 'payload_too_large' });
@@ -342,6 +365,20 @@ export class ReferenceApp {
         }
         return this.json(res, 400, { error: 'invalid_json' });
       }
+    }
+    // database-frozen: the key lookup waits on the database (asked again after each query timeout)
+    // until the client gives up, for a key in any place (the real service looks every one up).
+    const presents = this.givenKey(req) !== undefined || req.headers.authorization !== undefined || /[?&](api_key|apiKey|key)=/.test(req.url ?? '');
+    if (this.faults['database-frozen'] && presents) {
+      while (this.faults['database-frozen'] && !res.destroyed && !req.socket.destroyed) {
+        try {
+          await this.pool.query('SELECT 1');
+          break;
+        } catch {
+          /* timed out on the frozen database: ask again */
+        }
+      }
+      if (res.destroyed || req.socket.destroyed) return;
     }
     const who = this.authorized(req);
     if (who === 'none') {

@@ -78,6 +78,11 @@ export const faultCatalog = {
     incident: 'slow-responses',
     param: { unit: 'ms', default: 3000, min: 1, max: 120_000 },
   },
+  'database-frozen': {
+    description:
+      'the database stops answering without closing anything (as a SIGSTOPped PostgreSQL: connections open, no reply); /health keeps answering 200 without asking it, as the real service does, and every keyed call, which looks its key up in the database, hangs',
+    incident: 'database-connection',
+  },
   'database-down': { description: 'the database stops accepting connections (open ones are cut)', incident: 'database-connection' },
   'database-slow': {
     description: 'every database round trip and every application statement takes the given extra time',
@@ -95,6 +100,10 @@ export const faultCatalog = {
   'missing-security-headers': { description: 'responses lack nosniff, frame protection and HSTS, and carry X-Powered-By', incident: 'api-key-auth' },
   // Security faults (issue 3): what checks/security/ must catch.
   'cors-reflect-any-origin': { description: 'CORS echoes any Origin back as allowed, with credentials', incident: 'cors' },
+  'errors-unmetered': {
+    description: "the target's /metrics does not count its 5xx answers, as a service whose error handler answers outside its metrics middleware (the real service's CORS rejections)",
+    incident: 'key-metrics',
+  },
   'cors-error-500': { description: 'a request from a disallowed origin answers 500 with no CORS headers (inflates the 5xx rate)', incident: 'cors' },
   'auth-case-insensitive': { description: 'API keys are compared ignoring case: a key with its letters swapped is accepted', incident: 'api-key-auth' },
   'auth-any-header': { description: 'the key is also accepted from other headers (Api-Key, X-Auth-Token)', incident: 'api-key-auth' },
@@ -121,6 +130,11 @@ export const faultCatalog = {
     description: 'a per-client limiter of the given requests a minute (default 2: it fires within the first auth checks) runs on the protected endpoint before authentication: 429 with Retry-After',
     incident: 'api-key-auth',
     param: { unit: 'req', default: 2, min: 1, max: 10_000 },
+  },
+  'keyless-bucket': {
+    description: 'as the real service: a limiter of the given requests a minute on the protected endpoint, before authentication, counting per X-API-Key value and every request without that header (no key, Bearer, other places) in one count per client; every answer carries RateLimit-Limit/-Remaining/-Reset',
+    incident: 'api-key-auth',
+    param: { unit: 'req', default: 10, min: 1, max: 10_000 },
   },
   'limiter-per-key': { description: 'the failed-attempt limiter counts per client and key: a new wrong key every time is never limited', incident: 'api-key-auth' },
   'bearer-accepted': { description: 'the key is also accepted in Authorization: Bearer', incident: 'api-key-auth' },

@@ -77,7 +77,7 @@ export async function startReferenceTarget(opts: TargetOptions = {}): Promise<Re
     active = { ...f };
     app.setFaults(active);
     const slow = typeof f['database-slow'] === 'number' ? f['database-slow'] : 0;
-    proxy.set({ down: Boolean(f['database-down']), latencyMs: slow / 2 });
+    proxy.set({ down: Boolean(f['database-down']), latencyMs: slow / 2, frozen: Boolean(f['database-frozen']) });
     await holdConnections(Boolean(f['connection-pool-exhaustion']));
     await resetStatements();
     // The reference has no customer traffic: run the application's statement a few times so

@@ -2,18 +2,23 @@
  * A loopback TCP proxy in front of PostgreSQL: the target and the checks reach the database
  * through it, so "the network to the database" can fail for real. Modes:
  * - down: new connections are refused (closed at once) and open ones are cut;
- * - latency: every chunk in either direction waits `latencyMs` before it is forwarded.
+ * - latency: every chunk in either direction waits `latencyMs` before it is forwarded;
+ * - frozen: connections are accepted but nothing is forwarded (as a SIGSTOPped PostgreSQL: the
+ *   kernel completes the handshake, the server never replies); held bytes flow again on thaw.
  */
 import net from 'node:net';
 
 export interface ProxyState {
   down: boolean;
   latencyMs: number;
+  frozen: boolean;
 }
 
 export class PgFaultProxy {
-  readonly state: ProxyState = { down: false, latencyMs: 0 };
+  readonly state: ProxyState = { down: false, latencyMs: 0, frozen: false };
   private server?: net.Server;
+  /** Chunks held while frozen, forwarded in order on thaw. */
+  private held: (() => void)[] = [];
   private readonly sockets = new Set<net.Socket>();
   port = 0;
 
@@ -29,6 +34,7 @@ export class PgFaultProxy {
   set(next: Partial<ProxyState>): void {
     Object.assign(this.state, next);
     if (this.state.down) for (const s of this.sockets) s.destroy();
+    if (!this.state.frozen) for (const release of this.held.splice(0)) release();
   }
 
   private accept(client: net.Socket): void {
@@ -50,6 +56,14 @@ export class PgFaultProxy {
 
   private pipe(from: net.Socket, to: net.Socket): void {
     from.on('data', (chunk) => {
+      if (this.state.frozen) {
+        from.pause();
+        this.held.push(() => {
+          if (!to.destroyed) to.write(chunk);
+          from.resume();
+        });
+        return;
+      }
       const delay = this.state.latencyMs;
       if (delay <= 0) {
         if (!to.destroyed) to.write(chunk);

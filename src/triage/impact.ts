@@ -23,8 +23,14 @@ export const impactSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('degradation'), percent: z.number() }),
   /** breach = data exposed or auth bypassed; vulnerability = exploitable in production; issue = non-critical; hardening = best practice missing. */
   z.object({ kind: z.literal('security'), class: z.enum(['breach', 'vulnerability', 'issue', 'hardening']) }),
+  /**
+   * The service reports something about itself (checks.database "unknown") that nothing the
+   * monitor can see corroborates: at most SEV-2; `corroborate` says what would (DATABASE_URL, Prometheus).
+   */
+  z.object({ kind: z.literal('unverified'), claim: z.string(), corroborate: z.string() }),
   /** The check could not see what it should (no data, no permission): a monitoring gap. */
-  z.object({ kind: z.literal('gap'), reason: z.string() }),
+  /** cause 'rate-limit': the request was not sent, the target's rate limit left no room (a 429, or nothing remaining). */
+  z.object({ kind: z.literal('gap'), reason: z.string(), cause: z.literal('rate-limit').optional() }),
 ]);
 
 export type Impact = z.infer<typeof impactSchema>;

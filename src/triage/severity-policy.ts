@@ -11,6 +11,7 @@
  * - security: breach/exposure -> SEV-0, vulnerability in production -> SEV-1, non-critical issue -> SEV-2,
  *   missing hardening -> SEV-3
  * - monitoring gap -> SEV-3
+ * - a state the service reports about itself that nothing corroborates (unverified) -> SEV-2
  * - no impact recorded -> the catalog's default
  */
 import type { CatalogEntry } from '../../runbooks/catalog.ts';
@@ -83,6 +84,8 @@ export function decideSeverity(entry: CatalogEntry, impact: Impact | undefined, 
       }[impact.class] as SeverityDecision;
     case 'gap':
       return { severity: 'SEV-3', rule: `monitoring gap: ${impact.reason} (SEV-3)` };
+    case 'unverified':
+      return { severity: 'SEV-2', rule: `unverified: ${impact.claim}, and nothing corroborates it (${impact.corroborate} would): at most SEV-2` };
     default:
       return { severity: entry.severity, rule: `catalog default (${entry.severity})` };
   }

@@ -79,6 +79,20 @@ test('limiter in front of auth: the no-key check never passes on 429s; it is a g
       assert.ok(g && g.severity === 'SEV-3' && /monitoring gap/.test(g.severityRule), `${id}: ${g?.severityRule ?? 'passed'}`);
     }
     assert.ok((report.traffic?.rateLimited['POST /api/v1/sign'] ?? 0) >= 1, 'the 429s are counted in runbook.json');
+    // One cause, one incident: the checks the limiter stopped are named in it; nothing on a made-up path.
+    const dump = report.incidents.map((i) => `${i.key} ${i.severity} ${i.root.checkId} <- ${i.consequences.join(', ')}`).join('\n');
+    const limited = report.incidents.find((i) => i.key === 'route-rate-limited:POST /api/v1/sign');
+    assert.ok(limited, dump);
+    assert.equal(limited.severity, 'SEV-3');
+    assert.equal(limited.section.title, auth.title);
+    assert.match(limited.title, /answers 429 before authentication: these checks could not run/);
+    const named = [limited.root.checkId, ...limited.consequences];
+    for (const id of ['security.no-key-rejected', 'security.wrong-key-rejected', 'security.malformed-keys-rejected', 'security.key-strict', 'security.derived-keys-rejected', 'security.rate-limits-declared']) {
+      assert.ok(named.includes(id), `${id} is named in the incident: ${dump}`);
+    }
+    assert.ok(!report.incidents.some((i) => /credlink-checks-missing/.test(i.key)), dump);
+    // Every finding of the run is in that incident: one page, not ten.
+    assert.equal(report.incidents.length, 1, dump);
   } finally {
     h.target.app.limiterWindowMs = 60_000;
   }
@@ -95,6 +109,47 @@ test('limiter in front of auth, declared: the run paces itself under it, sees no
     const s = report.skipped.find((x) => x.checkId === 'security.auth-rate-limit');
     assert.match(s?.reason ?? '', /would exceed \/api\/v1\/sign's own limit \(10\/2s\)/);
     assert.equal(report.skipped.length, 1, JSON.stringify(report.skipped));
+  } finally {
+    h.target.app.limiterWindowMs = 60_000;
+  }
+});
+
+/** The real service's limiter: per X-API-Key value, every request without that header in one count per client, RateLimit-* on every answer. */
+const KEYLESS: ActiveFaults = { 'keyless-bucket': 10, 'limiter-per-key': true };
+
+test('keyless requests share one count, not described: a clear finding that the limits are described wrong; RateLimit-Remaining: 0 never reads as a 429', async () => {
+  h.target.app.limiterWindowMs = 60_000;
+  try {
+    const { report } = await h.run(KEYLESS, GREP);
+    const dump = report.incidents.map((i) => `${i.key} ${i.severity} ${i.root.checkId} <- ${i.consequences.join(', ')}`).join('\n');
+    const declared = finding(report, 'security.rate-limits-declared');
+    assert.ok(declared, dump);
+    // The polite client holds after "nothing remains", so it may never see the 429 itself: either is the sign.
+    assert.match(declared.actual, /POST \/api\/v1\/sign (answered 429 \d+x|said nothing remains \(RateLimit-Remaining: 0\) \d+x).* to requests inside the declared limits/);
+    assert.equal(declared.severity, 'SEV-3');
+    // The checks the undeclared count refused are consequences of that one finding, not gaps of their own.
+    const limited = report.incidents.find((i) => i.root.checkId === 'security.rate-limits-declared' || i.consequences.includes('security.rate-limits-declared'));
+    assert.ok(limited && /429/.test(limited.title), dump);
+    assert.ok(!report.incidents.some((i) => i.key === 'check:security.key-strict' && /not tested/.test(finding(report, 'security.key-strict')?.severityRule ?? '')), dump);
+    // The failed-attempt check is not held by "nothing remains": every attempt got a real answer and
+    // is judged (21 rotating keys never limited, the repeated one refused at its 11th), never "not tested".
+    const f = finding(report, 'security.auth-rate-limit');
+    if (f) assert.doesNotMatch(f.actual, /answered 429 and asked to wait|not tested|were answered/, f.actual);
+  } finally {
+    h.target.app.limiterWindowMs = 60_000;
+  }
+});
+
+test('keyless requests share one count, described (per header:X-API-Key): the run paces them, no 429 outside the failed-attempt check, per-key-only is the finding', async () => {
+  h.target.app.limiterWindowMs = 8000;
+  try {
+    const { report } = await h.run(KEYLESS, GREP, { CREDLINK_RATE_LIMIT_PATHS: '/api/v1/sign=10/8s per header:X-API-Key', CREDLINK_AUTH_FAIL_LIMIT_PER: 'header:X-API-Key' });
+    const all = report.findings.map((x) => `${x.checkId} ${x.severity}: ${x.actual}`).join('\n');
+    assert.deepEqual(report.findings.map((x) => x.checkId), ['security.auth-rate-limit'], all);
+    assert.match(report.findings[0]!.actual, /limited only per key/);
+    assert.ok(report.passed.some((p) => p.checkId === 'security.rate-limits-declared'), all);
+    assert.ok(report.passed.some((p) => p.checkId === 'security.key-strict'), all);
+    assert.ok(report.traffic?.limits.includes('/api/v1/sign=10/8s per header:x-api-key'), JSON.stringify(report.traffic));
   } finally {
     h.target.app.limiterWindowMs = 60_000;
   }

@@ -108,11 +108,13 @@ test('database-down: the health document and the direct probe agree, so the trut
   assert.ok(i.consequences.includes('health.database-reported') && i.consequences.includes('health.root'), i.consequences.join(', '));
 });
 
-test('without DATABASE_URL the health document decides alone: "unknown" stays the database finding', async () => {
+test('without DATABASE_URL nothing corroborates "unknown": the database finding is unverified, at most SEV-2, saying what would corroborate it', async () => {
   // Only the two database-document checks: latency on a loaded machine is not what this proves.
   const { report } = await h.run({ 'health-database-unknown': true }, '@health\\.database', { DATABASE_URL: '' });
   assert.ok(report.skipped.some((s) => s.checkId === 'health.database-truthful' && /DATABASE_URL is not set/.test(s.reason)), JSON.stringify(report.skipped));
-  assertIncidents(report, [['check:health.database-reported', 'SEV-1', 'database-connection']]);
+  assertIncidents(report, [['check:health.database-reported', 'SEV-2', 'database-connection']]);
+  const f = finding(report, 'health.database-reported')!;
+  assert.match(f.severityRule, /^unverified: \/health reports checks\.database "unknown".*DATABASE_URL.*PROMETHEUS_URL.*at most SEV-2/);
 });
 
 test('database-down: the probe fails fast (connection timeout bounded), health reports the database', async () => {
@@ -120,4 +122,24 @@ test('database-down: the probe fails fast (connection timeout bounded), health r
   const f = finding(report, 'db.connect')!;
   assert.ok(f.durationMs < 10_000);
   assert.ok(report.skipped.some((s) => s.checkId === 'db.round-trip' && /db\.connect covers/.test(s.reason)));
+});
+
+test('database-frozen: health stays 200, keyed calls hang, the monitor gets no answer -> one database incident saying so; no check passes on a hung call', async () => {
+  const grep = '@health\\.root|@health\\.database|@db\\.connect|@security\\.(valid-key-accepted|key-strict|no-redirect|no-key-rejected)';
+  const { report } = await h.run({ 'database-frozen': true }, grep, { CREDLINK_REQUEST_TIMEOUT_MS: '2500', CREDLINK_AUTH_RATE_LIMIT_CHECK: 'false' });
+  const dump = [
+    ...report.incidents.map((i) => `${i.key} ${i.severity} ${i.root.checkId} <- ${i.consequences.join(', ')}: ${i.title}`),
+    ...report.skipped.map((s) => `skipped ${s.checkId}: ${s.reason}`),
+  ].join('\n');
+  for (const id of ['health.root', 'health.database-reported']) assert.ok(report.passed.some((p) => p.checkId === id), `${id} passes (health says what it says when healthy): ${dump}`);
+  // The valid key never got an answer: key-strict is not a pass (it was, before).
+  assert.ok(!report.passed.some((p) => p.checkId === 'security.key-strict'), dump);
+  const i = incident(report, 'database-unreachable');
+  assert.equal(i.title, 'The database does not answer: authenticated calls hang (no answer within the request timeout) while the health endpoints answer');
+  assert.equal(i.root.checkId, 'db.connect');
+  assert.equal(i.section.title, sections['database-connection'].title);
+  for (const id of ['security.valid-key-accepted', 'security.key-strict']) assert.ok(i.consequences.includes(id), `${id} in the incident: ${dump}`);
+  assert.doesNotMatch(dump, /reports it down/);
+  // And it is true that /health does not report the frozen database (the direct probe gets no answer): that gap, apart.
+  assert.deepEqual(report.incidents.map((x) => x.key).sort(), ['database-unreachable', 'health-misreports:database'], dump);
 });

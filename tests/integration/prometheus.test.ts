@@ -142,3 +142,35 @@ test('connection-pool-exhaustion -> prom.db-connections SEV-1 "Database Connecti
   assert.equal(f.severity, 'SEV-1', f.severityRule);
   assertIncidents(report, [['database-saturated', 'SEV-1', 'database-connection']]);
 });
+
+const COMPARE = '@security\\.cors-disallowed-not-5xx|@prom\\.counts-run-errors';
+
+test('the run received 5xx and Prometheus counts them: prom.counts-run-errors passes (the CORS 500s are the CORS finding alone)', needsPrometheus, async () => {
+  assertInstalled(PROMETHEUS);
+  const faults = { 'cors-error-500': true } as const;
+  await h.target.setFaults(faults);
+  const { report } = await withTraffic(() => h.run(faults, COMPARE, { ...vars(), CREDLINK_PROM_SCRAPE_WAIT_S: '20' }));
+  assert.ok(report.passed.some((p) => p.checkId === 'prom.counts-run-errors'), JSON.stringify(report.findings.map((f) => `${f.checkId}: ${f.actual}`)));
+  assert.deepEqual(report.findings.map((f) => f.checkId), ['security.cors-disallowed-not-5xx']);
+});
+
+test('the run received 5xx the service\'s metrics never count: prom.counts-run-errors says so (SEV-3, Monitoring)', needsPrometheus, async () => {
+  assertInstalled(PROMETHEUS);
+  const faults = { 'cors-error-500': true, 'errors-unmetered': true } as const;
+  await h.target.setFaults(faults);
+  const { report } = await withTraffic(() => h.run(faults, COMPARE, { ...vars(), CREDLINK_PROM_SCRAPE_WAIT_S: '8' }));
+  const f = finding(report, 'prom.counts-run-errors');
+  assert.ok(f, JSON.stringify(report.findings.map((x) => x.checkId)));
+  assert.equal(f.severity, 'SEV-3', f.severityRule);
+  assert.equal(f.section.title, sections['key-metrics'].title);
+  assert.match(f.actual, /this run received \d+ 5xx \(.*\d+x GET \/health.*\); Prometheus counts 0 5xx of http_requests_total since then/);
+  assert.match(f.severityRule, /metrics miss 5xx answers/);
+  assertIncidents(report, [['check:security.cors-disallowed-not-5xx', 'SEV-2', 'cors'], ['check:prom.counts-run-errors', 'SEV-3', 'key-metrics']]);
+});
+
+test('a metric declared absent (none) skips, saying so, instead of a "no data" gap every run', needsPrometheus, async () => {
+  assertInstalled(PROMETHEUS);
+  const { report } = await h.run({}, '@prom\\.memory|@prom\\.cpu', { ...vars(), CREDLINK_PROM_MEMORY_QUERY: 'none', CREDLINK_PROM_CPU_QUERY: 'none' });
+  assert.equal(report.findings.length, 0, JSON.stringify(report.findings));
+  for (const id of ['prom.memory', 'prom.cpu']) assert.match(report.skipped.find((s) => s.checkId === id)?.reason ?? '', /declared absent for .* \(CREDLINK_PROM_(MEMORY|CPU)_QUERY=none\)/);
+});

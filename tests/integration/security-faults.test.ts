@@ -26,7 +26,7 @@ test('healthy target: every security check passes, none skipped', async () => {
   const { report } = await h.run({}, GREP);
   assert.equal(report.verdict.status, 'healthy', JSON.stringify(report.findings, null, 2));
   assert.equal(report.skipped.length, 0, JSON.stringify(report.skipped));
-  assert.equal(report.counts.passed, 16);
+  assert.equal(report.counts.passed, 17, 'every security check, security.rate-limits-declared included');
   assertIncidents(report, []);
 });
 
@@ -113,11 +113,12 @@ test('redirect-to-other-origin -> security.no-redirect SEV-1, and the key never 
   assertIncidents(report, [['check:security.no-redirect', 'SEV-1', 'api-key-auth']]);
 });
 
-test('route-missing=/api/v1/sign: every check of the protected endpoint sees 404 -> ONE configuration gap naming the route', async () => {
+test('route-missing=/api/v1/sign: the protected flow\'s route answers 404 to every check while health answers -> ONE incident: the API partially down (SEV-1)', async () => {
   const { report } = await h.run({ 'route-missing': '/api/v1/sign' }, GREP);
-  assertIncidents(report, [['route-missing:POST /api/v1/sign', 'SEV-3', 'basic-service-health']]);
-  const i = incident(report, 'route-missing:POST /api/v1/sign');
-  assert.match(i.title, /^POST \/api\/v1\/sign does not exist on this target/);
+  assertIncidents(report, [['route-down:POST /api/v1/sign', 'SEV-1', 'service-unavailable']]);
+  const i = incident(report, 'route-down:POST /api/v1/sign');
+  assert.match(i.title, /^POST \/api\/v1\/sign, which the protected flow needs, answers 404 to every request: the API is partially down/);
+  assert.match(i.severityRule, /partial outage/);
   // The first step names this run's target, never production's.
   assert.equal(i.immediateActions[0]!.command, `curl -i -X POST ${report.baseUrl}/api/v1/sign`);
   assert.ok(i.consequences.length >= 3, `the checks that use the route are its consequences: ${i.consequences.join(', ')}`);

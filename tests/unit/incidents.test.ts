@@ -206,15 +206,87 @@ const table: Row[] = [
     want: [['database-slow', 'SEV-1', 'db.round-trip', ['db.slow-queries', 'perf.db-latency', 'perf.error-rate', 'perf.latency']]],
   },
   {
-    name: 'route-missing: the protected endpoint answers 404 -> one configuration gap naming method and path (SEV-3)',
+    name: 'route-missing on the protected flow: the route answers 404 to every API-key check while health answers -> the API partially down (SEV-1), one incident',
     findings: [
-      f('security.valid-key-accepted', 'SEV-1', undefined, [[SIGN, 404]]),
+      f('security.valid-key-accepted', 'SEV-3', gap('the valid key was not tested: route missing (404)'), [[SIGN, 404]]),
       f('security.restricted-key-forbidden', 'SEV-2', sec('issue'), [[SIGN, 404]]),
-      f('security.no-key-rejected', 'SEV-3', sec('hardening'), [[SIGN, 404]]),
+      f('security.no-key-rejected', 'SEV-3', gap('route missing'), [[SIGN, 404]]),
       f('security.auth-rate-limit', 'SEV-2', undefined, [[SIGN, 404, 21]]),
     ],
     passed: ['health.root'],
-    want: [['route-missing:POST /api/v1/sign', 'SEV-3', 'security.valid-key-accepted', ['security.auth-rate-limit', 'security.no-key-rejected', 'security.restricted-key-forbidden']]],
+    want: [['route-down:POST /api/v1/sign', 'SEV-1', 'security.restricted-key-forbidden', ['security.auth-rate-limit', 'security.no-key-rejected', 'security.valid-key-accepted']]],
+  },
+  {
+    name: 'limiter-before-auth: every request to the protected route answered 429 -> ONE gap naming the checks that could not run, no route-missing on a made-up path',
+    findings: [
+      f('security.valid-key-accepted', 'SEV-3', gap('the valid key was not tested: rate-limited (429)'), [[SIGN, 429]]),
+      ...(['security.no-key-rejected', 'security.wrong-key-rejected', 'security.malformed-keys-rejected', 'security.key-strict', 'security.derived-keys-rejected', 'security.key-not-echoed', 'security.no-redirect'] as const).map((id) =>
+        f(id, 'SEV-3', gap('not tested: rate-limited (429)'), [[SIGN, 429]]),
+      ),
+      // Its request to a made-up path got the expected 404, which is not reported (invented); its malformed-JSON request got 429.
+      f('security.error-disclosure', 'SEV-3', gap('error disclosure was not tested'), [[SIGN, 429]]),
+      f('security.rate-limits-declared', 'SEV-3', gap('the rate-limit settings do not describe the target\'s limits'), [[SIGN, 429, 12]]),
+    ],
+    passed: ['health.root', 'security.restricted-key-forbidden'],
+    want: [
+      [
+        'route-rate-limited:POST /api/v1/sign',
+        'SEV-3',
+        'security.valid-key-accepted',
+        ['security.derived-keys-rejected', 'security.error-disclosure', 'security.key-not-echoed', 'security.key-strict', 'security.malformed-keys-rejected', 'security.no-key-rejected', 'security.no-redirect', 'security.rate-limits-declared', 'security.wrong-key-rejected'],
+      ],
+    ],
+  },
+  {
+    name: 'a stack trace in a 400 body is the disclosure finding, its own incident (never route-missing)',
+    findings: [f('security.error-disclosure', 'SEV-2', sec('issue'), [[SIGN, 400]])],
+    want: [['check:security.error-disclosure', 'SEV-2', 'security.error-disclosure', []]],
+  },
+  {
+    name: 'rate limits described wrong (keyless requests share one count): the misdescription is the cause of the checks the target refused',
+    findings: [
+      f('security.rate-limits-declared', 'SEV-3', gap('the rate-limit settings do not describe the target\'s limits'), [[SIGN, 429, 3]]),
+      f('security.key-strict', 'SEV-3', gap('where the key counts was not tested for Basic (rate-limited (429))'), [[SIGN, 401], [SIGN, 429]]),
+      // A real finding of the same run stays its own incident.
+      f('security.derived-keys-rejected', 'SEV-0', sec('breach'), [[SIGN, 401]]),
+    ],
+    want: [
+      ['rate-limits-misdescribed', 'SEV-3', 'security.rate-limits-declared', ['security.key-strict']],
+      ['symptom:unauthorized-access', 'SEV-0', 'security.derived-keys-rejected', []],
+    ],
+  },
+  {
+    name: 'database frozen (SIGSTOP): the monitor gets no answer, keyed calls hang, health answers -> one database incident saying so; the CORS 500 stays apart',
+    findings: [
+      f('db.connect', 'SEV-1'),
+      f('security.valid-key-accepted', 'SEV-1', undefined, [[SIGN, null]]),
+      f('security.key-strict', 'SEV-3', gap('no answer'), [[SIGN, null], [SIGN, 401]]),
+      f('security.no-redirect', 'SEV-3', gap('no answer'), [[SIGN, null]]),
+      // /health stays 200 and says what it always says ("unknown"): unverified, not "reports it down".
+      f('health.database-reported', 'SEV-2', { kind: 'unverified', claim: 'x', corroborate: 'y' }),
+      f('security.cors-disallowed-not-5xx', 'SEV-2', sec('issue'), [['GET /health', 500]]),
+    ],
+    passed: ['health.root', 'health.database-truthful'],
+    want: [
+      ['database-unreachable', 'SEV-1', 'db.connect', ['health.database-reported', 'security.key-strict', 'security.no-redirect', 'security.valid-key-accepted']],
+      ['check:security.cors-disallowed-not-5xx', 'SEV-2', 'security.cors-disallowed-not-5xx', []],
+    ],
+  },
+  {
+    name: 'keyed calls hang while health answers, no database probe: one incident for the route, saying it hangs',
+    findings: [
+      f('security.valid-key-accepted', 'SEV-1', undefined, [[SIGN, null]]),
+      f('security.key-strict', 'SEV-3', gap('no answer'), [[SIGN, null], [SIGN, 401]]),
+      f('security.derived-keys-rejected', 'SEV-3', gap('no answer'), [[SIGN, null], [SIGN, 401]]),
+    ],
+    passed: ['health.root', 'health.status', 'health.api-health'],
+    want: [['route-hangs:POST /api/v1/sign', 'SEV-1', 'security.valid-key-accepted', ['security.derived-keys-rejected', 'security.key-strict']]],
+  },
+  {
+    name: 'checks.database "unknown" with no direct probe: unverified (SEV-2), its own incident, never the database incident',
+    findings: [f('health.database-reported', 'SEV-2', { kind: 'unverified', claim: 'x', corroborate: 'y' })],
+    passed: ['health.root'],
+    want: [['check:health.database-reported', 'SEV-2', 'health.database-reported', []]],
   },
   {
     name: 'two routes missing -> two configuration gaps',
@@ -315,6 +387,23 @@ const table: Row[] = [
     ],
   },
 ];
+
+test('incidents: database down, then the API crashed because of it: with the previous run as evidence it is ONE incident, the database its cause; without, two', () => {
+  // This run: the API no longer answers at all (its process exited), the monitor cannot connect to the database.
+  const findings = [f('db.connect', 'SEV-1'), ...HEALTH.map((id) => f(id, 'SEV-0', down(null), [[`GET /${id}`, null]])), f('security.valid-key-accepted', 'SEV-1', undefined, [[SIGN, null]])];
+  const executed = findings.map((x) => x.checkId);
+  // The previous run saw the database incident while the API still answered: the database failed first.
+  const ordered = buildIncidents('staging', findings, { executed, previous: ['database-unreachable'] });
+  assert.deepEqual(ordered.incidents.map((i) => [i.key, i.severity, i.root.checkId]), [['database-unreachable', 'SEV-0', 'db.connect']]);
+  assert.equal(ordered.incidents[0]!.title, 'Database unreachable (since the previous run), and now the API stops answering');
+  assert.deepEqual([...ordered.incidents[0]!.consequences].sort(), ['health.api-health', 'health.root', 'health.status', 'security.valid-key-accepted']);
+  // Nothing orders them (no previous run, or the outage was already there): two incidents, each saying only what was seen.
+  for (const previous of [undefined, ['database-unreachable', 'outage'], []]) {
+    const { incidents } = buildIncidents('staging', findings, { executed, ...(previous ? { previous } : {}) });
+    assert.deepEqual(incidents.map((i) => i.key).sort(), ['database-unreachable', 'outage'], JSON.stringify(previous));
+    assert.doesNotMatch(incidents.find((i) => i.key === 'database-unreachable')!.title, /reports it down/);
+  }
+});
 
 for (const row of table) {
   test(`incidents: ${row.name}`, () => {

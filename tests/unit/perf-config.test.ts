@@ -23,7 +23,16 @@ test('perf config: green validated against blue; Prometheus names are configurat
   assert.equal(c.prometheus?.url, 'http://prom:9090');
   assert.equal(c.prometheus?.statusLabel, 'status_code');
   assert.equal(c.prometheus?.window, '5m');
-  assert.match(c.prometheus!.memoryQuery, /container_memory_usage_bytes/);
+  assert.match(c.prometheus!.memoryQuery ?? '', /container_memory_usage_bytes/);
+});
+
+test('perf config: a Prometheus query or metric can be declared absent (none); a bad metric name is still refused', () => {
+  const c = parseEnv({ ...base, PROMETHEUS_URL: 'http://prom:9090', CREDLINK_PROM_MEMORY_QUERY: 'none', CREDLINK_PROM_CPU_QUERY: ' None ', CREDLINK_PROM_DURATION_METRIC: 'none' }, ctx);
+  assert.equal(c.prometheus?.memoryQuery, null);
+  assert.equal(c.prometheus?.cpuQuery, null);
+  assert.equal(c.prometheus?.durationMetric, null);
+  assert.equal(c.prometheus?.requestsMetric, 'http_requests_total');
+  assert.throws(() => parseEnv({ ...base, PROMETHEUS_URL: 'http://prom:9090', CREDLINK_PROM_REQUESTS_METRIC: 'http-requests' }, ctx), /CREDLINK_PROM_REQUESTS_METRIC/);
 });
 
 test('perf config: bad values are reported all at once', () => {

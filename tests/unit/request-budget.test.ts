@@ -209,3 +209,57 @@ test('probe: 429s are neither latency nor errors, are counted, and make a passin
   const insufficient = errorRateVerdict([few], { warning: 0.01, critical: 0.05 });
   assert.match('reason' in insufficient ? insufficient.reason : '', /40 requests \(429 left out\).*\(10 more were rate-limited: 429\)/);
 });
+
+test('RateLimit-Remaining: 0 is not a 429: its hold says so; a caller reaching the limit on purpose is not held by it', async () => {
+  let calls = 0;
+  // As express-rate-limit does: every answer served carries what remains; the 4th in the window is refused.
+  const server = http.createServer((_req, res) => {
+    calls += 1;
+    if (calls > 3) {
+      res.writeHead(429, { 'retry-after': '600', 'ratelimit-limit': '3', 'ratelimit-remaining': '0', 'ratelimit-reset': '600' });
+      return res.end();
+    }
+    res.writeHead(401, { 'ratelimit-limit': '3', 'ratelimit-remaining': String(3 - calls), 'ratelimit-reset': '600' }).end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const ctxt = new HttpClient({ baseUrl: base, timeoutMs: 5000 });
+  const config = { ...remote({ CREDLINK_RATE_LIMIT: 'none' }), baseUrl: base };
+  const opts = { config, deadline: () => Date.now() + 30_000, backoffDeadline: () => Date.now() + 10_000 };
+  try {
+    // A polite caller: after "0 remaining" it holds, and the message never claims a 429.
+    const polite = budgetedApi(ctxt, { ...opts, ledger: new RequestLedger(dir()) });
+    for (let i = 0; i < 3; i++) assert.equal((await send(polite, { path: '/sign' })).status, 401);
+    await assert.rejects(send(polite, { path: '/sign' }), (e: RateBudgetError) => /RateLimit-Remaining: 0, no 429 received/.test(e.message) && !/answered 429/.test(e.message));
+    assert.equal(calls, 3, 'the 4th request was not sent');
+    // The failed-attempt check: "0 remaining" does not hold it; the 429 it then gets is the limit.
+    calls = 0;
+    const d = dir();
+    const reaching = budgetedApi(ctxt, { ...opts, ledger: new RequestLedger(d) }).variant({ reachLimit: true, retryRateLimited: false });
+    const statuses: (number | null)[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await send(reaching, { path: '/sign' })).status);
+    assert.deepEqual(statuses, [401, 401, 401, 429]);
+    // After the 429 the hold is real (Retry-After 600 s): a budget error reaches the caller as is.
+    await assert.rejects(send(reaching, { path: '/sign' }), (e: RateBudgetError) => e instanceof RateBudgetError && /answered 429/.test(e.message));
+  } finally {
+    await ctxt.dispose();
+    server.close();
+  }
+});
+
+test('limits counted per header: requests without the header share one count per client; each header value has its own', () => {
+  const c = remote({ CREDLINK_RATE_LIMIT: 'none', CREDLINK_RATE_LIMIT_PATHS: '/sign=10/min per header:X-API-Key', CREDLINK_AUTH_FAIL_LIMIT_PER: 'header:X-API-Key' });
+  assert.deepEqual(c.rateLimits.paths[0], { path: '/sign', limit: 10, windowS: 60, perKey: false, perHeader: 'x-api-key' });
+  assert.equal(c.security.authFailLimit.per, 'header');
+  const ids = (headers: Record<string, string>) => scopesFor(c, { method: 'POST', path: '/sign', keyId: 'k', failedAttempt: true, headers }).map((s) => s.id);
+  const keyless = ids({});
+  assert.deepEqual(keyless, ['path:/sign|keyless', 'auth-fail|keyless']);
+  assert.deepEqual(ids({ authorization: 'Bearer a' }), keyless, 'a Bearer request has no X-API-Key: the same shared count');
+  const a = ids({ 'x-api-key': 'a' });
+  const b = ids({ 'x-api-key': 'b' });
+  assert.ok(a[0]!.startsWith('path:/sign|key:') && a[0] !== b[0], 'one count per X-API-Key value');
+  assert.match(scopesFor(c, { method: 'POST', path: '/sign', keyId: 'k', failedAttempt: true, headers: {} })[0]!.label, /per header:x-api-key/);
+  // Rotating wrong keys land in new counts: the failed-attempt check is not blocked by the path limit.
+  assert.equal(failedAttemptBlocker(c, '/sign'), undefined);
+  assert.throws(() => remote({ CREDLINK_AUTH_FAIL_LIMIT_PER: 'ip' }), /not a way to count: write client, key, or header:NAME/);
+});

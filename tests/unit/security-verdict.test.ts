@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { judgeHardening } from '../../src/security/headers.ts';
-import { judgeRejection, judgeValidKey, keyAccepted, securityImpact, summarize, worst } from '../../src/security/verdict.ts';
+import { judgeRejection, judgeValidKey, keyAccepted, securityImpact, summarize, unanswered, worst } from '../../src/security/verdict.ts';
 import { judgeFailedAttempts } from '../../src/security/failed-attempts.ts';
 import { deriveKeys } from '../../src/security/derived-keys.ts';
 import { findDisclosures, disclosuresOf } from '../../src/security/disclosure.ts';
@@ -48,6 +48,17 @@ test('valid key: 2xx/listed accepted; 400/422 a contract gap (never a lockout); 
   assert.equal(keyAccepted(429, ['2xx'], 401), 'unknown');
   assert.equal(keyAccepted(401, ['2xx'], 401), 'no');
   assert.equal(keyAccepted(200, ['2xx'], 200), 'unknown', 'served without a key: the key\'s place says nothing');
+  // A timeout is not a refusal: the valid key that never got an answer was not judged (never a pass).
+  assert.equal(keyAccepted(null, ['2xx'], 401), 'unknown');
+  assert.equal(keyAccepted(null, ['2xx'], null), 'unknown');
+});
+
+test('a case that got no answer is inconclusive, never a pass; an answered one is judged', () => {
+  const r = unanswered('Bearer', { status: null, error: 'Timeout 10000ms exceeded' });
+  assert.ok(r?.inconclusive?.includes('no answer (Timeout 10000ms exceeded)'));
+  assert.equal(unanswered('Bearer', { status: 401 }), undefined);
+  const impact = securityImpact([{ case: 'X-API-Key', status: 401 }, r!], 'where the key counts');
+  assert.equal(impact?.kind, 'gap', 'one unanswered case makes the check a gap, not a pass');
 });
 
 test('failed attempts: limited per client passes; limited only per key and not limited are hardening, or issues when required', () => {
@@ -139,4 +150,14 @@ test('hardening headers: HSTS counts on https only, as an issue; banners and the
   const banner = judgeHardening('x', { ...hardened, 'x-powered-by': 'Express', server: 'nginx/1.25.3' }, true);
   assert.deepEqual(banner.map((r) => r.class), ['hardening', 'hardening']);
   assert.deepEqual(judgeHardening('x', { server: 'nginx' }, false).map((r) => r.problem?.slice(0, 22)), ['X-Content-Type-Options', 'no frame protection (X']);
+});
+
+test('failed attempts: a repeated key refused at a declared per-key path limit (lower than the failed-attempt max) is limited per key only', () => {
+  const rotating = { statuses: Array<number>(21).fill(401), seconds: 1 };
+  const repeated = { statuses: [...Array<number>(10).fill(401), 429], retryAfter: '8', seconds: 1 };
+  const o = { max: 20, windowS: 4, required: false, nowMs: 0 };
+  assert.equal(judgeFailedAttempts(rotating, repeated, o).outcome, 'per-client', 'without the declared path limit: sooner than 21, the count included the rotating keys');
+  const v = judgeFailedAttempts(rotating, repeated, { ...o, perKeyMax: 10 });
+  assert.equal(v.outcome, 'per-key-only');
+  assert.match(v.result.problem!, /limited only per key/);
 });

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { parse, type Command } from './contract.ts';
 import { parseFaults, formatFaults } from '../target/faults.ts';
@@ -63,6 +62,7 @@ const command: Command = {
     const claim = claimCredentialsFile(file, `start this one with its own folder: --reports-dir ${shellWord(`${reportsDir}-2`)}`);
     // Removed at stop, and by src/process/owned.ts whatever ends the process: it holds credentials.
     const ownedFile = ownPath(file);
+    const ownedLock = ownPath(claim.lock);
     ctx.err('starting the reference CredLink target...\n');
     let t: ReferenceTarget | undefined;
     let kube: KubeSim | undefined;
@@ -118,8 +118,9 @@ const command: Command = {
       await untilAborted(ctx.signal);
       return 0;
     } finally {
-      fs.rmSync(file, { force: true });
+      claim.release();
       ownedFile.release();
+      ownedLock.release();
       await kube?.stop();
       await t?.stop();
       if (t) ctx.err('stopped; data removed\n');

@@ -10,7 +10,7 @@ import { catalog, type CheckId } from '../../runbooks/catalog.ts';
 import { dependencyRules, symptomGroups } from '../../runbooks/dependencies.ts';
 import { matchesCheck, systemOf } from '../incidents/match.ts';
 import { sections, type SectionId } from '../../runbooks/sections.ts';
-import { CliError, ConfigError, EXIT, UsageError } from '../errors.ts';
+import { CliError, ConfigError, EXIT } from '../errors.ts';
 import { listTests } from '../run/list-tests.ts';
 import { slug } from '../runbook-md/slug.ts';
 import { envSource } from './common.ts';

@@ -89,7 +89,7 @@ test('a second target with the same reports folder is refused; the first one\'s 
 
     first.child.kill('SIGINT');
     assert.equal(await first.exited, 0, first.stderr());
-    assert.ok(!fs.existsSync(credentials));
+    assert.deepEqual(fs.readdirSync(reports), [], 'the credentials file and its lock are gone');
     assert.deepEqual(await settle(tmp), { processes: [], files: [] }, first.stderr());
   } finally {
     removeTmp(tmp);

@@ -151,11 +151,12 @@ test('cutover: green with slow-responses -> NO-GO naming the p95 delta, with the
   }
 });
 
-test('cutover --after-switch with the selector still on blue -> NO-GO', async () => {
+test('cutover --after-switch with the selector still on blue -> NO-GO: the switch did not happen, nothing to roll back', async () => {
   kube.setColour('blue');
   const r = await cutover(['--after-switch']);
   assert.equal(r.code, 1, r.stdout + r.stderr.slice(-1500));
   assert.match(r.stdout, /^CUTOVER NO-GO/m);
   assert.match(r.stdout, /SEV-1 selector: Service credlink-production\/credlink-api-service selects environment=blue, not green: traffic still goes to blue/);
-  assert.match(r.stdout, /Roll back now: kubectl patch service credlink-api-service/);
+  assert.match(r.stdout, /^The switch did not happen: Service credlink-production\/credlink-api-service still selects environment=blue, so traffic never left blue and there is nothing to roll back\./m);
+  assert.doesNotMatch(r.stdout, /Roll back now/);
 });

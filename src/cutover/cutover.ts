@@ -1,12 +1,18 @@
 /**
  * The runbook's "2. Blue-Green Deployment" procedure as a decision. GO only when:
  * 1. green passes the suite with nothing at or above SEV-2;
- * 2. green vs blue p95 and error-rate deltas, measured at the same moment, stay inside the
- *    degradation bands (compare.ts);
+ * 2. green vs blue latency, its tail and error rate, measured at the same moment, judged with a
+ *    stated test each and graded by the runbook's bands (compare.ts, judge.ts);
  * 3. the status endpoint has parity (versions may differ);
  * 4. with afterSwitch: the production Service selector names green, and the public URL's health
  *    endpoint answers 200.
  * Embedded colours (the local rehearsal) are started here, each with its own faults.
+ *
+ * The comparison runs while the suite runs on green (most of the suite's time is waiting: the
+ * failed-attempt check waits out a limiter window), both colours measured together so whatever
+ * else loads the machine or the network loads both. Not when a colour declares a client rate
+ * limit: the suite plans its traffic to use that whole allowance (src/budget/plan.ts), so the
+ * comparison then measures after the suite, as its own spend.
  */
 import { secretsOf, type ResolvedConfig } from '../../config/index.ts';
 import { sections } from '../../runbooks/sections.ts';
@@ -23,6 +29,7 @@ import { Scrubber } from '../secrets/scrub.ts';
 import type { ActiveFaults } from '../target/faults.ts';
 import { compareLatency, compareStatus, type Reason, type StatusAnswer } from './compare.ts';
 import { measurePair, type EndpointPair } from './measure.ts';
+import { describePlan, planComparison, type ComparisonPlan } from './plan.ts';
 import { readServiceColour, type ServiceRead } from './service.ts';
 
 export interface CutoverOptions {
@@ -35,7 +42,7 @@ export interface CutoverOptions {
   faults: { blue?: ActiveFaults; green?: ActiveFaults };
   reportsDir: string;
   grep?: string;
-  measure: { paths?: string[]; rate: number; samples: number; minDeltaMs: number };
+  measure: { paths?: string[]; rate: number; samples: number; floorMs: number };
   log: (line: string) => void;
   /** SIGINT/SIGTERM (src/process/shutdown.ts): stop, clean up, no decision (exit 130). */
   signal?: AbortSignal;
@@ -54,7 +61,10 @@ export interface CutoverVerdict {
   /** Production is the embedded reference target (a rehearsal): its simulated Service is never switched. */
   rehearsal: boolean;
   greenReport: { runDir: string; verdict: RunbookReport['verdict'] } | null;
+  /** The measurements (summaries, counts), without the raw latencies. */
   latency: EndpointPair[];
+  /** What the comparison spent. */
+  plan?: ComparisonPlan;
   /** Where the runbook section links (src/runbook-md/link.ts). */
   links?: RunbookLinks;
 }
@@ -128,12 +138,30 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
     const scrub = new Scrubber([...secretsOf(blue), ...secretsOf(green), ...secretsOf(production), ...extraSecrets]);
     const reasons: Reason[] = [];
 
-    // 1. The suite on green.
+    // What the comparison will spend, said before anything is spent.
+    // The health path, or the first probed path when this deployment has none (CREDLINK_HEALTH_PATH=none).
+    const paths = o.measure.paths ?? [green.paths.health ?? green.probe?.paths[0] ?? '/'];
+    const plan = planComparison(blue, green, { paths, samples: o.measure.samples, rate: o.measure.rate });
+    const limited = [blue, green].some((c) => c.rateLimits.client || c.rateLimits.paths.some((l) => paths.includes(l.path)));
+    o.log(`${describePlan(plan)}; ${limited ? 'after' : 'while'} the suite runs on green${limited ? ' (a colour declares rate limits: the suite may use their whole allowance)' : ''}`);
+    const compare = async () => {
+      const pairs = await measurePair(blue.baseUrl, green.baseUrl, { paths, rate: plan.rate, samples: plan.samples, timeoutMs: green.timeouts.requestMs, signal: o.signal });
+      o.log('comparison measured.');
+      return pairs;
+    };
+
+    // 1. The suite on green (and, unless rate limits forbid, the comparison beside it).
     o.log(`running the suite on green (${green.env})...`);
+    const measuring = limited ? undefined : compare();
+    // An unhandled rejection while the suite runs would end the process: awaited below.
+    measuring?.catch(() => undefined);
     // Green is a candidate, not yet the environment: its run is stored apart and makes no history.
     const run = await runPlaywright(green, { reportsDir: o.reportsDir, grep: o.grep, signal: o.signal, kind: 'candidate' }, extraSecrets, o.log);
     const stop = stopRequestOf(o.signal);
-    if (stop) throw new InterruptedError(`interrupted by ${stop}: no decision (green's partial report: ${run.runDir}/runbook.md)`);
+    if (stop) {
+      await measuring?.catch(() => undefined);
+      throw new InterruptedError(`interrupted by ${stop}: no decision (green's partial report: ${run.runDir}/runbook.md)`);
+    }
     const worst = run.report.incidents.filter((i) => atLeast(i.severity, 'SEV-2'));
     for (const i of worst) reasons.push({ part: 'suite', severity: i.severity, text: `${i.root.checkId}: ${i.root.message} (${i.section.title}${i.consequences.length ? `; explains ${i.consequences.length} more failing check(s)` : ''})` });
     const evidence = run.report.verdict.status === 'healthy' || run.report.verdict.status === 'findings';
@@ -144,13 +172,11 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
       reasons.push({ part: 'suite', severity: 'SEV-3', text: `green passes the suite: ${c.passed} passed, ${run.report.incidents.length} incident(s) below SEV-2, ${c.skipped} skipped` });
     }
 
-    // 2. Latency and errors, both colours at the same moment.
-    // The health path, or the first probed path when this deployment has none (CREDLINK_HEALTH_PATH=none).
-    const paths = o.measure.paths ?? [green.paths.health ?? green.probe?.paths[0] ?? '/'];
-    o.log(`measuring blue and green together: ${paths.join(', ')} at ${o.measure.rate}/s, ${o.measure.samples} samples each...`);
-    const latency = await measurePair(blue.baseUrl, green.baseUrl, { paths, rate: o.measure.rate, samples: o.measure.samples, timeoutMs: green.timeouts.requestMs, signal: o.signal });
+    // 2. Latency, its tail and errors, both colours at the same moment.
+    if (limited) o.log(`measuring blue and green together: ${paths.join(', ')}...`);
+    const latency = await (measuring ?? compare());
     stopped();
-    reasons.push(...compareLatency(latency, { minSamples: o.measure.samples, minDeltaMs: o.measure.minDeltaMs, errorRate: green.thresholds.errorRate }));
+    reasons.push(...compareLatency(latency, { minSamples: plan.samples, floorMs: o.measure.floorMs, errorRate: green.thresholds.errorRate }));
 
     // 3. Status parity.
     if (blue.paths.status && green.paths.status) {
@@ -183,7 +209,8 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
       rollback: rollbackCommand(production, o.colours.blue),
       rehearsal,
       greenReport: { runDir: run.runDir, verdict: run.report.verdict },
-      latency,
+      latency: latency.map(({ path, blue: b, green: g }) => ({ path, blue: { ...b, latenciesMs: undefined }, green: { ...g, latenciesMs: undefined } })),
+      plan,
       links: { url: production.runbook.url },
     };
   } finally {

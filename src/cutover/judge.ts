@@ -18,6 +18,7 @@
  *   millisecond, a ratio of sub-millisecond numbers is not a statement about the service.
  */
 import type { Severity } from '../../runbooks/severity.ts';
+import { harrellDavis } from '../stats/harrell-davis.ts';
 import { mannWhitney } from '../stats/mann-whitney.ts';
 import { normalCdf, normalQuantile } from '../stats/normal.ts';
 import { percentile } from '../stats/percentiles.ts';
@@ -91,8 +92,9 @@ const severityOf = (b: Band): Severity => (b === 'OK' ? 'SEV-3' : b === 'inconcl
 /**
  * Latency, two metrics: the whole distribution (Mann-Whitney U on log latency; the
  * Hodges-Lehmann shift on the log scale is the typical ratio candidate/reference) and the tail
- * (ratio of the `tailQuantile`s, its interval from the distribution-free order-statistic
- * intervals of each quantile, combined on the log scale).
+ * (ratio of the `tailQuantile`s by the Harrell-Davis estimator, its interval from the
+ * distribution-free order-statistic intervals of each quantile, combined on the log scale: wider
+ * than the Harrell-Davis estimate's own, so significance is on the safe side).
  */
 export function judgeLatency(referenceMs: readonly number[], candidateMs: readonly number[], o: JudgeOptions = DEFAULT_JUDGE): MetricVerdict[] {
   const zc = normalQuantile(1 - (1 - o.confidence) / 2);
@@ -124,8 +126,8 @@ export function judgeLatency(referenceMs: readonly number[], candidateMs: readon
   });
 
   const q = o.tailQuantile;
-  const qr = percentile(refSorted, q);
-  const qc = percentile(candSorted, q);
+  const qr = harrellDavis(refSorted, q);
+  const qc = harrellDavis(candSorted, q);
   const se = Math.hypot(logQuantileSe(refSorted, q, zc), logQuantileSe(candSorted, q, zc));
   const logRatio = Math.log(Math.max(LOG_FLOOR_MS, qc)) - Math.log(Math.max(LOG_FLOOR_MS, qr));
   const p = se > 0 ? 1 - normalCdf(logRatio / se) : logRatio > 0 ? 0 : 1;
@@ -139,7 +141,7 @@ export function judgeLatency(referenceMs: readonly number[], candidateMs: readon
   const name = `p${Math.round(q * 100)}`;
   out.push({
     metric: 'tail',
-    test: `${name} ratio, order-statistic interval`,
+    test: `${name} ratio (Harrell-Davis), order-statistic interval`,
     effect: Math.exp(logRatio),
     low: tLow,
     high: tHigh,

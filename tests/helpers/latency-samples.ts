@@ -1,6 +1,6 @@
 /**
  * Seeded latency samples with realistic shapes, for the statistical tests of the cutover judge:
- * a log-normal body, a tail (3% of requests 2-4x slower: a cold cache, a GC pause), additive
+ * a log-normal body, a tail (1% of requests by default 2-4x slower: a cold cache, a GC pause), additive
  * scheduling jitter, and 10 us timer resolution (ties). A candidate is slower on every request,
  * or only in the tail: requests above the reference's p90 are slower by the factor (ramping in
  * from its p80), so the candidate's p90 and above are exactly that much slower.
@@ -27,6 +27,8 @@ export interface Shape {
   sigma?: number;
   /** Standard deviation of the additive jitter, ms (its absolute value is added). */
   jitterMs?: number;
+  /** Share of requests in the slow tail (2-4x slower). */
+  tailShare?: number;
   /** Candidate slower by this fraction (0.3 = 30%). */
   slower?: number;
   /** Where it is slower: every request, or the tail only. */
@@ -35,14 +37,14 @@ export interface Shape {
 
 function draw(random: () => number, s: Shape): number {
   let x = s.medianMs * Math.exp((s.sigma ?? 0.3) * normalQuantile(random()));
-  if (random() < 0.03) x *= 2 + 2 * random();
+  if (random() < (s.tailShare ?? 0.01)) x *= 2 + 2 * random();
   return x + Math.abs((s.jitterMs ?? 0.1) * normalQuantile(random()));
 }
 
 const quantiles = new Map<string, { p80: number; p90: number }>();
 /** The reference shape's p80 and p90, from 200,000 draws (seeded, cached). */
 function tailStart(s: Shape): { p80: number; p90: number } {
-  const key = `${s.medianMs}|${s.sigma}|${s.jitterMs}`;
+  const key = `${s.medianMs}|${s.sigma}|${s.jitterMs}|${s.tailShare}`;
   let q = quantiles.get(key);
   if (!q) {
     const r = rng(7);

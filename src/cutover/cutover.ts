@@ -9,10 +9,12 @@
  * Embedded colours (the local rehearsal) are started here, each with its own faults.
  *
  * The comparison runs while the suite runs on green (most of the suite's time is waiting: the
- * failed-attempt check waits out a limiter window), both colours measured together so whatever
- * else loads the machine or the network loads both. Not when a colour declares a client rate
- * limit: the suite plans its traffic to use that whole allowance (src/budget/plan.ts), so the
- * comparison then measures after the suite, as its own spend.
+ * failed-attempt check waits out a limiter window), from the moment the suite's own latency
+ * probe has its samples: the probe must not measure the comparison's load on green. Both colours
+ * are measured together, so whatever else loads the machine or the network loads both. Not when
+ * a colour declares a rate limit on the compared paths or per client: the suite plans its
+ * traffic to use that allowance (src/budget/plan.ts), so the comparison then measures after the
+ * suite, as its own spend.
  */
 import { secretsOf, type ResolvedConfig } from '../../config/index.ts';
 import { sections } from '../../runbooks/sections.ts';
@@ -143,7 +145,7 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
     const paths = o.measure.paths ?? [green.paths.health ?? green.probe?.paths[0] ?? '/'];
     const plan = planComparison(blue, green, { paths, samples: o.measure.samples, rate: o.measure.rate });
     const limited = [blue, green].some((c) => c.rateLimits.client || c.rateLimits.paths.some((l) => paths.includes(l.path)));
-    o.log(`${describePlan(plan)}; ${limited ? 'after' : 'while'} the suite runs on green${limited ? ' (a colour declares rate limits: the suite may use their whole allowance)' : ''}`);
+    o.log(`${describePlan(plan)}; ${limited ? 'after the suite runs on green' : 'while the suite runs on green, once its latency probe is done'}${limited ? ' (a colour declares rate limits: the suite may use their whole allowance)' : ''}`);
     const compare = async () => {
       const pairs = await measurePair(blue.baseUrl, green.baseUrl, { paths, rate: plan.rate, samples: plan.samples, timeoutMs: green.timeouts.requestMs, signal: o.signal });
       o.log('comparison measured.');
@@ -152,11 +154,17 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
 
     // 1. The suite on green (and, unless rate limits forbid, the comparison beside it).
     o.log(`running the suite on green (${green.env})...`);
-    const measuring = limited ? undefined : compare();
-    // An unhandled rejection while the suite runs would end the process: awaited below.
-    measuring?.catch(() => undefined);
+    let measuring: Promise<EndpointPair[]> | undefined;
+    const onProbeDone = limited
+      ? undefined
+      : () => {
+          if (o.signal?.aborted) return;
+          measuring = compare();
+          // An unhandled rejection while the suite runs would end the process: awaited below.
+          measuring.catch(() => undefined);
+        };
     // Green is a candidate, not yet the environment: its run is stored apart and makes no history.
-    const run = await runPlaywright(green, { reportsDir: o.reportsDir, grep: o.grep, signal: o.signal, kind: 'candidate' }, extraSecrets, o.log);
+    const run = await runPlaywright(green, { reportsDir: o.reportsDir, grep: o.grep, signal: o.signal, kind: 'candidate', onProbeDone }, extraSecrets, o.log);
     const stop = stopRequestOf(o.signal);
     if (stop) {
       await measuring?.catch(() => undefined);

@@ -8,13 +8,17 @@
  *    endpoint answers 200.
  * Embedded colours (the local rehearsal) are started here, each with its own faults.
  *
- * The comparison runs while the suite runs on green (most of the suite's time is waiting: the
- * failed-attempt check waits out a limiter window), from the moment the suite's own latency
- * probe has its samples: the probe must not measure the comparison's load on green. Both colours
- * are measured together, so whatever else loads the machine or the network loads both. Not when
- * a colour declares a rate limit on the compared paths or per client: the suite plans its
- * traffic to use that allowance (src/budget/plan.ts), so the comparison then measures after the
- * suite, as its own spend.
+ * When the comparison measures (`comparisonOrder`):
+ * - beside the suite, for remote colours: most of the suite's time is waiting (the failed-attempt
+ *   check waits out a limiter window), so the comparison starts once the suite's own latency probe
+ *   has its samples (the probe must not measure the comparison's load on green). Both colours are
+ *   measured together, so whatever else loads the network loads both;
+ * - before the suite, when a colour is embedded (a rehearsal): the targets then share this
+ *   machine's CPU with the suite's runner, and measured beside it they measure the machine (on
+ *   two busy cores the health path's median went from 2 ms to 1 s);
+ * - after the suite, when a colour declares a rate limit per client or on a compared path: the
+ *   suite plans its traffic to use that allowance (src/budget/plan.ts), so the comparison is its
+ *   own spend, after it.
  */
 import { secretsOf, type ResolvedConfig } from '../../config/index.ts';
 import { sections } from '../../runbooks/sections.ts';
@@ -111,6 +115,21 @@ export function selectorReason(read: ServiceRead, green: string, rehearsal: bool
   return { part: 'selector', severity: 'SEV-1', text: `Service ${v.namespace}/${v.service} selects ${v.label}=${v.colour ?? '(unset)'}, not ${green}${why}` };
 }
 
+export type ComparisonOrder = 'before' | 'beside' | 'after';
+
+const ORDER_WORDS: Record<ComparisonOrder, string> = {
+  before: 'before the suite runs on green (an embedded colour shares this machine with the suite)',
+  beside: 'while the suite runs on green, once its latency probe is done',
+  after: 'after the suite runs on green (a colour declares rate limits: the suite may use their allowance)',
+};
+
+/** When the comparison measures relative to the suite on green (see the module comment). */
+export function comparisonOrder(blue: Readonly<ResolvedConfig>, green: Readonly<ResolvedConfig>, paths: string[]): ComparisonOrder {
+  if ([blue, green].some((c) => c.rateLimits.client || c.rateLimits.paths.some((l) => paths.includes(l.path)))) return 'after';
+  if ([blue, green].some((c) => c.target === 'embedded')) return 'before';
+  return 'beside';
+}
+
 export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
   assertSelects(o.grep, o.green);
   prepareDir(o.reportsDir);
@@ -144,18 +163,24 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
     // The health path, or the first probed path when this deployment has none (CREDLINK_HEALTH_PATH=none).
     const paths = o.measure.paths ?? [green.paths.health ?? green.probe?.paths[0] ?? '/'];
     const plan = planComparison(blue, green, { paths, samples: o.measure.samples, rate: o.measure.rate });
-    const limited = [blue, green].some((c) => c.rateLimits.client || c.rateLimits.paths.some((l) => paths.includes(l.path)));
-    o.log(`${describePlan(plan)}; ${limited ? 'after the suite runs on green' : 'while the suite runs on green, once its latency probe is done'}${limited ? ' (a colour declares rate limits: the suite may use their whole allowance)' : ''}`);
+    const order = comparisonOrder(o.blue, o.green, paths);
+    o.log(`${describePlan(plan)}; ${ORDER_WORDS[order]}`);
     const compare = async () => {
       const pairs = await measurePair(blue.baseUrl, green.baseUrl, { paths, rate: plan.rate, samples: plan.samples, timeoutMs: green.timeouts.requestMs, signal: o.signal });
       o.log('comparison measured.');
       return pairs;
     };
 
-    // 1. The suite on green (and, unless rate limits forbid, the comparison beside it).
-    o.log(`running the suite on green (${green.env})...`);
+    // 1. The suite on green (the comparison before it, beside it or after it: comparisonOrder).
     let measuring: Promise<EndpointPair[]> | undefined;
-    const onProbeDone = limited
+    if (order === 'before') {
+      o.log(`measuring blue and green together: ${paths.join(', ')}...`);
+      measuring = compare();
+      await measuring;
+      stopped();
+    }
+    o.log(`running the suite on green (${green.env})...`);
+    const onProbeDone = order !== 'beside'
       ? undefined
       : () => {
           if (o.signal?.aborted) return;
@@ -181,7 +206,7 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
     }
 
     // 2. Latency, its tail and errors, both colours at the same moment.
-    if (limited) o.log(`measuring blue and green together: ${paths.join(', ')}...`);
+    if (order === 'after') o.log(`measuring blue and green together: ${paths.join(', ')}...`);
     const latency = await (measuring ?? compare());
     stopped();
     reasons.push(...compareLatency(latency, { minSamples: plan.samples, floorMs: o.measure.floorMs, errorRate: green.thresholds.errorRate }));

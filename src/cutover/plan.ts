@@ -12,13 +12,14 @@
  *   log(1.6 / 1.5) / 1.645 = 0.039, about 1000 samples a side (the p95 of 100 samples is +-20%);
  * - an error rate 2 points above a 0% blue is NO-GO at least 95% of the time: `errorGoalSamples`
  *   computes that exactly (binomial errors through the same Fisher test and bands): 460.
- * At the default 100 requests a second, 1000 samples take 10 s, both colours at once.
+ * At the default 50 requests a second, 1000 samples take 20 s, both colours at once (100/s was
+ * more than two in-process reference targets on a loaded two-core machine could serve).
  */
 import { planProbe } from '../budget/plan.ts';
 import { DEFAULT_JUDGE, judgeErrors, type JudgeOptions } from './judge.ts';
 
 export const DEFAULT_SAMPLES = 1000;
-export const DEFAULT_RATE = 100;
+export const DEFAULT_RATE = 50;
 /** Below this the bands cannot be told apart at any realistic spread: refused as a setting. */
 export const MIN_SAMPLES = 100;
 

@@ -136,7 +136,10 @@ const METRIC_LINE = (sev: string, metric: string) => new RegExp(`^ {2}${sev} ${m
 test('cutover: healthy green, selector switched to green -> GO (exit 0), versions may differ', async () => {
   await green.setFaults({});
   kube.setColour('green');
-  const r = await cutover(['--after-switch']);
+  // The GO path end to end. On this shared machine (health medians of 150 ms at a load average of
+  // 14) the p95 of 200 samples can be rightly inconclusive; a 1 s floor keeps that out of this
+  // test. The statistics' false-NO-GO rate is proved in tests/unit/cutover-judge.test.ts.
+  const r = await cutover(['--after-switch', '--jitter-floor-ms', '1000']);
   assert.equal(r.code, 0, r.stdout + r.stderr.slice(-1500));
   assert.match(r.stdout, /^CUTOVER GO: blue blue -> green green \(after the switch\)$/m);
   assert.match(r.stdout, METRIC_LINE('ok', 'latency'));

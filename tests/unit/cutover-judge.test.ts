@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { comparisonOrder } from '../../src/cutover/cutover.ts';
 import { describeMetric, judgeErrors, judgeLatency, type Band, type MetricVerdict } from '../../src/cutover/judge.ts';
 import { DEFAULT_SAMPLES, errorGoalSamples, errorPower, planComparison } from '../../src/cutover/plan.ts';
 import { harrellDavis } from '../../src/stats/harrell-davis.ts';
@@ -127,4 +128,13 @@ test('statistics match reference implementations', () => {
   assert.ok(Math.abs(harrellDavis([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 15, 20], 0.95) - 18.65842646) < 1e-6);
   assert.ok(Math.abs(normalQuantile(0.975) - 1.959963984540054) < 1e-8);
   assert.ok(Math.abs(normalCdf(1.6448536) - 0.95) < 1e-6);
+});
+
+test('when the comparison measures: before the suite for an embedded colour, beside it for remote ones, after it under declared limits', () => {
+  const cfg = (target: string, client: object | null, paths: object[] = []) => ({ target, rateLimits: { client, paths } }) as never;
+  assert.equal(comparisonOrder(cfg('embedded', null), cfg('embedded', null), ['/health']), 'before');
+  assert.equal(comparisonOrder(cfg('remote', null), cfg('remote', null), ['/health']), 'beside');
+  assert.equal(comparisonOrder(cfg('remote', null), cfg('remote', { limit: 100, windowS: 60 }), ['/health']), 'after');
+  assert.equal(comparisonOrder(cfg('remote', null), cfg('remote', null, [{ path: '/health', limit: 10, windowS: 60 }]), ['/health']), 'after');
+  assert.equal(comparisonOrder(cfg('remote', null), cfg('remote', null, [{ path: '/sign', limit: 10, windowS: 60 }]), ['/health']), 'beside');
 });

@@ -186,6 +186,15 @@ test('cutover rehearsal: --blue local --green local --green-fault slow-responses
   assert.match(r.stdout, /SEV-1 latency: GET \/health latency green vs blue: .*SEV-1 band, worse by more than 50%$/m);
 });
 
+test('cutover rehearsal: --blue local --green local, identical colours -> GO', { timeout: 240_000 }, async () => {
+  // 50 ms floor: the two targets share the CLI's process on a loaded machine (see cutover() above).
+  const r = await cli(['cutover', '--blue', 'local', '--green', 'local', '--grep', HEALTH, '--reports-dir', reports, '--samples', '200', '--rate', '20', '--jitter-floor-ms', '50']);
+  assert.equal(r.code, 0, r.stdout + r.stderr.slice(-1500));
+  assert.match(r.stdout, /^CUTOVER GO: blue local -> green local \(before the switch\)$/m);
+  assert.match(r.stdout, METRIC_LINE('ok', 'latency'));
+  assert.match(r.stdout, METRIC_LINE('ok', 'tail'));
+});
+
 test('cutover --after-switch with the selector still on blue -> NO-GO', async () => {
   kube.setColour('blue');
   const r = await cutover(['--after-switch', '--min-delta-ms', '50']);

@@ -49,7 +49,7 @@ const command: Command = {
     'the production Service selector to name green and the public URL to be healthy. Green\'s run is a candidate, stored',
     'apart in <reports-dir>/_candidate/<env>/<run-id>/ (never the environment\'s history). Interrupted: exit 130, no decision.',
     '',
-    'Rehearse locally: cutover --blue local --green local --green-fault slow-responses=300',
+    'Rehearse locally: cutover --blue local --green local --green-fault slow-responses=90 (how to read a decision: docs/cutover-statistics.md)',
   ].join('\n'),
   options,
   async run(ctx) {

@@ -94,6 +94,8 @@ export interface Check {
     answers?: Partial<Record<ResponseClass, number>>;
     /** The latencies in fixed buckets (src/stats/histogram.ts): the daemon's probe histogram. */
     histogram?: LatencyHistogram;
+    /** The answered requests' latencies (ms): later runs compare their distribution with these (perf.degradation). */
+    latenciesMs?: number[];
   }): void;
   /**
    * Attaches evidence to the check; `command` is the runbook command it stands for,

@@ -170,9 +170,9 @@ export const envSchema = z.object({
   CREDLINK_BASELINE_ENV: opt(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be an environment name')).describe(
     'Environment whose recent healthy runs are the performance baseline (e.g. blue while green is validated); unset = this environment',
   ).meta({ defaultText: 'this environment' }),
-  CREDLINK_BASELINE_RUNS: withDefault(int(1, 50), '5').describe('How many recent healthy runs make the baseline (median of their p95)'),
+  CREDLINK_BASELINE_RUNS: withDefault(int(1, 50), '5').describe('How many recent healthy runs make the baseline (their latencies pooled and compared with this run\'s: docs/cutover-statistics.md)'),
   CREDLINK_BASELINE_MIN_DELTA_MS: withDefault(z.coerce.number().min(0).max(600_000), '50').describe(
-    'A p95 must also be this many ms worse than the baseline to count as degraded (millisecond p95s jitter by more than 20%)',
+    'Latency differences from the baseline under this many ms are not degradation, whatever their ratio (the baseline was measured in other minutes: a loaded probe machine moves whole runs by tens of ms)',
   ),
   CREDLINK_DB_PROBE_SAMPLES: withDefault(int(1, 1000), '60').describe('SELECT 1 round trips for the database latency p95 (stops early once the p95 is decided; 5 s budget)'),
   PROMETHEUS_URL: opt(httpUrl.refine((s) => { try { const u = new URL(s); return !u.username && !u.password; } catch { return true; } }, 'must not carry credentials: put a token in PROMETHEUS_TOKEN')).describe(

@@ -2,6 +2,8 @@ import { parse, type Command } from './contract.ts';
 import { loadConfig, type ResolvedConfig } from '../../config/index.ts';
 import { UsageError } from '../errors.ts';
 import { renderCutover, runCutover } from '../cutover/cutover.ts';
+import { DEFAULT_JUDGE } from '../cutover/judge.ts';
+import { DEFAULT_RATE, DEFAULT_SAMPLES, MIN_SAMPLES } from '../cutover/plan.ts';
 import { parseFaults } from '../target/faults.ts';
 import { commonOptions } from './options.ts';
 import { isEnvPath } from './common.ts';
@@ -16,9 +18,10 @@ const options = {
   'green-fault': { type: 'string', value: 'F[=V],...', description: 'faults for an embedded green (rehearsal; see drill --help)' },
   'blue-fault': { type: 'string', value: 'F[=V],...', description: 'faults for an embedded blue (rehearsal)' },
   paths: { type: 'string', value: '/a,/b', description: 'paths compared between the colours (default: the health path)' },
-  rate: { type: 'string', value: 'N', default: '50', description: 'requests per second per colour and path while comparing' },
-  samples: { type: 'string', value: 'N', default: '100', description: 'samples per colour and path, at least 100' },
-  'min-delta-ms': { type: 'string', value: 'MS', default: '100', description: 'a p95 difference below this many ms is noise, not a degradation' },
+  rate: { type: 'string', value: 'N', default: String(DEFAULT_RATE), description: 'requests per second per colour and path while comparing' },
+  samples: { type: 'string', value: 'N', default: String(DEFAULT_SAMPLES), description: `samples per colour and path, at least ${MIN_SAMPLES} (the default is planned for the 20%/50% bands; see docs/cutover-statistics.md)` },
+  'jitter-floor-ms': { type: 'string', value: 'MS', default: String(DEFAULT_JUDGE.floorMs), description: 'latency differences under this many ms are measurement jitter, whatever their ratio' },
+  'min-delta-ms': { type: 'string', value: 'MS', description: 'deprecated: read as --jitter-floor-ms (the comparison is a statistical test now, not a p95 difference against a floor)' },
   grep: commonOptions.grep,
   json: { type: 'boolean', default: false, description: 'print the decision as JSON' },
   'reports-dir': commonOptions['reports-dir'],
@@ -40,12 +43,13 @@ const command: Command = {
   stopsInOrder: true,
   description: [
     'The runbook\'s "2. Blue-Green Deployment" as a decision: GO (exit 0) or NO-GO (exit 1) with reasons and the rollback.',
-    'Before the switch: green passes the suite (nothing at or above SEV-2), green vs blue p95 and error-rate deltas',
-    'inside the degradation bands (measured together, >= 100 samples each), status parity. --after-switch also requires',
+    'Before the switch: green passes the suite (nothing at or above SEV-2); green vs blue latency (Mann-Whitney U), its',
+    'p95 and error rate (Fisher exact), measured together, each with its effect, confidence interval and p-value, inside',
+    "the runbook's bands (20% worse SEV-2, 50% SEV-1); status parity. --after-switch also requires",
     'the production Service selector to name green and the public URL to be healthy. Green\'s run is a candidate, stored',
     'apart in <reports-dir>/_candidate/<env>/<run-id>/ (never the environment\'s history). Interrupted: exit 130, no decision.',
     '',
-    'Rehearse locally: cutover --blue local --green local --green-fault slow-responses=300',
+    'Rehearse locally: cutover --blue local --green local --green-fault slow-responses=90 (how to read a decision: docs/cutover-statistics.md)',
   ].join('\n'),
   options,
   async run(ctx) {
@@ -57,7 +61,11 @@ const command: Command = {
     const faults = { blue: values['blue-fault'] ? parseFaults(values['blue-fault']) : undefined, green: values['green-fault'] ? parseFaults(values['green-fault']) : undefined };
     if (faults.green && green.target !== 'embedded') throw new UsageError(`--green-fault needs an embedded green (e.g. --green local); "${green.env}" is remote`);
     if (faults.blue && blue.target !== 'embedded') throw new UsageError(`--blue-fault needs an embedded blue (e.g. --blue local); "${blue.env}" is remote`);
-    const samples = num('samples', values.samples, 100, 100_000);
+    const samples = num('samples', values.samples, MIN_SAMPLES, 100_000);
+    if (values['min-delta-ms'] !== undefined) {
+      ctx.err(`--min-delta-ms is deprecated: the comparison is a statistical test now; its value is used as --jitter-floor-ms (see docs/cutover-statistics.md)\n`);
+    }
+    const floorMs = num(values['min-delta-ms'] !== undefined ? 'min-delta-ms' : 'jitter-floor-ms', values['min-delta-ms'] ?? values['jitter-floor-ms'], 0, 60_000);
     const paths = values.paths?.split(',').map((p) => p.trim()).filter(Boolean);
     if (paths?.some((p) => !p.startsWith('/'))) throw new UsageError('--paths must be paths starting with "/", comma-separated');
     const verdict = await runCutover({
@@ -69,7 +77,7 @@ const command: Command = {
       faults,
       reportsDir: values['reports-dir'] ?? 'reports',
       grep: values.grep,
-      measure: { paths, rate: num('rate', values.rate, 1, 1000), samples, minDeltaMs: num('min-delta-ms', values['min-delta-ms'], 0, 60_000) },
+      measure: { paths, rate: num('rate', values.rate, 1, 1000), samples, floorMs },
       log: (l) => ctx.err(`${l}\n`),
       signal: ctx.signal,
     });

@@ -1,37 +1,40 @@
 /**
  * The cutover decision's parts, pure. Each returns reasons; a reason at SEV-2 or worse is a NO-GO.
- * - p95 delta: green vs blue, percent worse, graded by the runbook's degradation bands
- *   (> 50% SEV-1, 20-50% SEV-2, via src/triage/severity-policy.ts). A difference smaller than
- *   `minDeltaMs` is noise (a 1 ms p95 becoming 1.4 ms is "40% worse" and means nothing next to
- *   second-scale SLOs): it is reported as such, with the same numbers, never as "0% worse".
- * - error-rate delta: percentage points green minus blue against the error-rate alert thresholds
- *   (a relative change from a 0% base is undefined): > critical SEV-1, > warning SEV-2.
+ * - latency and its tail, green vs blue, measured together: judged by src/cutover/judge.ts (a
+ *   Mann-Whitney U test on the whole distribution, a ratio of p95s for the tail, each with its
+ *   interval and p-value, graded by the runbook's bands: 20-50% worse SEV-2, more than 50% SEV-1);
+ * - error rate: Fisher's exact test, the difference in points graded by the error-rate
+ *   thresholds (a relative change from a 0% base is undefined): > critical SEV-1, > warning SEV-2;
  * - sample sufficiency: fewer than the required samples, drops or 429s make the comparison
- *   inconclusive, which blocks (a cutover needs evidence, not its absence).
+ *   inconclusive, which blocks (a cutover needs evidence, not its absence);
  * - /api/v1/status parity: same answer shape and values, except fields expected to differ.
  */
-import type { CatalogEntry } from '../../runbooks/catalog.ts';
 import type { Severity } from '../../runbooks/severity.ts';
-import { decideSeverity } from '../triage/severity-policy.ts';
+import { DEFAULT_JUDGE, describeMetric, judgeErrors, judgeLatency, type MetricVerdict } from './judge.ts';
 import type { EndpointPair } from './measure.ts';
 
 export interface Reason {
-  /** Which part of the procedure: suite, p95, error-rate, samples, status-parity, selector, public-url. */
+  /** Which part of the procedure: suite, latency, tail, error-rate, samples, status-parity, selector, public-url. */
   part: string;
   severity: Severity;
   text: string;
+  /** The statistical verdict behind a latency, tail or error-rate reason. */
+  metric?: MetricVerdict;
 }
-
-const BLUE_GREEN: CatalogEntry = { title: 'green is at least as good as blue', section: 'blue-green', severity: 'SEV-2' };
 
 export interface CompareOptions {
   minSamples: number;
-  minDeltaMs: number;
+  /** Latency differences under this many ms are jitter (judge.ts). */
+  floorMs: number;
   errorRate: { warning: number; critical: number };
 }
 
+/** Fewer answered requests than this on a colour: no latency comparison (the judge needs a distribution). */
+const MIN_LATENCIES = 20;
+
 export function compareLatency(pairs: EndpointPair[], o: CompareOptions): Reason[] {
   const out: Reason[] = [];
+  const judge = { ...DEFAULT_JUDGE, floorMs: o.floorMs, errorRate: o.errorRate };
   for (const { path, blue, green } of pairs) {
     for (const [colour, m] of [['blue', blue], ['green', green]] as const) {
       if (m.samples < o.minSamples || m.dropped > 0 || m.rateLimited > 0 || !m.summary) {
@@ -42,30 +45,17 @@ export function compareLatency(pairs: EndpointPair[], o: CompareOptions): Reason
         });
       }
     }
-    if (!blue.summary || !green.summary) continue;
-    const b = blue.summary.p95;
-    const g = green.summary.p95;
-    const percent = b > 0 ? ((g - b) / b) * 100 : 0;
-    const apart = g - b;
-    // One rounding for every number in the line, so the delta and the rule never disagree.
-    const shown = Math.round(percent);
-    const head = `GET ${path} p95 delta ${shown >= 0 ? '+' : ''}${shown}% (green ${g.toFixed(1)} ms vs blue ${b.toFixed(1)} ms, ${green.samples}/${blue.samples} samples)`;
-    if (apart <= 0) out.push({ part: 'p95', severity: 'SEV-3', text: `${head}: green is not slower (SEV-3)` });
-    else if (apart < o.minDeltaMs) {
-      out.push({ part: 'p95', severity: 'SEV-3', text: `${head}: ${apart.toFixed(1)} ms apart, under the ${o.minDeltaMs} ms noise floor: not a degradation (SEV-3)` });
+    const bl = blue.latenciesMs ?? [];
+    const gl = green.latenciesMs ?? [];
+    if (bl.length >= MIN_LATENCIES && gl.length >= MIN_LATENCIES) {
+      for (const v of judgeLatency(bl, gl, judge)) out.push({ part: v.metric, severity: v.severity, text: `GET ${path} ${describeMetric(v)}`, metric: v });
     } else {
-      const d = decideSeverity(BLUE_GREEN, { kind: 'degradation', percent: shown });
-      out.push({ part: 'p95', severity: d.severity, text: `${head}: ${d.rule}` });
+      out.push({ part: 'latency', severity: 'SEV-2', text: `GET ${path}: latency not compared: ${gl.length} answered requests on green, ${bl.length} on blue (at least ${MIN_LATENCIES} each)` });
     }
-    const be = blue.errorRate ?? 0;
-    const ge = green.errorRate ?? 0;
-    const delta = ge - be;
-    const sev: Severity = delta > o.errorRate.critical ? 'SEV-1' : delta > o.errorRate.warning ? 'SEV-2' : 'SEV-3';
-    out.push({
-      part: 'error-rate',
-      severity: sev,
-      text: `GET ${path} error-rate delta ${(delta * 100).toFixed(1)} points (green ${(ge * 100).toFixed(1)}% vs blue ${(be * 100).toFixed(1)}%; warning ${(o.errorRate.warning * 100).toFixed(0)}, critical ${(o.errorRate.critical * 100).toFixed(0)})`,
-    });
+    if (blue.samples > 0 && green.samples > 0) {
+      const v = judgeErrors({ errors: blue.errors, n: blue.samples }, { errors: green.errors, n: green.samples }, judge);
+      out.push({ part: 'error-rate', severity: v.severity, text: `GET ${path} ${describeMetric(v)}`, metric: v });
+    }
   }
   return out;
 }

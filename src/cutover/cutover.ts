@@ -1,12 +1,24 @@
 /**
  * The runbook's "2. Blue-Green Deployment" procedure as a decision. GO only when:
  * 1. green passes the suite with nothing at or above SEV-2;
- * 2. green vs blue p95 and error-rate deltas, measured at the same moment, stay inside the
- *    degradation bands (compare.ts);
+ * 2. green vs blue latency, its tail and error rate, measured at the same moment, judged with a
+ *    stated test each and graded by the runbook's bands (compare.ts, judge.ts);
  * 3. the status endpoint has parity (versions may differ);
  * 4. with afterSwitch: the production Service selector names green, and the public URL's health
  *    endpoint answers 200.
  * Embedded colours (the local rehearsal) are started here, each with its own faults.
+ *
+ * When the comparison measures (`comparisonOrder`):
+ * - beside the suite, for remote colours: most of the suite's time is waiting (the failed-attempt
+ *   check waits out a limiter window), so the comparison starts once the suite's own latency probe
+ *   has its samples (the probe must not measure the comparison's load on green). Both colours are
+ *   measured together, so whatever else loads the network loads both;
+ * - before the suite, when a colour is embedded (a rehearsal): the targets then share this
+ *   machine's CPU with the suite's runner, and measured beside it they measure the machine (on
+ *   two busy cores the health path's median went from 2 ms to 1 s);
+ * - after the suite, when a colour declares a rate limit per client or on a compared path: the
+ *   suite plans its traffic to use that allowance (src/budget/plan.ts), so the comparison is its
+ *   own spend, after it.
  */
 import { secretsOf, type ResolvedConfig } from '../../config/index.ts';
 import { sections } from '../../runbooks/sections.ts';
@@ -23,6 +35,7 @@ import { Scrubber } from '../secrets/scrub.ts';
 import type { ActiveFaults } from '../target/faults.ts';
 import { compareLatency, compareStatus, type Reason, type StatusAnswer } from './compare.ts';
 import { measurePair, type EndpointPair } from './measure.ts';
+import { describePlan, planComparison, type ComparisonPlan } from './plan.ts';
 import { readServiceColour, type ServiceRead } from './service.ts';
 
 export interface CutoverOptions {
@@ -35,7 +48,7 @@ export interface CutoverOptions {
   faults: { blue?: ActiveFaults; green?: ActiveFaults };
   reportsDir: string;
   grep?: string;
-  measure: { paths?: string[]; rate: number; samples: number; minDeltaMs: number };
+  measure: { paths?: string[]; rate: number; samples: number; floorMs: number };
   log: (line: string) => void;
   /** SIGINT/SIGTERM (src/process/shutdown.ts): stop, clean up, no decision (exit 130). */
   signal?: AbortSignal;
@@ -56,7 +69,10 @@ export interface CutoverVerdict {
   /** --after-switch found the production Service still selecting blue: the switch did not happen. */
   notSwitched?: { service: string; selector: string };
   greenReport: { runDir: string; verdict: RunbookReport['verdict'] } | null;
+  /** The measurements (summaries, counts), without the raw latencies. */
   latency: EndpointPair[];
+  /** What the comparison spent. */
+  plan?: ComparisonPlan;
   /** Where the runbook section links (src/runbook-md/link.ts). */
   links?: RunbookLinks;
 }
@@ -101,6 +117,21 @@ export function selectorReason(read: ServiceRead, green: string, rehearsal: bool
   return { part: 'selector', severity: 'SEV-1', text: `Service ${v.namespace}/${v.service} selects ${v.label}=${v.colour ?? '(unset)'}, not ${green}${why}` };
 }
 
+export type ComparisonOrder = 'before' | 'beside' | 'after';
+
+const ORDER_WORDS: Record<ComparisonOrder, string> = {
+  before: 'before the suite runs on green (an embedded colour shares this machine with the suite)',
+  beside: 'while the suite runs on green, once its latency probe is done',
+  after: 'after the suite runs on green (a colour declares rate limits: the suite may use their allowance)',
+};
+
+/** When the comparison measures relative to the suite on green (see the module comment). */
+export function comparisonOrder(blue: Readonly<ResolvedConfig>, green: Readonly<ResolvedConfig>, paths: string[]): ComparisonOrder {
+  if ([blue, green].some((c) => c.rateLimits.client || c.rateLimits.paths.some((l) => paths.includes(l.path)))) return 'after';
+  if ([blue, green].some((c) => c.target === 'embedded')) return 'before';
+  return 'beside';
+}
+
 export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
   assertSelects(o.grep, o.green);
   prepareDir(o.reportsDir);
@@ -131,12 +162,42 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
     const reasons: Reason[] = [];
     let notSwitched: CutoverVerdict['notSwitched'];
 
-    // 1. The suite on green.
+    // What the comparison will spend, said before anything is spent.
+    // The health path, or the first probed path when this deployment has none (CREDLINK_HEALTH_PATH=none).
+    const paths = o.measure.paths ?? [green.paths.health ?? green.probe?.paths[0] ?? '/'];
+    const plan = planComparison(blue, green, { paths, samples: o.measure.samples, rate: o.measure.rate });
+    const order = comparisonOrder(o.blue, o.green, paths);
+    o.log(`${describePlan(plan)}; ${ORDER_WORDS[order]}`);
+    const compare = async () => {
+      const pairs = await measurePair(blue.baseUrl, green.baseUrl, { paths, rate: plan.rate, samples: plan.samples, timeoutMs: green.timeouts.requestMs, signal: o.signal });
+      o.log('comparison measured.');
+      return pairs;
+    };
+
+    // 1. The suite on green (the comparison before it, beside it or after it: comparisonOrder).
+    let measuring: Promise<EndpointPair[]> | undefined;
+    if (order === 'before') {
+      o.log(`measuring blue and green together: ${paths.join(', ')}...`);
+      measuring = compare();
+      await measuring;
+      stopped();
+    }
     o.log(`running the suite on green (${green.env})...`);
+    const onProbeDone = order !== 'beside'
+      ? undefined
+      : () => {
+          if (o.signal?.aborted) return;
+          measuring = compare();
+          // An unhandled rejection while the suite runs would end the process: awaited below.
+          measuring.catch(() => undefined);
+        };
     // Green is a candidate, not yet the environment: its run is stored apart and makes no history.
-    const run = await runPlaywright(green, { reportsDir: o.reportsDir, grep: o.grep, signal: o.signal, kind: 'candidate' }, extraSecrets, o.log);
+    const run = await runPlaywright(green, { reportsDir: o.reportsDir, grep: o.grep, signal: o.signal, kind: 'candidate', onProbeDone }, extraSecrets, o.log);
     const stop = stopRequestOf(o.signal);
-    if (stop) throw new InterruptedError(`interrupted by ${stop}: no decision (green's partial report: ${run.runDir}/runbook.md)`);
+    if (stop) {
+      await measuring?.catch(() => undefined);
+      throw new InterruptedError(`interrupted by ${stop}: no decision (green's partial report: ${run.runDir}/runbook.md)`);
+    }
     const worst = run.report.incidents.filter((i) => atLeast(i.severity, 'SEV-2'));
     for (const i of worst) reasons.push({ part: 'suite', severity: i.severity, text: `${i.root.checkId}: ${i.root.message} (${i.section.title}${i.consequences.length ? `; explains ${i.consequences.length} more failing check(s)` : ''})` });
     const evidence = run.report.verdict.status === 'healthy' || run.report.verdict.status === 'findings';
@@ -147,13 +208,11 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
       reasons.push({ part: 'suite', severity: 'SEV-3', text: `green passes the suite: ${c.passed} passed, ${run.report.incidents.length} incident(s) below SEV-2, ${c.skipped} skipped` });
     }
 
-    // 2. Latency and errors, both colours at the same moment.
-    // The health path, or the first probed path when this deployment has none (CREDLINK_HEALTH_PATH=none).
-    const paths = o.measure.paths ?? [green.paths.health ?? green.probe?.paths[0] ?? '/'];
-    o.log(`measuring blue and green together: ${paths.join(', ')} at ${o.measure.rate}/s, ${o.measure.samples} samples each...`);
-    const latency = await measurePair(blue.baseUrl, green.baseUrl, { paths, rate: o.measure.rate, samples: o.measure.samples, timeoutMs: green.timeouts.requestMs, signal: o.signal });
+    // 2. Latency, its tail and errors, both colours at the same moment.
+    if (order === 'after') o.log(`measuring blue and green together: ${paths.join(', ')}...`);
+    const latency = await (measuring ?? compare());
     stopped();
-    reasons.push(...compareLatency(latency, { minSamples: o.measure.samples, minDeltaMs: o.measure.minDeltaMs, errorRate: green.thresholds.errorRate }));
+    reasons.push(...compareLatency(latency, { minSamples: plan.samples, floorMs: o.measure.floorMs, errorRate: green.thresholds.errorRate }));
 
     // 3. Status parity.
     if (blue.paths.status && green.paths.status) {
@@ -188,7 +247,8 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
       rehearsal,
       ...(notSwitched ? { notSwitched } : {}),
       greenReport: { runDir: run.runDir, verdict: run.report.verdict },
-      latency,
+      latency: latency.map(({ path, blue: b, green: g }) => ({ path, blue: { ...b, latenciesMs: undefined }, green: { ...g, latenciesMs: undefined } })),
+      plan,
       links: { url: production.runbook.url },
     };
   } finally {

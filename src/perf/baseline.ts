@@ -1,16 +1,21 @@
 /**
- * Degradation against a baseline: the p95 of each probed endpoint now, against the median p95
- * of the same endpoint over recent successful runs (of this environment, or of blue while green
- * is validated). The runbook's severity levels: > 50% worse = SEV-1, 20-50% = SEV-2
- * (src/triage/severity-policy.ts turns the percent into a severity).
+ * Degradation against a baseline: each probed endpoint's latencies now against the latencies of
+ * the same endpoint in recent successful runs (of this environment, or of blue while green is
+ * validated), judged by the cutover's comparison (src/cutover/judge.ts): a Mann-Whitney U test on
+ * the whole distribution and a p95 ratio for the tail, each with its interval and p-value, graded
+ * by the runbook's bands (> 50% worse = SEV-1, 20-50% = SEV-2).
  *
- * Millisecond p95s jitter by far more than 20%, so a difference also has to exceed an absolute
- * floor (`minDeltaMs`) to count.
+ * The baseline was measured in other minutes, not beside this run as cutover's two colours are:
+ * the absolute floor (`minDeltaMs`, CREDLINK_BASELINE_MIN_DELTA_MS) stays at tens of
+ * milliseconds here, because a loaded probe machine or network moves whole runs by that much.
+ * Baseline runs recorded before raw latencies were kept (no `latenciesMs`) are compared the old
+ * way: this run's p95 against the median of their p95s (`compareToBaseline`).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { makesHistory, readReportFile } from '../reporter/read.ts';
 import type { Measurement } from '../reporter/schema.ts';
+import { DEFAULT_JUDGE, judgeLatency, type MetricVerdict } from '../cutover/judge.ts';
 import { MIN_SAMPLES_FOR_P95 } from '../stats/percentiles.ts';
 
 /** The checks whose measurements make a baseline, and whose failure disqualifies a run. */
@@ -65,6 +70,45 @@ export function compareToBaseline(
   }
   const counted = rows.filter((r) => r.counted).sort((a, b) => b.percent - a.percent);
   return { rows, worstPercent: Math.max(0, counted[0]?.percent ?? 0), worst: counted[0] };
+}
+
+export interface JudgedEndpoint {
+  name: string;
+  /** Baseline runs whose latencies were pooled. */
+  runs: number;
+  baselineSamples: number;
+  currentSamples: number;
+  metrics: MetricVerdict[];
+}
+
+const BAND_ORDER = { OK: 0, inconclusive: 1, 'SEV-2': 2, 'SEV-1': 3 } as const;
+
+/**
+ * Pure: each endpoint's current latencies against the pooled latencies of the baseline runs that
+ * kept them. Endpoints with fewer than MIN_SAMPLES_FOR_P95 latencies on either side are left out.
+ */
+export function judgeAgainstBaseline(
+  current: readonly { name: string; latenciesMs: readonly number[] }[],
+  runs: readonly BaselineRun[],
+  minDeltaMs: number,
+): { endpoints: JudgedEndpoint[]; worst?: { endpoint: JudgedEndpoint; metric: MetricVerdict } } {
+  const endpoints: JudgedEndpoint[] = [];
+  for (const c of current) {
+    if (c.latenciesMs.length < MIN_SAMPLES_FOR_P95) continue;
+    const past = runs.flatMap((r) => r.measurements.filter((m) => m.checkId === BASELINE_CHECK && m.name === c.name && m.latenciesMs?.length));
+    const pooled = past.flatMap((m) => m.latenciesMs!);
+    if (pooled.length < MIN_SAMPLES_FOR_P95) continue;
+    const metrics = judgeLatency(pooled, c.latenciesMs, { ...DEFAULT_JUDGE, floorMs: minDeltaMs });
+    endpoints.push({ name: c.name, runs: past.length, baselineSamples: pooled.length, currentSamples: c.latenciesMs.length, metrics });
+  }
+  let worst: { endpoint: JudgedEndpoint; metric: MetricVerdict } | undefined;
+  for (const endpoint of endpoints) {
+    for (const metric of endpoint.metrics) {
+      const better = !worst || BAND_ORDER[metric.band] > BAND_ORDER[worst.metric.band] || (BAND_ORDER[metric.band] === BAND_ORDER[worst.metric.band] && metric.effect > worst.metric.effect);
+      if (better) worst = { endpoint, metric };
+    }
+  }
+  return { endpoints, worst };
 }
 
 /**

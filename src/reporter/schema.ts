@@ -39,6 +39,11 @@ export const measurementSchema = z.object({
   answers: z.partialRecord(responseClassSchema, z.number().int().nonnegative()).optional(),
   /** The latencies the percentiles are computed from, in fixed buckets (src/stats/histogram.ts): the daemon adds them up. */
   histogram: latencyHistogramSchema.optional(),
+  /**
+   * The answered requests' latencies themselves (ms, to 0.01), so a later run can compare its
+   * distribution with this one (perf.degradation, src/cutover/judge.ts); absent in older reports.
+   */
+  latenciesMs: z.array(z.number()).optional(),
   unit: z.literal('ms'),
 });
 

@@ -128,6 +128,11 @@ export interface RunnerOptions extends Pick<ExecuteOptions, 'reportsDir' | 'grep
    * beside the checks (src/perf/probe-run.ts). Default: only for the suite's own config without --grep.
    */
   probe?: boolean;
+  /**
+   * Called once the latency probe's window is over (at once when the run has none): cutover
+   * measures its colours from then on, so the probe never sees the comparison's traffic.
+   */
+  onProbeDone?: () => void;
 }
 
 /** Runs Playwright against an already resolved target (also used by tests with a shared target). */
@@ -157,6 +162,7 @@ async function runner(base: ResolvedConfig, opts: RunnerOptions, clock: RunClock
   // The probe window overlaps the runner's start and the other checks; it stops with the runner.
   const probeStop = new AbortController();
   const probing = (opts.probe ?? (!opts.grep && !opts.playwrightConfig)) ? clock.time('latency probe', () => startProbe(config, probeStop.signal)).catch((e: unknown) => log(`the latency probe could not run beside the checks (they take their own samples): ${scrub.text(String((e as Error).message ?? e))}`)) : undefined;
+  if (opts.onProbeDone) void (probing ?? Promise.resolve()).then(opts.onProbeDone);
   const spawnedAt = Date.now();
   const code = await new Promise<number>((resolve, reject) => {
     // Its own process group: the runner and its workers can be stopped together, and a Ctrl-C

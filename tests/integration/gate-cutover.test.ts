@@ -113,37 +113,54 @@ test('gate: a bad --fail-on is a one-line usage error (exit 2)', async () => {
 });
 
 function cutoverFiles() {
-  const kubeVars = { KUBECONFIG: kube.kubeconfig, KUBE_NAMESPACE: 'credlink-production' };
-  return { blue: envFile('blue', blue, kubeVars), green: envFile('green', green) };
+  // The reference target limits nothing but failed attempts (as environments/local.env says).
+  const kubeVars = { KUBECONFIG: kube.kubeconfig, KUBE_NAMESPACE: 'credlink-production', CREDLINK_RATE_LIMIT: 'none' };
+  return { blue: envFile('blue', blue, kubeVars), green: envFile('green', green, { CREDLINK_RATE_LIMIT: 'none' }) };
 }
 
+/**
+ * 200 samples a colour at 20/s (10 s), and a 50 ms jitter floor: both targets live in this test
+ * process on a shared machine (a load average of 12-14 on two cores while these ran), where 50/s
+ * already queued health answers for a second and the p95 of a few hundred samples wanders by tens
+ * of milliseconds. The statistical goals at the default size are proved on generated samples
+ * (tests/unit/cutover-judge.test.ts); here the path end to end, and a 90 ms regression the old
+ * 100 ms floor called noise.
+ */
 async function cutover(extra: string[]) {
   const f = cutoverFiles();
-  // --min-delta-ms 250: two targets and a Playwright run share two busy cores here; on loopback a
-  // healthy green's p95 can wander by tens of ms, which is noise next to a second-scale SLO.
-  return cli(['cutover', '--blue', f.blue, '--green', f.green, '--grep', HEALTH, '--reports-dir', reports, '--rate', '20', '--min-delta-ms', '250', ...extra]);
+  return cli(['cutover', '--blue', f.blue, '--green', f.green, '--grep', HEALTH, '--reports-dir', reports, '--samples', '200', '--rate', '20', '--jitter-floor-ms', '50', ...extra]);
 }
+
+const METRIC_LINE = (sev: string, metric: string) => new RegExp(`^ {2}${sev} ${metric}: GET /health ${metric} green vs blue: .+; [+-]\\d+% \\(95% CI [+-]\\d+% to [+-]\\d+%\\), p (<|=) [\\d.]+ \\[.+\\]: `, 'm');
 
 test('cutover: healthy green, selector switched to green -> GO (exit 0), versions may differ', async () => {
   await green.setFaults({});
   kube.setColour('green');
-  const r = await cutover(['--after-switch']);
+  // The GO path end to end. On this shared machine (health medians of 150 ms at a load average of
+  // 14) the p95 of 200 samples can be rightly inconclusive; a 1 s floor keeps that out of this
+  // test. The statistics' false-NO-GO rate is proved in tests/unit/cutover-judge.test.ts.
+  const r = await cutover(['--after-switch', '--jitter-floor-ms', '1000']);
   assert.equal(r.code, 0, r.stdout + r.stderr.slice(-1500));
   assert.match(r.stdout, /^CUTOVER GO: blue blue -> green green \(after the switch\)$/m);
-  assert.match(r.stdout, /ok p95: GET \/health p95 delta/);
+  assert.match(r.stdout, METRIC_LINE('ok', 'latency'));
+  assert.match(r.stdout, /ok latency: .*\[Mann-Whitney U on log latency, Hodges-Lehmann ratio\]: OK/);
+  assert.match(r.stdout, METRIC_LINE('ok', 'tail'));
+  assert.match(r.stdout, /ok error-rate: GET \/health error-rate green vs blue: \d+\/200 vs \d+\/200 errors; [+-]\d\.\d points .*\[Fisher's exact test, Newcombe interval\]: OK/);
+  assert.match(r.stderr, /comparing blue and green: 200 requests per colour on \/health at 20\/s, about 10 s; below the 1000 the bands are planned for, so the intervals are wider and an imprecise comparison is inconclusive; while the suite runs on green, once its latency probe is done/);
   assert.match(r.stdout, /ok status-parity: GET \/api\/v1\/status has parity \(versions "1\.4\.0" -> "1\.5\.0"\)/);
   assert.match(r.stdout, /ok selector: Service credlink-production\/credlink-api-service selects environment=green/);
   assert.match(r.stdout, /ok public-url: GET http:\/\/127\.0\.0\.1:\d+\/health answers 200/);
   assert.ok(kube.requests.includes('GET /api/v1/namespaces/credlink-production/services/credlink-api-service'));
 });
 
-test('cutover: green with slow-responses -> NO-GO naming the p95 delta, with the rollback command', async () => {
-  await green.setFaults({ 'slow-responses': 600 });
+test('cutover: green 90 ms slower on a fast health path -> NO-GO in the SEV-1 band (the old 100 ms floor called it noise)', async () => {
+  await green.setFaults({ 'slow-responses': 90 });
   try {
     const r = await cutover([]);
     assert.equal(r.code, 1, r.stdout + r.stderr.slice(-1500));
     assert.match(r.stdout, /^CUTOVER NO-GO: blue blue -> green green \(before the switch\)$/m);
-    assert.match(r.stdout, /^ {2}SEV-1 p95: GET \/health p95 delta \+\d+% \(green \d+\.\d ms vs blue \d+\.\d ms, 100\/100 samples\): performance \d+% worse: more than 50% \(SEV-1\)$/m);
+    assert.match(r.stdout, METRIC_LINE('SEV-1', 'latency'));
+    assert.match(r.stdout, /SEV-1 latency: .*p < 0\.001 \[Mann-Whitney U on log latency, Hodges-Lehmann ratio\]: SEV-1 band, worse by more than 50%$/m);
     assert.match(r.stdout, /ok suite: green passes the suite/, 'the suite alone (2 s threshold) would have let it through');
     assert.match(r.stdout, /roll back: kubectl patch service credlink-api-service -n credlink-production -p '\{"spec":\{"selector":\{"environment":"blue"\}\}\}'/);
   } finally {
@@ -151,10 +168,38 @@ test('cutover: green with slow-responses -> NO-GO naming the p95 delta, with the
   }
 });
 
+test('cutover: green failing 10% of health requests -> NO-GO on the error rate, with its confidence', async () => {
+  await green.setFaults({ 'intermittent-500': 10 });
+  try {
+    const r = await cutover([]);
+    assert.equal(r.code, 1, r.stdout + r.stderr.slice(-1500));
+    assert.match(r.stdout, /SEV-1 error-rate: GET \/health error-rate green vs blue: \d+\/200 vs \d+\/200 errors; \+\d+\.\d points \(95% CI [\d.]+ to [\d.]+\), p < 0\.001 \[Fisher's exact test, Newcombe interval\]: SEV-1 band, more than the critical 5\.0 points worse$/m);
+  } finally {
+    await green.setFaults({});
+  }
+});
+
+test('cutover rehearsal: --blue local --green local --green-fault slow-responses=90 -> NO-GO, measured before the suite', { timeout: 240_000 }, async () => {
+  const r = await cli(['cutover', '--blue', 'local', '--green', 'local', '--green-fault', 'slow-responses=90', '--grep', HEALTH, '--reports-dir', reports, '--samples', '200', '--rate', '20']);
+  assert.equal(r.code, 1, r.stdout + r.stderr.slice(-1500));
+  assert.match(r.stderr, /comparing blue and green: 200 requests per colour on \/health at 20\/s, about 10 s; .*before the suite runs on green/);
+  assert.match(r.stdout, /SEV-1 latency: GET \/health latency green vs blue: .*SEV-1 band, worse by more than 50%$/m);
+});
+
+test('cutover rehearsal: --blue local --green local, identical colours -> GO', { timeout: 240_000 }, async () => {
+  // 50 ms floor: the two targets share the CLI's process on a loaded machine (see cutover() above).
+  const r = await cli(['cutover', '--blue', 'local', '--green', 'local', '--grep', HEALTH, '--reports-dir', reports, '--samples', '200', '--rate', '20', '--jitter-floor-ms', '50']);
+  assert.equal(r.code, 0, r.stdout + r.stderr.slice(-1500));
+  assert.match(r.stdout, /^CUTOVER GO: blue local -> green local \(before the switch\)$/m);
+  assert.match(r.stdout, METRIC_LINE('ok', 'latency'));
+  assert.match(r.stdout, METRIC_LINE('ok', 'tail'));
+});
+
 test('cutover --after-switch with the selector still on blue -> NO-GO: the switch did not happen, nothing to roll back', async () => {
   kube.setColour('blue');
-  const r = await cutover(['--after-switch']);
+  const r = await cutover(['--after-switch', '--min-delta-ms', '50']);
   assert.equal(r.code, 1, r.stdout + r.stderr.slice(-1500));
+  assert.match(r.stderr, /^--min-delta-ms is deprecated: the comparison is a statistical test now; its value is used as --jitter-floor-ms/m);
   assert.match(r.stdout, /^CUTOVER NO-GO/m);
   assert.match(r.stdout, /SEV-1 selector: Service credlink-production\/credlink-api-service selects environment=blue, not green: traffic still goes to blue/);
   assert.match(r.stdout, /^The switch did not happen: Service credlink-production\/credlink-api-service still selects environment=blue, so traffic never left blue and there is nothing to roll back\./m);

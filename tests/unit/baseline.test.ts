@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { compareToBaseline, readBaselineRuns, type BaselineRun } from '../../src/perf/baseline.ts';
+import { compareToBaseline, judgeAgainstBaseline, readBaselineRuns, type BaselineRun } from '../../src/perf/baseline.ts';
+import { latencies, rng, type Shape } from '../helpers/latency-samples.ts';
 import { tempDir } from '../helpers/harness.ts';
 
 const m = (name: string, p95: number | null, samples = 100) => ({ checkId: 'perf.latency', name, samples, p50: null, p95, p99: null, errorRate: 0, unit: 'ms' as const });
@@ -58,4 +59,37 @@ test('baseline runs: newest first, healthy perf only, another environment (blue)
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+// The statistical comparison (src/cutover/judge.ts), as cutover's: this run's latencies against
+// the pooled latencies of the baseline runs that kept them.
+const withLatencies = (seed: number, runsCount: number, shape: Shape): BaselineRun[] => {
+  const r = rng(seed);
+  return Array.from({ length: runsCount }, (_, i) => ({ runId: `r${i}`, measurements: [{ ...m('GET /health', null), latenciesMs: latencies(r, 100, shape) }] }));
+};
+const judgedNow = (seed: number, shape: Shape, runs: BaselineRun[], minDelta: number) =>
+  judgeAgainstBaseline([{ name: 'GET /health', latenciesMs: latencies(rng(seed), 200, shape) }], runs, minDelta);
+
+test('degradation by statistics: same distribution passes; 35% and 70% slower land in the SEV-2 and SEV-1 bands', () => {
+  const runs = withLatencies(1, 5, { medianMs: 300 });
+  const same = judgedNow(2, { medianMs: 300 }, runs, 0);
+  assert.equal(same.endpoints[0]!.baselineSamples, 500);
+  assert.equal(same.worst!.metric.band, 'OK');
+  assert.equal(judgedNow(3, { medianMs: 300, slower: 0.35 }, runs, 0).worst!.metric.band, 'SEV-2');
+  const much = judgedNow(4, { medianMs: 300, slower: 0.7 }, runs, 0).worst!;
+  assert.equal(much.metric.band, 'SEV-1');
+  assert.ok(much.metric.effect > 1.5 && much.metric.low > 1, JSON.stringify(much.metric));
+});
+
+test('degradation by statistics: a 3 ms service 60% slower is degraded (no 50 ms floor), unless the floor says jitter', () => {
+  const runs = withLatencies(5, 5, { medianMs: 3 });
+  assert.equal(judgedNow(6, { medianMs: 3, slower: 0.6 }, runs, 0.5).worst!.metric.band, 'SEV-1');
+  const floored = judgedNow(6, { medianMs: 3, slower: 0.6 }, runs, 50).worst!;
+  assert.equal(floored.metric.band, 'OK');
+  assert.match(floored.metric.why, /under the 50 ms jitter floor/);
+});
+
+test('degradation by statistics: baseline runs without raw latencies, or too few samples now, are not judged this way', () => {
+  assert.equal(judgeAgainstBaseline([{ name: 'GET /health', latenciesMs: latencies(rng(1), 200, { medianMs: 3 }) }], runs(100), 0).endpoints.length, 0);
+  assert.equal(judgeAgainstBaseline([{ name: 'GET /health', latenciesMs: latencies(rng(1), 58, { medianMs: 3 }) }], withLatencies(1, 5, { medianMs: 3 }), 0).endpoints.length, 0);
 });

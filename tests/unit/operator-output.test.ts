@@ -246,19 +246,17 @@ test('run files: only scheduled environments, plain run ids, no traversal, no sy
   }
 });
 
-test('cutover: the p95 line never contradicts itself (noise floor, faster green, real degradation)', () => {
-  const m = (p95: number) => ({ samples: 100, dropped: 0, rateLimited: 0, errorRate: 0, summary: { p50: p95 / 2, p95, p99: p95 } }) as unknown as EndpointPair['blue'];
-  const line = (b: number, g: number) => compareLatency([{ path: '/health', blue: m(b), green: m(g) } as EndpointPair], { minSamples: 100, minDeltaMs: 100, errorRate: { warning: 0.01, critical: 0.05 } }).find((r) => r.part === 'p95')!;
-  const noise = line(1.2, 1.452);
-  assert.equal(noise.severity, 'SEV-3');
-  assert.match(noise.text, /^GET \/health p95 delta \+21% \(green 1\.5 ms vs blue 1\.2 ms, 100\/100 samples\): 0\.3 ms apart, under the 100 ms noise floor: not a degradation \(SEV-3\)$/);
-  assert.doesNotMatch(noise.text, /0% worse/);
-  assert.match(line(500, 400).text, /delta -20% .*: green is not slower \(SEV-3\)$/);
-  const bad = line(400, 604);
-  assert.equal(bad.severity, 'SEV-1');
-  assert.match(bad.text, /delta \+51% .*: performance 51% worse: more than 50% \(SEV-1\)$/);
-  const mid = line(400, 520);
-  assert.match(mid.text, /delta \+30% .*: performance 30% worse: 20-50% \(SEV-2\)$/);
+test('cutover: every compared metric is one line with its test, effect, interval, p-value and band', () => {
+  // Deterministic latencies: blue a spread around 10 ms, green the same 35% slower; no errors on blue, 3% on green.
+  const spread = (base: number) => Array.from({ length: 200 }, (_, i) => base * Math.exp(0.3 * Math.sin(i * 12.9898) * 1.7));
+  const m = (ms: number[], errors: number) => ({ samples: ms.length, errors, dropped: 0, rateLimited: 0, errorRate: errors / ms.length, summary: { p50: 1, p95: 1, p99: 1 }, latenciesMs: ms }) as unknown as EndpointPair['blue'];
+  const reasons = compareLatency([{ path: '/health', blue: m(spread(10), 0), green: m(spread(13.5), 6) } as EndpointPair], { minSamples: 200, floorMs: 0.5, errorRate: { warning: 0.01, critical: 0.05 } });
+  assert.deepEqual(reasons.map((r) => [r.part, r.severity]), [['latency', 'SEV-2'], ['tail', 'SEV-2'], ['error-rate', 'SEV-2']]);
+  assert.match(reasons[0]!.text, /^GET \/health latency green vs blue: median 13\.\d vs 10\.\d ms; \+35% \(95% CI \+\d+% to \+\d+%\), p < 0\.001 \[Mann-Whitney U on log latency, Hodges-Lehmann ratio\]: SEV-2 band, worse by 20-50%$/);
+  assert.match(reasons[2]!.text, /^GET \/health error-rate green vs blue: 6\/200 vs 0\/200 errors; \+3\.0 points \(95% CI [\d.]+ to [\d.]+\), p = 0\.015 \[Fisher's exact test, Newcombe interval\]: SEV-2 band, more than the warning 1\.0 points worse$/);
+  const same = compareLatency([{ path: '/health', blue: m(spread(10), 0), green: m(spread(10), 0) } as EndpointPair], { minSamples: 200, floorMs: 0.5, errorRate: { warning: 0.01, critical: 0.05 } });
+  assert.deepEqual(same.map((r) => r.severity), ['SEV-3', 'SEV-3', 'SEV-3']);
+  assert.doesNotMatch(same.map((r) => r.text).join('\n'), /noise floor/);
 });
 
 test('cutover --after-switch on the embedded target: says why the selector did not move, and that there is nothing to roll back', () => {

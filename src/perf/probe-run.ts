@@ -17,7 +17,8 @@ import type { ResolvedConfig } from '../../config/index.ts';
 import { reachabilityOf } from '../http/reachability.ts';
 import { answerSeen } from '../http/answers.ts';
 import { openModel } from '../probes/open-model.ts';
-import { planProbe } from '../budget/plan.ts';
+import { RequestLedger } from '../budget/ledger.ts';
+import { clientScope, planProbe } from '../budget/plan.ts';
 import type { EndpointSamples } from './probe-verdict.ts';
 
 export interface ProbeRun {
@@ -139,6 +140,11 @@ async function probeIntoCache(c: ResolvedConfig, signal?: AbortSignal): Promise<
 }
 
 async function sampleAll(c: ResolvedConfig, p: ReturnType<typeof probeSettings>, signal?: AbortSignal): Promise<EndpointSamples[]> {
+  // The probe's requests count against the per-client limit the checks are paced by (the same
+  // ledger, shared with later runs against this target): recorded up front, at the time the last
+  // of them goes out, so the checks get the rest of the allowance now and all of it a window later.
+  const client = clientScope(c);
+  if (client && c.runDir) RequestLedger.forRun(c).record(client, p.samples * p.paths.length, Date.now() + (p.samples / p.rate) * 1000);
   return Promise.all(
     p.paths.map(async (pathname): Promise<EndpointSamples> => {
       const r = await openModel({

@@ -165,8 +165,15 @@ async function runner(base: ResolvedConfig, opts: RunnerOptions, clock: RunClock
   const probing_ = opts.probe ?? (!opts.grep && !opts.playwrightConfig);
   const settings = probeSettings(config);
   const demand = demandOf(config, opts.selected, probing_ ? { samples: settings.samples, endpoints: settings.paths.length } : undefined);
-  const ledger = RequestLedger.forRun(config);
-  const plan = planRun(config, demand, { waitForRoom: (scope, n) => ledger.waitForRoom(scope, n).wait });
+  let plan: ReturnType<typeof planRun>;
+  try {
+    const ledger = RequestLedger.forRun(config);
+    plan = planRun(config, demand, { waitForRoom: (scope, n) => ledger.waitForRoom(scope, n).wait });
+  } catch (e) {
+    const dir = config.budgetDir ?? runDir;
+    if (isFsEnvironmentError(e)) throw dirProblem(dir, 'budget folder') ?? new EnvironmentError(`budget folder ${dir}: ${describeFsError(e)}`);
+    throw e;
+  }
   for (const line of plan.lines) log(line);
   if (plan.startWaitMs > 0) {
     if (plan.startWaitMs > WAIT_NOTICE_MS && plan.startWaitLine) log(plan.startWaitLine);

@@ -108,7 +108,7 @@ export function planRun(c: Cfg, demand: Demand, state?: ScopeState): RunPlan {
     `failed attempts CREDLINK_AUTH_FAIL_LIMIT=${c.security.authFailLimit.max} per ${c.security.authFailLimit.windowS} s${fail ? ` (${fail.limit} in any ${s(fail.windowMs)} s)` : ' per key'}`,
     ...c.rateLimits.paths.map((p) => `${p.path}=${formatRate(p)}${p.perKey ? ' per key' : ''}`),
   ];
-  lines.push(`budget: ${limits.join(', ')}: this run uses at most 80% of each`);
+  lines.push(`budget: ${limits.join(', ')}: this run uses at most 80% of each${demand.burst ? ', but for the failed-attempt check, which goes past the failed-attempt limit on purpose, last' : ''}`);
 
   // Up front: room for the first phase in what earlier runs against this target left.
   let startWaitMs = 0;

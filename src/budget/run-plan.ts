@@ -110,9 +110,12 @@ export function planRun(c: Cfg, demand: Demand, state?: ScopeState): RunPlan {
   ];
   lines.push(`budget: ${limits.join(', ')}: this run uses at most 80% of each${demand.burst ? ', but for the failed-attempt check, which goes past the failed-attempt limit on purpose, last' : ''}`);
 
-  // Up front: room for the first phase in what earlier runs against this target left.
+  // Up front: room for the first phase in what earlier runs against this target left. Waiting is
+  // worth it up to one window of the declared limits; a longer "wait" the service asked for (a
+  // lockout) is not sat out: the checks that meet it say what they could not test.
   let startWaitMs = 0;
   let startWhy = '';
+  const capMs = Math.max(client?.windowMs ?? 0, c.security.authFailLimit.windowS * 1000, ...c.rateLimits.paths.map((p) => p.windowS * 1000)) + 5000;
   if (state) {
     const needs: [Scope | undefined, number][] = [
       [fail, Math.min(demand.failedFirst, fail?.limit ?? 0)],
@@ -121,6 +124,10 @@ export function planRun(c: Cfg, demand: Demand, state?: ScopeState): RunPlan {
     for (const [scope, n] of needs) {
       if (!scope || n <= 0) continue;
       const w = state.waitForRoom(scope, n);
+      if (w > capMs) {
+        lines.push(`no wait before the checks: ${scope.label} has no room for ${s(w)} s (the target asked an earlier run to wait that long): checks that need it before then say what they could not test`);
+        continue;
+      }
       if (w > startWaitMs) {
         startWaitMs = w;
         startWhy = `${scope.label}: this run needs ${n} at once and earlier runs against this target used it in the last ${s(scope.windowMs)} s (or it asked to wait)`;

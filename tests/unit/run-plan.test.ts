@@ -110,6 +110,10 @@ test('plan: after an earlier run against the target, it waits once up front, say
   assert.equal(p.startWaitMs, 42_000);
   assert.equal(p.aboutS, 42 + 60 + BASE_RUN_S);
   assert.equal(p.startWaitLine, 'waiting 42 s before the checks start, for room under CREDLINK_AUTH_FAIL_LIMIT=20 per 60 s: this run needs 16 at once and earlier runs against this target used it in the last 60 s (or it asked to wait)');
+  // A lockout longer than a window is not sat out up front: the checks meet it and say so.
+  const locked = planRun(c, demandOf(c, () => true, PROBE), { waitForRoom: (scope: Scope) => (scope.id === 'auth-fail' ? 300_000 : 0) });
+  assert.equal(locked.startWaitMs, 0);
+  assert.match(locked.lines.join('\n'), /no wait before the checks: CREDLINK_AUTH_FAIL_LIMIT=20 per 60 s has no room for 300 s \(the target asked an earlier run to wait that long\)/);
   const free = planRun(c, demandOf(c, () => true, PROBE), { waitForRoom: () => 0 });
   assert.deepEqual([free.startWaitMs, free.startWaitLine], [0, undefined]);
 });

@@ -162,9 +162,9 @@ async function runner(base: ResolvedConfig, opts: RunnerOptions, clock: RunClock
   if (config.kube && !bundleReady()) await clock.time('kubernetes client build (once per install)', ensureBundle);
   // What the run will spend of the target's limits, how long that takes and why; and, when earlier
   // runs against the target left no room for the first phase, one wait up front (src/budget/run-plan.ts).
-  const probing_ = opts.probe ?? (!opts.grep && !opts.playwrightConfig);
+  const withProbe = opts.probe ?? (!opts.grep && !opts.playwrightConfig);
   const settings = probeSettings(config);
-  const demand = demandOf(config, opts.selected, probing_ ? { samples: settings.samples, endpoints: settings.paths.length } : undefined);
+  const demand = demandOf(config, opts.selected, withProbe ? { samples: settings.samples, endpoints: settings.paths.length } : undefined);
   let plan: ReturnType<typeof planRun>;
   try {
     const ledger = RequestLedger.forRun(config);
@@ -178,11 +178,13 @@ async function runner(base: ResolvedConfig, opts: RunnerOptions, clock: RunClock
   if (plan.startWaitMs > 0) {
     if (plan.startWaitMs > WAIT_NOTICE_MS && plan.startWaitLine) log(plan.startWaitLine);
     await clock.time('waiting for the target\'s budget', () => sleepUnlessAborted(plan.startWaitMs, opts.signal));
+    // Stopped while waiting: nothing was checked, and the run folder (empty) goes.
+    if (opts.signal?.aborted) fs.rmSync(runDir, { recursive: true, force: true });
     throwIfStopped(opts.signal, config.env, BEFORE_CHECKS);
   }
   // The probe window overlaps the runner's start and the other checks; it stops with the runner.
   const probeStop = new AbortController();
-  const probing = probing_ ? clock.time('latency probe', () => startProbe(config, probeStop.signal)).catch((e: unknown) => log(`the latency probe could not run beside the checks (they take their own samples): ${scrub.text(String((e as Error).message ?? e))}`)) : undefined;
+  const probing = withProbe ? clock.time('latency probe', () => startProbe(config, probeStop.signal)).catch((e: unknown) => log(`the latency probe could not run beside the checks (they take their own samples): ${scrub.text(String((e as Error).message ?? e))}`)) : undefined;
   const spawnedAt = Date.now();
   const code = await new Promise<number>((resolve, reject) => {
     // Its own process group: the runner and its workers can be stopped together, and a Ctrl-C

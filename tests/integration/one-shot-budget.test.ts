@@ -1,16 +1,18 @@
 /**
  * A one-shot run against a remote-style target says at its start what it will spend and why,
  * prints one line for each wait for a limit window longer than 5 s, and a second run right after
- * the first waits once, up front, with a line, instead of having its checks refused: the real
+ * the first waits once, up front, with a line, instead of having its checks refused (and a third,
+ * stopped during that wait, leaves nothing behind): the real
  * CLI against the reference target on loopback, with a failed-attempt window of 30 s (not 60 s)
  * so the test takes seconds.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startReferenceTarget, type ReferenceTarget } from '../../src/target/index.ts';
-import { cli, tempDir } from '../helpers/harness.ts';
+import { BIN, cli, scratchDir, tempDir } from '../helpers/harness.ts';
 
 const WINDOW_S = 30;
 let target: ReferenceTarget;
@@ -78,4 +80,21 @@ test('a run says what it spends at its start and prints one line per wait for a 
   // Only the failed-attempt check's own 429 (it reaches the limit on purpose).
   assert.deepEqual(Object.keys(report2.traffic?.rateLimited ?? {}), ['POST /api/v1/sign']);
   assert.equal(report2.traffic!.rateLimited['POST /api/v1/sign'], 1);
+
+  // A third run, stopped (SIGINT) while it waits up front: exit 130, nothing checked, no run folder left.
+  const runsBefore = fs.readdirSync(path.join(reportsDir, 'remote')).sort();
+  const third = spawn(process.execPath, ['--', BIN, 'run', '--env-file', envFile, '--reports-dir', reportsDir, '--grep', GREP], { cwd: scratchDir(), stdio: ['ignore', 'ignore', 'pipe'] });
+  let err3 = '';
+  const waiting = new Promise<void>((resolve) =>
+    third.stderr.on('data', (c) => {
+      err3 += c;
+      if (/waiting \d+ s before the checks start/.test(err3)) resolve();
+    }),
+  );
+  const exited = new Promise<number | null>((resolve) => third.on('close', resolve));
+  await Promise.race([waiting, exited]);
+  third.kill('SIGINT');
+  assert.equal(await exited, 130, err3);
+  assert.match(err3, /interrupted by SIGINT before the checks started: nothing was checked/);
+  assert.deepEqual(fs.readdirSync(path.join(reportsDir, 'remote')).sort(), runsBefore, 'the stopped run left no folder');
 });

@@ -2,9 +2,8 @@
  * A one-shot run against a remote-style target says at its start what it will spend and why,
  * prints one line for each wait for a limit window longer than 5 s, and a second run right after
  * the first waits once, up front, with a line, instead of having its checks refused (and a third,
- * stopped during that wait, leaves nothing behind): the real
- * CLI against the reference target on loopback, with a failed-attempt window of 30 s (not 60 s)
- * so the test takes seconds.
+ * stopped during that wait, leaves nothing behind): the real CLI against the reference target on
+ * loopback, with a failed-attempt window of 30 s instead of 60 s, so the test takes about two minutes.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';

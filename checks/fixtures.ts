@@ -34,7 +34,8 @@ import { catalog, type CheckId } from '../runbooks/catalog.ts';
 import { namesOf, renderCommand } from '../runbooks/commands.ts';
 import { sections } from '../runbooks/sections.ts';
 import { budgetedApi, type BudgetedApi } from '../src/budget/budgeted-api.ts';
-import { LEDGER_DIR, RequestLedger } from '../src/budget/ledger.ts';
+import { RequestLedger } from '../src/budget/ledger.ts';
+import { WAIT_LINE_MARK, waitLine } from '../src/budget/wait-line.ts';
 import { scopesFor } from '../src/budget/plan.ts';
 import { allureAnnotations } from '../src/report/allure-labels.ts';
 import { collectDiagnostics, SharedCollections } from '../src/diagnostics/index.ts';
@@ -194,8 +195,9 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   ledger: [
     async ({ config }, use) => {
       // In the run folder, shared by every worker of the run; a temporary one without a run folder.
+      // Its counts in the run's budget folder: shared with earlier runs against a remote target.
       const temp = config.runDir ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'credlink-budget-'));
-      await use(new RequestLedger(temp ?? path.join(config.runDir!, LEDGER_DIR)));
+      await use(temp ? new RequestLedger(temp) : RequestLedger.forRun(config));
       if (temp) fs.rmSync(temp, { recursive: true, force: true });
     },
     { scope: 'worker' },
@@ -288,6 +290,11 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
           deadline: () => (testInfo.timeout > 0 ? started + testInfo.timeout - 3000 : Number.POSITIVE_INFINITY),
           // A 429's Retry-After is honoured within CREDLINK_CHECK_TIMEOUT_MS only (not the time added for pacing).
           backoffDeadline: () => started + Math.min(testInfo.timeout > 0 ? testInfo.timeout : Number.POSITIVE_INFINITY, config.timeouts.checkMs) - 3000,
+          // A long wait for a limit's window is one line on the terminal (the runbook reporter passes it on).
+          onWait(w) {
+            const checkId = testInfo.annotations.find((a) => a.type === 'runbook')?.description;
+            process.stderr.write(`${WAIT_LINE_MARK}${waitLine(w, { checkId, call: w.call })}\n`);
+          },
           // Answers are recorded once, by send() into the `answers` fixture's sink (with confirmation attempts and no-answers).
           onExhausted(err, call) {
             const actual = `not sent: ${err.message}`;

@@ -126,6 +126,11 @@ export const resolvedConfigSchema = z.object({
   /** Where this run writes its reports. */
   runDir: z.string().optional(),
   runId: z.string().optional(),
+  /**
+   * Where the request ledger's counts live (src/budget/ledger.ts): for a remote target, one folder
+   * per target under <reports-dir>/_budget, shared by consecutive runs; absent = the run folder.
+   */
+  budgetDir: z.string().optional(),
   /** What the run is (runbook.json `kind`): only observations make history. Default observation. */
   runKind: z.enum(['observation', 'drill', 'candidate']).optional(),
   /**

@@ -19,7 +19,7 @@ import type { ResolvedConfig } from '../../config/resolved.ts';
 import type { Presentation } from '../../config/request-spec.ts';
 import { NoAnswerError, type FetchOptions, type FetchResponse, type Transport } from '../http/client.ts';
 import { classify, type ResponseClass } from '../http/response-class.ts';
-import { RateBudgetError, type RequestLedger } from './ledger.ts';
+import { RateBudgetError, type RequestLedger, type WaitNotice } from './ledger.ts';
 import { keyIdOf, scopesFor, type Scope } from './plan.ts';
 import { holdSeconds, rateSignal } from './rate-headers.ts';
 
@@ -61,6 +61,8 @@ export interface BudgetOptions {
   backoffDeadline?: () => number;
   /** Each answer that is not a success, and each request that got none (status null, `no-answer`). */
   onResponse?: (r: { call: string; status: number | null; class: ResponseClass }) => void;
+  /** A wait for room longer than WAIT_NOTICE_MS is about to start (once per request): for one line on the terminal. */
+  onWait?: (w: WaitNotice & { call: string }) => void;
   /** The budget ran out before a request could be sent: returns the error the check fails with. */
   onExhausted?: (err: RateBudgetError, call: string) => Error;
 }
@@ -139,7 +141,10 @@ export function budgetedApi(transport: Transport, o: BudgetOptions, variant: Api
       // A request that will not be sent (the base URL is known down) takes no room and waits for none.
       if (!transport.unsent?.()) {
         try {
-          await o.ledger.take(scopes, { planned: Math.min(o.deadline(), cap), hold: backoff }, { ignoreRemaining: variant.reachLimit === true });
+          await o.ledger.take(scopes, { planned: Math.min(o.deadline(), cap), hold: backoff }, {
+            ignoreRemaining: variant.reachLimit === true,
+            onWait: o.onWait && ((w) => o.onWait!({ ...w, call })),
+          });
         } catch (err) {
           if (err instanceof RateBudgetError && variant.maxWaitMs === undefined && !variant.reachLimit && o.onExhausted) throw o.onExhausted(err, call);
           throw err;

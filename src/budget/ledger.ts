@@ -1,13 +1,23 @@
 /**
  * The request ledger: a sliding-window count of requests per scope (src/budget/plan.ts), shared
- * by every Playwright worker of a run through files in the run folder, so the budget holds
- * across workers and across the worker restarts Playwright makes after a failed check.
+ * by every Playwright worker of a run through files, so the budget holds across workers and
+ * across the worker restarts Playwright makes after a failed check.
  *
- * One file per scope, one line per request (its time in ms) or per hold: `h<until ms>` when the
- * service answered 429, `n<until ms>` when an answer it served said nothing remains of its limit
- * (RateLimit-Remaining: 0). Only the first is a limit the service enforced; messages say which. take() waits until every scope of a
- * request has room and no hold, or throws RateBudgetError when that wait would outlast the
- * check's deadline: the check then says what it could not test, instead of sending anyway.
+ * Scope files live in `scopeDir`: the run folder for a target started by the run (nobody else
+ * can have spent its budget), or, for a remote target, one folder per target in the reports
+ * folder (<reports-dir>/_budget/<target>), shared by every run against that target: a run that
+ * follows another within a window sees what the other spent and waits for room instead of being
+ * refused (src/budget/run-plan.ts plans that wait before the checks start). The run's own
+ * traffic summary (traffic.txt) stays in the run folder.
+ *
+ * One file per scope and window-long time bucket (`<scope>.<bucket>.log`), one line per request
+ * (its time in ms) or per hold, in the bucket of its end: `h<until ms>` when the service answered
+ * 429, `n<until ms>` when an answer it served said nothing remains of its limit
+ * (RateLimit-Remaining: 0). Only the first is a limit the service enforced; messages say which.
+ * Buckets older than the window are removed.
+ * take() waits until every scope of a request has room and no hold, or throws RateBudgetError
+ * when that wait would outlast the check's deadline: the check then says what it could not test,
+ * instead of sending anyway. A wait longer than WAIT_NOTICE_MS is announced (onWait) once.
  * Appends are atomic (O_APPEND, one short write); two workers deciding at the same instant can
  * overshoot a scope by one request each, which the 80% share absorbs.
  */
@@ -51,54 +61,127 @@ export interface TrafficSummary {
   waitedMs: number;
 }
 
-const fileOf = (dir: string, id: string) => path.join(dir, `${id.replace(/[^A-Za-z0-9_.-]+/g, '_')}.log`);
+/** A wait announced on the terminal: longer than this, a wait gets one line (onWait). */
+export const WAIT_NOTICE_MS = 5000;
+
+/** A wait for room that is about to happen: for the one line that announces it. */
+export interface WaitNotice {
+  scope: Scope;
+  waitMs: number;
+  /** The wait is a hold the service asked for (429, Retry-After), not planned pacing. */
+  held: boolean;
+  /** What caused the hold, when `held`: a 429, or a served answer saying nothing remains. */
+  heldBy?: HoldReason;
+}
+
+export interface LedgerOptions {
+  /** Where the scope files live (default: `dir`): shared by the runs against one target. */
+  scopeDir?: string;
+  /** Called once per take() whose wait for room will exceed WAIT_NOTICE_MS. */
+  onWait?: (w: WaitNotice) => void;
+}
+
+const safe = (id: string) => id.replace(/[^A-Za-z0-9_.-]+/g, '_');
 
 export class RequestLedger {
+  readonly scopeDir: string;
+  private readonly onWait?: (w: WaitNotice) => void;
+
   constructor(
     readonly dir: string,
     private readonly now: () => number = Date.now,
     /** Injected by tests that run the ledger on a simulated clock. */
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+    opts: LedgerOptions = {},
   ) {
+    this.scopeDir = opts.scopeDir ?? dir;
+    this.onWait = opts.onWait;
     fs.mkdirSync(dir, { recursive: true });
+    fs.mkdirSync(this.scopeDir, { recursive: true });
   }
 
-  private read(scope: Scope, ignoreRemaining = false): { times: number[]; holdUntil: number; heldBy: HoldReason } {
-    let text = '';
+  /** A scope's file for the window-long bucket holding `t`. Windows of 1 ms (hold-only scopes) use one file. */
+  private fileAt(scope: Scope, t: number): string {
+    const width = Math.max(scope.windowMs, 60_000);
+    return path.join(this.scopeDir, `${safe(scope.id)}.${Math.floor(t / width)}.log`);
+  }
+
+  private read(scope: Scope, at: number, ignoreRemaining = false): { times: number[]; holdUntil: number; heldBy: HoldReason } {
+    const width = Math.max(scope.windowMs, 60_000);
+    const current = Math.floor(at / width);
+    const prefix = `${safe(scope.id)}.`;
+    let names: string[] = [];
     try {
-      text = fs.readFileSync(fileOf(this.dir, scope.id), 'utf8');
+      names = fs.readdirSync(this.scopeDir);
     } catch {
       /* no request yet */
     }
     const times: number[] = [];
     let holdUntil = 0;
     let heldBy: HoldReason = 'rate-limited';
-    for (const line of text.split('\n')) {
-      if (!line) continue;
-      if (line[0] === 'h' || line[0] === 'n') {
-        if (line[0] === 'n' && ignoreRemaining) continue;
-        const until = Number(line.slice(1));
-        if (until > holdUntil) {
-          holdUntil = until;
-          heldBy = line[0] === 'h' ? 'rate-limited' : 'nothing-remaining';
-        }
-      } else times.push(Number(line));
+    for (const name of names) {
+      if (!name.startsWith(prefix) || !name.endsWith('.log')) continue;
+      const bucket = Number(name.slice(prefix.length, -4));
+      if (!Number.isInteger(bucket)) continue;
+      const file = path.join(this.scopeDir, name);
+      // Older than the window (and holds that ended): nobody needs it any more.
+      if (bucket < current - 1) {
+        fs.rmSync(file, { force: true });
+        continue;
+      }
+      let text = '';
+      try {
+        text = fs.readFileSync(file, 'utf8');
+      } catch {
+        continue;
+      }
+      for (const line of text.split('\n')) {
+        if (!line) continue;
+        if (line[0] === 'h' || line[0] === 'n') {
+          if (line[0] === 'n' && ignoreRemaining) continue;
+          const until = Number(line.slice(1));
+          if (until > holdUntil) {
+            holdUntil = until;
+            heldBy = line[0] === 'h' ? 'rate-limited' : 'nothing-remaining';
+          }
+        } else times.push(Number(line));
+      }
     }
     return { times, holdUntil, heldBy };
   }
 
   /** Milliseconds until `scope` has room for one more request (0 = now), and how much of it is a hold. */
   waitFor(scope: Scope, at = this.now(), ignoreRemaining = false): { wait: number; held: number; heldBy: HoldReason } {
-    const { times, holdUntil, heldBy } = this.read(scope, ignoreRemaining);
+    return this.waitForRoom(scope, 1, at, ignoreRemaining);
+  }
+
+  /** Milliseconds until `scope` has room for `n` more requests at once (0 = now), how much of it is a hold, and what caused the hold. */
+  waitForRoom(scope: Scope, n: number, at = this.now(), ignoreRemaining = false): { wait: number; held: number; heldBy: HoldReason } {
+    const { times, holdUntil, heldBy } = this.read(scope, at, ignoreRemaining);
     const inWindow = times.filter((t) => t > at - scope.windowMs).sort((a, b) => a - b);
     const held = Math.max(0, holdUntil - at);
     let wait = held;
-    if (inWindow.length >= scope.limit) {
+    const need = Math.min(n, scope.limit);
+    if (inWindow.length + need > scope.limit) {
       // Room opens when enough of the oldest leave the window.
-      const oldest = inWindow[inWindow.length - scope.limit]!;
+      const oldest = inWindow[inWindow.length + need - scope.limit - 1]!;
       wait = Math.max(wait, oldest + scope.windowMs - at + 1);
     }
     return { wait, held, heldBy };
+  }
+
+  /** How many requests `scope` has had in its window at `at`. */
+  used(scope: Scope, at = this.now()): number {
+    return this.read(scope, at).times.filter((t) => t > at - scope.windowMs).length;
+  }
+
+  /**
+   * Records `n` requests sent by someone who does not go through take() (the latency probe),
+   * at `at`: the time the last of them will have been sent, so they stay in the window long enough.
+   */
+  record(scope: Scope, n: number, at = this.now()): void {
+    if (n <= 0 || scope.limit >= Number.MAX_SAFE_INTEGER) return;
+    fs.appendFileSync(this.fileAt(scope, at), `${Math.round(at)}\n`.repeat(n));
   }
 
   /**
@@ -108,9 +191,15 @@ export class RequestLedger {
    * unexpected "wait" is only honoured within the check's own time. `ignoreRemaining`: holds from
    * "nothing remains" answers do not apply (a caller going to the limit on purpose).
    */
-  async take(scopes: readonly Scope[], deadline: number | { planned: number; hold: number }, opts: { ignoreRemaining?: boolean } = {}): Promise<number> {
+  async take(
+    scopes: readonly Scope[],
+    deadline: number | { planned: number; hold: number },
+    opts: { ignoreRemaining?: boolean; onWait?: (w: WaitNotice) => void } = {},
+  ): Promise<number> {
+    const onWait = opts.onWait ?? this.onWait;
     const { planned, hold } = typeof deadline === 'number' ? { planned: deadline, hold: deadline } : deadline;
     let waited = 0;
+    let announced = false;
     for (;;) {
       const at = this.now();
       let worst: { scope: Scope; wait: number; held: number; heldBy: HoldReason } | undefined;
@@ -120,7 +209,7 @@ export class RequestLedger {
       }
       if (!worst) {
         // Hold-only scopes (no limit) record nothing but holds.
-        for (const s of scopes) if (s.limit < Number.MAX_SAFE_INTEGER) fs.appendFileSync(fileOf(this.dir, s.id), `${at}\n`);
+        for (const s of scopes) if (s.limit < Number.MAX_SAFE_INTEGER) fs.appendFileSync(this.fileAt(s, at), `${at}\n`);
         this.note(`s ${waited}`);
         return waited;
       }
@@ -142,15 +231,28 @@ export class RequestLedger {
           worst.wait,
         );
       }
+      if (!announced && worst.wait > WAIT_NOTICE_MS) {
+        announced = true;
+        onWait?.({ scope: worst.scope, waitMs: worst.wait, held: worst.held >= worst.wait, heldBy: worst.heldBy });
+      }
       await this.sleep(Math.min(worst.wait, 5000));
       waited += this.now() - at;
     }
   }
 
+  /**
+   * The ledger of a run: traffic in <run folder>/request-budget, scopes in the run's budget folder
+   * (config.budgetDir: shared by the runs against one remote target) or beside the traffic.
+   */
+  static forRun(c: { runDir?: string; budgetDir?: string }, opts: Omit<LedgerOptions, 'scopeDir'> = {}): RequestLedger {
+    if (!c.runDir) throw new Error('a run ledger needs the run folder');
+    return new RequestLedger(path.join(c.runDir, LEDGER_DIR), Date.now, undefined, { ...opts, scopeDir: c.budgetDir });
+  }
+
   /** Holds every scope until `untilMs`: the service answered 429, or said nothing remains. */
   hold(scopes: readonly Scope[], untilMs: number, why: HoldReason = 'rate-limited'): void {
     const tag = why === 'rate-limited' ? 'h' : 'n';
-    for (const s of scopes) fs.appendFileSync(fileOf(this.dir, s.id), `${tag}${Math.round(untilMs)}\n`);
+    for (const s of scopes) fs.appendFileSync(this.fileAt(s, untilMs), `${tag}${Math.round(untilMs)}\n`);
   }
 
   /** Records a 429 seen on `call` (method and path, no query). */

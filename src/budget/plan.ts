@@ -4,9 +4,11 @@
  *
  * - The run uses at most SHARE (80%) of every declared limit, leaving room for clock skew
  *   between our sliding window and the service's, and for the service's other clients.
- * - The latency probe (open model: a fixed arrival rate, not paced per request) gets PROBE_SHARE
- *   of the per-client allowance; every other request of every check goes through the request
- *   ledger (src/budget/ledger.ts), which paces it within the rest.
+ * - The latency probe (open model: a fixed arrival rate, not paced per request) plans at most
+ *   PROBE_SHARE of the per-client allowance and records what it sends in the per-client scope
+ *   of the request ledger (src/budget/ledger.ts); every other request of every check goes
+ *   through the ledger, which paces it within what is left: all of the allowance once the
+ *   probe's requests have left the window.
  * - Requests that will fail authentication (no key, wrong or derived keys) also count against
  *   the failed-attempt limit, so the API-key matrix never trips it; only the failed-attempt
  *   check spends beyond it, on purpose.
@@ -53,7 +55,7 @@ export interface RequestFacts {
  * credential, and per header: `|key:<id of its value>`, or `|keyless` for every request without it
  * (one shared count per client, as a limiter keyed on `header ?? ip` does).
  */
-function bucketOf(per: { kind: 'client' } | { kind: 'key' } | { kind: 'header'; name: string }, req: RequestFacts): string {
+function bucketOf(per: { kind: 'client' } | { kind: 'key' } | { kind: 'header'; name: string }, req: Pick<RequestFacts, 'keyId' | 'headers'>): string {
   if (per.kind === 'client') return '';
   if (per.kind === 'key') return `|key:${req.keyId}`;
   const v = req.headers?.[per.name];
@@ -63,12 +65,23 @@ const perOfPath = (p: { perKey: boolean; perHeader?: string }) => (p.perHeader ?
 
 type Cfg = Pick<ResolvedConfig, 'rateLimits' | 'security' | 'probe' | 'paths' | 'timeouts'>;
 
-/** Non-probe share of the per-client limit. */
-function clientScope(c: Cfg): Scope | undefined {
+/** The per-client limit, shared by the latency probe (which records its requests) and the checks. */
+export function clientScope(c: Pick<ResolvedConfig, 'rateLimits'>): Scope | undefined {
   const r = c.rateLimits.client;
   if (!r) return undefined;
-  const a = allowance(r);
-  return { id: 'client', limit: Math.max(1, a - Math.floor(a * PROBE_SHARE)), windowMs: r.windowS * 1000, label: `CREDLINK_RATE_LIMIT=${formatRate(r)}` };
+  return { id: 'client', limit: allowance(r), windowMs: r.windowS * 1000, label: `CREDLINK_RATE_LIMIT=${formatRate(r)}` };
+}
+
+/** The failed-attempt limit as a ledger scope: per client, per key, or per one header's value (requests without it share one count). */
+export function authFailScope(c: Pick<ResolvedConfig, 'security'>, req: Pick<RequestFacts, 'keyId' | 'headers'> = { keyId: 'none' }): Scope {
+  const f = c.security.authFailLimit;
+  const per = f.per === 'header' && f.header ? { kind: 'header' as const, name: f.header } : f.per === 'key' ? { kind: 'key' as const } : { kind: 'client' as const };
+  return {
+    id: `auth-fail${bucketOf(per, req)}`,
+    limit: allowance({ limit: f.max, windowS: f.windowS }),
+    windowMs: f.windowS * 1000,
+    label: `CREDLINK_AUTH_FAIL_LIMIT=${f.max} per ${f.windowS} s${per.kind === 'client' ? '' : per.kind === 'key' ? ' per key' : ` per header:${per.name}`}`,
+  };
 }
 
 export function scopesFor(c: Cfg, req: RequestFacts): Scope[] {
@@ -84,16 +97,7 @@ export function scopesFor(c: Cfg, req: RequestFacts): Scope[] {
       label: `CREDLINK_RATE_LIMIT_PATHS ${p.path}=${formatRate(p)}${describePer(p)}`,
     });
   }
-  if (req.failedAttempt) {
-    const f = c.security.authFailLimit;
-    const per = f.per === 'header' && f.header ? { kind: 'header' as const, name: f.header } : f.per === 'key' ? { kind: 'key' as const } : { kind: 'client' as const };
-    out.push({
-      id: `auth-fail${bucketOf(per, req)}`,
-      limit: allowance({ limit: f.max, windowS: f.windowS }),
-      windowMs: f.windowS * 1000,
-      label: `CREDLINK_AUTH_FAIL_LIMIT=${f.max} per ${f.windowS} s${per.kind === 'client' ? '' : per.kind === 'key' ? ' per key' : ` per header:${per.name}`}`,
-    });
-  }
+  if (req.failedAttempt) out.push(authFailScope(c, req));
   return out;
 }
 
@@ -211,7 +215,7 @@ export function failedAttemptBlocker(c: Cfg, path: string): string | undefined {
   }
   const client = clientScope(c);
   if (client && (client.limit * windowS * 1000) / client.windowMs < need) {
-    return `${need} failed attempts within ${windowS} s would exceed the run's share of ${client.label}`;
+    return `${need} failed attempts within ${windowS} s would exceed 80% of ${client.label}`;
   }
   return undefined;
 }

@@ -18,7 +18,8 @@ import { reachabilityOf } from '../http/reachability.ts';
 import { answerSeen, disclosureSeen } from '../http/answers.ts';
 import { AnswerScanner, SCAN_BODY_MAX } from '../security/disclosure.ts';
 import { openModel } from '../probes/open-model.ts';
-import { planProbe } from '../budget/plan.ts';
+import { RequestLedger } from '../budget/ledger.ts';
+import { clientScope, planProbe } from '../budget/plan.ts';
 import type { EndpointSamples } from './probe-verdict.ts';
 
 export interface ProbeRun {
@@ -148,6 +149,11 @@ const PROBE_SCAN_MAX = 2 * 1024 * 1024;
 async function sampleAll(c: ResolvedConfig, p: ReturnType<typeof probeSettings>, signal?: AbortSignal): Promise<EndpointSamples[]> {
   const scanner = new AnswerScanner(PROBE_SCAN_MAX);
   const inspect = { maxBytes: SCAN_BODY_MAX, look: (status: number, head: string) => scanner.scan(status, head) };
+  // The probe's requests count against the per-client limit the checks are paced by (the same
+  // ledger, shared with later runs against this target): recorded up front, at the time the last
+  // of them goes out, so the checks get the rest of the allowance now and all of it a window later.
+  const client = clientScope(c);
+  if (client && c.runDir) RequestLedger.forRun(c).record(client, p.samples * p.paths.length, Date.now() + (p.samples / p.rate) * 1000);
   return Promise.all(
     p.paths.map(async (pathname): Promise<EndpointSamples> => {
       const r = await openModel({

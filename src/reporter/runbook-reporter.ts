@@ -14,6 +14,7 @@ import { namesOf } from '../../runbooks/commands.ts';
 import { trafficOf } from '../budget/traffic.ts';
 import { latestEvidence } from '../incidents/open.ts';
 import { loadHistory } from '../report/history.ts';
+import { WAIT_LINE_MARK } from '../budget/wait-line.ts';
 import { PROBE_CACHE } from '../perf/probe-run.ts';
 import { stripCallLog } from '../secrets/error-text.ts';
 import { Scrubber } from '../secrets/scrub.ts';
@@ -76,6 +77,14 @@ export default class RunbookReporter implements Reporter {
     if (s.left === 0) {
       this.suitesDone += 1;
       process.stderr.write(`suite ${this.suitesDone}/${this.suites.size} done: ${suiteOf(test)}${s.failed ? ` (${s.failed} failed)` : ''}\n`);
+    }
+  }
+
+  /** A worker's output: only the lines announcing a wait for a rate-limit window (src/budget/wait-line.ts) are shown. */
+  onStdErr(chunk: string | Buffer): void {
+    for (const line of chunk.toString().split('\n')) {
+      const at = line.indexOf(WAIT_LINE_MARK);
+      if (at >= 0) process.stderr.write(this.scrub.text(`${line.slice(at + WAIT_LINE_MARK.length)}\n`));
     }
   }
 

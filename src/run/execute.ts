@@ -10,6 +10,7 @@
  * after which it is stopped the same way.
  */
 import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -19,7 +20,9 @@ import { EnvironmentError, InterruptedError } from '../errors.ts';
 import { ownProcess } from '../process/owned.ts';
 import { stopRequestOf } from '../process/shutdown.ts';
 import { bundleReady, ensureBundle } from '../k8s/bundle.ts';
-import { PROBE_CHECKS, startProbe } from '../perf/probe-run.ts';
+import { PROBE_CHECKS, probeSettings, startProbe } from '../perf/probe-run.ts';
+import { RequestLedger, WAIT_NOTICE_MS } from '../budget/ledger.ts';
+import { demandOf, planRun, type Selected } from '../budget/run-plan.ts';
 import { finishRunFolder } from '../report/run-outputs.ts';
 import { runbookReportSchema, type RunbookReport } from '../reporter/schema.ts';
 import { scrubRunDir } from '../secrets/run-dir.ts';
@@ -111,7 +114,8 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
     throwIfStopped(opts.signal, config.env, BEFORE_CHECKS);
     // The embedded stack stops as soon as the checks are done, while the run folder is scrubbed.
     const probe = !selection || selection.some((t) => t.checkIds.some((id) => PROBE_CHECKS.includes(id)));
-    return await runPlaywright(config, { ...opts, clock, teardown: stop, probe }, secrets, log);
+    const selected = selection ? (id: string) => selection.some((t) => t.checkIds.includes(id)) : undefined;
+    return await runPlaywright(config, { ...opts, clock, teardown: stop, probe, selected }, secrets, log);
   } finally {
     await stop?.();
     clock.end();
@@ -133,6 +137,8 @@ export interface RunnerOptions extends Pick<ExecuteOptions, 'reportsDir' | 'grep
    * measures its colours from then on, so the probe never sees the comparison's traffic.
    */
   onProbeDone?: () => void;
+  /** The checks a --grep selected (for the run's budget plan); default: every check. */
+  selected?: Selected;
 }
 
 /** Runs Playwright against an already resolved target (also used by tests with a shared target). */
@@ -149,7 +155,7 @@ async function runner(base: ResolvedConfig, opts: RunnerOptions, clock: RunClock
   const runId = newRunId();
   const kind = opts.kind ?? 'observation';
   const runDir = prepareDir(runDirFor(opts.reportsDir, base.env, runId, kind), 'run folder');
-  const config: ResolvedConfig = { ...base, runDir, runId, runKind: kind, location: base.location ?? DEFAULT_LOCATION };
+  const config: ResolvedConfig = { ...base, runDir, runId, runKind: kind, location: base.location ?? DEFAULT_LOCATION, budgetDir: budgetDirFor(opts.reportsDir, base) };
   const scrub = new Scrubber([...secretsOf(config), ...extraSecrets]);
   const cli = require.resolve('@playwright/test/cli');
   const args = [...PLAYWRIGHT_NODE_FLAGS, cli, 'test', '-c', opts.playwrightConfig ?? PLAYWRIGHT_CONFIG];
@@ -159,9 +165,31 @@ async function runner(base: ResolvedConfig, opts: RunnerOptions, clock: RunClock
   let stoppedBecause: string | undefined;
   // Once per install: the Kubernetes client as one module for the workers (src/k8s/bundle.ts).
   if (config.kube && !bundleReady()) await clock.time('kubernetes client build (once per install)', ensureBundle);
+  // What the run will spend of the target's limits, how long that takes and why; and, when earlier
+  // runs against the target left no room for the first phase, one wait up front (src/budget/run-plan.ts).
+  const withProbe = opts.probe ?? (!opts.grep && !opts.playwrightConfig);
+  const settings = probeSettings(config);
+  const demand = demandOf(config, opts.selected, withProbe ? { samples: settings.samples, endpoints: settings.paths.length } : undefined);
+  let plan: ReturnType<typeof planRun>;
+  try {
+    const ledger = RequestLedger.forRun(config);
+    plan = planRun(config, demand, { waitForRoom: (scope, n) => ledger.waitForRoom(scope, n).wait });
+  } catch (e) {
+    const dir = config.budgetDir ?? runDir;
+    if (isFsEnvironmentError(e)) throw dirProblem(dir, 'budget folder') ?? new EnvironmentError(`budget folder ${dir}: ${describeFsError(e)}`);
+    throw e;
+  }
+  for (const line of plan.lines) log(line);
+  if (plan.startWaitMs > 0) {
+    if (plan.startWaitMs > WAIT_NOTICE_MS && plan.startWaitLine) log(plan.startWaitLine);
+    await clock.time('waiting for the target\'s budget', () => sleepUnlessAborted(plan.startWaitMs, opts.signal));
+    // Stopped while waiting: nothing was checked, and the run folder (empty) goes.
+    if (opts.signal?.aborted) fs.rmSync(runDir, { recursive: true, force: true });
+    throwIfStopped(opts.signal, config.env, BEFORE_CHECKS);
+  }
   // The probe window overlaps the runner's start and the other checks; it stops with the runner.
   const probeStop = new AbortController();
-  const probing = (opts.probe ?? (!opts.grep && !opts.playwrightConfig)) ? clock.time('latency probe', () => startProbe(config, probeStop.signal)).catch((e: unknown) => log(`the latency probe could not run beside the checks (they take their own samples): ${scrub.text(String((e as Error).message ?? e))}`)) : undefined;
+  const probing = withProbe ? clock.time('latency probe', () => startProbe(config, probeStop.signal)).catch((e: unknown) => log(`the latency probe could not run beside the checks (they take their own samples): ${scrub.text(String((e as Error).message ?? e))}`)) : undefined;
   if (opts.onProbeDone) void (probing ?? Promise.resolve()).then(opts.onProbeDone);
   const spawnedAt = Date.now();
   const code = await new Promise<number>((resolve, reject) => {
@@ -259,6 +287,35 @@ async function runner(base: ResolvedConfig, opts: RunnerOptions, clock: RunClock
   }
   const report = finish(runbookReportSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8'))));
   return { report, runDir, config };
+}
+
+/**
+ * Where the run's request ledger keeps its counts: for a remote target, one folder per target
+ * (its origin) under <reports-dir>/_budget, shared by every run against it that writes to the same
+ * reports folder; for a target the run starts itself, the run folder (nobody else spent its budget).
+ */
+export function budgetDirFor(reportsDir: string, c: Pick<ResolvedConfig, 'target' | 'baseUrl' | 'budgetDir'>): string | undefined {
+  if (c.budgetDir) return c.budgetDir;
+  if (c.target === 'embedded' || !c.baseUrl) return undefined;
+  let origin = c.baseUrl;
+  try {
+    origin = new URL(c.baseUrl).origin;
+  } catch {
+    /* the raw value names it */
+  }
+  return path.join(path.resolve(reportsDir), '_budget', crypto.createHash('sha256').update(origin).digest('hex').slice(0, 16));
+}
+
+function sleepUnlessAborted(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 function killGroup(pid: number | undefined): void {

@@ -4,6 +4,8 @@
  * severity; the same target with an environment that describes the shape passes.
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { sections } from '../../runbooks/sections.ts';
 import type { RunbookReport } from '../../src/reporter/schema.ts';
@@ -100,6 +102,9 @@ test('limiter in front of auth: the no-key check never passes on 429s; it is a g
 
 test('limiter in front of auth, declared: the run paces itself under it, sees no 429, and every check passes', async () => {
   h.target.app.limiterWindowMs = 2000;
+  // The limiter was just replaced: the holds its predecessor asked for (Retry-After of a lengthened
+  // window, kept for later runs against this target in <reports-dir>/_budget) no longer apply.
+  fs.rmSync(path.join(h.reportsDir, '_budget'), { recursive: true, force: true });
   try {
     const { report } = await h.run({ 'limiter-before-auth': 10 }, GREP, { CREDLINK_RATE_LIMIT_PATHS: '/api/v1/sign=10/2s' });
     assert.equal(report.findings.length, 0, report.findings.map((f) => `${f.checkId}: ${f.actual}`).join('\n'));

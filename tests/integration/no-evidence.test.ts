@@ -56,7 +56,7 @@ test('every selected check skipped: "no-evidence", exit 6, never healthy; gate f
   const file = envFile();
   const r = await cli(['run', '--env-file', file, '--grep', '@prom\\.', '--reports-dir', reports]);
   assert.equal(r.code, 6, r.stderr);
-  assert.match(r.stdout, /^NO EVIDENCE quiet: no check executed \(every check was skipped \(5\): PROMETHEUS_URL is not set/m);
+  assert.match(r.stdout, /^NO EVIDENCE quiet: no check executed \(every check was skipped \(6\): PROMETHEUS_URL is not set/m);
   assert.doesNotMatch(r.stdout, /HEALTHY/);
   const runDir = /report: (.+)\/index\.html/.exec(r.stdout)![1]!;
   const report = readReportFile(path.join(runDir, 'runbook.json'))!;

@@ -74,6 +74,24 @@ export const scheduleEnvSchema = z
     timezone: z.string().default('UTC'),
     /** Overrides the top-level `retention` for this environment. */
     retention: z.object(retentionFields).partial().strict().optional(),
+    /**
+     * The continuous sampler of a remote environment (docs/monitoring-window.md): its rolling window
+     * (default 300 s, as the runbook's [5m] queries) and round interval (default: what the declared
+     * rate limit allows, 2 s without one). enabled: false = judged by scheduled runs only.
+     */
+    window: z
+      .object({
+        enabled: z.boolean().default(true),
+        seconds: z.number().int().min(60).max(3600).default(300),
+        sampleIntervalSeconds: z.number().min(1).max(600).optional(),
+      })
+      .strict()
+      .optional(),
+    /**
+     * Per check: how often it is due, seconds, overriding runbooks/cadence.ts for this environment
+     * ("security.cors-*": 600); keys are check ids or id patterns with "*".
+     */
+    cadence: z.record(z.string().regex(/^[a-z0-9.*-]+$/, 'a check id or pattern such as "security.cors-*"'), z.number().int().min(10).max(86_400)).optional(),
   })
   .strict();
 

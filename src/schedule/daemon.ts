@@ -29,10 +29,12 @@ import { StateLock, type LockOptions } from '../state/lock.ts';
 import { cronOptions, retentionFor, type ScheduleConfig } from './config.ts';
 import { RunHistory } from './history.ts';
 import { DaemonServer } from './http.ts';
-import { renderMetrics, renderObservedMetrics } from './metrics.ts';
+import { renderMetrics, renderObservedMetrics, renderWindowMetrics } from './metrics.ts';
 import { RunMetrics } from './run-metrics.ts';
 import { runFilesRoute } from './run-files.ts';
 import { Scheduler, type Runner } from './scheduler.ts';
+import { startSamplers, type EnvSampler } from './sampling.ts';
+import { WINDOW_RUN_PREFIX } from '../monitor/report.ts';
 
 export interface Daemon {
   scheduler: Scheduler;
@@ -41,6 +43,8 @@ export interface Daemon {
   history: RunHistory;
   health: StateHealth;
   lock: StateLock;
+  /** The continuous samplers, per environment (remote environments with a window; src/monitor/). */
+  samplers: Map<string, EnvSampler>;
   url: string | null;
   /** Settles with the reason when the daemon must stop with exit 3 (its state lock was taken over). */
   fatal: Promise<string>;
@@ -98,6 +102,11 @@ export async function startDaemon(o: {
   log: (line: string) => void;
   listen?: boolean;
   lock?: Omit<LockOptions, 'log' | 'onLost'>;
+  /**
+   * Start the continuous sampler of each remote environment whose `window` is enabled (the
+   * `schedule` command does; tests that drive tick() with fake runners and made-up URLs do not).
+   */
+  sampling?: boolean;
 }): Promise<Daemon> {
   const { config, configs, log } = o;
   const leveled = (level: 'info' | 'error', line: string) => log(`${level === 'error' ? 'ERROR ' : ''}${line}`);
@@ -119,7 +128,8 @@ export async function startDaemon(o: {
       },
       retry: { attempts: config.alertDelivery.attempts, baseDelayMs: config.alertDelivery.backoffMs, maxDelayMs: Math.max(10_000, config.alertDelivery.backoffMs), timeoutMs: config.alertDelivery.timeoutMs },
       log: leveled,
-      reportLink: (env, runId) => path.join(config.reportsDir, env, runId, 'index.html'),
+      // A window evaluation has no report folder: its alert carries the evidence itself.
+      reportLink: (env, runId) => (runId.startsWith(WINDOW_RUN_PREFIX) ? null : path.join(config.reportsDir, env, runId, 'index.html')),
       guard: () => lock.verify(),
     });
     for (const [env, c] of configs) for (const w of alertChannelWarnings(env, c)) log(w);
@@ -133,10 +143,18 @@ export async function startDaemon(o: {
       log,
       retention: { reportsDir: config.reportsDir, policyFor: (env) => retentionFor(config, env) },
     });
-    const server = routes(new DaemonServer(), { config, configs, scheduler, monitor, history, health, lock, runMetrics });
-    const url = o.listen === false ? null : await server.listen(config.listen.host, config.listen.port);
+    const samplers = o.sampling ? startSamplers({ config, configs, monitor, health, log }) : new Map<string, EnvSampler>();
+    const server = routes(new DaemonServer(), { config, configs, scheduler, monitor, history, health, lock, runMetrics, samplers });
+    let url: string | null;
+    try {
+      url = o.listen === false ? null : await server.listen(config.listen.host, config.listen.port);
+    } catch (e) {
+      await Promise.all([...samplers.values()].map((s) => s.sampler.stop()));
+      throw e;
+    }
     health.start();
     scheduler.start();
+    for (const s of samplers.values()) s.sampler.start();
     return {
       scheduler,
       server,
@@ -144,9 +162,11 @@ export async function startDaemon(o: {
       history,
       health,
       lock,
+      samplers,
       url,
       fatal,
       async stop() {
+        await Promise.all([...samplers.values()].map((s) => s.sampler.stop()));
         await scheduler.stop();
         await server.close();
         await monitor.idle();
@@ -163,9 +183,9 @@ export async function startDaemon(o: {
 
 function routes(
   server: DaemonServer,
-  d: { config: ScheduleConfig; configs: Map<string, Readonly<ResolvedConfig>>; scheduler: Scheduler; monitor: AlertMonitor; history: RunHistory; health: StateHealth; lock: StateLock; runMetrics: RunMetrics },
+  d: { config: ScheduleConfig; configs: Map<string, Readonly<ResolvedConfig>>; scheduler: Scheduler; monitor: AlertMonitor; history: RunHistory; health: StateHealth; lock: StateLock; runMetrics: RunMetrics; samplers: Map<string, EnvSampler> },
 ): DaemonServer {
-  const { config, configs, scheduler, monitor, history, health, lock, runMetrics } = d;
+  const { config, configs, scheduler, monitor, history, health, lock, runMetrics, samplers } = d;
   const location = config.location ?? DEFAULT_LOCATION;
   const started = Date.now() / 1000 - process.uptime();
   const envNames = config.environments.map((e) => e.env);
@@ -194,7 +214,9 @@ function routes(
             state: { problems: health.problems(), errorsTotal: health.errorsTotal },
             runs: (env) => runMetrics.get(env),
             process: { cpuSeconds: (cpu.user + cpu.system) / 1e6, residentBytes: process.memoryUsage.rss(), startTimeSeconds: Math.round(started) },
-          }) + renderObservedMetrics(observed, { location, runbookUrl: runbook.url, alerting: Object.values(monitor.incidents()) }),
+          }) +
+          renderObservedMetrics(observed, { location, runbookUrl: runbook.url, alerting: Object.values(monitor.incidents()) }) +
+          renderWindowMetrics([...samplers.values()].map((s) => s.snapshot())),
       };
     })
     .route('/healthz', 'daemon health: 503 while a state file cannot be saved (with the reason) or while shutting down', () => {
@@ -210,6 +232,7 @@ function routes(
           reasons: problems.map((p) => `state not saved since ${p.since}: ${p.file}: ${p.error} (${p.failures} failed attempt(s); running on in-memory state, retried every ${Math.round(health.retryMs / 1000)} s)`),
           lock: { pid: lock.holder.pid, host: lock.holder.host, since: lock.holder.since },
           environments: scheduler.statuses(),
+          windows: Object.fromEntries([...samplers].map(([env, s]) => [env, s.snapshot()])),
           alerts: { pending: outbox.length, inFlight: outbox.filter((i) => i.state === 'sending').length, configErrors: outbox.filter((i) => i.configError).length },
         }, null, 2),
       };
@@ -219,6 +242,12 @@ function routes(
       contentType: 'text/plain',
       body: 'alive\n',
     }))
+    .route('/window', 'the continuous sampler\'s window of one environment: size, age and judgement per endpoint: /window?env=NAME', (url) => {
+      const env = url.searchParams.get('env') ?? '';
+      const s = samplers.get(env);
+      if (!s) return { status: 404, contentType: 'application/json', body: JSON.stringify({ error: `no window for environment "${env}"`, windows: [...samplers.keys()] }) };
+      return { status: 200, contentType: 'application/json', body: JSON.stringify(s.snapshot(), null, 2) };
+    })
     .route('/history', 'bounded run history of one environment: /history?env=NAME', (url) => {
       const env = url.searchParams.get('env') ?? '';
       if (!configs.has(env)) return { status: 404, contentType: 'application/json', body: JSON.stringify({ error: `unknown environment "${env}"`, environments: [...configs.keys()] }) };

@@ -14,6 +14,7 @@
  *   triggered after flap control (the alert state), the input of the Prometheus alert rules, so
  *   that Alertmanager pages on the same decision as the daemon's own Slack/PagerDuty delivery.
  */
+import type { WindowSnapshot } from './sampling.ts';
 import { severityRank } from '../../runbooks/severity.ts';
 import type { CheckState, IncidentState, OutboxItem } from '../alerting/store.ts';
 import { RESPONSE_CLASSES } from '../http/response-class.ts';
@@ -197,4 +198,30 @@ export function renderObservedMetrics(envs: readonly ObservedEnv[], ctx: { locat
 /** The incident key of an id `<env>/<key>`. */
 function keyOf(env: string, id: string): string {
   return id.startsWith(`${env}/`) ? id.slice(env.length + 1) : id;
+}
+
+/** The continuous samplers' windows (src/schedule/sampling.ts): size, age and what they judge, per endpoint. */
+export function renderWindowMetrics(snaps: readonly WindowSnapshot[]): string {
+  if (snaps.length === 0) return '';
+  const f = families({ location: snaps[0]!.location });
+  const size = f.gauge('credlink_window_samples', 'Samples in the rolling window of the endpoint (the sampler\'s; outage samples included).');
+  const span = f.gauge('credlink_window_span_seconds', 'Age of the oldest sample of the window, s: how much of the window is filled.');
+  const age = f.gauge('credlink_window_age_seconds', 'Age of the newest sample of the window, s: a growing value means the sampler stopped.');
+  const length = f.gauge('credlink_window_length_seconds', 'The configured window length, s (schedule.json window.seconds).');
+  const ratio = f.gauge('credlink_window_error_ratio', 'Share of 5xx or unanswered samples of the endpoint over the window (outage samples and 429s left out), 0..1.');
+  const down = f.gauge('credlink_window_endpoint_down', '1 when the newest sample of the endpoint failed and was confirmed (asked again, failed again).');
+  const requests = f.counter('credlink_sampler_requests_total', 'Requests the sampler sent (re-asks included).');
+  for (const s of snaps) {
+    length.add({ env: s.env }, s.windowSeconds);
+    requests.add({ env: s.env }, s.counts.requests);
+    for (const e of s.endpoints) {
+      const l = { env: s.env, endpoint: e.name };
+      size.add(l, e.samples);
+      span.add(l, e.spanSeconds ?? NaN);
+      age.add(l, e.ageSeconds ?? NaN);
+      ratio.add(l, e.errorRate ?? NaN);
+      down.add(l, e.down ? 1 : 0);
+    }
+  }
+  return joinFamilies([length, size, span, age, ratio, down, requests]);
 }

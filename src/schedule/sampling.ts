@@ -1,0 +1,101 @@
+/**
+ * The daemon's side of the continuous monitor (src/monitor/): one sampler per remote environment
+ * whose `window` is enabled, planned against its declared rate limit at start (a plan that
+ * cannot fit refuses the start: ConfigError, exit 2, one line naming the environment and the
+ * limit). Every round's judgement becomes alert input through the same AlertMonitor as the
+ * scheduled runs (src/monitor/report.ts): flap control counts window evaluations, an outage is the
+ * `outage` incident, pages go out at once (a flush per transition).
+ */
+import type { ResolvedConfig } from '../../config/index.ts';
+import { DEFAULT_LOCATION } from '../../config/location.ts';
+import type { AlertMonitor } from '../alerting/monitor.ts';
+import { ConfigError } from '../errors.ts';
+import { windowLabel, type Judgement } from '../monitor/judge.ts';
+import { describeSamplerPlan, planSampler, type SamplerPlan } from '../monitor/plan.ts';
+import { windowReport } from '../monitor/report.ts';
+import { Sampler } from '../monitor/sampler.ts';
+import { WindowStore } from '../monitor/store.ts';
+import type { WindowFacts } from '../monitor/window.ts';
+import type { StateHealth } from '../state/health.ts';
+import type { ScheduleConfig } from './config.ts';
+
+export interface WindowSnapshot {
+  env: string;
+  location: string;
+  windowSeconds: number;
+  intervalSeconds: number;
+  plan: string;
+  endpoints: (WindowFacts & { judged: number; errors: number; errorRate: number | null; down: boolean })[];
+  /** The latest judgement, null before the first round. */
+  judgement: { at: string; label: string; outage: boolean; latency: string; errorRate: string } | null;
+  counts: Sampler['counts'];
+}
+
+export interface EnvSampler {
+  sampler: Sampler;
+  plan: SamplerPlan;
+  snapshot(): WindowSnapshot;
+}
+
+const verdictText = (v: Judgement['latency']) => ('reason' in v ? `${v.status}: ${v.reason}` : 'scope' in v ? `${v.status}: ${Math.round(v.value * 1000) / 1000} on ${v.scope} > ${v.limit}` : `ok: ${Math.round(v.value * 1000) / 1000}`);
+
+export function startSamplers(o: {
+  config: ScheduleConfig;
+  configs: ReadonlyMap<string, Readonly<ResolvedConfig>>;
+  monitor: AlertMonitor;
+  health: StateHealth;
+  log: (line: string) => void;
+}): Map<string, EnvSampler> {
+  const location = o.config.location ?? DEFAULT_LOCATION;
+  const planned: { env: string; c: Readonly<ResolvedConfig>; plan: SamplerPlan }[] = [];
+  const problems: string[] = [];
+  for (const e of o.config.environments) {
+    const c = o.configs.get(e.env);
+    if (!c || e.window?.enabled === false) continue;
+    if (c.target !== 'remote') {
+      o.log(`${e.env}: no continuous sampler: the embedded target lives only during a run (judged by the scheduled runs)`);
+      continue;
+    }
+    const p = planSampler(c, { windowSeconds: e.window?.seconds, intervalSeconds: e.window?.sampleIntervalSeconds });
+    if ('problem' in p) problems.push(p.problem);
+    else planned.push({ env: e.env, c, plan: p });
+  }
+  if (problems.length) throw new ConfigError(problems);
+  const out = new Map<string, EnvSampler>();
+  for (const { env, c, plan } of planned) {
+    o.log(describeSamplerPlan(env, plan));
+    const onJudgement = (j: Judgement) => {
+      const report = windowReport(j, c, location);
+      // Nothing decided and no endpoint fresh: no observation (a window filling up is not "no evidence").
+      if (report.verdict.status === 'no-evidence') return;
+      const observed = o.monitor.observe(env, report);
+      if (observed.transitions.length) {
+        o.log(`${env}: window (${windowLabel(j.windowMs, j.n)}): ${observed.transitions.map((t) => `${t.action.kind}${'severity' in t.action ? ` ${t.action.severity}` : ''} ${t.incidentId}`).join(', ')}`);
+      }
+      if (o.monitor.outbox().some((i) => i.state === 'queued')) void o.monitor.flush().catch((e) => o.log(`${env}: alert delivery failed: ${(e as Error).message}`));
+    };
+    const sampler = new Sampler({ config: c, plan, location, store: new WindowStore(o.config.stateDir, env, o.health, o.log), onJudgement, log: o.log });
+    out.set(env, {
+      sampler,
+      plan,
+      snapshot(): WindowSnapshot {
+        const j = sampler.latest();
+        const facts = sampler.facts();
+        return {
+          env,
+          location,
+          windowSeconds: plan.windowMs / 1000,
+          intervalSeconds: plan.intervalMs / 1000,
+          plan: describeSamplerPlan(env, plan),
+          endpoints: facts.map((f) => {
+            const je = j?.endpoints.find((x) => x.name === f.name);
+            return { ...f, judged: je?.n ?? 0, errors: je?.errors ?? 0, errorRate: je && je.n ? je.errors / je.n : null, down: je?.down ?? false };
+          }),
+          judgement: j ? { at: new Date(j.at).toISOString(), label: windowLabel(j.windowMs, j.n), outage: j.outage, latency: verdictText(j.latency), errorRate: verdictText(j.errorRate) } : null,
+          counts: { ...sampler.counts },
+        };
+      },
+    });
+  }
+  return out;
+}

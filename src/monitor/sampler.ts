@@ -49,6 +49,8 @@ export class Sampler {
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private last: Judgement | null = null;
+  /** Times the service was confirmed down (to: null while it is): failed samples in them are the outage's. */
+  private spans: { from: number; to: number | null }[] = [];
   /** Rounds sent, skipped (too many in flight), requests sent (re-asks included). */
   readonly counts = { rounds: 0, skipped: 0, requests: 0, reasks: 0 };
 
@@ -97,21 +99,41 @@ export class Sampler {
     const samples = await Promise.all(due.map(({ e, w }) => this.sample(e, w, scheduledAt, t0)));
     due.forEach(({ w }, i) => addSample(w, samples[i]!));
     let j = this.judgeNow();
-    if (j.outage) {
+    if (j.outage && !this.last?.outage) {
       // The failures that led to the outage are its evidence too, not an error rate of their own.
-      let tagged = 0;
-      for (const w of this.windows) {
-        for (let k = w.samples.length - 1; k >= 0 && failed(w.samples[k]!); k--) {
-          if (!w.samples[k]!.outage) tagged += 1;
-          w.samples[k]!.outage = true;
-        }
-      }
-      if (tagged) j = this.judgeNow();
+      const starts = this.windows.map((w) => {
+        let k = w.samples.length;
+        while (k > 0 && failed(w.samples[k - 1]!)) k -= 1;
+        return w.samples[k]?.t ?? Infinity;
+      });
+      this.spans.push({ from: Math.min(...starts), to: null });
+    } else if (!j.outage && this.last?.outage) {
+      // Requests in flight when it ended (rounds overlap while failures are asked again) belong to it too.
+      const open = this.spans.at(-1);
+      if (open) open.to = this.clock();
     }
+    if (this.tagOutageSamples()) j = this.judgeNow();
     this.last = j;
     this.maybeSave(false);
     await this.o.onJudgement?.(j);
     return j;
+  }
+
+  /** Tags failed samples inside an outage span; forgets spans older than the window. True when a sample changed. */
+  private tagOutageSamples(): boolean {
+    const now = this.clock();
+    this.spans = this.spans.filter((x) => x.to === null || now - x.to < this.o.plan.windowMs);
+    let changed = false;
+    for (const w of this.windows) {
+      for (const smp of w.samples) {
+        if (smp.outage || !failed(smp)) continue;
+        if (this.spans.some((x) => smp.t >= x.from && (x.to === null || smp.t <= x.to))) {
+          smp.outage = true;
+          changed = true;
+        }
+      }
+    }
+    return changed;
   }
 
   private async sample(e: SampledEndpoint, w: Window, t: number, t0: number): Promise<WindowSample> {

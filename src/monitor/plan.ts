@@ -6,8 +6,9 @@
  * valid-key call when it is side-effect free: a GET, or declared for this purpose
  * (CREDLINK_VALID_KEY_PROBE_* differ from the protected call).
  * Pace: one round every `intervalMs`, each endpoint in a round (an endpoint with a tighter
- * per-path limit every k-th round). Under a declared limit the rounds use SAMPLER_SHARE of the
- * run's allowance (80% of the limit) and re-asks (confirmation) up to REASK_SHARE; the rest is
+ * per-path limit every k-th round). Under a declared limit the rounds go as fast as a full
+ * window needs (SAMPLES_PER_WINDOW per endpoint) and never take more than SAMPLER_SHARE of the
+ * run's allowance (80% of the limit); re-asks (confirmation) take up to REASK_SHARE; the rest is
  * for the scheduled checks (src/monitor/cadence.ts). With no declared limit: every DEFAULT_INTERVAL_MS.
  */
 import type { ResolvedConfig } from '../../config/index.ts';
@@ -22,6 +23,8 @@ export const REASK_SHARE = 0.1;
 /** Without a declared limit: a round every 2 s (150 samples per endpoint in 5 minutes). */
 export const DEFAULT_INTERVAL_MS = 2000;
 export const DEFAULT_WINDOW_SECONDS = 300;
+/** Under a declared limit the rounds go no faster than a full window needs: 60 samples per endpoint (a p95 needs 59). */
+export const SAMPLES_PER_WINDOW = 60;
 
 export interface SampledEndpoint {
   /** "GET /health". */
@@ -89,7 +92,7 @@ export function planSampler(c: Readonly<ResolvedConfig>, o: { windowSeconds?: nu
     if (o.intervalSeconds !== undefined && intervalMs < minInterval) {
       return { problem: `${c.env}: sampleIntervalSeconds ${o.intervalSeconds} sends ${Math.round((n * 60_000) / intervalMs)} requests a minute; ${limit} leaves the sampler ${Math.floor((perWindow * 60) / client.windowS)} a minute (a round at most every ${Math.ceil(minInterval / 1000)} s)` };
     }
-    intervalMs = Math.max(intervalMs, minInterval);
+    intervalMs = o.intervalSeconds !== undefined ? intervalMs : Math.max(minInterval, Math.floor(windowMs / SAMPLES_PER_WINDOW));
   }
   for (const e of endpoints) {
     const pl = c.rateLimits.paths.find((l) => l.path === e.request.path.split('?')[0]);

@@ -92,14 +92,22 @@ test('plan: no declared limit -> a round every 2 s over the three health paths',
   assert.equal(p.share, null);
 });
 
-test('plan: 100/min leaves the sampler 60% of 80%: 48 requests a minute, 80 samples per endpoint in 5 min', () => {
+test('plan: at 100/min the rounds go as fast as 60 samples per endpoint in 5 min need: 36 requests a minute', () => {
   const p = planSampler(cfg()) as SamplerPlan;
-  assert.equal(p.intervalMs, 3750);
-  assert.equal(p.perMinute, 48);
+  assert.equal(p.intervalMs, 5000);
+  assert.equal(p.perMinute, 36);
   assert.equal(p.reaskPerMinute, 8);
-  assert.equal(p.perWindow, 80);
-  assert.equal(p.share, 0.56);
-  assert.match(describeSamplerPlan('staging', p), /^staging: sampler: a round every 3\.8 s over GET \/health, GET \/api\/v1\/status, GET \/api\/v1\/health; 48\/min \(\+ up to 8\/min re-asks\) = 56% of CREDLINK_RATE_LIMIT=100\/min; window 300 s holds 80\+ samples per endpoint$/);
+  assert.equal(p.perWindow, 60);
+  assert.equal(p.share, 0.44);
+  assert.match(describeSamplerPlan('staging', p), /^staging: sampler: a round every 5 s over GET \/health, GET \/api\/v1\/status, GET \/api\/v1\/health; 36\/min \(\+ up to 8\/min re-asks\) = 44% of CREDLINK_RATE_LIMIT=100\/min; window 300 s holds 60\+ samples per endpoint$/);
+});
+
+test('plan: a tight limit slows the rounds to the sampler\'s share and says what a full window cannot decide', () => {
+  const p = planSampler(cfg({ CREDLINK_RATE_LIMIT: '30/min' })) as SamplerPlan;
+  // 60% of 24 a minute = 14: a round of 3 every 12.9 s, 23 samples per endpoint in 5 min.
+  assert.equal(p.intervalMs, 12858);
+  assert.equal(p.perWindow, 23);
+  assert.match(p.note ?? '', /fewer than 59 samples in a full window/);
 });
 
 test('plan: the side-effect-free valid-key call is sampled when declared, paced by its own path limit', () => {

@@ -33,7 +33,8 @@ import { renderMetrics, renderObservedMetrics, renderWindowMetrics } from './met
 import { RunMetrics } from './run-metrics.ts';
 import { runFilesRoute } from './run-files.ts';
 import { Scheduler, type Runner } from './scheduler.ts';
-import { startSamplers, type EnvSampler } from './sampling.ts';
+import { planContinuous, runConfigsOf, startSamplers, type EnvSampler } from './sampling.ts';
+import { CadenceRuns } from './cadence-runs.ts';
 import { WINDOW_RUN_PREFIX } from '../monitor/report.ts';
 
 export interface Daemon {
@@ -133,18 +134,22 @@ export async function startDaemon(o: {
       guard: () => lock.verify(),
     });
     for (const [env, c] of configs) for (const w of alertChannelWarnings(env, c)) log(w);
+    // The continuous monitor's plan first: a plan that cannot fit refuses the start (exit 2) before anything runs.
+    const plans = o.sampling ? planContinuous({ config, configs, log }) : [];
+    const runConfigs = runConfigsOf(configs, plans);
     const history = new RunHistory(stateDir, config.historySize, health, leveled);
     const runMetrics = new RunMetrics();
     const scheduler = new Scheduler({
       config,
-      runner: runMetrics.instrument(o.runner ?? defaultRunner(configs, config.reportsDir)),
+      runner: runMetrics.instrument(o.runner ?? defaultRunner(runConfigs, config.reportsDir)),
       monitor,
       history,
       log,
       retention: { reportsDir: config.reportsDir, policyFor: (env) => retentionFor(config, env) },
     });
-    const samplers = o.sampling ? startSamplers({ config, configs, monitor, health, log }) : new Map<string, EnvSampler>();
-    const server = routes(new DaemonServer(), { config, configs, scheduler, monitor, history, health, lock, runMetrics, samplers });
+    const samplers = startSamplers({ config, plans, monitor, health, log });
+    const cadence = new CadenceRuns({ plans, scheduler, monitor, log });
+    const server = routes(new DaemonServer(), { config, configs, scheduler, monitor, history, health, lock, runMetrics, samplers, cadence });
     let url: string | null;
     try {
       url = o.listen === false ? null : await server.listen(config.listen.host, config.listen.port);
@@ -155,6 +160,7 @@ export async function startDaemon(o: {
     health.start();
     scheduler.start();
     for (const s of samplers.values()) s.sampler.start();
+    cadence.start();
     return {
       scheduler,
       server,
@@ -166,6 +172,7 @@ export async function startDaemon(o: {
       url,
       fatal,
       async stop() {
+        cadence.stop();
         await Promise.all([...samplers.values()].map((s) => s.sampler.stop()));
         await scheduler.stop();
         await server.close();
@@ -183,9 +190,9 @@ export async function startDaemon(o: {
 
 function routes(
   server: DaemonServer,
-  d: { config: ScheduleConfig; configs: Map<string, Readonly<ResolvedConfig>>; scheduler: Scheduler; monitor: AlertMonitor; history: RunHistory; health: StateHealth; lock: StateLock; runMetrics: RunMetrics; samplers: Map<string, EnvSampler> },
+  d: { config: ScheduleConfig; configs: Map<string, Readonly<ResolvedConfig>>; scheduler: Scheduler; monitor: AlertMonitor; history: RunHistory; health: StateHealth; lock: StateLock; runMetrics: RunMetrics; samplers: Map<string, EnvSampler>; cadence: CadenceRuns },
 ): DaemonServer {
-  const { config, configs, scheduler, monitor, history, health, lock, runMetrics, samplers } = d;
+  const { config, configs, scheduler, monitor, history, health, lock, runMetrics, samplers, cadence } = d;
   const location = config.location ?? DEFAULT_LOCATION;
   const started = Date.now() / 1000 - process.uptime();
   const envNames = config.environments.map((e) => e.env);
@@ -216,7 +223,7 @@ function routes(
             process: { cpuSeconds: (cpu.user + cpu.system) / 1e6, residentBytes: process.memoryUsage.rss(), startTimeSeconds: Math.round(started) },
           }) +
           renderObservedMetrics(observed, { location, runbookUrl: runbook.url, alerting: Object.values(monitor.incidents()) }) +
-          renderWindowMetrics([...samplers.values()].map((s) => s.snapshot())),
+          renderWindowMetrics([...samplers.values()].map((s) => s.snapshot()), envNames.map((env) => ({ env, checks: cadence.snapshot(env) })), location),
       };
     })
     .route('/healthz', 'daemon health: 503 while a state file cannot be saved (with the reason) or while shutting down', () => {
@@ -242,11 +249,11 @@ function routes(
       contentType: 'text/plain',
       body: 'alive\n',
     }))
-    .route('/window', 'the continuous sampler\'s window of one environment: size, age and judgement per endpoint: /window?env=NAME', (url) => {
+    .route('/window', 'the continuous sampler\'s window of one environment (size, age and judgement per endpoint) and each check\'s cadence, last result and staleness: /window?env=NAME', (url) => {
       const env = url.searchParams.get('env') ?? '';
       const s = samplers.get(env);
-      if (!s) return { status: 404, contentType: 'application/json', body: JSON.stringify({ error: `no window for environment "${env}"`, windows: [...samplers.keys()] }) };
-      return { status: 200, contentType: 'application/json', body: JSON.stringify(s.snapshot(), null, 2) };
+      if (!configs.has(env)) return { status: 404, contentType: 'application/json', body: JSON.stringify({ error: `unknown environment "${env}"`, environments: [...configs.keys()] }) };
+      return { status: 200, contentType: 'application/json', body: JSON.stringify({ window: s?.snapshot() ?? null, checks: cadence.snapshot(env) }, null, 2) };
     })
     .route('/history', 'bounded run history of one environment: /history?env=NAME', (url) => {
       const env = url.searchParams.get('env') ?? '';

@@ -15,6 +15,7 @@
  *   that Alertmanager pages on the same decision as the daemon's own Slack/PagerDuty delivery.
  */
 import type { WindowSnapshot } from './sampling.ts';
+import type { CheckFreshness } from './cadence-runs.ts';
 import { severityRank } from '../../runbooks/severity.ts';
 import type { CheckState, IncidentState, OutboxItem } from '../alerting/store.ts';
 import { RESPONSE_CLASSES } from '../http/response-class.ts';
@@ -201,9 +202,16 @@ function keyOf(env: string, id: string): string {
 }
 
 /** The continuous samplers' windows (src/schedule/sampling.ts): size, age and what they judge, per endpoint. */
-export function renderWindowMetrics(snaps: readonly WindowSnapshot[]): string {
-  if (snaps.length === 0) return '';
-  const f = families({ location: snaps[0]!.location });
+export function renderWindowMetrics(snaps: readonly WindowSnapshot[], freshness: readonly { env: string; checks: readonly CheckFreshness[] }[], location: string): string {
+  const f = families({ location });
+  const stale = f.gauge('credlink_check_stale', '1 when the check\'s last result is older than its validity (2 x its cadence + 60 s, runbooks/cadence.ts): stale, never passed.');
+  const every = f.gauge('credlink_check_cadence_seconds', 'Seconds between runs of the check under the daemon (0: judged by the window at every sampler round).');
+  for (const e of freshness) {
+    for (const c of e.checks) {
+      stale.add({ env: e.env, check: c.checkId }, c.stale ? 1 : 0);
+      every.add({ env: e.env, check: c.checkId }, c.window ? 0 : c.everySeconds);
+    }
+  }
   const size = f.gauge('credlink_window_samples', 'Samples in the rolling window of the endpoint (the sampler\'s; outage samples included).');
   const span = f.gauge('credlink_window_span_seconds', 'Age of the oldest sample of the window, s: how much of the window is filled.');
   const age = f.gauge('credlink_window_age_seconds', 'Age of the newest sample of the window, s: a growing value means the sampler stopped.');
@@ -223,5 +231,5 @@ export function renderWindowMetrics(snaps: readonly WindowSnapshot[]): string {
       down.add(l, e.down ? 1 : 0);
     }
   }
-  return joinFamilies([length, size, span, age, ratio, down, requests]);
+  return joinFamilies([length, size, span, age, ratio, down, requests, every, stale].filter((x) => x.lines.length > 2));
 }

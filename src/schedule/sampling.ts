@@ -11,13 +11,16 @@ import { DEFAULT_LOCATION } from '../../config/location.ts';
 import type { AlertMonitor } from '../alerting/monitor.ts';
 import { ConfigError } from '../errors.ts';
 import { windowLabel, type Judgement } from '../monitor/judge.ts';
+import { Cron } from 'croner';
+import { formatRate } from '../../config/request-spec.ts';
+import { cadencesFor, planBudget, type BudgetPlan, type CheckCadence } from '../monitor/cadence.ts';
 import { describeSamplerPlan, planSampler, type SamplerPlan } from '../monitor/plan.ts';
 import { windowReport } from '../monitor/report.ts';
 import { Sampler } from '../monitor/sampler.ts';
 import { WindowStore } from '../monitor/store.ts';
 import type { WindowFacts } from '../monitor/window.ts';
 import type { StateHealth } from '../state/health.ts';
-import type { ScheduleConfig } from './config.ts';
+import { cronOptions, type ScheduleConfig, type ScheduleEnv } from './config.ts';
 
 export interface WindowSnapshot {
   env: string;
@@ -39,31 +42,78 @@ export interface EnvSampler {
 
 const verdictText = (v: Judgement['latency']) => ('reason' in v ? `${v.status}: ${v.reason}` : 'scope' in v ? `${v.status}: ${Math.round(v.value * 1000) / 1000} on ${v.scope} > ${v.limit}` : `ok: ${Math.round(v.value * 1000) / 1000}`);
 
+/** What the continuous monitor of one environment will do: its sampler (or none), its cadences and its budget. */
+export interface ContinuousPlan {
+  env: string;
+  config: Readonly<ResolvedConfig>;
+  sampler: SamplerPlan | null;
+  cadences: CheckCadence[] | null;
+  budget: BudgetPlan;
+}
+
+/** The longest gap between two full-suite runs of an environment, s (null: no full-suite schedule). */
+function fullSuiteSeconds(e: ScheduleEnv): number | null {
+  if (e.intervalSeconds !== undefined) return e.intervalSeconds;
+  if (e.cron === undefined) return null;
+  const job = new Cron(e.cron, { ...cronOptions(e), paused: true });
+  const [a, b] = job.nextRuns(2);
+  job.stop();
+  return a && b ? Math.round((b.getTime() - a.getTime()) / 1000) : null;
+}
+
+/**
+ * Plans every environment at once: the sampler of each remote one whose window is enabled, the
+ * cadences (unless `"cadence": false`), the budget across both. Every problem at once: ConfigError (exit 2).
+ */
+export function planContinuous(o: { config: ScheduleConfig; configs: ReadonlyMap<string, Readonly<ResolvedConfig>>; log: (line: string) => void }): ContinuousPlan[] {
+  const out: ContinuousPlan[] = [];
+  const problems: string[] = [];
+  for (const e of o.config.environments) {
+    const c = o.configs.get(e.env);
+    if (!c) continue;
+    let sampler: SamplerPlan | null = null;
+    if (e.window?.enabled !== false && c.target === 'remote') {
+      const p = planSampler(c, { windowSeconds: e.window?.seconds, intervalSeconds: e.window?.sampleIntervalSeconds });
+      if ('problem' in p) problems.push(p.problem);
+      else sampler = p;
+    } else if (e.window?.enabled !== false) {
+      o.log(`${e.env}: no continuous sampler: the embedded target lives only during a run (p95 and error rate judged by the runs)`);
+    }
+    const cadences = e.cadence === false ? null : cadencesFor(c, { sampler: sampler !== null, overrides: e.cadence });
+    const budget = planBudget(c, cadences ?? [], sampler, fullSuiteSeconds(e));
+    if (budget.problem) problems.push(budget.problem);
+    out.push({ env: e.env, config: c, sampler, cadences, budget });
+  }
+  if (problems.length) throw new ConfigError(problems);
+  for (const p of out) {
+    if (p.sampler) o.log(describeSamplerPlan(p.env, p.sampler));
+    for (const line of p.budget.lines) o.log(line);
+    if (p.budget.runLimit) o.log(`${p.env}: scheduled runs plan within ${formatRate(p.budget.runLimit)} (what the sampler leaves of the declared limit)`);
+  }
+  return out;
+}
+
+/** The configurations the scheduled runs use: each environment's declared limit reduced by its sampler's share. */
+export function runConfigsOf(configs: ReadonlyMap<string, Readonly<ResolvedConfig>>, plans: readonly ContinuousPlan[]): Map<string, Readonly<ResolvedConfig>> {
+  const out = new Map(configs);
+  for (const p of plans) {
+    const c = configs.get(p.env);
+    if (c && p.budget.runLimit) out.set(p.env, Object.freeze({ ...c, rateLimits: { ...c.rateLimits, client: p.budget.runLimit } }));
+  }
+  return out;
+}
+
 export function startSamplers(o: {
   config: ScheduleConfig;
-  configs: ReadonlyMap<string, Readonly<ResolvedConfig>>;
+  plans: readonly ContinuousPlan[];
   monitor: AlertMonitor;
   health: StateHealth;
   log: (line: string) => void;
 }): Map<string, EnvSampler> {
   const location = o.config.location ?? DEFAULT_LOCATION;
-  const planned: { env: string; c: Readonly<ResolvedConfig>; plan: SamplerPlan }[] = [];
-  const problems: string[] = [];
-  for (const e of o.config.environments) {
-    const c = o.configs.get(e.env);
-    if (!c || e.window?.enabled === false) continue;
-    if (c.target !== 'remote') {
-      o.log(`${e.env}: no continuous sampler: the embedded target lives only during a run (judged by the scheduled runs)`);
-      continue;
-    }
-    const p = planSampler(c, { windowSeconds: e.window?.seconds, intervalSeconds: e.window?.sampleIntervalSeconds });
-    if ('problem' in p) problems.push(p.problem);
-    else planned.push({ env: e.env, c, plan: p });
-  }
-  if (problems.length) throw new ConfigError(problems);
   const out = new Map<string, EnvSampler>();
-  for (const { env, c, plan } of planned) {
-    o.log(describeSamplerPlan(env, plan));
+  for (const { env, config: c, sampler: plan } of o.plans) {
+    if (!plan) continue;
     const onJudgement = (j: Judgement) => {
       const report = windowReport(j, c, location);
       // Nothing decided and no endpoint fresh: no observation (a window filling up is not "no evidence").

@@ -54,7 +54,7 @@ async function waitFor(what: string, pred: () => boolean, ms: number): Promise<n
 
 async function daemon(stateDir: string, logs: string[]): Promise<Daemon> {
   const schedule = parseSchedule(
-    { stateDir, reportsDir: `${stateDir}/reports`, environments: [{ env: 'test', cron: '0 0 1 1 *', window: { seconds: 60, sampleIntervalSeconds: 1 } }] },
+    { stateDir, reportsDir: `${stateDir}/reports`, environments: [{ env: 'test', cron: '0 0 1 1 *', cadence: false, window: { seconds: 60, sampleIntervalSeconds: 1 } }] },
     'monitor-window.test.json',
   );
   return startDaemon({

@@ -39,16 +39,17 @@ export function ruleOf(id: string): CadenceRule | undefined {
 }
 
 /** Does a check apply to this environment (its system configured, automatable)? */
-export function applies(id: CheckId, c: Pick<ResolvedConfig, 'kube' | 'databaseUrl' | 'prometheus'>): boolean {
+export function applies(id: CheckId, c: Pick<ResolvedConfig, 'kube' | 'databaseUrl' | 'prometheus' | 'target'>): boolean {
   const e = catalog[id];
   if ('notAutomatable' in e && e.notAutomatable) return false;
   if (id.startsWith('k8s.')) return Boolean(c.kube);
   if (id.startsWith('prom.')) return Boolean(c.prometheus);
-  if (id.startsWith('db.') || id === 'perf.db-latency' || id === 'health.database-truthful') return Boolean(c.databaseUrl);
+  // The embedded target brings its own PostgreSQL (its URL is known once the run starts it).
+  if (id.startsWith('db.') || id === 'perf.db-latency' || id === 'health.database-truthful') return Boolean(c.databaseUrl) || c.target === 'embedded';
   return true;
 }
 
-export function cadencesFor(c: Pick<ResolvedConfig, 'kube' | 'databaseUrl' | 'prometheus'>, o: { sampler: boolean; overrides?: Record<string, number> }): CheckCadence[] {
+export function cadencesFor(c: Pick<ResolvedConfig, 'kube' | 'databaseUrl' | 'prometheus' | 'target'>, o: { sampler: boolean; overrides?: Record<string, number> }): CheckCadence[] {
   const out: CheckCadence[] = [];
   for (const id of Object.keys(catalog) as CheckId[]) {
     if (!applies(id, c)) continue;

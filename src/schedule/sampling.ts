@@ -79,7 +79,9 @@ export function planContinuous(o: { config: ScheduleConfig; configs: ReadonlyMap
     } else if (e.window?.enabled !== false) {
       o.log(`${e.env}: no continuous sampler: the embedded target lives only during a run (p95 and error rate judged by the runs)`);
     }
-    const cadences = e.cadence === false ? null : cadencesFor(c, { sampler: sampler !== null, overrides: e.cadence });
+    // Due-check runs by default where the monitor is continuous (a remote target); an embedded target
+    // starts with every run, so there only when the environment asks for them ("cadence": {...}).
+    const cadences = e.cadence === false || (c.target !== 'remote' && e.cadence === undefined) ? null : cadencesFor(c, { sampler: sampler !== null, overrides: e.cadence });
     const budget = planBudget(c, cadences ?? [], sampler, fullSuiteSeconds(e));
     if (budget.problem) problems.push(budget.problem);
     out.push({ env: e.env, config: c, sampler, cadences, budget });

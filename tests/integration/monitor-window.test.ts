@@ -125,3 +125,30 @@ test('an outage pages SEV-0 from the window (the outage incident) and resolves; 
     await d.stop();
   }
 });
+
+test('due-check runs: the daemon runs only the due checks through Playwright (never the window\'s), within what the sampler leaves of the limit', async () => {
+  const stateDir = tempDir('credlink-monitor-due-');
+  const logs: string[] = [];
+  const schedule = parseSchedule(
+    { stateDir, reportsDir: `${stateDir}/reports`, environments: [{ env: 'test', window: { seconds: 60, sampleIntervalSeconds: 2 } }] },
+    'monitor-window.test.json',
+  );
+  // A declared limit, so the runs are handed what the sampler leaves of it.
+  const limited = Object.freeze({ ...config, rateLimits: { ...config.rateLimits, client: { limit: 600, windowS: 60 } } });
+  const d = await startDaemon({ config: schedule, configs: new Map([['test', limited]]), log: (l) => logs.push(l), listen: false, sampling: true });
+  try {
+    assert.ok(logs.some((l) => /^test: scheduled runs plan within \d+\/min \(what the sampler leaves of the declared limit\)$/.test(l)), logs.join('\n'));
+    await waitFor('the first due-check run', () => d.scheduler.statuses()[0]!.lastOutcome !== null, 240_000);
+    const st = d.scheduler.statuses()[0]!;
+    assert.ok(st.lastOutcome === 'healthy' || st.lastOutcome === 'findings', `${st.lastOutcome}: ${st.lastError}`);
+    const runs = fs.readdirSync(`${stateDir}/reports/test`);
+    const report = JSON.parse(fs.readFileSync(`${stateDir}/reports/test/${runs[0]}/runbook.json`, 'utf8')) as { passed: { checkId: string }[]; findings: { checkId: string }[]; skipped: { checkId: string }[] };
+    const ran = new Set([...report.passed, ...report.findings, ...report.skipped].map((x) => x.checkId));
+    for (const id of ['health.root', 'health.status', 'health.api-health', 'perf.latency', 'perf.error-rate']) assert.ok(!ran.has(id), `${id} is the window's, not a due run's`);
+    for (const id of ['health.document', 'security.headers', 'security.auth-rate-limit', 'db.connect']) assert.ok(ran.has(id), `${id} is due at start`);
+    const win = d.samplers.get('test')!.snapshot();
+    assert.ok(win.endpoints.every((e) => e.samples > 0));
+  } finally {
+    await d.stop();
+  }
+});

@@ -123,6 +123,11 @@ export const resolvedConfigSchema = z.object({
    * schedule.json `location`; absent = DEFAULT_LOCATION. Recorded in runbook.json and alerts.
    */
   location: z.string().optional(),
+  /**
+   * A monitoring daemon's state directory: when it holds a fresh window of this environment
+   * (src/monitor/reuse.ts), the perf checks judge its samples instead of probing.
+   */
+  monitorWindow: z.object({ stateDir: z.string() }).optional(),
 });
 
 export type ResolvedConfig = z.infer<typeof resolvedConfigSchema>;

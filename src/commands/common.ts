@@ -23,7 +23,10 @@ export interface RunFlags {
 export function configFrom(flags: RunFlags, fallbackEnv?: string): Readonly<ResolvedConfig> {
   if (flags.env && flags['env-file']) throw new UsageError('give either --env or --env-file, not both');
   if (!flags.env && !flags['env-file'] && !fallbackEnv) throw new UsageError('--env NAME is required (e.g. --env local, --env staging)');
-  return loadConfig({ env: flags.env ?? (flags['env-file'] ? undefined : fallbackEnv), file: flags['env-file'] });
+  const c = loadConfig({ env: flags.env ?? (flags['env-file'] ? undefined : fallbackEnv), file: flags['env-file'] });
+  // A monitor of this remote environment may have a fresh window there (src/monitor/reuse.ts).
+  const stateDir = (flags as { 'state-dir'?: string })['state-dir'];
+  return c.target === 'remote' && stateDir ? Object.freeze({ ...c, monitorWindow: { stateDir: path.resolve(stateDir) } }) : c;
 }
 
 export function failOnFrom(flags: RunFlags, config: ResolvedConfig): Severity {

@@ -1,5 +1,6 @@
 import type { Command } from '../cli.ts';
 import { parse } from '../cli.ts';
+import { sharedWindow } from '../monitor/reuse.ts';
 import { executeRun } from '../run/execute.ts';
 import { configFrom, exitCodeFor, failOnFrom, printOutcome } from './common.ts';
 import { runOptions } from './options.ts';
@@ -25,6 +26,8 @@ const command: Command = {
     const { values } = parse(ctx.args, options);
     const config = configFrom(values);
     const failOn = failOnFrom(values, config);
+    const shared = sharedWindow(config);
+    if (!('none' in shared)) ctx.err(`p95 and error rate: ${shared.label}: no probe traffic from this run\n`);
     const { report, runDir } = await executeRun({ config, reportsDir: values['reports-dir'] ?? 'reports', grep: values.grep, log: (l) => ctx.err(`${l}\n`), signal: ctx.signal, since: performance.timeOrigin });
     printOutcome(ctx, report, runDir, Boolean(values.json), config.runbook);
     return exitCodeFor(report, failOn);

@@ -4,7 +4,8 @@
  * scheduled start), each due endpoint asked once; a failure (5xx or no answer) is asked again
  * with today's confirmation rule (src/probes/confirm.ts: after 250 ms and 750 ms more) before it
  * counts as "down", unless the endpoint was already confirmed down (asking again tells nothing).
- * Re-asks have their own budget (plan.reaskPerMinute): past it a failure stays unconfirmed.
+ * Re-asks have their own budget (plan.reaskPerMinute): past it, the next round's request to the
+ * endpoint is the re-ask (two failures in a row confirm, one round later).
  * After each round the windows are pruned, judged (src/monitor/judge.ts), saved at most every
  * `saveEveryMs`, and handed to `onJudgement` (the daemon turns it into alert input).
  * When every sampled health endpoint is confirmed down, the failures leading to it are tagged as
@@ -140,7 +141,8 @@ export class Sampler {
     const first = await this.once(e, t, t0);
     if (!failed(first)) return first;
     const prev = w.samples.at(-1);
-    if (prev && failed(prev) && prev.confirmed) return { ...first, confirmed: true };
+    // Known down, or the previous round's request failed too: asked again (one round later), failed again.
+    if (prev && failed(prev) && (prev.confirmed || t - prev.t <= 2.5 * this.o.plan.intervalMs * e.every)) return { ...first, confirmed: true };
     const again = async () => {
       const now = this.clock();
       this.reasks = this.reasks.filter((x) => now - x < 60_000);

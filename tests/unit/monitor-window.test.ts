@@ -171,3 +171,32 @@ test('report: 7% errors -> SEV-1 high error rate; an 8% tail at 2.5 s -> SEV-2 s
   const tail = windowReport(judge(input([win('GET /health', 'health.root', series(100, (i, t) => ok(t, i % 12 === 0 ? 2500 : 20)))])), c, 'default');
   assert.deepEqual(tail.incidents.map((i) => [i.key, i.severity]), [['symptom:slow-responses', 'SEV-2']]);
 });
+
+test('reuse: a fresh window of the same environment and base URL is the perf checks\' samples; stale or another target is not', async () => {
+  const { WindowStore } = await import('../../src/monitor/store.ts');
+  const { sharedWindow } = await import('../../src/monitor/reuse.ts');
+  const { sampleEndpoints } = await import('../../src/perf/probe-run.ts');
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'credlink-window-'));
+  try {
+    const c = { ...cfg(), monitorWindow: { stateDir } };
+    const now = Date.now();
+    const samples = Array.from({ length: 70 }, (_, i) => ({ t: now - i * 1000, ms: 12, status: i === 3 ? 500 : 200 })).reverse();
+    const outage = [{ t: now - 100_000, ms: 3, status: 503, confirmed: true, outage: true }];
+    new WindowStore(stateDir, 'staging').save({ baseUrl: c.baseUrl, windowMs: 300_000, intervalMs: 1000, savedAt: now - 4000, windows: [{ name: 'GET /health', location: 'default', checkId: 'health.root', samples: [...outage, ...samples] }] });
+    const w = sharedWindow(c, now);
+    assert.ok(!('none' in w));
+    assert.equal(w.label, "window: last 5 min, n=70 (the monitor's samples, saved 4 s ago)");
+    assert.equal(w.endpoints[0]!.samples.length, 70, 'outage samples left out');
+    const run = await sampleEndpoints(c);
+    assert.match(run.window ?? '', /^window: last 5 min, n=70/);
+    assert.equal(run.endpoints[0]!.samples.filter((s) => s.status === 500).length, 1);
+    assert.match((sharedWindow(c, now + 60_000) as { none: string }).none, /saved 64 s ago \(stale after 30 s: is the daemon running\?\)/);
+    assert.match((sharedWindow({ ...c, baseUrl: 'https://other.example' }, now) as { none: string }).none, /samples https:\/\/staging\.credlink\.example, not https:\/\/other\.example/);
+    assert.match((sharedWindow({ ...c, env: 'prod' }, now) as { none: string }).none, /no monitor window in/);
+  } finally {
+    fs.rmSync(stateDir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,38 @@
+/**
+ * One-shot commands (run, gate) share a monitor's window: when the state directory they are
+ * given (--state-dir, default .state) holds a fresh window of the same environment and base URL,
+ * its samples are the latency probe's (src/perf/probe-run.ts): p95 and error rate are judged on
+ * "window: last 5 min, n=312" with today's rules, and the run sends no probe traffic. Fresh: the
+ * daemon saved it within FRESH_MS (it saves every 10 s while it samples). Samples of a confirmed
+ * outage are left out, as the daemon's judgement leaves them out.
+ */
+import type { ResolvedConfig } from '../../config/index.ts';
+import type { EndpointSamples } from '../perf/probe-verdict.ts';
+import { windowLabel } from './judge.ts';
+import { readWindowFile } from './store.ts';
+
+export const FRESH_MS = 30_000;
+
+export interface SharedWindow {
+  /** "window: last 5 min, n=312 (the monitor's samples, saved 4 s ago)". */
+  label: string;
+  endpoints: EndpointSamples[];
+}
+
+/** The monitor's window for this run, or why there is none (for the log). */
+export function sharedWindow(c: Pick<ResolvedConfig, 'env' | 'baseUrl' | 'monitorWindow'>, now = Date.now()): SharedWindow | { none: string } {
+  if (!c.monitorWindow) return { none: 'no state directory given' };
+  const r = readWindowFile(c.monitorWindow.stateDir, c.env);
+  if ('none' in r) return r;
+  const f = r.file;
+  if (f.baseUrl !== c.baseUrl) return { none: `the monitor's window of ${c.env} samples ${f.baseUrl}, not ${c.baseUrl}` };
+  const age = now - f.savedAt;
+  if (age > FRESH_MS) return { none: `the monitor's window of ${c.env} was saved ${Math.round(age / 1000)} s ago (stale after ${FRESH_MS / 1000} s: is the daemon running?)` };
+  const from = now - f.windowMs;
+  const endpoints = f.windows.map((w) => {
+    const samples = w.samples.filter((s) => s.t > from && !s.outage).map((s) => ({ ms: s.ms, status: s.status, ...(s.error ? { error: s.error } : {}) }));
+    return { name: w.name, samples, dropped: 0, scheduled: samples.length };
+  });
+  const n = endpoints.reduce((a, e) => a + e.samples.length, 0);
+  return { label: `${windowLabel(f.windowMs, n)} (the monitor's samples, saved ${Math.round(age / 1000)} s ago)`, endpoints };
+}

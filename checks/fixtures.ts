@@ -90,6 +90,8 @@ export interface Check {
     errorRate: number | null;
     /** Every request by the class of its answer (src/http/response-class.ts): the daemon's probe counters. */
     answers?: Partial<Record<ResponseClass, number>>;
+    /** The samples are a monitor's window, not this run's probe: its size and age ("window: last 5 min, n=312 ..."). */
+    window?: string;
     /** The latencies in fixed buckets (src/stats/histogram.ts): the daemon's probe histogram. */
     histogram?: LatencyHistogram;
   }): void;

@@ -40,6 +40,7 @@ function measureAll(check: Check, run: ProbeRun): void {
       errorRate: s.errorRate,
       answers: answersOf(e),
       histogram: histogramOf(e.samples.filter(hasLatency).map((x) => x.ms)),
+      ...(run.window ? { window: run.window } : {}),
     });
   }
 }

@@ -39,6 +39,11 @@ export const measurementSchema = z.object({
   answers: z.partialRecord(responseClassSchema, z.number().int().nonnegative()).optional(),
   /** The latencies the percentiles are computed from, in fixed buckets (src/stats/histogram.ts): the daemon adds them up. */
   histogram: latencyHistogramSchema.optional(),
+  /**
+   * Present when the samples are a monitoring daemon's window (src/monitor/reuse.ts), not the
+   * run's own probe: its length, size and age, e.g. "window: last 5 min, n=312 (the monitor's samples, saved 4 s ago)".
+   */
+  window: z.string().optional(),
   unit: z.literal('ms'),
 });
 

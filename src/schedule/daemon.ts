@@ -136,7 +136,7 @@ export async function startDaemon(o: {
     for (const [env, c] of configs) for (const w of alertChannelWarnings(env, c)) log(w);
     // The continuous monitor's plan first: a plan that cannot fit refuses the start (exit 2) before anything runs.
     const plans = o.sampling ? planContinuous({ config, configs, log }) : [];
-    const runConfigs = runConfigsOf(configs, plans);
+    const runConfigs = runConfigsOf(configs, plans, stateDir);
     const history = new RunHistory(stateDir, config.historySize, health, leveled);
     const runMetrics = new RunMetrics();
     const scheduler = new Scheduler({
@@ -263,7 +263,18 @@ function routes(
     .mount(
       '/, /status, /status.json',
       'status page: the worst state first, per environment its open incidents (section, since when, first steps, report link); refreshes itself',
-      statusPageRoute(status, { root: true, page: { links, runHref, location } }),
+      statusPageRoute(status, {
+        root: true,
+        page: {
+          links,
+          runHref,
+          location,
+          window: (env) => {
+            const w = samplers.get(env)?.snapshot();
+            return w ? { seconds: w.windowSeconds, label: w.judgement?.label ?? null, endpoints: w.endpoints } : null;
+          },
+        },
+      }),
     )
     .mount('/runs/<env>/<run-id>/', 'the run folders the daemon keeps (reports of each run), read-only', runFilesRoute(config.reportsDir, envNames));
   if (runbook.path) {

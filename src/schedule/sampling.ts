@@ -96,11 +96,20 @@ export function planContinuous(o: { config: ScheduleConfig; configs: ReadonlyMap
 }
 
 /** The configurations the scheduled runs use: each environment's declared limit reduced by its sampler's share. */
-export function runConfigsOf(configs: ReadonlyMap<string, Readonly<ResolvedConfig>>, plans: readonly ContinuousPlan[]): Map<string, Readonly<ResolvedConfig>> {
+export function runConfigsOf(configs: ReadonlyMap<string, Readonly<ResolvedConfig>>, plans: readonly ContinuousPlan[], stateDir?: string): Map<string, Readonly<ResolvedConfig>> {
   const out = new Map(configs);
   for (const p of plans) {
     const c = configs.get(p.env);
-    if (c && p.budget.runLimit) out.set(p.env, Object.freeze({ ...c, rateLimits: { ...c.rateLimits, client: p.budget.runLimit } }));
+    if (!c) continue;
+    out.set(
+      p.env,
+      Object.freeze({
+        ...c,
+        ...(p.budget.runLimit ? { rateLimits: { ...c.rateLimits, client: p.budget.runLimit } } : {}),
+        // Full-suite runs judge p95 and error rate on the window instead of probing on top of the sampler.
+        ...(p.sampler && stateDir ? { monitorWindow: { stateDir } } : {}),
+      }),
+    );
   }
   return out;
 }

@@ -109,8 +109,17 @@ test('an outage pages SEV-0 from the window (the outage incident) and resolves; 
     assert.match(er.payload?.summary ?? '', /GET \/api\/v1\/status \d+(\.\d)?% \(\d+\/\d+\) > 5%.* \(window: last 1 min, n=\d+\)/);
     await target.setFaults({});
 
-    const metrics = d.server.list().map((r) => r.path);
-    assert.ok(metrics.includes('/window'));
+    // Size and age of the window: on /metrics, /window and the status page.
+    const url = await d.server.listen('127.0.0.1', 0);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    assert.match(metrics, /^credlink_window_samples\{env="test",location="default",endpoint="GET \/health"\} \d+$/m);
+    assert.match(metrics, /^credlink_window_age_seconds\{env="test",location="default",endpoint="GET \/api\/v1\/status"\} [\d.]+$/m);
+    assert.match(metrics, /^credlink_window_length_seconds\{env="test",location="default"\} 60$/m);
+    const win = (await (await fetch(`${url}/window?env=test`)).json()) as { window: { endpoints: { name: string; samples: number; outage: number }[]; judgement: { label: string } } };
+    assert.match(win.window.judgement.label, /^window: last 1 min, n=\d+$/);
+    assert.ok(win.window.endpoints.every((e) => e.samples > 0));
+    const page = await (await fetch(`${url}/status`)).text();
+    assert.match(page, /<p class="muted window" data-window-seconds="60">window: last 1 min, n=\d+ · GET \/health: \d+ sample\(s\), newest \d+ s old/);
   } finally {
     await d.stop();
   }

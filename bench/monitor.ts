@@ -126,14 +126,17 @@ export async function runMonitorBench(o: { trials: number; periodS: number; skip
     }
     figures.outage = { trials: o.trials, pageS: pages, resolveS: resolves, pageP50: pct(pages, 0.5), pageP95: pct(pages, 0.95), resolveP50: pct(resolves, 0.5), resolveP95: pct(resolves, 0.95), missed: o.trials - pages.length };
     if (!o.skipRates) {
-      for (const [name, faults, severity, goal] of [
-        ['error rate 7% on /api/v1/status', { 'endpoint-error-rate': { path: '/api/v1/status', percent: 7 } }, 'error', GOALS.errorRateS],
-        ['8% tail at 2.5 s', { 'long-tail': 2500 }, 'warning', GOALS.tailS],
+      for (const [name, faults, key, severity, goal] of [
+        ['error rate 7% on /api/v1/status', { 'endpoint-error-rate': { path: '/api/v1/status', percent: 7 } }, 'symptom:error-rate', 'error', GOALS.errorRateS],
+        ['8% tail at 2.5 s', { 'long-tail': 2500 }, 'symptom:slow-responses', 'warning', GOALS.tailS],
       ] as const) {
         const before = events.length;
         await target.setFaults(faults);
-        const hit = await waitFor(name, () => events.slice(before).some((e) => e.action === 'trigger' && e.severity === severity), goal * 1000 * 1.5);
-        figures[name] = { seconds: hit === null ? null : hit / 1000, severity, goalS: goal };
+        const dedup = `credlink-checks/bench-monitor/${key}`;
+        const hit = await waitFor(name, () => events.slice(before).some((e) => e.action === 'trigger' && e.dedup === dedup && e.severity === severity), goal * 1000 * 1.5);
+        const seen = events.slice(before).map((e) => `${e.action} ${e.dedup.replace('credlink-checks/bench-monitor/', '')} ${e.severity}`);
+        if (hit === null) log(`monitor: events while ${name}: ${seen.join('; ') || 'none'}`);
+        figures[name] = { seconds: hit === null ? null : hit / 1000, incident: key, severity, goalS: goal, events: seen };
         log(`monitor: ${name}: ${hit === null ? 'no page' : `paged ${severity} after ${r1(hit / 1000)} s`} (goal <= ${goal} s)`);
         await target.setFaults({});
         // Let the window forget the fault before the next one.

@@ -130,6 +130,14 @@ export async function runMonitorBench(o: { trials: number; periodS: number; skip
         ['error rate 7% on /api/v1/status', { 'endpoint-error-rate': { path: '/api/v1/status', percent: 7 } }, 'symptom:error-rate', 'error', GOALS.errorRateS],
         ['8% tail at 2.5 s', { 'long-tail': 2500 }, 'symptom:slow-responses', 'warning', GOALS.tailS],
       ] as const) {
+        // A clean start: every incident the earlier faults opened resolved (an open one would not page again).
+        const open = () => {
+          const state = new Map<string, boolean>();
+          for (const e of events) state.set(e.dedup, e.action !== 'resolve');
+          return [...state].filter(([, o]) => o).map(([k]) => k);
+        };
+        if (open().length) log(`monitor: waiting for ${open().join(', ')} to resolve before: ${name}`);
+        await waitFor('every incident resolved', () => open().length === 0, 420_000);
         const before = events.length;
         await target.setFaults(faults);
         const dedup = `credlink-checks/bench-monitor/${key}`;

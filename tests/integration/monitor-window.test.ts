@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { ResolvedConfig } from '../../config/index.ts';
+import { ConfigError } from '../../src/errors.ts';
 import { windowFilePath } from '../../src/monitor/store.ts';
 import { parseSchedule } from '../../src/schedule/config.ts';
 import { startDaemon, type Daemon } from '../../src/schedule/daemon.ts';
@@ -160,4 +161,21 @@ test('due-check runs: the daemon runs only the due checks through Playwright (ne
   } finally {
     await d.stop();
   }
+});
+
+test('a schedule that cannot fit the declared limit refuses the start: ConfigError (exit 2), one line naming the check and the limit', async () => {
+  const stateDir = tempDir('credlink-monitor-plan-');
+  const schedule = parseSchedule({ stateDir, reportsDir: `${stateDir}/reports`, environments: [{ env: 'test', cadence: { 'security.malformed-keys-rejected': 10 } }] }, 'monitor-window.test.json');
+  const tight = Object.freeze({ ...config, rateLimits: { ...config.rateLimits, client: { limit: 40, windowS: 60 } } });
+  await assert.rejects(
+    startDaemon({ config: schedule, configs: new Map([['test', tight]]), log: () => {}, listen: false, sampling: true }),
+    (e: unknown) => {
+      assert.ok(e instanceof ConfigError);
+      assert.equal(e.lines.length, 1);
+      assert.match(e.lines[0]!, /^test: the schedule needs [\d.]+ requests\/min \(sampler [\d.]+, checks [\d.]+\) but 80% of CREDLINK_RATE_LIMIT=40\/min is 32\/min: security\.malformed-keys-rejected alone takes 36\/min; raise its cadence in schedule\.json "cadence", or declare the real limit$/);
+      return true;
+    },
+  );
+  // Nothing was left holding the state directory.
+  assert.equal(fs.existsSync(`${stateDir}/daemon.lock`), false);
 });

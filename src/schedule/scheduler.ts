@@ -211,6 +211,11 @@ export class Scheduler {
     }
   }
 
+  /** The environment's own selection (schedule.json `grep`), if any. */
+  grepOf(env: string): string | undefined {
+    return this.envs.get(env)?.grep;
+  }
+
   /** Is a run of this environment in progress (a due-check run waits for it)? */
   isRunning(env: string): boolean {
     return this.running.has(env);

@@ -129,7 +129,7 @@ export function startSamplers(o: {
       const report = windowReport(j, c, location);
       // Nothing decided and no endpoint fresh: no observation (a window filling up is not "no evidence").
       if (report.verdict.status === 'no-evidence') return;
-      const observed = o.monitor.observe(env, report);
+      const observed = o.monitor.observe(env, report, { partial: true });
       if (observed.transitions.length) {
         o.log(`${env}: window (${windowLabel(j.windowMs, j.n)}): ${observed.transitions.map((t) => `${t.action.kind}${'severity' in t.action ? ` ${t.action.severity}` : ''} ${t.incidentId}`).join(', ')}`);
       }

@@ -160,7 +160,7 @@ export class Scheduler {
         report = r;
         // observe() uses only complete observations (a drill, an interrupted run or one without
         // evidence is no alert input: src/alerting/monitor.ts alertInput).
-        const observed = this.o.monitor.observe(envName, r);
+        const observed = this.o.monitor.observe(envName, r, { partial: only !== undefined });
         // Only observations that were not interrupted make history (README "Only observations make history").
         if (makesHistory(r)) this.o.history.add(entryFromReport(r, startedAt.toISOString(), Math.round(performance.now() - t0)));
         result = { env: envName, outcome: r.verdict.status, transitions: observed.transitions, deliveries: [] };

@@ -200,3 +200,27 @@ test('reuse: a fresh window of the same environment and base URL is the perf che
     fs.rmSync(stateDir, { recursive: true, force: true });
   }
 });
+
+test('alert state: a window evaluation resolves only incidents whose root check it judged, not one whose consequence it happened to run', async () => {
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const { AlertMonitor } = await import('../../src/alerting/monitor.ts');
+  const { AlertStore } = await import('../../src/alerting/store.ts');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'credlink-alerts-'));
+  try {
+    const c = cfg({ CREDLINK_ALERT_TRIGGER_AFTER: '1', CREDLINK_ALERT_RESOLVE_AFTER: '1' });
+    const m = new AlertMonitor({ store: new AlertStore(dir), configFor: () => c });
+    // A run's incident rooted in db.connect that also explains health.root's 503.
+    m.observe('staging', { ...windowReport(judge(input([win('GET /health', 'health.root', series(100, (_, t) => ok(t)))])), c, 'default'), incidents: [], findings: [] });
+    const id = 'staging/database-unreachable';
+    (m.incidents() as Record<string, unknown>)[id] = { ...Object.values(m.incidents())[0], id, key: 'database-unreachable', open: true, failures: 1, successes: 0, severity: 'SEV-1', openedAt: new Date().toISOString(), rootCheckId: 'db.connect', checks: ['db.connect', 'health.root'], channels: [], dedupKey: `credlink-checks/${id}`, env: 'staging', title: 't', section: { title: 's', anchor: 'a' }, lastSeenAt: null, lastSeverity: 'SEV-1', reportRunId: null };
+    const healthy = windowReport(judge(input([win('GET /health', 'health.root', series(100, (_, t) => ok(t)))])), c, 'default');
+    m.observe('staging', healthy, { partial: true });
+    assert.equal(m.incidents()[id]?.open, true, 'health.root passing in the window says nothing about the database');
+    m.observe('staging', healthy);
+    assert.equal(m.incidents()[id], undefined, 'a whole run that ran a member check counts (as before)');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -71,6 +71,13 @@ export function cadencesFor(c: Pick<ResolvedConfig, 'kube' | 'databaseUrl' | 'pr
   return out;
 }
 
+/** Does an environment's own `grep` (schedule.json) select the check? (Matched as Playwright does: title and tags.) */
+export function selectedBy(grep: string | undefined, id: CheckId): boolean {
+  if (grep === undefined) return true;
+  const e = catalog[id];
+  return new RegExp(grep).test(`${e.title} @${id} @${e.severity} @section:${e.section}`);
+}
+
 /** Checks due at `now` (epoch ms): never attempted, or attempted `every` seconds ago or more. */
 export function dueChecks(cadences: readonly CheckCadence[], lastAttempt: ReadonlyMap<string, number>, now: number): CheckId[] {
   return cadences.filter((x) => !x.window && now - (lastAttempt.get(x.checkId) ?? -Infinity) >= x.everySeconds * 1000).map((x) => x.checkId);
@@ -106,9 +113,10 @@ export function planBudget(c: Pick<ResolvedConfig, 'env' | 'rateLimits' | 'secur
   // A full-suite run on its own timer sends what every check sends once.
   const suite = cadences.reduce((s, x) => s + (ruleOf(x.checkId)?.requests ?? 0), 0);
   const suiteRpm = fullSuiteSeconds ? perMin(suite, fullSuiteSeconds) : 0;
-  const total = samplerRpm + checksRpm + suiteRpm;
+  // What the continuous monitor adds must fit; the full suite's runs pace themselves (their own budget) as before.
+  const total = samplerRpm + checksRpm;
   const f = c.security.authFailLimit;
-  const failRpm = checks.reduce((s, x) => s + x.fpm, 0) + (fullSuiteSeconds ? perMin(cadences.reduce((s, x) => s + (ruleOf(x.checkId)?.failedAttempts ?? 0), 0), fullSuiteSeconds) : 0);
+  const failRpm = checks.reduce((s, x) => s + x.fpm, 0);
   const failRoom = (allowance({ limit: f.max, windowS: f.windowS }) * 60) / f.windowS;
   const room = client ? (allowance(client) * 60) / client.windowS : null;
   const label = client ? `CREDLINK_RATE_LIMIT=${formatRate(client)}` : 'no declared limit';
@@ -118,13 +126,13 @@ export function planBudget(c: Pick<ResolvedConfig, 'env' | 'rateLimits' | 'secur
     `${c.env}: budget: ${r1(total)} requests/min planned against ${room ? `${r1(room)}/min (80% of ${label})` : label}${share(total)}`,
     ...(sampler ? [`${c.env}:   sampler ${r1(sampler.perMinute)}/min + re-asks up to ${sampler.reaskPerMinute}/min${share(samplerRpm)}`] : []),
     ...top.map((x) => `${c.env}:   ${x.id} every ${x.x.everySeconds} s: ${x.x.requests} request(s) = ${r1(x.rpm)}/min${share(x.rpm)}${x.x.from !== 'runbooks/cadence.ts' ? ` (${x.x.from})` : ''}`),
-    ...(fullSuiteSeconds ? [`${c.env}:   full suite every ${fullSuiteSeconds} s: about ${suite} requests = ${r1(suiteRpm)}/min${share(suiteRpm)}`] : []),
+    ...(fullSuiteSeconds ? [`${c.env}:   and the full suite every ${fullSuiteSeconds} s: about ${suite} requests = ${r1(suiteRpm)}/min${share(suiteRpm)}, paced by its own request budget within what is left`] : []),
     `${c.env}:   failed authentication attempts apart: ${r1(failRpm)}/min against ${r1(failRoom)}/min (80% of CREDLINK_AUTH_FAIL_LIMIT=${f.max} per ${f.windowS} s)`,
   ];
   const out: BudgetPlan = { lines };
   if (room !== null && total > room) {
     const worst = top[0];
-    out.problem = `${c.env}: the schedule needs ${r1(total)} requests/min (sampler ${r1(samplerRpm)}, checks ${r1(checksRpm)}${suiteRpm ? `, full suite ${r1(suiteRpm)}` : ''}) but 80% of ${label} is ${r1(room)}/min${worst ? `: ${worst.id} alone takes ${r1(worst.rpm)}/min; raise its cadence in schedule.json "cadence"` : ''}${fullSuiteSeconds ? ' or run the full suite less often' : ''}, or declare the real limit`;
+    out.problem = `${c.env}: the schedule needs ${r1(total)} requests/min (sampler ${r1(samplerRpm)}, checks ${r1(checksRpm)}) but 80% of ${label} is ${r1(room)}/min${worst ? `: ${worst.id} alone takes ${r1(worst.rpm)}/min; raise its cadence in schedule.json "cadence"` : ''}, or declare the real limit`;
   } else if (failRpm > failRoom) {
     const worst = [...checks].sort((a, b) => b.fpm - a.fpm)[0];
     out.problem = `${c.env}: the schedule sends ${r1(failRpm)} failed authentication attempts a minute but 80% of CREDLINK_AUTH_FAIL_LIMIT=${f.max} per ${f.windowS} s is ${r1(failRoom)}/min${worst ? `: ${worst.id} takes ${r1(worst.fpm)}/min; raise its cadence in schedule.json "cadence"` : ''}`;

@@ -4,7 +4,8 @@
  * its samples are the latency probe's (src/perf/probe-run.ts): p95 and error rate are judged on
  * "window: last 5 min, n=312" with today's rules, and the run sends no probe traffic. Fresh: the
  * daemon saved it within FRESH_MS (it saves every 10 s while it samples). Samples of a confirmed
- * outage are left out, as the daemon's judgement leaves them out.
+ * outage are kept: in a run the outage is correlated with them (perf.error-rate is its
+ * consequence), unlike the daemon's judgement, where the outage is an incident of its own.
  */
 import type { ResolvedConfig } from '../../config/index.ts';
 import type { EndpointSamples } from '../perf/probe-verdict.ts';
@@ -30,7 +31,7 @@ export function sharedWindow(c: Pick<ResolvedConfig, 'env' | 'baseUrl' | 'monito
   if (age > FRESH_MS) return { none: `the monitor's window of ${c.env} was saved ${Math.round(age / 1000)} s ago (stale after ${FRESH_MS / 1000} s: is the daemon running?)` };
   const from = now - f.windowMs;
   const endpoints = f.windows.map((w) => {
-    const samples = w.samples.filter((s) => s.t > from && !s.outage).map((s) => ({ ms: s.ms, status: s.status, ...(s.error ? { error: s.error } : {}) }));
+    const samples = w.samples.filter((s) => s.t > from).map((s) => ({ ms: s.ms, status: s.status, ...(s.error ? { error: s.error } : {}) }));
     return { name: w.name, samples, dropped: 0, scheduled: samples.length };
   });
   const n = endpoints.reduce((a, e) => a + e.samples.length, 0);

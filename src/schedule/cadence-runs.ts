@@ -6,7 +6,6 @@
  * that skips is not asked again before its cadence comes round). What a check last did and
  * whether its result is still valid: snapshot() (stale past its validity, never passed).
  */
-import { catalog, type CheckId } from '../../runbooks/catalog.ts';
 import type { AlertMonitor } from '../alerting/monitor.ts';
 import { checkKey } from '../alerting/store.ts';
 import { dueChecks, grepOf, isStale } from '../monitor/cadence.ts';
@@ -55,20 +54,12 @@ export class CadenceRuns {
       if (this.o.scheduler.isRunning(p.env) || this.o.scheduler.isStopping()) continue;
       const last = this.attempted.get(p.env)!;
       const now = this.now();
-      const due = dueChecks(p.cadences!, last, now).filter((id) => this.selected(p.env, id));
+      const due = dueChecks(p.cadences!, last, now);
       if (due.length === 0) continue;
       for (const id of due) last.set(id, now);
       runs.push(this.o.scheduler.tick(p.env, { grep: grepOf(due) }).catch((e) => this.o.log(`${p.env}: due-check run failed: ${(e as Error).message}`)));
     }
     await Promise.all(runs);
-  }
-
-  /** An environment's own `grep` (schedule.json) still limits what runs: due checks outside it never do. */
-  private selected(env: string, id: CheckId): boolean {
-    const grep = this.o.scheduler.grepOf(env);
-    if (grep === undefined) return true;
-    const e = catalog[id];
-    return new RegExp(grep).test(`${e.title} @${id} @${e.severity} @section:${e.section}`);
   }
 
   start(): void {

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { Cron } from 'croner';
 import { loadConfig, type ResolvedConfig } from '../../config/index.ts';
 import { AlertMonitor } from '../alerting/monitor.ts';
+import { namesOf, unknownNames } from '../../runbooks/commands.ts';
 import { AlertStore } from '../alerting/store.ts';
 import { catalogEntries } from '../coverage/catalog-entries.ts';
 import { DEFAULT_LOCATION } from '../../config/location.ts';
@@ -222,7 +223,7 @@ function routes(
             runs: (env) => runMetrics.get(env),
             process: { cpuSeconds: (cpu.user + cpu.system) / 1e6, residentBytes: process.memoryUsage.rss(), startTimeSeconds: Math.round(started) },
           }) +
-          renderObservedMetrics(observed, { location, runbookUrl: runbook.url, alerting: Object.values(monitor.incidents()) }) +
+          renderObservedMetrics(observed, { location, runbookUrl: runbook.url, alerting: Object.values(monitor.incidents()), names: (env) => (configs.has(env) ? namesOf(configs.get(env)!) : unknownNames(env)) }) +
           renderWindowMetrics([...samplers.values()].map((s) => s.snapshot()), envNames.map((env) => ({ env, checks: cadence.snapshot(env) })), location),
       };
     })

@@ -17,6 +17,8 @@
 import type { WindowSnapshot } from './sampling.ts';
 import type { CheckFreshness } from './cadence-runs.ts';
 import { severityRank } from '../../runbooks/severity.ts';
+import { renderCommand, unknownNames, type CommandNames } from '../../runbooks/commands.ts';
+import { sections } from '../../runbooks/sections.ts';
 import type { CheckState, IncidentState, OutboxItem } from '../alerting/store.ts';
 import { RESPONSE_CLASSES } from '../http/response-class.ts';
 import { countBySeverity } from '../incidents/open.ts';
@@ -140,7 +142,7 @@ export function firstSteps(actions: StatusIncident['immediateActions']): string 
  * to, and the latency probe per endpoint. `runbookUrl`: CREDLINK_RUNBOOK_URL; unset = no
  * `runbook_url` label (a name without a link, never a dead one).
  */
-export function renderObservedMetrics(envs: readonly ObservedEnv[], ctx: { location: string; runbookUrl?: string; alerting?: readonly IncidentState[] }): string {
+export function renderObservedMetrics(envs: readonly ObservedEnv[], ctx: { location: string; runbookUrl?: string; alerting?: readonly IncidentState[]; names?: (env: string) => CommandNames }): string {
   const f = families({ location: ctx.location });
   const link = (section: { anchor: string }) => runbookLink(section, { url: ctx.runbookUrl }, 'url');
   const alerting = f.gauge(
@@ -192,7 +194,13 @@ export function renderObservedMetrics(envs: readonly ObservedEnv[], ctx: { locat
     }
   }
   // An alert still firing while its resolve waits for more clean runs is described by its alert state.
-  for (const x of (ctx.alerting ?? []).filter((a) => a.open && !described.has(a.id))) info.add({ env: x.env, incident: x.id, title: x.title, root_check: x.rootCheckId }, 1);
+  // (An incident the window opened, before any run reported it: its section's first steps, for its environment.)
+  for (const x of (ctx.alerting ?? []).filter((a) => a.open && !described.has(a.id))) {
+    const section = Object.values(sections).find((sec) => sec.anchor === x.section.anchor);
+    const names = ctx.names?.(x.env) ?? unknownNames(x.env);
+    const steps = section ? firstSteps(section.immediateActions.map((a) => ({ step: a.step, command: renderCommand(a.command, names), writes: 'writes' in a && a.writes === true }))) : undefined;
+    info.add({ env: x.env, incident: x.id, title: x.title, root_check: x.rootCheckId, first_steps: steps }, 1);
+  }
   return joinFamilies([alerting, count, each, info, failing, latency, samples, errors]);
 }
 

@@ -13,7 +13,7 @@ import { ConfigError } from '../errors.ts';
 import { windowLabel, type Judgement } from '../monitor/judge.ts';
 import { Cron } from 'croner';
 import { formatRate } from '../../config/request-spec.ts';
-import { cadencesFor, planBudget, type BudgetPlan, type CheckCadence } from '../monitor/cadence.ts';
+import { cadencesFor, planBudget, selectedBy, type BudgetPlan, type CheckCadence } from '../monitor/cadence.ts';
 import { describeSamplerPlan, planSampler, type SamplerPlan } from '../monitor/plan.ts';
 import { windowReport } from '../monitor/report.ts';
 import { Sampler } from '../monitor/sampler.ts';
@@ -81,7 +81,7 @@ export function planContinuous(o: { config: ScheduleConfig; configs: ReadonlyMap
     }
     // Due-check runs by default where the monitor is continuous (a remote target); an embedded target
     // starts with every run, so there only when the environment asks for them ("cadence": {...}).
-    const cadences = e.cadence === false || (c.target !== 'remote' && e.cadence === undefined) ? null : cadencesFor(c, { sampler: sampler !== null, overrides: e.cadence });
+    const cadences = e.cadence === false || (c.target !== 'remote' && e.cadence === undefined) ? null : cadencesFor(c, { sampler: sampler !== null, overrides: e.cadence }).filter((x) => selectedBy(e.grep, x.checkId));
     const budget = planBudget(c, cadences ?? [], sampler, fullSuiteSeconds(e));
     if (budget.problem) problems.push(budget.problem);
     out.push({ env: e.env, config: c, sampler, cadences, budget });

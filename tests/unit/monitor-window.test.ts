@@ -188,10 +188,10 @@ test('reuse: a fresh window of the same environment and base URL is the perf che
     new WindowStore(stateDir, 'staging').save({ baseUrl: c.baseUrl, windowMs: 300_000, intervalMs: 1000, savedAt: now - 4000, windows: [{ name: 'GET /health', location: 'default', checkId: 'health.root', samples: [...outage, ...samples] }] });
     const w = sharedWindow(c, now);
     assert.ok(!('none' in w));
-    assert.equal(w.label, "window: last 5 min, n=70 (the monitor's samples, saved 4 s ago)");
-    assert.equal(w.endpoints[0]!.samples.length, 70, 'outage samples left out');
+    assert.equal(w.label, "window: last 5 min, n=71 (the monitor's samples, saved 4 s ago)");
+    assert.equal(w.endpoints[0]!.samples.length, 71, 'outage samples kept: a run correlates them with the outage');
     const run = await sampleEndpoints(c);
-    assert.match(run.window ?? '', /^window: last 5 min, n=70/);
+    assert.match(run.window ?? '', /^window: last 5 min, n=71/);
     assert.equal(run.endpoints[0]!.samples.filter((s) => s.status === 500).length, 1);
     assert.match((sharedWindow(c, now + 60_000) as { none: string }).none, /saved 64 s ago \(stale after 30 s: is the daemon running\?\)/);
     assert.match((sharedWindow({ ...c, baseUrl: 'https://other.example' }, now) as { none: string }).none, /samples https:\/\/staging\.credlink\.example, not https:\/\/other\.example/);

@@ -128,6 +128,8 @@ export function scrubThenCut(v: unknown, scrubber: Scrubber, max: number): unkno
 
 interface TestFixtures {
   findingKeepsWorker: void;
+  /** Skips a check whose still-valid result a monitoring daemon has (config.reuse, src/monitor/reuse.ts), saying so. */
+  reused: void;
   api: BudgetedApi;
   check: Check;
   answers: void;
@@ -235,6 +237,15 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       }
     },
     { scope: 'worker', auto: true },
+  ],
+  reused: [
+    async ({ config }, use, testInfo) => {
+      const id = testInfo.annotations.find((a) => a.type === 'runbook')?.description;
+      const r = id ? config.reuse?.find((x) => x.checkId === id) : undefined;
+      testInfo.skip(r !== undefined, r?.reason);
+      await use();
+    },
+    { auto: true, box: 'self' },
   ],
   answers: [
     async ({ confirmations }, use, testInfo) => {

@@ -26,7 +26,7 @@ export function configFrom(flags: RunFlags, fallbackEnv?: string): Readonly<Reso
   const c = loadConfig({ env: flags.env ?? (flags['env-file'] ? undefined : fallbackEnv), file: flags['env-file'] });
   // A monitor of this remote environment may have a fresh window there (src/monitor/reuse.ts).
   const stateDir = (flags as { 'state-dir'?: string })['state-dir'];
-  return c.target === 'remote' && stateDir ? Object.freeze({ ...c, monitorWindow: { stateDir: path.resolve(stateDir) } }) : c;
+  return c.target === 'remote' && stateDir && stateDir !== 'none' ? Object.freeze({ ...c, monitorWindow: { stateDir: path.resolve(stateDir) } }) : c;
 }
 
 export function failOnFrom(flags: RunFlags, config: ResolvedConfig): Severity {

@@ -42,7 +42,7 @@ export const runOptions = {
     type: 'string',
     value: 'DIR',
     default: '.state',
-    description: "a monitoring daemon's state directory (schedule.json stateDir): a fresh window of the environment there gives p95 and error rate without probing",
+    description: "a monitoring daemon's state directory (schedule.json stateDir): a fresh window of the environment there gives p95 and error rate without probing, and `run` reuses its still-valid passes of the hourly checks; none: neither",
   },
 } as const satisfies OptionSpecs;
 

@@ -7,7 +7,10 @@
  * outage are kept: in a run the outage is correlated with them (perf.error-rate is its
  * consequence), unlike the daemon's judgement, where the outage is an incident of its own.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { ResolvedConfig } from '../../config/index.ts';
+import { cadencesFor, isStale } from './cadence.ts';
 import type { EndpointSamples } from '../perf/probe-verdict.ts';
 import { windowLabel } from './judge.ts';
 import { readWindowFile } from './store.ts';
@@ -36,4 +39,33 @@ export function sharedWindow(c: Pick<ResolvedConfig, 'env' | 'baseUrl' | 'monito
   });
   const n = endpoints.reduce((a, e) => a + e.samples.length, 0);
   return { label: `${windowLabel(f.windowMs, n)} (the monitor's samples, saved ${Math.round(age / 1000)} s ago)`, endpoints };
+}
+
+/** Expensive checks (hourly cadence: they spend the failed-attempt budget or a whole window) whose result may be reused. */
+const REUSABLE_FROM_SECONDS = 3600;
+
+/**
+ * Still-valid passing results of the expensive checks, from a running monitor of the same
+ * environment (its window fresh, so its state is current): `run` skips those checks and says whose
+ * result stands and until when. Never for `gate`: after a deploy every check runs again.
+ */
+export function reusableResults(c: Pick<ResolvedConfig, 'env' | 'baseUrl' | 'monitorWindow' | 'kube' | 'databaseUrl' | 'prometheus' | 'target'>, now = Date.now()): { checkId: string; reason: string }[] {
+  if (!c.monitorWindow || 'none' in sharedWindow(c, now)) return [];
+  let checks: Record<string, { env: string; checkId: string; lastRunAt: string; lastSeverity: string | null }>;
+  try {
+    checks = (JSON.parse(fs.readFileSync(path.join(c.monitorWindow.stateDir, 'alerts.json'), 'utf8')) as { checks: typeof checks }).checks ?? {};
+  } catch {
+    return [];
+  }
+  const out: { checkId: string; reason: string }[] = [];
+  for (const x of cadencesFor(c, { sampler: true })) {
+    if (x.everySeconds < REUSABLE_FROM_SECONDS) continue;
+    const seen = Object.values(checks).find((s) => s.env === c.env && s.checkId === x.checkId);
+    if (!seen || seen.lastSeverity !== null) continue;
+    const at = Date.parse(seen.lastRunAt);
+    if (isStale(x, at, now)) continue;
+    const until = new Date(at + x.validSeconds * 1000).toISOString().slice(11, 16);
+    out.push({ checkId: x.checkId, reason: `reused: the monitor's run of ${seen.lastRunAt.slice(0, 16).replace('T', ' ')} UTC passed it; valid until ${until} UTC (every ${x.everySeconds / 3600} h, runbooks/cadence.ts); --state-dir none runs it` });
+  }
+  return out;
 }

@@ -179,3 +179,12 @@ test('a schedule that cannot fit the declared limit refuses the start: ConfigErr
   // Nothing was left holding the state directory.
   assert.equal(fs.existsSync(`${stateDir}/daemon.lock`), false);
 });
+
+test('a reused result: the check is skipped in the run with whose result stands, never counted as passed by it', async () => {
+  const { runPlaywright } = await import('../../src/run/execute.ts');
+  const reportsDir = tempDir('credlink-monitor-reuse-');
+  const reason = "reused: the monitor's run of 2026-12-04 16:50 UTC passed it; valid until 18:51 UTC";
+  const { report } = await runPlaywright({ ...config, reuse: [{ checkId: 'health.root', reason }] }, { reportsDir, grep: '@health\\.(root|status)\\b' }, target.secrets(), () => {});
+  assert.deepEqual(report.skipped.map((s) => [s.checkId, s.reason]), [['health.root', reason]]);
+  assert.deepEqual(report.passed.map((p) => p.checkId), ['health.status']);
+});

@@ -224,3 +224,31 @@ test('alert state: a window evaluation resolves only incidents whose root check 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('reuse: a running monitor\'s still-valid pass of an hourly check is reused by run (skipped, saying whose result and until when); a failure or an old pass is not', async () => {
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const { WindowStore } = await import('../../src/monitor/store.ts');
+  const { reusableResults } = await import('../../src/monitor/reuse.ts');
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'credlink-reuse-'));
+  try {
+    const c = { ...cfg(), monitorWindow: { stateDir } };
+    const now = Date.parse('2026-12-04T17:00:00Z');
+    new WindowStore(stateDir, 'staging').save({ baseUrl: c.baseUrl, windowMs: 300_000, intervalMs: 5000, savedAt: now - 2000, windows: [] });
+    const at = (minAgo: number) => new Date(now - minAgo * 60_000).toISOString();
+    const checks = {
+      'staging/security.auth-rate-limit': { env: 'staging', checkId: 'security.auth-rate-limit', failures: 0, lastRunAt: at(10), lastSeverity: null, lastDurationMs: 1 },
+      'staging/security.derived-keys-rejected': { env: 'staging', checkId: 'security.derived-keys-rejected', failures: 1, lastRunAt: at(10), lastSeverity: 'SEV-0', lastDurationMs: 1 },
+      'staging/security.headers': { env: 'staging', checkId: 'security.headers', failures: 0, lastRunAt: at(1), lastSeverity: null, lastDurationMs: 1 },
+    };
+    fs.writeFileSync(path.join(stateDir, 'alerts.json'), JSON.stringify({ version: 2, incidents: {}, checks, outbox: [], delivered: [] }));
+    assert.deepEqual(reusableResults(c, now), [
+      { checkId: 'security.auth-rate-limit', reason: "reused: the monitor's run of 2026-12-04 16:50 UTC passed it; valid until 18:51 UTC (every 1 h, runbooks/cadence.ts); --state-dir none runs it" },
+    ]);
+    assert.deepEqual(reusableResults(c, now + 3 * 3600_000), [], 'past its validity (and the window is stale): nothing reused');
+    assert.deepEqual(reusableResults({ ...c, monitorWindow: undefined }, now), []);
+  } finally {
+    fs.rmSync(stateDir, { recursive: true, force: true });
+  }
+});

@@ -188,6 +188,13 @@ export async function runMonitorBench(o: { trials: number; periodS: number; skip
       daemon.kill('SIGTERM');
       await closed;
     }
+    // The daemon's log beside the figures (its lines carry no secret): what paged when, the plan it printed.
+    try {
+      fs.mkdirSync(path.dirname(path.resolve(o.out)), { recursive: true });
+      fs.writeFileSync(o.out.replace(/\.json$/, '') + '.daemon.log', stderr);
+    } catch {
+      /* the figures matter more */
+    }
     await target.stop();
     await new Promise((r) => receiver.close(r));
   }

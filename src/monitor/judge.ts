@@ -37,6 +37,8 @@ export interface Judgement {
   endpoints: JudgedEndpoint[];
   /** Every sampled health endpoint is down now (at least one is sampled). */
   outage: boolean;
+  /** Every sampled health endpoint failed its newest request, not (yet) confirmed: an outage may be starting. */
+  suspect: boolean;
   latency: Verdict;
   errorRate: ErrorRateVerdict;
   /** Samples judged over all endpoints. */
@@ -78,6 +80,7 @@ export function judge(i: JudgeInput): Judgement {
   });
   const health = endpoints.filter((e) => e.checkId !== null && e.latest !== null);
   const outage = health.length > 0 && health.every((e) => e.down);
+  const suspect = !outage && health.length > 0 && health.every((e) => e.latest !== null && failed(e.latest));
   const asProbe: EndpointSamples[] = i.windows.map((w) => {
     const samples = judgedSamples(w);
     return { name: w.name, samples, dropped: 0, scheduled: samples.length };
@@ -87,6 +90,7 @@ export function judge(i: JudgeInput): Judgement {
     windowMs: i.windowMs,
     endpoints,
     outage,
+    suspect,
     latency: i.decideEarly ? provenLatency(asProbe, i.limits.responseTimeMs, latencyVerdict(asProbe, i.limits.responseTimeMs)) : latencyVerdict(asProbe, i.limits.responseTimeMs),
     errorRate: i.decideEarly ? provenErrorRate(i.limits.errorRate, errorRateVerdict(asProbe, i.limits.errorRate)) : errorRateVerdict(asProbe, i.limits.errorRate),
     n: endpoints.reduce((a, e) => a + e.n, 0),

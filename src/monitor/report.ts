@@ -47,8 +47,9 @@ function healthRecord(e: JudgedEndpoint, env: string): TestRecord | null {
   if (!latest || !e.checkId) return null;
   const id = e.checkId as CheckId;
   const ok = latest.status !== null && latest.status >= 200 && latest.status < 300;
-  if (ok || (!e.down && (latest.status === null || latest.status >= 500))) return record(id, 'passed');
-  if (!e.down) return null; // 404, 401, 429...: the scheduled check judges those, not the window
+  if (ok) return record(id, 'passed');
+  // A failure not (yet) confirmed says nothing either way; 404, 401, 429...: the scheduled check judges those.
+  if (!e.down) return null;
   const seen = latest.status === null ? `no answer (${latest.error ?? 'unknown'})` : `(${latest.status})`;
   const message = `[STATUS] ${seen} == 200 on ${e.name} (${env}); confirmed: asked again, failed again (continuous sampler)`;
   return record(id, 'failed', {
@@ -70,6 +71,11 @@ function impactOf(v: Verdict, precise: boolean): Impact | undefined {
 function perfRecords(j: Judgement, c: Readonly<ResolvedConfig>): TestRecord[] {
   const label = windowLabel(j.windowMs, j.n);
   const out: TestRecord[] = [];
+  if (j.suspect) {
+    // Its failures are the outage's if it is confirmed next round: not an error rate meanwhile.
+    const why = `inconclusive, n=${j.n} (${label}): every health endpoint failed its last request; an outage is being confirmed`;
+    return [record('perf.latency', 'skipped', { skip: why }), record('perf.error-rate', 'skipped', { skip: why })];
+  }
   const lim = c.thresholds.responseTimeMs;
   const lat = j.latency;
   if (lat.status === 'insufficient' || lat.status === 'no-data') {

@@ -252,3 +252,18 @@ test('reuse: a running monitor\'s still-valid pass of an hourly check is reused 
     fs.rmSync(stateDir, { recursive: true, force: true });
   }
 });
+
+test('report: every health endpoint failing its last request, not yet confirmed: no verdict on the health checks nor the error rate (the outage may be starting)', () => {
+  const c = cfg();
+  const j = judge(
+    input([
+      win('GET /health', 'health.root', series(100, (i, t) => (i === 99 ? bad(t, 503, false) : ok(t)))),
+      win('GET /api/v1/status', 'health.status', series(100, (i, t) => (i === 99 ? bad(t, 503, false) : ok(t)))),
+    ]),
+  );
+  assert.deepEqual([j.outage, j.suspect], [false, true]);
+  const r = windowReport(j, c, 'default');
+  assert.deepEqual(r.passed, []);
+  assert.deepEqual(r.findings, []);
+  assert.match(r.skipped[0]!.reason, /every health endpoint failed its last request; an outage is being confirmed$/);
+});

@@ -14,6 +14,8 @@
  *
  * Options: --runs N (3) --only ID,ID --skip-accuracy --out FILE (default
  * <reports-dir>/bench/bench-<time>.json) --reports-dir DIR (reports)
+ * --only monitor: the continuous monitor's section alone (bench/monitor.ts): --trials N (10),
+ * --period S (600: the CPU share's averaging period), --skip-rates
  * accuracy: --rate N (50) --count N (500) --base MS (20) --tail MS (200)
  */
 import fs from 'node:fs';
@@ -40,6 +42,9 @@ const { values } = parseArgs({
     count: { type: 'string', default: '500' },
     base: { type: 'string', default: '20' },
     tail: { type: 'string', default: '200' },
+    trials: { type: 'string', default: '10' },
+    period: { type: 'string', default: '600' },
+    'skip-rates': { type: 'boolean', default: false },
   },
 });
 const runs = Number(values.runs);
@@ -59,6 +64,18 @@ interface Scenario {
   exits: number[];
   /** Where its runs write reports (tool scenarios). */
   reportsDir?: string;
+}
+
+if (values.only === 'monitor') {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'credlink-bench-'));
+  const at = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  try {
+    const { runMonitorBench } = await import('./monitor.ts');
+    await runMonitorBench({ trials: Number(values.trials), periodS: Number(values.period), skipRates: Boolean(values['skip-rates']), work, out: values.out ?? path.join(values['reports-dir']!, 'bench', `bench-monitor-${at}.json`), log });
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  process.exit(0);
 }
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'credlink-bench-'));

@@ -22,6 +22,8 @@ export interface BenchTarget {
    * instead of the 429s the previous run's failed attempts would cause within the same minute.
    */
   reset(): Promise<void>;
+  /** Switches the target's faults at run time (PUT /__admin/faults): the monitor section injects outages. */
+  setFaults(faults: Record<string, unknown>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -55,6 +57,10 @@ export async function startTarget(workDir: string, name: string, fault?: string)
       const current = (await (await fetch(admin, { headers })).json()) as { faults: unknown };
       const res = await fetch(admin, { method: 'PUT', headers, body: JSON.stringify({ faults: current.faults }) });
       if (!res.ok) throw new Error(`resetting the reference target (${name}) failed: ${res.status}`);
+    },
+    async setFaults(faults) {
+      const res = await fetch(admin, { method: 'PUT', headers: { 'x-admin-token': token, 'content-type': 'application/json' }, body: JSON.stringify({ faults }) });
+      if (!res.ok) throw new Error(`setting faults on the reference target (${name}) failed: ${res.status}`);
     },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {

@@ -93,6 +93,8 @@ export interface Check {
     errorRate: number | null;
     /** Every request by the class of its answer (src/http/response-class.ts): the daemon's probe counters. */
     answers?: Partial<Record<ResponseClass, number>>;
+    /** The samples are a monitor's window, not this run's probe: its size and age ("window: last 5 min, n=312 ..."). */
+    window?: string;
     /** The latencies in fixed buckets (src/stats/histogram.ts): the daemon's probe histogram. */
     histogram?: LatencyHistogram;
     /** The answered requests' latencies (ms): later runs compare their distribution with these (perf.degradation). */
@@ -131,6 +133,8 @@ export function scrubThenCut(v: unknown, scrubber: Scrubber, max: number): unkno
 
 interface TestFixtures {
   findingKeepsWorker: void;
+  /** Skips a check whose still-valid result a monitoring daemon has (config.reuse, src/monitor/reuse.ts), saying so. */
+  reused: void;
   api: BudgetedApi;
   check: Check;
   answers: void;
@@ -239,6 +243,15 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       }
     },
     { scope: 'worker', auto: true },
+  ],
+  reused: [
+    async ({ config }, use, testInfo) => {
+      const id = testInfo.annotations.find((a) => a.type === 'runbook')?.description;
+      const r = id ? config.reuse?.find((x) => x.checkId === id) : undefined;
+      testInfo.skip(r !== undefined, r?.reason);
+      await use();
+    },
+    { auto: true, box: 'self' },
   ],
   answers: [
     async ({ confirmations, scrubber }, use, testInfo) => {

@@ -138,6 +138,16 @@ export const resolvedConfigSchema = z.object({
    * schedule.json `location`; absent = DEFAULT_LOCATION. Recorded in runbook.json and alerts.
    */
   location: z.string().optional(),
+  /**
+   * A monitoring daemon's state directory: when it holds a fresh window of this environment
+   * (src/monitor/reuse.ts), the perf checks judge its samples instead of probing.
+   */
+  monitorWindow: z.object({ stateDir: z.string() }).optional(),
+  /**
+   * Checks a one-shot run does not repeat: a running monitor holds a still-valid passing result of
+   * them (src/monitor/reuse.ts). Each is skipped with its reason, never counted as passed by this run.
+   */
+  reuse: z.array(z.object({ checkId: z.string(), reason: z.string() })).optional(),
 });
 
 export type ResolvedConfig = z.infer<typeof resolvedConfigSchema>;

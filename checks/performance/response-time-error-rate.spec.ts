@@ -26,6 +26,8 @@ const skipWithoutPaths = () => {
 };
 const round = (n: number) => Math.round(n * 10) / 10;
 const NAMES = { candidate: 'this run', reference: 'baseline' };
+/** What the judged samples are: this run's probe, or a monitor's window (src/monitor/reuse.ts), said in every finding. */
+const callsOf = (run: ProbeRun) => (run.window ? `GET ${settings.paths.join(', ')}: ${run.window}` : calls);
 
 /** Records every endpoint's measurement once per run (the latency check owns them). */
 function measureAll(check: Check, run: ProbeRun): void {
@@ -41,6 +43,7 @@ function measureAll(check: Check, run: ProbeRun): void {
       answers: answersOf(e),
       histogram: histogramOf(e.samples.filter(hasLatency).map((x) => x.ms)),
       latenciesMs: e.samples.filter(hasLatency).map((x) => Math.round(x.ms * 100) / 100),
+      ...(run.window ? { window: run.window } : {}),
     });
   }
 }
@@ -68,7 +71,7 @@ test('p95 response time of every probed endpoint stays under the warning thresho
   const run = await sampleEndpoints(config);
   measureAll(check, run);
   const v = latencyVerdict(run.endpoints, limits);
-  test.skip(v.status === 'insufficient', v.status === 'insufficient' ? `${v.reason}${planNote}` : '');
+  test.skip(v.status === 'insufficient', v.status === 'insufficient' ? `${v.reason}${run.window ? ` (${run.window})` : planNote}` : '');
   const table = run.endpoints.map((e) => {
     const s = statsOf(e);
     return { endpoint: e.name, samples: s.latency?.count ?? 0, p50: s.latency && round(s.latency.p50), p95: s.latency && round(s.latency.p95), p99: s.latency && round(s.latency.p99), max: s.latency && round(s.latency.max), dropped: s.dropped, rateLimited: s.rateLimited };
@@ -87,7 +90,7 @@ test('p95 response time of every probed endpoint stays under the warning thresho
     ok: v.status === 'ok',
     actual: 'scope' in v ? `${round(v.value)} ms p95 on ${v.scope}` : 'reason' in v ? v.reason : `${round(v.value)} ms`,
     expected: `<= ${limits.warning} ms (critical above ${limits.critical} ms)`,
-    call: calls,
+    call: callsOf(run),
     impact: impactOf(v),
   });
 });
@@ -97,7 +100,7 @@ test('the share of 5xx or unanswered probe requests stays under the warning thre
   const limits = config.thresholds.errorRate;
   const run = await sampleEndpoints(config);
   const v = errorRateVerdict(run.endpoints, limits);
-  test.skip(v.status === 'insufficient', v.status === 'insufficient' ? `${v.reason}${planNote}` : '');
+  test.skip(v.status === 'insufficient', v.status === 'insufficient' ? `${v.reason}${run.window ? ` (${run.window})` : planNote}` : '');
   const pct = (r: number) => `${round(r * 100)}%`;
   if (v.status !== 'ok') {
     await check.evidence(
@@ -118,7 +121,7 @@ test('the share of 5xx or unanswered probe requests stays under the warning thre
     ok: v.status === 'ok',
     actual: v.status === 'no-data' || v.status === 'insufficient' ? v.reason : v.status === 'invalid' ? `${v.reason}; ${listed}` : listed,
     expected: `<= ${pct(limits.warning)} on every endpoint (critical above ${pct(limits.critical)})`,
-    call: calls,
+    call: callsOf(run),
     impact: v.status === 'ok' ? undefined : impactOf(v, true),
   });
 });
@@ -184,7 +187,7 @@ test('p95 response time is not more than 20% worse than the baseline runs', runb
     ok: !degraded,
     actual: w ? `${w.name} p95 ${round(w.current)} ms vs ${round(w.baseline)} ms baseline (+${Math.round(w.percent)}%; baseline runs without raw latencies: p95 against their median)` : 'within the noise floor',
     expected: `< 20% worse than the median p95 of the last ${runs.length} healthy run(s) of "${base.env}"`,
-    call: calls,
+    call: callsOf(run),
     impact: degraded ? { kind: 'degradation', percent: Math.round(d.worstPercent) } : undefined,
   });
 });

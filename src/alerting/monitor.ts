@@ -108,8 +108,13 @@ export class AlertMonitor {
     return new Set([...open, ...queued]);
   }
 
-  /** One run's outcome -> transitions, queued deliveries, persisted state. */
-  observe(env: string, report: RunbookReport): Observed {
+  /**
+   * One run's outcome -> transitions, queued deliveries, persisted state.
+   * `partial`: the run executed a part of the suite chosen by time, not by the user (a window
+   * evaluation, a due-check run: src/monitor/): a known incident absent from it counts as passed
+   * only when its root check ran, never because one of its consequences happened to run.
+   */
+  observe(env: string, report: RunbookReport, o: { partial?: boolean } = {}): Observed {
     const input = alertInput(report);
     if (!input.use) {
       this.o.log(input.level, `${env}: ${input.reason}`);
@@ -118,7 +123,7 @@ export class AlertMonitor {
     const config = this.o.configFor(env);
     const now = this.o.clock().toISOString();
     this.recordChecks(env, report, now);
-    const known = new Map(Object.values(this.data.incidents).filter((i) => i.env === env).map((i) => [i.id, i.checks]));
+    const known = new Map(Object.values(this.data.incidents).filter((i) => i.env === env).map((i) => [i.id, o.partial ? [i.rootCheckId] : i.checks]));
     const transitions: Transition[] = [];
     for (const o of incidentObservations(report, known)) {
       const prev = this.data.incidents[o.id] ?? (o.incident ? this.fresh(env, o.incident) : undefined);

@@ -39,7 +39,10 @@ export function envSource(flags: Pick<RunFlags, 'env' | 'env-file'>, fallbackEnv
 }
 
 export function configFrom(flags: RunFlags, fallbackEnv?: string): Readonly<ResolvedConfig> {
-  return loadConfig(envSource(flags, fallbackEnv));
+  const c = loadConfig(envSource(flags, fallbackEnv));
+  // A monitor of this remote environment may have a fresh window there (src/monitor/reuse.ts).
+  const stateDir = (flags as { 'state-dir'?: string })['state-dir'];
+  return c.target === 'remote' && stateDir && stateDir !== 'none' ? Object.freeze({ ...c, monitorWindow: { stateDir: path.resolve(stateDir) } }) : c;
 }
 
 export function failOnFrom(flags: RunFlags, config: ResolvedConfig): Severity {

@@ -1,4 +1,5 @@
 import { parse, type Command } from './contract.ts';
+import { sharedWindow } from '../monitor/reuse.ts';
 import { processFacts } from '../../config/index.ts';
 import { executeRun } from '../run/execute.ts';
 import { githubAnnotations, githubStepSummary, renderGate, shouldRetry } from '../gate/verdict.ts';
@@ -33,6 +34,8 @@ const command: Command = {
     const config = configFrom(values);
     const failOn = failOnFrom(values, config);
     const log = (l: string) => ctx.err(`${l}\n`);
+    const shared = sharedWindow(config);
+    if (!('none' in shared)) ctx.err(`p95 and error rate: ${shared.label}: no probe traffic from this run\n`);
     const opts = { config, reportsDir: values['reports-dir'] ?? 'reports', grep: values.grep, log, signal: ctx.signal };
     let outcome = await executeRun(opts);
     let retried = false;

@@ -38,6 +38,12 @@ export const runOptions = {
   json: commonOptions.json,
   'fail-on': commonOptions['fail-on'],
   'reports-dir': commonOptions['reports-dir'],
+  'state-dir': {
+    type: 'string',
+    value: 'DIR',
+    default: '.state',
+    description: "a monitoring daemon's state directory (schedule.json stateDir): a fresh window of the environment there gives p95 and error rate without probing, and `run` reuses its still-valid passes of the hourly checks; none: neither",
+  },
 } as const satisfies OptionSpecs;
 
 /** The "Options:" block of a command's help, every line within the terminal width. */

@@ -1,4 +1,5 @@
 import { parse, type Command } from './contract.ts';
+import { reusableResults, sharedWindow } from '../monitor/reuse.ts';
 import { executeRun } from '../run/execute.ts';
 import { configFrom, exitCodeFor, failOnFrom, printOutcome } from './common.ts';
 import { runOptions } from './options.ts';
@@ -22,8 +23,14 @@ const command: Command = {
   options,
   async run(ctx) {
     const { values } = parse(ctx.args, options);
-    const config = configFrom(values);
-    const failOn = failOnFrom(values, config);
+    const loaded = configFrom(values);
+    const failOn = failOnFrom(values, loaded);
+    const shared = sharedWindow(loaded);
+    if (!('none' in shared)) ctx.err(`p95 and error rate: ${shared.label}: no probe traffic from this run\n`);
+    // Expensive checks a running monitor passed within their validity: not repeated, said per check.
+    const reuse = reusableResults(loaded);
+    for (const r of reuse) ctx.err(`${r.checkId}: ${r.reason}\n`);
+    const config = reuse.length ? Object.freeze({ ...loaded, reuse }) : loaded;
     const { report, runDir } = await executeRun({ config, reportsDir: values['reports-dir'] ?? 'reports', grep: values.grep, log: (l) => ctx.err(`${l}\n`), signal: ctx.signal, since: performance.timeOrigin });
     printOutcome(ctx, report, runDir, Boolean(values.json), config.runbook);
     return exitCodeFor(report, failOn);

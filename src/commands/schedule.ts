@@ -70,7 +70,7 @@ const command: Command = {
     try {
       let daemon;
       try {
-        daemon = await startDaemon({ config, configs, log, runner: replay ? replayRunner(replay.dir, config.reportsDir) : undefined });
+        daemon = await startDaemon({ config, configs, log, runner: replay ? replayRunner(replay.dir, config.reportsDir) : undefined, sampling: !replay });
       } catch (e) {
         const err = e as NodeJS.ErrnoException;
         if (err.code === 'EADDRINUSE' || err.code === 'EACCES') throw new EnvironmentError(`cannot listen on ${config.listen.host}:${config.listen.port}: ${err.code} (choose another --port)`);

@@ -20,11 +20,14 @@ import { AnswerScanner, SCAN_BODY_MAX } from '../security/disclosure.ts';
 import { openModel } from '../probes/open-model.ts';
 import { RequestLedger } from '../budget/ledger.ts';
 import { clientScope, planProbe } from '../budget/plan.ts';
+import { sharedWindow } from '../monitor/reuse.ts';
 import type { EndpointSamples } from './probe-verdict.ts';
 
 export interface ProbeRun {
   rate: number;
   endpoints: EndpointSamples[];
+  /** Set when the samples are a monitor's window (src/monitor/reuse.ts), not this run's probe: what they are. */
+  window?: string;
 }
 
 export const PROBE_CACHE = 'perf-samples.json';
@@ -85,7 +88,15 @@ async function awaitStartedProbe(c: ResolvedConfig): Promise<ProbeRun | undefine
   }
 }
 
+/** A fresh window of a monitor of this environment, as a probe run (no traffic sent). */
+function fromWindow(c: ResolvedConfig): ProbeRun | undefined {
+  const w = sharedWindow(c);
+  return 'none' in w ? undefined : { rate: 0, endpoints: w.endpoints, window: w.label };
+}
+
 async function sampleOnce(c: ResolvedConfig): Promise<ProbeRun> {
+  const shared = fromWindow(c);
+  if (shared) return shared;
   const started = await awaitStartedProbe(c);
   if (started) return started;
   return probeIntoCache(c);
@@ -104,6 +115,8 @@ function probeEndsBy(c: ResolvedConfig, p: ReturnType<typeof probeSettings>): nu
 export async function startProbe(c: ResolvedConfig, signal?: AbortSignal): Promise<void> {
   const p = probeSettings(c);
   if (!c.runDir || p.paths.length === 0 || p.samples === 0) return;
+  // A monitor's fresh window answers p95 and error rate: no probe traffic (the checks read the window).
+  if (fromWindow(c)) return;
   const pending = path.join(c.runDir, PROBE_PENDING);
   fs.writeFileSync(pending, String(probeEndsBy(c, p)));
   try {

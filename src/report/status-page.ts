@@ -24,6 +24,8 @@ export interface StatusPageOptions {
   runHref?: (env: string, runId: string) => string;
   /** Where the daemon serving the page runs (its location): what it shows was seen from there. */
   location?: string;
+  /** The continuous sampler's window of an environment (the daemon's /window), when it has one: shown with its size and age. */
+  window?: (env: string) => { seconds: number; label: string | null; endpoints: { name: string; samples: number; ageSeconds: number | null }[] } | null;
 }
 
 const NO_VERDICT = new Set(['no-evidence', 'interrupted', 'stale', 'unknown']);
@@ -123,10 +125,19 @@ function envHtml(e: EnvironmentStatus, now: Date, o: StatusPageOptions): string 
   return `<section class="card sev env" id="env-${esc(e.env)}" data-env="${esc(e.env)}" data-state="${esc(e.state)}" data-severity="${esc(e.severity ?? '')}" style="border-left-color:${s.colour}">
 <h2>${esc(e.env)} <span class="badge state" style="background:${s.colour}">${esc(s.text)}</span></h2>
 ${e.baseUrl ? `<p class="muted">${esc(e.baseUrl)}${report}</p>` : ''}
+${windowHtml(e.env, o)}
 ${incidents}
 ${notOk.length ? `<h3>Checks not passing (${notOk.length})</h3>${checksTable(notOk.map((c) => checkRow(c, now)).join(''), `not-passing-${esc(e.env)}`)}` : ''}
 ${ok.length ? `<details class="healthy-checks"><summary>${ok.length} passing check(s)</summary>${checksTable(ok.map((c) => checkRow(c, now)).join(''), `passing-${esc(e.env)}`)}</details>` : e.checks.length ? '' : '<p class="muted">No checks have run.</p>'}
 </section>`;
+}
+
+/** One line: the window's length and judgement, and per endpoint its samples and the age of the newest. */
+function windowHtml(env: string, o: StatusPageOptions): string {
+  const w = o.window?.(env);
+  if (!w) return '';
+  const eps = w.endpoints.map((x) => `${esc(x.name)}: ${x.samples} sample(s)${x.ageSeconds === null ? '' : `, newest ${Math.round(x.ageSeconds)} s old`}`).join(' · ');
+  return `<p class="muted window" data-window-seconds="${w.seconds}">${esc(w.label ?? `window: last ${w.seconds} s, filling`)} · ${eps}</p>`;
 }
 
 export function renderStatusPage(state: StatusPageState, o: StatusPageOptions = {}): string {

@@ -44,6 +44,11 @@ export const measurementSchema = z.object({
    * distribution with this one (perf.degradation, src/cutover/judge.ts); absent in older reports.
    */
   latenciesMs: z.array(z.number()).optional(),
+  /**
+   * Present when the samples are a monitoring daemon's window (src/monitor/reuse.ts), not the
+   * run's own probe: its length, size and age, e.g. "window: last 5 min, n=312 (the monitor's samples, saved 4 s ago)".
+   */
+  window: z.string().optional(),
   unit: z.literal('ms'),
 });
 

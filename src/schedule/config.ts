@@ -10,6 +10,8 @@ import { Cron } from 'croner';
 import { z } from '../zod.ts';
 import { locationSchema } from '../../config/location.ts';
 import { ConfigError } from '../errors.ts';
+import { catalog } from '../../runbooks/catalog.ts';
+import { matchesPattern } from '../monitor/cadence.ts';
 
 const envName = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be an environment name (environments/<name>.env)');
 
@@ -59,7 +61,7 @@ export const scheduleEnvSchema = z
     env: envName,
     /** The environment file (default environments/<env>.env); relative paths are relative to schedule.json. */
     envFile: z.string().min(1).optional(),
-    /** Cron expression, e.g. "*\/5 * * * *" (every 5 minutes). */
+    /** Cron expression of the full suite, e.g. "*\/5 * * * *" (every 5 minutes); with neither this nor intervalSeconds only due checks run. */
     cron: z.string().optional(),
     /** Allows a 6-field cron expression whose first field is seconds. */
     cronSeconds: z.boolean().default(false),
@@ -73,6 +75,27 @@ export const scheduleEnvSchema = z
     timezone: z.string().default('UTC'),
     /** Overrides the top-level `retention` for this environment. */
     retention: z.object(retentionFields).partial().strict().optional(),
+    /**
+     * The continuous sampler of a remote environment (docs/monitoring-window.md): its rolling window
+     * (default 300 s, as the runbook's [5m] queries) and round interval (default: what the declared
+     * rate limit allows, 2 s without one). enabled: false = judged by scheduled runs only.
+     */
+    window: z
+      .object({
+        enabled: z.boolean().default(true),
+        seconds: z.number().int().min(60).max(3600).default(300),
+        sampleIntervalSeconds: z.number().min(1).max(600).optional(),
+      })
+      .strict()
+      .optional(),
+    /**
+     * Per check: how often it is due, seconds, overriding runbooks/cadence.ts for this environment
+     * ("security.cors-*": 600); keys are check ids or id patterns with "*". false: no due-check
+     * runs, only the full suite on cron / intervalSeconds (as before cadences).
+     */
+    cadence: z
+      .union([z.literal(false), z.record(z.string(), z.number().int().min(10).max(86_400))])
+      .optional(),
   })
   .strict();
 
@@ -136,7 +159,9 @@ function crossProblems(raw: unknown): { path: string; message: string }[] {
       seen.add(e.env);
     }
     if (!item || typeof item !== 'object') return;
-    if ((e.cron === undefined) === (e.intervalSeconds === undefined)) at('', 'give exactly one of "cron" or "intervalSeconds"');
+    // Neither: only the checks the cadence makes due run (plus the window); "cadence": false needs one of them.
+    if (e.cron !== undefined && e.intervalSeconds !== undefined) at('', 'give exactly one of "cron" or "intervalSeconds"');
+    else if (e.cron === undefined && e.intervalSeconds === undefined && e.cadence === false) at('', 'give one of "cron" or "intervalSeconds" (the full suite\'s schedule) when "cadence" is false');
     const timezone = typeof e.timezone === 'string' ? e.timezone : 'UTC';
     const tz = timezoneProblem(timezone);
     if (tz) at('timezone', tz);
@@ -146,6 +171,12 @@ function crossProblems(raw: unknown): { path: string; message: string }[] {
       if (p) at('cron', `"${e.cron}" ${p}`);
     }
     if (cronSeconds && e.cron === undefined) at('cronSeconds', 'applies to "cron" only');
+    if (e.cadence && typeof e.cadence === 'object') {
+      for (const pattern of Object.keys(e.cadence)) {
+        if (!/^[a-z0-9.*-]+$/.test(pattern)) at(`cadence.${pattern}`, 'is not a check id or pattern such as "security.cors-*"');
+        else if (!Object.keys(catalog).some((id) => matchesPattern(pattern, id))) at(`cadence.${pattern}`, 'names no check ("credlink-checks list" shows the ids)');
+      }
+    }
   });
   return out;
 }

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { Cron } from 'croner';
 import { loadConfig, type ResolvedConfig } from '../../config/index.ts';
 import { AlertMonitor } from '../alerting/monitor.ts';
+import { namesOf, unknownNames } from '../../runbooks/commands.ts';
 import { AlertStore } from '../alerting/store.ts';
 import { catalogEntries } from '../coverage/catalog-entries.ts';
 import { DEFAULT_LOCATION } from '../../config/location.ts';
@@ -29,10 +30,13 @@ import { StateLock, type LockOptions } from '../state/lock.ts';
 import { cronOptions, retentionFor, type ScheduleConfig } from './config.ts';
 import { RunHistory } from './history.ts';
 import { DaemonServer } from './http.ts';
-import { renderMetrics, renderObservedMetrics } from './metrics.ts';
+import { renderMetrics, renderObservedMetrics, renderWindowMetrics } from './metrics.ts';
 import { RunMetrics } from './run-metrics.ts';
 import { runFilesRoute } from './run-files.ts';
 import { Scheduler, type Runner } from './scheduler.ts';
+import { planContinuous, runConfigsOf, startSamplers, type EnvSampler } from './sampling.ts';
+import { CadenceRuns } from './cadence-runs.ts';
+import { WINDOW_RUN_PREFIX } from '../monitor/report.ts';
 
 export interface Daemon {
   scheduler: Scheduler;
@@ -41,6 +45,8 @@ export interface Daemon {
   history: RunHistory;
   health: StateHealth;
   lock: StateLock;
+  /** The continuous samplers, per environment (remote environments with a window; src/monitor/). */
+  samplers: Map<string, EnvSampler>;
   url: string | null;
   /** Settles with the reason when the daemon must stop with exit 3 (its state lock was taken over). */
   fatal: Promise<string>;
@@ -98,6 +104,11 @@ export async function startDaemon(o: {
   log: (line: string) => void;
   listen?: boolean;
   lock?: Omit<LockOptions, 'log' | 'onLost'>;
+  /**
+   * Start the continuous sampler of each remote environment whose `window` is enabled (the
+   * `schedule` command does; tests that drive tick() with fake runners and made-up URLs do not).
+   */
+  sampling?: boolean;
 }): Promise<Daemon> {
   const { config, configs, log } = o;
   const leveled = (level: 'info' | 'error', line: string) => log(`${level === 'error' ? 'ERROR ' : ''}${line}`);
@@ -119,24 +130,38 @@ export async function startDaemon(o: {
       },
       retry: { attempts: config.alertDelivery.attempts, baseDelayMs: config.alertDelivery.backoffMs, maxDelayMs: Math.max(10_000, config.alertDelivery.backoffMs), timeoutMs: config.alertDelivery.timeoutMs },
       log: leveled,
-      reportLink: (env, runId) => path.join(config.reportsDir, env, runId, 'index.html'),
+      // A window evaluation has no report folder: its alert carries the evidence itself.
+      reportLink: (env, runId) => (runId.startsWith(WINDOW_RUN_PREFIX) ? null : path.join(config.reportsDir, env, runId, 'index.html')),
       guard: () => lock.verify(),
     });
     for (const [env, c] of configs) for (const w of alertChannelWarnings(env, c)) log(w);
+    // The continuous monitor's plan first: a plan that cannot fit refuses the start (exit 2) before anything runs.
+    const plans = o.sampling ? planContinuous({ config, configs, log }) : [];
+    const runConfigs = runConfigsOf(configs, plans, stateDir);
     const history = new RunHistory(stateDir, config.historySize, health, leveled);
     const runMetrics = new RunMetrics();
     const scheduler = new Scheduler({
       config,
-      runner: runMetrics.instrument(o.runner ?? defaultRunner(configs, config.reportsDir)),
+      runner: runMetrics.instrument(o.runner ?? defaultRunner(runConfigs, config.reportsDir)),
       monitor,
       history,
       log,
       retention: { reportsDir: config.reportsDir, policyFor: (env) => retentionFor(config, env) },
     });
-    const server = routes(new DaemonServer(), { config, configs, scheduler, monitor, history, health, lock, runMetrics });
-    const url = o.listen === false ? null : await server.listen(config.listen.host, config.listen.port);
+    const samplers = startSamplers({ config, plans, monitor, health, log });
+    const cadence = new CadenceRuns({ plans, scheduler, monitor, log });
+    const server = routes(new DaemonServer(), { config, configs, scheduler, monitor, history, health, lock, runMetrics, samplers, cadence });
+    let url: string | null;
+    try {
+      url = o.listen === false ? null : await server.listen(config.listen.host, config.listen.port);
+    } catch (e) {
+      await Promise.all([...samplers.values()].map((s) => s.sampler.stop()));
+      throw e;
+    }
     health.start();
     scheduler.start();
+    for (const s of samplers.values()) s.sampler.start();
+    cadence.start();
     return {
       scheduler,
       server,
@@ -144,9 +169,12 @@ export async function startDaemon(o: {
       history,
       health,
       lock,
+      samplers,
       url,
       fatal,
       async stop() {
+        cadence.stop();
+        await Promise.all([...samplers.values()].map((s) => s.sampler.stop()));
         await scheduler.stop();
         await server.close();
         await monitor.idle();
@@ -163,9 +191,9 @@ export async function startDaemon(o: {
 
 function routes(
   server: DaemonServer,
-  d: { config: ScheduleConfig; configs: Map<string, Readonly<ResolvedConfig>>; scheduler: Scheduler; monitor: AlertMonitor; history: RunHistory; health: StateHealth; lock: StateLock; runMetrics: RunMetrics },
+  d: { config: ScheduleConfig; configs: Map<string, Readonly<ResolvedConfig>>; scheduler: Scheduler; monitor: AlertMonitor; history: RunHistory; health: StateHealth; lock: StateLock; runMetrics: RunMetrics; samplers: Map<string, EnvSampler>; cadence: CadenceRuns },
 ): DaemonServer {
-  const { config, configs, scheduler, monitor, history, health, lock, runMetrics } = d;
+  const { config, configs, scheduler, monitor, history, health, lock, runMetrics, samplers, cadence } = d;
   const location = config.location ?? DEFAULT_LOCATION;
   const started = Date.now() / 1000 - process.uptime();
   const envNames = config.environments.map((e) => e.env);
@@ -194,7 +222,9 @@ function routes(
             state: { problems: health.problems(), errorsTotal: health.errorsTotal },
             runs: (env) => runMetrics.get(env),
             process: { cpuSeconds: (cpu.user + cpu.system) / 1e6, residentBytes: process.memoryUsage.rss(), startTimeSeconds: Math.round(started) },
-          }) + renderObservedMetrics(observed, { location, runbookUrl: runbook.url, alerting: Object.values(monitor.incidents()) }),
+          }) +
+          renderObservedMetrics(observed, { location, runbookUrl: runbook.url, alerting: Object.values(monitor.incidents()), names: (env) => (configs.has(env) ? namesOf(configs.get(env)!) : unknownNames(env)) }) +
+          renderWindowMetrics([...samplers.values()].map((s) => s.snapshot()), envNames.map((env) => ({ env, checks: cadence.snapshot(env) })), location),
       };
     })
     .route('/healthz', 'daemon health: 503 while a state file cannot be saved (with the reason) or while shutting down', () => {
@@ -210,6 +240,7 @@ function routes(
           reasons: problems.map((p) => `state not saved since ${p.since}: ${p.file}: ${p.error} (${p.failures} failed attempt(s); running on in-memory state, retried every ${Math.round(health.retryMs / 1000)} s)`),
           lock: { pid: lock.holder.pid, host: lock.holder.host, since: lock.holder.since },
           environments: scheduler.statuses(),
+          windows: Object.fromEntries([...samplers].map(([env, s]) => [env, s.snapshot()])),
           alerts: { pending: outbox.length, inFlight: outbox.filter((i) => i.state === 'sending').length, configErrors: outbox.filter((i) => i.configError).length },
         }, null, 2),
       };
@@ -219,6 +250,12 @@ function routes(
       contentType: 'text/plain',
       body: 'alive\n',
     }))
+    .route('/window', 'the continuous sampler\'s window of one environment (size, age and judgement per endpoint) and each check\'s cadence, last result and staleness: /window?env=NAME', (url) => {
+      const env = url.searchParams.get('env') ?? '';
+      const s = samplers.get(env);
+      if (!configs.has(env)) return { status: 404, contentType: 'application/json', body: JSON.stringify({ error: `unknown environment "${env}"`, environments: [...configs.keys()] }) };
+      return { status: 200, contentType: 'application/json', body: JSON.stringify({ window: s?.snapshot() ?? null, checks: cadence.snapshot(env) }, null, 2) };
+    })
     .route('/history', 'bounded run history of one environment: /history?env=NAME', (url) => {
       const env = url.searchParams.get('env') ?? '';
       if (!configs.has(env)) return { status: 404, contentType: 'application/json', body: JSON.stringify({ error: `unknown environment "${env}"`, environments: [...configs.keys()] }) };
@@ -227,7 +264,18 @@ function routes(
     .mount(
       '/, /status, /status.json',
       'status page: the worst state first, per environment its open incidents (section, since when, first steps, report link); refreshes itself',
-      statusPageRoute(status, { root: true, page: { links, runHref, location } }),
+      statusPageRoute(status, {
+        root: true,
+        page: {
+          links,
+          runHref,
+          location,
+          window: (env) => {
+            const w = samplers.get(env)?.snapshot();
+            return w ? { seconds: w.windowSeconds, label: w.judgement?.label ?? null, endpoints: w.endpoints } : null;
+          },
+        },
+      }),
     )
     .mount('/runs/<env>/<run-id>/', 'the run folders the daemon keeps (reports of each run), read-only', runFilesRoute(config.reportsDir, envNames));
   if (runbook.path) {

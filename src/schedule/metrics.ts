@@ -14,7 +14,11 @@
  *   triggered after flap control (the alert state), the input of the Prometheus alert rules, so
  *   that Alertmanager pages on the same decision as the daemon's own Slack/PagerDuty delivery.
  */
+import type { WindowSnapshot } from './sampling.ts';
+import type { CheckFreshness } from './cadence-runs.ts';
 import { severityRank } from '../../runbooks/severity.ts';
+import { renderCommand, unknownNames, type CommandNames } from '../../runbooks/commands.ts';
+import { sections } from '../../runbooks/sections.ts';
 import type { CheckState, IncidentState, OutboxItem } from '../alerting/store.ts';
 import { RESPONSE_CLASSES } from '../http/response-class.ts';
 import { countBySeverity } from '../incidents/open.ts';
@@ -138,7 +142,7 @@ export function firstSteps(actions: StatusIncident['immediateActions']): string 
  * to, and the latency probe per endpoint. `runbookUrl`: CREDLINK_RUNBOOK_URL; unset = no
  * `runbook_url` label (a name without a link, never a dead one).
  */
-export function renderObservedMetrics(envs: readonly ObservedEnv[], ctx: { location: string; runbookUrl?: string; alerting?: readonly IncidentState[] }): string {
+export function renderObservedMetrics(envs: readonly ObservedEnv[], ctx: { location: string; runbookUrl?: string; alerting?: readonly IncidentState[]; names?: (env: string) => CommandNames }): string {
   const f = families({ location: ctx.location });
   const link = (section: { anchor: string }) => runbookLink(section, { url: ctx.runbookUrl }, 'url');
   const alerting = f.gauge(
@@ -190,11 +194,50 @@ export function renderObservedMetrics(envs: readonly ObservedEnv[], ctx: { locat
     }
   }
   // An alert still firing while its resolve waits for more clean runs is described by its alert state.
-  for (const x of (ctx.alerting ?? []).filter((a) => a.open && !described.has(a.id))) info.add({ env: x.env, incident: x.id, title: x.title, root_check: x.rootCheckId }, 1);
+  // (An incident the window opened, before any run reported it: its section's first steps, for its environment.)
+  for (const x of (ctx.alerting ?? []).filter((a) => a.open && !described.has(a.id))) {
+    const section = Object.values(sections).find((sec) => sec.anchor === x.section.anchor);
+    const names = ctx.names?.(x.env) ?? unknownNames(x.env);
+    const steps = section ? firstSteps(section.immediateActions.map((a) => ({ step: a.step, command: renderCommand(a.command, names), writes: 'writes' in a && a.writes === true }))) : undefined;
+    info.add({ env: x.env, incident: x.id, title: x.title, root_check: x.rootCheckId, first_steps: steps }, 1);
+  }
   return joinFamilies([alerting, count, each, info, failing, latency, samples, errors]);
 }
 
 /** The incident key of an id `<env>/<key>`. */
 function keyOf(env: string, id: string): string {
   return id.startsWith(`${env}/`) ? id.slice(env.length + 1) : id;
+}
+
+/** The continuous samplers' windows (src/schedule/sampling.ts): size, age and what they judge, per endpoint. */
+export function renderWindowMetrics(snaps: readonly WindowSnapshot[], freshness: readonly { env: string; checks: readonly CheckFreshness[] }[], location: string): string {
+  const f = families({ location });
+  const stale = f.gauge('credlink_check_stale', '1 when the check\'s last result is older than its validity (2 x its cadence + 60 s, runbooks/cadence.ts): stale, never passed.');
+  const every = f.gauge('credlink_check_cadence_seconds', 'Seconds between runs of the check under the daemon (0: judged by the window at every sampler round).');
+  for (const e of freshness) {
+    for (const c of e.checks) {
+      stale.add({ env: e.env, check: c.checkId }, c.stale ? 1 : 0);
+      every.add({ env: e.env, check: c.checkId }, c.window ? 0 : c.everySeconds);
+    }
+  }
+  const size = f.gauge('credlink_window_samples', 'Samples in the rolling window of the endpoint (the sampler\'s; outage samples included).');
+  const span = f.gauge('credlink_window_span_seconds', 'Age of the oldest sample of the window, s: how much of the window is filled.');
+  const age = f.gauge('credlink_window_age_seconds', 'Age of the newest sample of the window, s: a growing value means the sampler stopped.');
+  const length = f.gauge('credlink_window_length_seconds', 'The configured window length, s (schedule.json window.seconds).');
+  const ratio = f.gauge('credlink_window_error_ratio', 'Share of 5xx or unanswered samples of the endpoint over the window (outage samples and 429s left out), 0..1.');
+  const down = f.gauge('credlink_window_endpoint_down', '1 when the newest sample of the endpoint failed and was confirmed (asked again, failed again).');
+  const requests = f.counter('credlink_sampler_requests_total', 'Requests the sampler sent (re-asks included).');
+  for (const s of snaps) {
+    length.add({ env: s.env }, s.windowSeconds);
+    requests.add({ env: s.env }, s.counts.requests);
+    for (const e of s.endpoints) {
+      const l = { env: s.env, endpoint: e.name };
+      size.add(l, e.samples);
+      span.add(l, e.spanSeconds ?? NaN);
+      age.add(l, e.ageSeconds ?? NaN);
+      ratio.add(l, e.errorRate ?? NaN);
+      down.add(l, e.down ? 1 : 0);
+    }
+  }
+  return joinFamilies([length, size, span, age, ratio, down, requests, every, stale].filter((x) => x.lines.length > 2));
 }

@@ -84,7 +84,7 @@ export class Scheduler {
     for (const e of o.config.environments) {
       this.status.set(e.env, {
         env: e.env,
-        schedule: e.cron !== undefined ? `cron "${e.cron}" ${e.timezone}` : `every ${e.intervalSeconds} s`,
+        schedule: e.cron !== undefined ? `cron "${e.cron}" ${e.timezone}` : e.intervalSeconds !== undefined ? `every ${e.intervalSeconds} s` : 'due checks only (runbooks/cadence.ts)',
         running: false,
         runs: zeroRuns(),
         lastStartedAt: null,
@@ -107,15 +107,17 @@ export class Scheduler {
   /** Ticks in progress (run, alert state, deliveries), so stop() can wait for all of it. */
   private readonly ticks = new Set<Promise<TickResult>>();
 
-  tick(envName: string): Promise<TickResult> {
-    const p = this.doTick(envName);
+  /** `only`: run just these checks (a --grep of the due ones, src/schedule/cadence-runs.ts) instead of the environment's selection. */
+  tick(envName: string, only?: { grep: string }): Promise<TickResult> {
+    const p = this.doTick(envName, only);
     this.ticks.add(p);
     void p.finally(() => this.ticks.delete(p)).catch(() => {});
     return p;
   }
 
-  private async doTick(envName: string): Promise<TickResult> {
-    const env = this.envs.get(envName);
+  private async doTick(envName: string, only?: { grep: string }): Promise<TickResult> {
+    const configured = this.envs.get(envName);
+    const env = configured && only ? { ...configured, grep: only.grep } : configured;
     if (!env) throw new Error(`unknown environment ${envName}`);
     const st = this.status.get(envName)!;
     const count = (r: TickResult): TickResult => {
@@ -158,7 +160,7 @@ export class Scheduler {
         report = r;
         // observe() uses only complete observations (a drill, an interrupted run or one without
         // evidence is no alert input: src/alerting/monitor.ts alertInput).
-        const observed = this.o.monitor.observe(envName, r);
+        const observed = this.o.monitor.observe(envName, r, { partial: only !== undefined });
         // Only observations that were not interrupted make history (docs/reports.md).
         if (makesHistory(r)) this.o.history.add(entryFromReport(r, startedAt.toISOString(), Math.round(performance.now() - t0)));
         result = { env: envName, outcome: r.verdict.status, transitions: observed.transitions, deliveries: [] };
@@ -209,7 +211,17 @@ export class Scheduler {
     }
   }
 
-  /** Starts the timers: one croner job or interval chain per environment, each with its jitter. */
+  /** The environment's own selection (schedule.json `grep`), if any. */
+  grepOf(env: string): string | undefined {
+    return this.envs.get(env)?.grep;
+  }
+
+  /** Is a run of this environment in progress (a due-check run waits for it)? */
+  isRunning(env: string): boolean {
+    return this.running.has(env);
+  }
+
+  /** Starts the timers: one croner job or interval chain per environment, each with its jitter (none: its due checks only). */
   start(): void {
     for (const env of this.envs.values()) {
       const fire = () => {
@@ -225,8 +237,8 @@ export class Scheduler {
         const job = new Cron(env.cron, { ...cronOptions(env), catch: (e) => this.log(`${env.env}: ${String(e)}`) }, fire);
         this.crons.push(job);
         this.nextAt.set(env.env, () => job.nextRun());
-      } else {
-        const every = env.intervalSeconds! * 1000;
+      } else if (env.intervalSeconds !== undefined) {
+        const every = env.intervalSeconds * 1000;
         let next = this.clock().getTime();
         const loop = () => {
           fire();

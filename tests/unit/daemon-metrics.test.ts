@@ -146,7 +146,12 @@ test('renderObservedMetrics: the alert rules\' input is the triggered alert stat
   assert.match(text, new RegExp(`^credlink_incident_alerting\\{env="staging",location="us",incident="staging/outage",incident_key="outage",severity="SEV-0",section="${SECTION.anchor}"\\} 1$`, 'm'));
   assert.doesNotMatch(text, /^credlink_incident_alerting\{[^}]*slow-responses/m, 'seen but not triggered (or resolved): no alert input');
   assert.match(text, /^credlink_incident_info\{env="staging",location="us",incident="staging\/outage",title="Service unavailable",root_check="health\.root",first_steps="1\. Check pod status: kubectl get pods\\n2\. Restart \[changes the system\]: kubectl rollout restart"\} 1$/m);
-  assert.match(text, /^credlink_incident_info\{env="staging",location="us",incident="staging\/cpu",title="CPU",root_check="k8s\.cpu-usage"\} 1$/m, 'still alerting, no longer in the last run: described by its alert state');
+  // Still alerting, no longer in the last run (or opened by the window before any run): described by its alert state, with its section's first steps.
+  assert.match(
+    text,
+    /^credlink_incident_info\{env="staging",location="us",incident="staging\/cpu",title="CPU",root_check="k8s\.cpu-usage",first_steps="1\. Check pod status: kubectl get pods -n <namespace of staging>(?:[^"\\]|\\.)*"\} 1$/m,
+    'still alerting, no longer in the last run: described by its alert state',
+  );
   assert.match(text, new RegExp(`^credlink_check_failing\\{env="staging",location="us",check="perf\\.error-rate",incident="staging/outage",incident_key="outage",role="consequence",severity="SEV-0",section="${SECTION.anchor}"\\} 1$`, 'm'), "the incident's severity, not the check's own");
   assert.match(text, /^credlink_probe_latency_seconds\{env="staging",location="us",endpoint="GET \/health",percentile="95"\} 0\.009$/m);
   assert.match(text, /^credlink_probe_error_ratio\{env="staging",location="us",endpoint="GET \/health"\} 0\.5$/m);

@@ -1,0 +1,71 @@
+/**
+ * How often each check runs under the monitoring daemon, beside the catalog: plain data
+ * (principle 18: a result carries its time and validity; past it, it is stale, never passed).
+ *
+ * - `every`: seconds between runs of the check, or 'window': judged by the continuous sampler at
+ *   every round (src/monitor/); without a sampler (an embedded target, `window.enabled: false`)
+ *   a window check runs every WINDOW_FALLBACK_SECONDS.
+ * - `requests` / `failedAttempts`: requests to the target one run of the check sends, and how
+ *   many of them fail authentication (counted against CREDLINK_AUTH_FAIL_LIMIT apart). Counted
+ *   from the checks' code (checks/), the sharing of answers between the auth checks ignored:
+ *   an upper bound. Checks that talk only to PostgreSQL, Kubernetes or Prometheus send none.
+ * - A result is valid for 2 x `every` + VALIDITY_GRACE_SECONDS.
+ *
+ * Measured (bench `monitor` section): a due-check run is a Playwright run of about 4 CPU-s
+ * whatever it checks, so the checks are grouped on two cadences that fall together (every
+ * 5 minutes, hourly): a 60 s cadence for the health document, database and Kubernetes checks cost
+ * about 8% of a core, against a goal of 2% for the whole monitor. What must be seen within
+ * seconds (an outage, errors, slowness) is the window's, at every round.
+ *
+ * schedule.json `cadence` overrides `every` per environment ("security.cors-*": 900).
+ * Rules are matched in order; the first rule naming a check wins.
+ */
+export interface CadenceRule {
+  checks: readonly string[];
+  every: number | 'window';
+  requests: number;
+  failedAttempts: number;
+  why: string;
+}
+
+export const WINDOW_FALLBACK_SECONDS = 60;
+export const VALIDITY_GRACE_SECONDS = 60;
+
+export const cadenceRules: readonly CadenceRule[] = [
+  {
+    checks: ['health.root', 'health.status', 'health.api-health', 'perf.latency', 'perf.error-rate'],
+    every: 'window',
+    requests: 1,
+    failedAttempts: 0,
+    why: 'availability, p95 and error rate: the sampler asks every round and judges the window',
+  },
+  {
+    checks: ['health.document', 'health.database-reported', 'health.database-truthful'],
+    every: 300,
+    requests: 1,
+    failedAttempts: 0,
+    why: 'one GET of the health document: cheap, and the database as the service sees it',
+  },
+  { checks: ['health.latency'], every: 300, requests: 3, failedAttempts: 0, why: 'three timed GETs of the health path for the trend chart' },
+  { checks: ['db.*'], every: 300, requests: 0, failedAttempts: 0, why: 'PostgreSQL only (read-only role, statement timeout): no request to the API' },
+  { checks: ['perf.db-latency'], every: 300, requests: 0, failedAttempts: 0, why: 'up to 60 SELECT 1 round trips: not worth more often than the window' },
+  { checks: ['perf.degradation'], every: 300, requests: 0, failedAttempts: 0, why: 'compares with baseline runs; its samples come from the probe' },
+  { checks: ['k8s.*'], every: 300, requests: 0, failedAttempts: 0, why: 'reads of the Kubernetes API (pods, events, metrics): cheap, and what pages a crash loop' },
+  { checks: ['prom.*'], every: 300, requests: 0, failedAttempts: 0, why: 'one instant query each: Prometheus already judges [5m]' },
+  {
+    checks: ['security.valid-key-accepted', 'security.restricted-key-forbidden', 'security.no-redirect', 'security.request-contract'],
+    every: 300,
+    requests: 1,
+    failedAttempts: 0,
+    why: 'the key matrix: a key that stops working is also seen by the sampler\'s valid-key call, when declared',
+  },
+  { checks: ['security.no-key-rejected', 'security.wrong-key-rejected'], every: 300, requests: 1, failedAttempts: 1, why: 'one refused request each' },
+  { checks: ['security.malformed-keys-rejected'], every: 300, requests: 6, failedAttempts: 6, why: 'six malformed keys' },
+  { checks: ['security.key-strict'], every: 300, requests: 4, failedAttempts: 4, why: 'the key in the ways the environment does not declare' },
+  { checks: ['security.error-disclosure', 'security.key-not-echoed'], every: 300, requests: 2, failedAttempts: 1, why: 'error bodies of refused and malformed requests' },
+  { checks: ['security.cors-*'], every: 300, requests: 4, failedAttempts: 0, why: 'preflights per allowed origin and one disallowed origin' },
+  { checks: ['security.headers'], every: 300, requests: 1, failedAttempts: 0, why: 'headers of one answer: changes only with a deploy' },
+  { checks: ['security.derived-keys-rejected'], every: 3600, requests: 12, failedAttempts: 12, why: 'a dozen refused keys: costly against the failed-attempt limit, changes only with a deploy (and the gate runs it)' },
+  { checks: ['security.auth-rate-limit'], every: 3600, requests: 21, failedAttempts: 21, why: 'fills one failed-attempt window on purpose (max + 1): hourly, and in the gate' },
+  { checks: ['manual.*'], every: 86_400, requests: 0, failedAttempts: 0, why: 'not automatable: never run, listed for completeness' },
+];

@@ -40,7 +40,7 @@ export const cadenceRules: readonly CadenceRule[] = [
     why: 'availability, p95 and error rate: the sampler asks every round and judges the window',
   },
   {
-    checks: ['health.document', 'health.database-reported', 'health.database-truthful'],
+    checks: ['health.document', 'health.self-status', 'health.database-reported', 'health.database-truthful'],
     every: 300,
     requests: 1,
     failedAttempts: 0,
@@ -63,9 +63,11 @@ export const cadenceRules: readonly CadenceRule[] = [
   { checks: ['security.malformed-keys-rejected'], every: 300, requests: 6, failedAttempts: 6, why: 'six malformed keys' },
   { checks: ['security.key-strict'], every: 300, requests: 4, failedAttempts: 4, why: 'the key in the ways the environment does not declare' },
   { checks: ['security.error-disclosure', 'security.key-not-echoed'], every: 300, requests: 2, failedAttempts: 1, why: 'error bodies of refused and malformed requests' },
+  { checks: ['security.cors-no-any-origin'], every: 300, requests: 12, failedAttempts: 0, why: 'preflights from any origin and the look-alikes of an allowed one (null, suffix, prefix, http)' },
   { checks: ['security.cors-*'], every: 300, requests: 4, failedAttempts: 0, why: 'preflights per allowed origin and one disallowed origin' },
   { checks: ['security.headers'], every: 300, requests: 1, failedAttempts: 0, why: 'headers of one answer: changes only with a deploy' },
   { checks: ['security.derived-keys-rejected'], every: 3600, requests: 12, failedAttempts: 12, why: 'a dozen refused keys: costly against the failed-attempt limit, changes only with a deploy (and the gate runs it)' },
   { checks: ['security.auth-rate-limit'], every: 3600, requests: 21, failedAttempts: 21, why: 'fills one failed-attempt window on purpose (max + 1): hourly, and in the gate' },
+  { checks: ['security.rate-limits-declared'], every: 300, requests: 0, failedAttempts: 0, why: 'reads the 429s the other checks of its run received inside the declared limits: no request of its own' },
   { checks: ['manual.*'], every: 86_400, requests: 0, failedAttempts: 0, why: 'not automatable: never run, listed for completeness' },
 ];

@@ -124,6 +124,9 @@ const KEYLESS: ActiveFaults = { 'keyless-bucket': 10, 'limiter-per-key': true };
 
 test('keyless requests share one count, not described: a clear finding that the limits are described wrong; RateLimit-Remaining: 0 never reads as a 429', async () => {
   h.target.app.limiterWindowMs = 60_000;
+  // The limiter was just replaced: holds a previous case's limiter asked for (kept for later runs
+  // against this target in <reports-dir>/_budget) no longer apply.
+  fs.rmSync(path.join(h.reportsDir, '_budget'), { recursive: true, force: true });
   try {
     const { report } = await h.run(KEYLESS, GREP);
     const dump = report.incidents.map((i) => `${i.key} ${i.severity} ${i.root.checkId} <- ${i.consequences.join(', ')}`).join('\n');
@@ -147,6 +150,8 @@ test('keyless requests share one count, not described: a clear finding that the 
 
 test('keyless requests share one count, described (per header:X-API-Key): the run paces them, no 429 outside the failed-attempt check, per-key-only is the finding', async () => {
   h.target.app.limiterWindowMs = 8000;
+  // A new limiter (8 s window): the previous case's holds (Retry-After of a 60 s window) no longer apply.
+  fs.rmSync(path.join(h.reportsDir, '_budget'), { recursive: true, force: true });
   try {
     const { report } = await h.run(KEYLESS, GREP, { CREDLINK_RATE_LIMIT_PATHS: '/api/v1/sign=10/8s per header:X-API-Key', CREDLINK_AUTH_FAIL_LIMIT_PER: 'header:X-API-Key' });
     const all = report.findings.map((x) => `${x.checkId} ${x.severity}: ${x.actual}`).join('\n');

@@ -9,6 +9,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Disclosure } from '../security/disclosure.ts';
+import { sleepUnlessAborted } from '../process/wait.ts';
 
 export interface OpenModelOptions {
   url: string;
@@ -71,7 +72,7 @@ export async function openModel(o: OpenModelOptions): Promise<OpenModelResult> {
   for (; i < o.count; i++) {
     const scheduled = t0 + i * interval;
     const wait = scheduled - performance.now();
-    if (wait > 0) await sleep(wait, o.signal);
+    if (wait > 0) await sleepUnlessAborted(wait, o.signal);
     if (o.signal?.aborted) break;
     if (inFlight >= maxInFlight) {
       dropped += 1;
@@ -90,18 +91,6 @@ export async function openModel(o: OpenModelOptions): Promise<OpenModelResult> {
   return { samples, dropped, scheduled: i, durationMs: performance.now() - t0 };
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
 
 function once(lib: typeof http | typeof https, agent: http.Agent, u: URL, o: OpenModelOptions): Promise<Omit<Sample, 'ms'>> {
   return new Promise((resolve) => {

@@ -34,6 +34,7 @@ import { newRunId, PLAYWRIGHT_CONFIG, PROJECT_ROOT, runDirFor, type RunKind } fr
 import { describeFsError, dirProblem, isFsEnvironmentError, prepareDir } from './reports-dir.ts';
 import { assertSelects } from './select.ts';
 import { RunClock } from './timings.ts';
+import { sleepUnlessAborted } from '../process/wait.ts';
 
 export interface ExecuteOptions {
   config: Readonly<ResolvedConfig>;
@@ -306,17 +307,6 @@ export function budgetDirFor(reportsDir: string, c: Pick<ResolvedConfig, 'target
   return path.join(path.resolve(reportsDir), '_budget', crypto.createHash('sha256').update(origin).digest('hex').slice(0, 16));
 }
 
-function sleepUnlessAborted(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
 
 function killGroup(pid: number | undefined): void {
   if (!pid) return;

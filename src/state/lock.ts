@@ -17,6 +17,7 @@ import path from 'node:path';
 import { z } from '../zod.ts';
 import { EnvironmentError } from '../errors.ts';
 import { describeFsError } from './file.ts';
+import { pidAlive } from '../process/wait.ts';
 
 const holderSchema = z.object({
   pid: z.number().int(),
@@ -66,14 +67,6 @@ function startTimeOf(pid: number): string | null {
   return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export function describeHolder(h: Pick<LockHolder, 'pid' | 'host' | 'since'>): string {
   return `pid ${h.pid} on host ${h.host} since ${h.since}`;
@@ -88,7 +81,7 @@ export function staleReason(h: LockHolder, mtimeMs: number, now: number, staleAf
   const boot = bootId();
   if (h.bootId && boot && h.bootId !== boot) return 'the host has rebooted since';
   if (h.pid === process.pid) return heldHere.has(file) ? null : 'its pid is this process (an earlier process had the same pid)';
-  if (!alive(h.pid)) return `pid ${h.pid} is not running`;
+  if (!pidAlive(h.pid)) return `pid ${h.pid} is not running`;
   const start = startTimeOf(h.pid);
   if (h.startTime && start && h.startTime !== start) return `pid ${h.pid} is another process now`;
   return null;

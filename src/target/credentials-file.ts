@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs';
 import { RefusedError } from '../errors.ts';
+import { pidAlive } from '../process/wait.ts';
 
 export interface CredentialsClaim {
   file: string;
@@ -30,14 +31,6 @@ export function ownerOf(content: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 const read = (file: string) => {
   try {
@@ -51,7 +44,7 @@ const read = (file: string) => {
  * Claims `file` for this process, or throws a RefusedError (exit 4) when a live target holds it.
  * @param hint how to start another target next to the running one
  */
-export function claimCredentialsFile(file: string, hint: string, isAlive: (pid: number) => boolean = alive): CredentialsClaim {
+export function claimCredentialsFile(file: string, hint: string, isAlive: (pid: number) => boolean = pidAlive): CredentialsClaim {
   const lock = `${file}.lock`;
   const refuseIfHeld = (owner: number | undefined) => {
     if (owner === undefined || owner === process.pid || !isAlive(owner)) return;

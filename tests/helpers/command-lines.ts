@@ -3,6 +3,9 @@
  * the tool parses (src/cli.ts's command map, each command's `options`): a documented command or
  * option that does not exist fails a test instead of a user.
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../../src/run/paths.ts';
 import { commands } from '../../src/cli.ts';
 import type { Command } from '../../src/commands/contract.ts';
 
@@ -100,4 +103,17 @@ export function invocationProblems(args: readonly string[], declared: Map<string
     if (spec.type === 'string' && inline === undefined) i++; // its value
   }
   return problems;
+}
+
+/** README.md and every page under docs/, relative to the project root. */
+export function docPages(): string[] {
+  const out = ['README.md'];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(path.join(PROJECT_ROOT, dir), { withFileTypes: true })) {
+      if (e.isDirectory()) walk(`${dir}/${e.name}`);
+      else if (e.name.endsWith('.md')) out.push(`${dir}/${e.name}`);
+    }
+  };
+  walk('docs');
+  return out;
 }

@@ -10,21 +10,9 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { PROJECT_ROOT } from '../../src/run/paths.ts';
 import { Slugger } from '../../src/runbook-md/slug.ts';
-import { declaredCommands, invocationProblems, invocations, shellLines } from '../helpers/command-lines.ts';
+import { declaredCommands, docPages, invocationProblems, invocations, shellLines } from '../helpers/command-lines.ts';
 import { cli } from '../helpers/harness.ts';
 
-/** README.md and every page under docs/, relative to the project root. */
-function pages(): string[] {
-  const out = ['README.md'];
-  const walk = (dir: string) => {
-    for (const e of fs.readdirSync(path.join(PROJECT_ROOT, dir), { withFileTypes: true })) {
-      if (e.isDirectory()) walk(`${dir}/${e.name}`);
-      else if (e.name.endsWith('.md')) out.push(`${dir}/${e.name}`);
-    }
-  };
-  walk('docs');
-  return out;
-}
 const read = (rel: string) => fs.readFileSync(path.join(PROJECT_ROOT, rel), 'utf8');
 
 /** Fenced blocks of a page: language and body. */
@@ -47,7 +35,7 @@ function commandLines(rel: string): string[] {
 test('docs: every page is reachable from docs/README.md or the README, and the README stays a first hour (<= 250 lines)', () => {
   assert.ok(read('README.md').split('\n').length <= 250, 'README.md is at most 250 lines: move the rest to docs/');
   const index = read('docs/README.md') + read('README.md');
-  for (const rel of pages().filter((p) => p.startsWith('docs/') && p !== 'docs/README.md')) {
+  for (const rel of docPages().filter((p) => p.startsWith('docs/') && p !== 'docs/README.md')) {
     assert.ok(index.includes(`(${rel.slice('docs/'.length)})`) || index.includes(`(${rel})`), `${rel} is linked from docs/README.md`);
   }
 });
@@ -56,7 +44,7 @@ test('docs: every documented credlink-checks command and option exists in the de
   const declared = await declaredCommands();
   let seen = 0;
   const problems: string[] = [];
-  for (const rel of pages()) {
+  for (const rel of docPages()) {
     for (const line of commandLines(rel)) {
       for (const args of invocations(line)) {
         seen++;
@@ -67,13 +55,13 @@ test('docs: every documented credlink-checks command and option exists in the de
   assert.deepEqual(problems, []);
   assert.ok(seen >= 40, `documented invocations found: ${seen}`);
   // Each command is shown at least once somewhere.
-  const all = pages().flatMap(commandLines).flatMap(invocations).map((a) => a[0]);
+  const all = docPages().flatMap(commandLines).flatMap(invocations).map((a) => a[0]);
   for (const name of declared.keys()) assert.ok(all.includes(name), `no page shows "credlink-checks ${name}"`);
 });
 
 test('docs: every npm command in a shell block is an npm built-in or a script of package.json', () => {
   const scripts = Object.keys((JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts);
-  for (const rel of pages()) {
+  for (const rel of docPages()) {
     for (const line of blocks(read(rel)).filter((b) => SHELL.has(b.lang)).flatMap((b) => shellLines(b.body))) {
       for (const m of line.matchAll(/\bnpm (run )?([a-z:-]+)/g)) {
         const name = m[2]!;
@@ -94,7 +82,7 @@ test('docs: every relative link reaches an existing file, and its #anchor a head
     return anchors.get(rel)!;
   };
   const problems: string[] = [];
-  for (const rel of pages()) {
+  for (const rel of docPages()) {
     for (const m of prose(read(rel)).matchAll(/\]\(([^)\s]+)\)/g)) {
       const target = m[1]!;
       if (/^[a-z]+:/.test(target)) continue; // http(s), mailto
@@ -112,7 +100,7 @@ test('docs: every relative link reaches an existing file, and its #anchor a head
 
 test('docs: the quick read-only commands they show run as written and exit 0 (help, version, list)', async () => {
   const runnable = new Set<string>();
-  for (const rel of pages()) {
+  for (const rel of docPages()) {
     for (const args of commandLines(rel).flatMap(invocations)) {
       const quick = args.length === 0 || ['--help', '--version'].includes(args[0]!) || args.includes('--help') || (args[0] === 'list' && args.every((a): boolean => a === 'list' || a === '--json'));
       if (quick && args.every((a) => !/[<>$]|\.\.\./.test(a))) runnable.add(JSON.stringify(args.includes('--help') ? [args[0]!, '--help'] : args));

@@ -13,7 +13,7 @@ import { parseEnv } from '../../config/index.ts';
 import { EXAMPLE_MARKER } from '../../config/schema.ts';
 import { PROJECT_ROOT } from '../../src/run/paths.ts';
 import { parseSchedule } from '../../src/schedule/config.ts';
-import { declaredCommands, invocationProblems, invocations, shellLines, shellWords } from '../helpers/command-lines.ts';
+import { declaredCommands, docPages, invocationProblems, invocations, shellLines, shellWords } from '../helpers/command-lines.ts';
 
 type Doc = Record<string, any>;
 const read = (rel: string) => fs.readFileSync(path.join(PROJECT_ROOT, rel), 'utf8');
@@ -126,18 +126,6 @@ test('schedule.example.json: valid, and every environment it schedules ships a t
   for (const e of schedule.environments) assert.ok(hasEnvironment(e.env), `schedule.example.json schedules "${e.env}": environments/${e.env}.env.example must exist`);
 });
 
-/** README.md and every page under docs/, relative to the project root. */
-function docPages(): string[] {
-  const out = ['README.md'];
-  const walk = (dir: string) => {
-    for (const e of fs.readdirSync(path.join(PROJECT_ROOT, dir), { withFileTypes: true })) {
-      if (e.isDirectory()) walk(`${dir}/${e.name}`);
-      else if (e.name.endsWith('.md')) out.push(`${dir}/${e.name}`);
-    }
-  };
-  walk('docs');
-  return out;
-}
 
 test('docs: the kubectl commands that create Secrets put in every variable the environment file references', () => {
   const lines = docPages().flatMap((p) => [...read(p).matchAll(/```(?:sh|bash)\n([\s\S]*?)```/g)].flatMap((m) => shellLines(m[1]!)));

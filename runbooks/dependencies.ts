@@ -126,6 +126,11 @@ export interface DependencyRule {
   targets: readonly FindingMatcher[];
   /** Labels source and target must share (Alertmanager `equal`); 'route' also splits the source per route. */
   equal?: readonly 'route'[];
+  /**
+   * Form the incident only when the source explains at least one target: a source alone stays what
+   * it would be without the rule (its own incident, or a later rule's), so its key does not change.
+   */
+  needsTarget?: true;
   incident: IncidentTemplate;
 }
 
@@ -289,6 +294,15 @@ export const dependencyRules: readonly DependencyRule[] = [
     source: { ...ROUTE_FAILURES, quorum: 'any', min: 2 },
     targets: [ROUTE_FAILURES],
     equal: ['route'],
+    incident: { key: 'route-failing:{route}', title: '{route} answers 5xx or nothing', section: 'service-unavailable', severity: 'worst' },
+  },
+  {
+    name: 'health-endpoint-failing',
+    description: 'one health endpoint answers 5xx or nothing every time while the others answer, and the probe measured errors or slowness on that same route: one incident for the route (alone, the endpoint stays its own incident)',
+    source: { checks: HEALTH_ENDPOINTS, ...ROUTE_FAILURES, quorum: 'any' },
+    targets: [ERROR_RATE, SLOW],
+    equal: ['route'],
+    needsTarget: true,
     incident: { key: 'route-failing:{route}', title: '{route} answers 5xx or nothing', section: 'service-unavailable', severity: 'worst' },
   },
   {

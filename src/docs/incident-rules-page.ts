@@ -17,7 +17,7 @@ export function matcherText(m: FindingMatcher): string {
 
 function sourceText(r: DependencyRule): string {
   const q = r.source.quorum === 'all' ? `every executed check matching (at least ${r.source.min ?? 1})` : `at least ${r.source.min ?? 1} finding(s)`;
-  return `${q}: ${matcherText(r.source)}${r.equal?.length ? `; per ${r.equal.join(', ')}` : ''}`;
+  return `${q}: ${matcherText(r.source)}${r.equal?.length ? `; per ${r.equal.join(', ')}` : ''}${r.needsTarget ? '; only when it explains a target' : ''}`;
 }
 
 function severityText(t: IncidentTemplate): string {

@@ -87,13 +87,15 @@ export function buildIncidents(env: string, findings: readonly Unassigned[], ctx
     for (const part of parts) {
       const roots = part.members.filter((i) => !claimed.has(i));
       if (roots.length === 0) continue;
-      for (const i of roots) claimed.add(i);
       const targets = open().filter((i) => {
+        if (roots.includes(i)) return false;
         const f = findings[i]!;
         if (required.some((r) => r.includes(i))) return true;
         if (!rule.targets.some((t) => matches(t, f))) return false;
         return !byRoute || routesOf(f, rule.source.classes).includes(part.route);
       });
+      if (rule.needsTarget && targets.length === 0) continue;
+      for (const i of roots) claimed.add(i);
       const [method = '', path = ''] = part.route.split(' ');
       const fill = { route: part.route, method, path };
       const key = fillIn(rule.incident.key, fill);

@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { sections } from '../../runbooks/sections.ts';
-import { finding, startHarness, type Harness } from '../helpers/harness.ts';
+import { runbookReportSchema } from '../../src/reporter/schema.ts';
+import { cli, finding, startHarness, tempDir, type Harness } from '../helpers/harness.ts';
 import { assertIncidents } from '../helpers/incidents.ts';
 
 let h: Harness;
@@ -77,6 +78,17 @@ test('stack traces in 500 answers of a route no disclosure probe asks are report
   // The 500s are health.status's outage (its only endpoint in this selection); the disclosure is its own incident.
   assertIncidents(report, [['outage', 'SEV-0', 'service-unavailable'], ['check:security.error-disclosure', 'SEV-2', 'api-key-auth']]);
   assert.ok(f.evidence.some((e) => /what answers disclosed/.test(e.name)));
+});
+
+test('drill leaky-500: a health endpoint answering 500 every time and the error rate the probe measured on it are one incident for the route; the disclosure its own', async () => {
+  // The whole drill (the latency probe samples every health path), as `credlink-checks drill` runs it.
+  const r = await cli(['drill', 'leaky-500', '--json', '--reports-dir', tempDir('credlink-leaky-')]);
+  assert.equal(r.code, 1, r.stderr.slice(-1500));
+  const report = runbookReportSchema.parse(JSON.parse(r.stdout));
+  assertIncidents(report, [['route-failing:GET /api/v1/status', 'SEV-1', 'service-unavailable'], ['check:security.error-disclosure', 'SEV-2', 'api-key-auth']]);
+  const route = report.incidents.find((i) => i.key === 'route-failing:GET /api/v1/status')!;
+  assert.equal(route.root.checkId, 'health.status');
+  assert.deepEqual(route.consequences, ['perf.error-rate']);
 });
 
 test('disclosures are judged even when security.error-disclosure is not selected, and in the latency probe\'s answers', async () => {

@@ -128,6 +128,27 @@ const table: Row[] = [
     want: [['route-failing:POST /api/v1/sign', 'SEV-1', 'security.valid-key-accepted', ['security.no-key-rejected', 'security.wrong-key-rejected']]],
   },
   {
+    name: 'one health endpoint failing every time, and the probe\'s error rate on that route: one incident for the route',
+    findings: [
+      f('health.status', 'SEV-2', down(500), [['GET /api/v1/status', 500]]),
+      f('perf.error-rate', 'SEV-1', thr('critical', 1, 0.05, 'GET /api/v1/status'), [['GET /api/v1/status', 500, 100]]),
+    ],
+    passed: ['health.root', 'health.api-health'],
+    want: [['route-failing:GET /api/v1/status', 'SEV-1', 'health.status', ['perf.error-rate']]],
+  },
+  {
+    name: 'a health endpoint failing every time does not take in an error rate measured on another route (and keeps its own key)',
+    findings: [
+      f('health.status', 'SEV-2', down(500), [['GET /api/v1/status', 500]]),
+      f('perf.error-rate', 'SEV-1', thr('critical', 0.2, 0.05, 'GET /health'), [['GET /health', 500, 20]]),
+    ],
+    passed: ['health.root', 'health.api-health'],
+    want: [
+      ['symptom:error-rate', 'SEV-1', 'perf.error-rate', []],
+      ['check:health.status', 'SEV-2', 'health.status', []],
+    ],
+  },
+  {
     name: 'one check alone with a deterministic 500 is its own bug, not a failing route',
     findings: [f('security.cors-disallowed-not-5xx', 'SEV-2', sec('issue'), [['GET /health', 500], [SIGN, 500]]), f('security.malformed-keys-rejected', 'SEV-2', sec('issue'), [[SIGN, 401, 2], [SIGN, 500, 2]])],
     passed: ['health.root'],

@@ -14,6 +14,7 @@ import type { ChildProcess } from 'node:child_process';
 import pg from 'pg';
 import { EnvironmentError } from '../errors.ts';
 import { ownFileByContent, ownPath, ownProcess, type Owned } from '../process/owned.ts';
+import { postgresReachProblem } from './postgres-reach.ts';
 
 export interface TargetDatabase {
   /** Superuser URL (never handed to checks). */
@@ -91,6 +92,8 @@ export async function startDatabase(opts: { databaseUrl?: string; log?: (line: s
   if (opts.databaseUrl) {
     adminUrl = opts.databaseUrl;
   } else {
+    const unreachable = postgresReachProblem();
+    if (unreachable) throw new EnvironmentError(`${unreachable}, or set DATABASE_URL in environments/local.env`);
     const EmbeddedPostgres = await loadEmbeddedPostgres();
     const port = await freePort();
     const password = secret();

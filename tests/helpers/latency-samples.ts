@@ -6,19 +6,9 @@
  * from its p80), so the candidate's p90 and above are exactly that much slower.
  */
 import { normalQuantile } from '../../src/stats/normal.ts';
+import { rng } from './seeded-random.ts';
 
-/** mulberry32: a small seeded generator, uniform in (0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const r = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    return r === 0 ? 0.5 / 4294967296 : r;
-  };
-}
+export { rng } from './seeded-random.ts';
 
 export interface Shape {
   /** Median of the body, ms. */

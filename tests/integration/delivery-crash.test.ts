@@ -29,23 +29,13 @@ import type { RunbookReport } from '../../src/reporter/schema.ts';
 import { BIN, tempDir } from '../helpers/harness.ts';
 import { asIncidents } from '../helpers/incidents.ts';
 import { assembleReport } from '../helpers/records.ts';
+import { rng } from '../helpers/seeded-random.ts';
 
 const CYCLES = 50;
 /** Steps (a trigger or a resolve) with a kill; each restart costs a process start (~1.3 s). */
 const KILLS = 16;
 const STEP_TIMEOUT_MS = 20_000;
 
-/** mulberry32: a small seeded generator, so a failing run can be replayed with CRASH_SEED. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Channel = 'slack' | 'pagerduty';
 interface Accepted {
@@ -100,7 +90,7 @@ function world(cycle: number, failing: boolean): RunbookReport {
 
 test('crash injection: SIGKILL at random moments over many trigger/resolve cycles loses nothing, keeps order, at most one duplicate per kill', { timeout: 300_000 }, async (t) => {
   const seed = Number(process.env.CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
-  const random = prng(seed);
+  const random = rng(seed); // replayed with CRASH_SEED
   t.diagnostic(`seed ${seed} (CRASH_SEED=${seed} replays the receiver's answers and the kill moments)`);
 
   // --- the receiver ---

@@ -146,7 +146,7 @@ export const faultCatalog = {
     description: 'a request body that is not valid JSON crashes the handler: 500 with the stack trace and file paths in the body',
     incident: 'api-key-auth',
   },
-  // Cases named by the standards (issue 21): checks/*/*.cases.ts.
+  // Cases named by the standards: checks/*/*.cases.ts.
   'health-status-down': { description: '/health answers 200 with "status": "down" (checks.database "ok"): the service reports itself unhealthy, the HTTP status says healthy', incident: 'service-unavailable' },
   'cors-null-origin': { description: 'CORS allows Origin: null (sandboxed iframes, file: pages) with credentials', incident: 'cors' },
   'cors-loose-match': {

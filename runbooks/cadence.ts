@@ -12,10 +12,13 @@
  * - A result is valid for 2 x `every` + VALIDITY_GRACE_SECONDS.
  *
  * Measured (bench `monitor` section): a due-check run is a Playwright run of about 4 CPU-s
- * whatever it checks, so the checks are grouped on two cadences that fall together (every
- * 5 minutes, hourly): a 60 s cadence for the health document, database and Kubernetes checks cost
+ * whatever it checks, so the checks are grouped on cadences that fall together (5 minutes,
+ * 30 minutes, hourly): a 60 s cadence for the health document, database and Kubernetes checks cost
  * about 8% of a core, against a goal of 2% for the whole monitor. What must be seen within
- * seconds (an outage, errors, slowness) is the window's, at every round.
+ * seconds (an outage, errors, slowness) is the window's, at every round. One run of a cadence's
+ * checks must fit one window of what the sampler leaves of a 100/min limit (36 requests): the
+ * 5-minute checks send 17, the 30-minute ones 35 (what changes only with a deploy: CORS, headers,
+ * how keys are parsed); when cadences fall together the daemon splits the run (batchDue).
  *
  * schedule.json `cadence` overrides `every` per environment ("security.cors-*": 900).
  * Rules are matched in order; the first rule naming a check wins.
@@ -60,12 +63,12 @@ export const cadenceRules: readonly CadenceRule[] = [
     why: 'the key matrix: a key that stops working is also seen by the sampler\'s valid-key call, when declared',
   },
   { checks: ['security.no-key-rejected', 'security.wrong-key-rejected'], every: 300, requests: 1, failedAttempts: 1, why: 'one refused request each' },
-  { checks: ['security.malformed-keys-rejected'], every: 300, requests: 6, failedAttempts: 6, why: 'six malformed keys' },
-  { checks: ['security.key-strict'], every: 300, requests: 4, failedAttempts: 4, why: 'the key in the ways the environment does not declare' },
+  { checks: ['security.malformed-keys-rejected'], every: 1800, requests: 6, failedAttempts: 6, why: 'six malformed keys: how keys are parsed changes only with a deploy' },
+  { checks: ['security.key-strict'], every: 1800, requests: 4, failedAttempts: 4, why: 'the key in the ways the environment does not declare: changes only with a deploy' },
   { checks: ['security.error-disclosure', 'security.key-not-echoed'], every: 300, requests: 2, failedAttempts: 1, why: 'error bodies of refused and malformed requests' },
-  { checks: ['security.cors-no-any-origin'], every: 300, requests: 12, failedAttempts: 0, why: 'preflights from any origin and the look-alikes of an allowed one (null, suffix, prefix, http)' },
-  { checks: ['security.cors-*'], every: 300, requests: 4, failedAttempts: 0, why: 'preflights per allowed origin and one disallowed origin' },
-  { checks: ['security.headers'], every: 300, requests: 1, failedAttempts: 0, why: 'headers of one answer: changes only with a deploy' },
+  { checks: ['security.cors-no-any-origin'], every: 1800, requests: 12, failedAttempts: 0, why: 'preflights from any origin and the look-alikes of an allowed one (null, suffix, prefix, http): the allow-list changes only with a deploy' },
+  { checks: ['security.cors-*'], every: 1800, requests: 4, failedAttempts: 0, why: 'preflights per allowed origin and one disallowed origin: the allow-list changes only with a deploy' },
+  { checks: ['security.headers'], every: 1800, requests: 1, failedAttempts: 0, why: 'headers of one answer: changes only with a deploy' },
   { checks: ['security.derived-keys-rejected'], every: 3600, requests: 12, failedAttempts: 12, why: 'a dozen refused keys: costly against the failed-attempt limit, changes only with a deploy (and the gate runs it)' },
   { checks: ['security.auth-rate-limit'], every: 3600, requests: 21, failedAttempts: 21, why: 'fills one failed-attempt window on purpose (max + 1): hourly, and in the gate' },
   { checks: ['security.rate-limits-declared'], every: 300, requests: 0, failedAttempts: 0, why: 'reads the 429s the other checks of its run received inside the declared limits: no request of its own' },

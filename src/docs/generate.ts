@@ -1,12 +1,13 @@
 /**
  * `npm run docs`: writes the reference pages of docs/reference/ from the declarations the code
- * reads (the config schema, the faults, the incident rules, the command options, the exit codes) and docs/contracts.md from the contracts' cases.
+ * reads (the config schema, the faults, the incident rules, the command options, the exit codes, the cadences) and docs/contracts.md from the contracts' cases.
  * tests/unit/docs-reference.test.ts regenerates them in memory and fails when a committed page differs.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PROJECT_ROOT } from '../run/paths.ts';
+import { cadencesPage } from './cadences-page.ts';
 import { commandsPage } from './commands-page.ts';
 import { CONTRACTS_PAGE, contractsPage } from './contracts-page.ts';
 import { configurationPage } from './configuration-page.ts';
@@ -24,6 +25,7 @@ export async function referencePages(): Promise<Map<string, string>> {
     [`${REFERENCE_DIR}/incident-rules.md`, incidentRulesPage()],
     [`${REFERENCE_DIR}/commands.md`, await commandsPage()],
     [`${REFERENCE_DIR}/exit-codes.md`, exitCodesPage()],
+    [`${REFERENCE_DIR}/cadences.md`, cadencesPage()],
     [CONTRACTS_PAGE, contractsPage()],
   ]);
 }

@@ -83,6 +83,47 @@ export function dueChecks(cadences: readonly CheckCadence[], lastAttempt: Readon
   return cadences.filter((x) => !x.window && now - (lastAttempt.get(x.checkId) ?? -Infinity) >= x.everySeconds * 1000).map((x) => x.checkId);
 }
 
+/** What one due-check run may send: requests in one window of the limit scheduled runs are given, failed attempts in one window of CREDLINK_AUTH_FAIL_LIMIT. */
+export interface RunCaps {
+  requests: number | null;
+  failedAttempts: number;
+  /** Seconds a deferred check waits for the next run: one window of the limit. */
+  windowS: number;
+}
+
+export function runCapsOf(c: Pick<ResolvedConfig, 'rateLimits' | 'security'>, runLimit: RateLimit | undefined): RunCaps {
+  const client = runLimit ?? c.rateLimits.client;
+  const f = c.security.authFailLimit;
+  return { requests: client ? allowance(client) : null, failedAttempts: allowance({ limit: f.max, windowS: f.windowS }), windowS: Math.max(client?.windowS ?? 0, f.windowS) };
+}
+
+/**
+ * The due checks one run takes: the plan averages each check over its cadence, but at the
+ * daemon's start (or after a pause) every check is due at once, a burst the limit cannot take:
+ * its checks would be held and reported "not sent" (SEV-3 budget gaps). Shortest cadence first
+ * (what pages), then the cheaper; a check is added while the run's requests and failed attempts
+ * fit one window of the caps (a check bigger than the caps runs alone). The rest wait for a
+ * later run, one window on. Pure.
+ */
+export function batchDue(cadences: readonly CheckCadence[], due: readonly CheckId[], caps: RunCaps): { run: CheckId[]; deferred: CheckId[] } {
+  const by = new Map(cadences.map((x) => [x.checkId, x]));
+  const order = [...due].sort((a, b) => by.get(a)!.everySeconds - by.get(b)!.everySeconds || by.get(a)!.requests - by.get(b)!.requests);
+  const run: CheckId[] = [];
+  const deferred: CheckId[] = [];
+  let requests = 0;
+  let failed = 0;
+  for (const id of order) {
+    const x = by.get(id)!;
+    const fits = (caps.requests === null || requests + x.requests <= caps.requests) && failed + x.failedAttempts <= caps.failedAttempts;
+    if (run.length === 0 || fits) {
+      run.push(id);
+      requests += x.requests;
+      failed += x.failedAttempts;
+    } else deferred.push(id);
+  }
+  return { run, deferred };
+}
+
 /** Playwright --grep selecting exactly these checks (by their @<id> tag). */
 export function grepOf(ids: readonly string[]): string {
   return `@(?:${ids.map((id) => id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})(?=\\s|$)`;
@@ -141,6 +182,19 @@ export function planBudget(c: Pick<ResolvedConfig, 'env' | 'rateLimits' | 'secur
     // Scheduled runs plan their own 80% share: hand them the part of the limit the sampler leaves.
     const left = allowance(client) - Math.ceil((samplerRpm * client.windowS) / 60);
     out.runLimit = { limit: Math.max(1, Math.floor(left / SHARE)), windowS: client.windowS };
+  }
+  // What one run of each cadence sends at once, against what one run may send (batchDue).
+  const caps = runCapsOf(c, out.runLimit);
+  const byEvery = new Map<number, { requests: number; failed: number }>();
+  for (const x of cadences) {
+    if (x.window) continue;
+    const e = byEvery.get(x.everySeconds) ?? { requests: 0, failed: 0 };
+    byEvery.set(x.everySeconds, { requests: e.requests + x.requests, failed: e.failed + x.failedAttempts });
+  }
+  if (byEvery.size) {
+    const parts = [...byEvery.entries()].sort((a, b) => a[0] - b[0]).map(([every, e]) => `the ${every} s checks ${e.requests} requests (${e.failed} failing authentication)`);
+    const split = [...byEvery.values()].some((e) => (caps.requests !== null && e.requests > caps.requests) || e.failed > caps.failedAttempts);
+    lines.push(`${c.env}:   per run: ${parts.join(', ')}; a run sends at most ${caps.requests ?? 'any number of'} requests and ${caps.failedAttempts} failed attempts (one window of the limits)${split ? ': a cadence over that is split into runs a window apart' : ''}; cadences that fall together are split the same way`);
   }
   return out;
 }

@@ -3,12 +3,14 @@
  * --grep of them, through the Scheduler (so a due-check run and a full-suite run of one
  * environment never overlap, and its outcome goes through the same alert state). Every
  * `tickMs` it looks at what is due; checks of a run are marked attempted when it starts (a check
- * that skips is not asked again before its cadence comes round). What a check last did and
+ * that skips is not asked again before its cadence comes round). A run takes only the due checks
+ * that fit one window of the limit (batchDue: at the start every check is due at once); the
+ * others go in the next run, a window later, instead of being held as "not sent". What a check last did and
  * whether its result is still valid: snapshot() (stale past its validity, never passed).
  */
 import type { AlertMonitor } from '../alerting/monitor.ts';
 import { checkKey } from '../alerting/store.ts';
-import { dueChecks, grepOf, isStale } from '../monitor/cadence.ts';
+import { batchDue, dueChecks, grepOf, isStale, runCapsOf } from '../monitor/cadence.ts';
 import type { ContinuousPlan } from './sampling.ts';
 import type { Scheduler } from './scheduler.ts';
 
@@ -26,6 +28,8 @@ export interface CheckFreshness {
 
 export class CadenceRuns {
   private readonly attempted = new Map<string, Map<string, number>>();
+  /** Per environment: no due-check run before this instant (the window after a run that deferred checks). */
+  private readonly notBefore = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private readonly plans: ContinuousPlan[];
 
@@ -54,10 +58,17 @@ export class CadenceRuns {
       if (this.o.scheduler.isRunning(p.env) || this.o.scheduler.isStopping()) continue;
       const last = this.attempted.get(p.env)!;
       const now = this.now();
+      if (now < (this.notBefore.get(p.env) ?? -Infinity)) continue;
       const due = dueChecks(p.cadences!, last, now);
       if (due.length === 0) continue;
-      for (const id of due) last.set(id, now);
-      runs.push(this.o.scheduler.tick(p.env, { grep: grepOf(due) }).catch((e) => this.o.log(`${p.env}: due-check run failed: ${(e as Error).message}`)));
+      const caps = runCapsOf(p.config, p.budget.runLimit);
+      const { run, deferred } = batchDue(p.cadences!, due, caps);
+      for (const id of run) last.set(id, now);
+      if (deferred.length) {
+        this.notBefore.set(p.env, now + caps.windowS * 1000);
+        this.o.log(`${p.env}: ${run.length} due check(s) now, ${deferred.length} in a later run (one run sends at most ${caps.requests ?? 'unlimited'} requests and ${caps.failedAttempts} failed attempts: one window of the limits)`);
+      }
+      runs.push(this.o.scheduler.tick(p.env, { grep: grepOf(run) }).catch((e) => this.o.log(`${p.env}: due-check run failed: ${(e as Error).message}`)));
     }
     await Promise.all(runs);
   }

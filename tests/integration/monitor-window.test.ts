@@ -136,26 +136,43 @@ test('an outage pages SEV-0 from the window (the outage incident) and resolves; 
   }
 });
 
-test('due-check runs: the daemon runs only the due checks through Playwright (never the window\'s), within what the sampler leaves of the limit', async () => {
+test('due-check runs: the daemon runs only the due checks through Playwright (never the window\'s), within what the sampler leaves of the limit, the start\'s burst split into runs a window apart', async () => {
   const stateDir = tempDir('credlink-monitor-due-');
   const logs: string[] = [];
   const schedule = parseSchedule(
-    { stateDir, reportsDir: `${stateDir}/reports`, environments: [{ env: 'test', window: { seconds: 60, sampleIntervalSeconds: 2 } }] },
+    { stateDir, reportsDir: `${stateDir}/reports`, environments: [{ env: 'test', window: { seconds: 60 } }] },
     'monitor-window.test.json',
   );
-  // A declared limit, so the runs are handed what the sampler leaves of it.
-  const limited = Object.freeze({ ...config, rateLimits: { ...config.rateLimits, client: { limit: 600, windowS: 60 } } });
+  // The default limit declared (100/min): the runs are handed what the sampler leaves of it, and at the start every
+  // check is due at once, more than one window of it takes.
+  const limited = Object.freeze({ ...config, rateLimits: { ...config.rateLimits, client: { limit: 100, windowS: 60 } } });
   const d = await startDaemon({ config: schedule, configs: new Map([['test', limited]]), log: (l) => logs.push(l), listen: false, sampling: true });
+  type Report = { passed: { checkId: string }[]; findings: { checkId: string; impact?: string; message?: string }[]; skipped: { checkId: string; reason?: string }[] };
+  const reports = (): Report[] => {
+    const dir = `${stateDir}/reports/test`;
+    if (!fs.existsSync(dir)) return [];
+    return fs.readdirSync(dir).filter((r) => fs.existsSync(`${dir}/${r}/runbook.json`)).sort().map((r) => JSON.parse(fs.readFileSync(`${dir}/${r}/runbook.json`, 'utf8')) as Report);
+  };
+  const ranIn = (r: Report) => new Set([...r.passed, ...r.findings, ...r.skipped].map((x) => x.checkId));
   try {
     assert.ok(logs.some((l) => /^test: scheduled runs plan within \d+\/min \(what the sampler leaves of the declared limit\)$/.test(l)), logs.join('\n'));
+    assert.ok(logs.some((l) => /^test: {3}per run: the 300 s checks \d+ requests/.test(l)), logs.join('\n'));
     await waitFor('the first due-check run', () => d.scheduler.statuses()[0]!.lastOutcome !== null, 240_000);
     const st = d.scheduler.statuses()[0]!;
     assert.ok(st.lastOutcome === 'healthy' || st.lastOutcome === 'findings', `${st.lastOutcome}: ${st.lastError}`);
-    const runs = fs.readdirSync(`${stateDir}/reports/test`);
-    const report = JSON.parse(fs.readFileSync(`${stateDir}/reports/test/${runs[0]}/runbook.json`, 'utf8')) as { passed: { checkId: string }[]; findings: { checkId: string }[]; skipped: { checkId: string }[] };
-    const ran = new Set([...report.passed, ...report.findings, ...report.skipped].map((x) => x.checkId));
-    for (const id of ['health.root', 'health.status', 'health.api-health', 'perf.latency', 'perf.error-rate']) assert.ok(!ran.has(id), `${id} is the window's, not a due run's`);
-    for (const id of ['health.document', 'security.headers', 'security.auth-rate-limit', 'db.connect']) assert.ok(ran.has(id), `${id} is due at start`);
+    assert.ok(logs.some((l) => /^test: \d+ due check\(s\) now, \d+ in a later run \(one run sends at most \d+ requests and \d+ failed attempts/.test(l)), logs.join('\n'));
+    const first = ranIn(reports()[0]!);
+    for (const id of ['health.root', 'health.status', 'health.api-health', 'perf.latency', 'perf.error-rate']) assert.ok(!first.has(id), `${id} is the window's, not a due run's`);
+    for (const id of ['health.document', 'db.connect']) assert.ok(first.has(id), `${id} (the shortest cadence) goes in the first run`);
+    assert.ok(!first.has('security.auth-rate-limit'), 'the failed-attempt check does not fit the first run: it follows');
+    // The rest follow, a window later (the run after that one comes another window on: not waited for here).
+    await waitFor('the second due-check run', () => reports().length >= 2, 240_000);
+    const all = reports();
+    const second = ranIn(all[1]!);
+    assert.ok(second.size > 0 && [...second].every((id) => !first.has(id)), `the second run takes checks the first left: ${[...second].join(', ')}`);
+    // No check was held for want of room: nothing reported "not sent" within the limit.
+    const held = all.flatMap((r) => [...r.findings, ...r.skipped]).filter((x) => /RATE BUDGET|not sent/.test(`${(x as { message?: string }).message ?? ''}${(x as { reason?: string }).reason ?? ''}`));
+    assert.deepEqual(held.map((x) => x.checkId), [], 'a run held checks for want of room');
     const win = d.samplers.get('test')!.snapshot();
     assert.ok(win.endpoints.every((e) => e.samples > 0));
   } finally {

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { parseEnv } from '../../config/index.ts';
 import { catalog, type CheckId } from '../../runbooks/catalog.ts';
 import { cadenceRules } from '../../runbooks/cadence.ts';
-import { cadencesFor, dueChecks, grepOf, isStale, planBudget, ruleOf } from '../../src/monitor/cadence.ts';
+import { batchDue, cadencesFor, dueChecks, grepOf, isStale, planBudget, ruleOf, runCapsOf } from '../../src/monitor/cadence.ts';
 import { planSampler, type SamplerPlan } from '../../src/monitor/plan.ts';
 import { parseSchedule } from '../../src/schedule/config.ts';
 
@@ -32,7 +32,7 @@ test('cadences: window checks are the sampler\'s; systems not configured do not 
   assert.equal(byId.has('db.connect'), false, 'no DATABASE_URL');
   assert.equal(byId.has('manual.env-vars'), false);
   assert.equal(byId.get('security.auth-rate-limit')!.everySeconds, 3600);
-  assert.equal(byId.get('security.cors-no-any-origin')!.everySeconds, 300);
+  assert.equal(byId.get('security.cors-no-any-origin')!.everySeconds, 1800);
   const without = new Map(cadencesFor(c, { sampler: false }).map((x) => [x.checkId, x]));
   assert.deepEqual([without.get('health.root')!.window, without.get('health.root')!.everySeconds], [false, 60]);
   assert.equal(byId.get('health.document')!.everySeconds, 300);
@@ -49,8 +49,9 @@ test('due: never attempted or a cadence ago; never a window check', () => {
   assert.ok(!first.includes('health.root' as CheckId) && first.includes('health.document' as CheckId) && first.includes('security.auth-rate-limit' as CheckId));
   const last = new Map(first.map((id) => [id, now] as [string, number]));
   assert.deepEqual(dueChecks(cad, last, now + 299_000), []);
-  assert.ok(dueChecks(cad, last, now + 300_000).includes('security.headers' as CheckId));
+  assert.ok(!dueChecks(cad, last, now + 300_000).includes('security.headers' as CheckId));
   assert.ok(dueChecks(cad, last, now + 300_000).includes('health.document' as CheckId));
+  assert.ok(dueChecks(cad, last, now + 1_800_000).includes('security.headers' as CheckId));
   assert.ok(!dueChecks(cad, last, now + 300_000).includes('security.auth-rate-limit' as CheckId));
 });
 
@@ -80,6 +81,42 @@ test('budget at 100/min with defaults: sampler and checks fit; scheduled runs ge
   assert.ok(b.lines.some((l) => /failed authentication attempts apart: [\d.]+\/min against/.test(l)));
   // 80 - 44 = 36 a minute for the runs: they plan 80% of 45.
   assert.deepEqual(b.runLimit, { limit: 45, windowS: 60 });
+});
+
+test('batches: at the start every check is due at once; a run takes what fits one window of the limits, the rest follow a window later', () => {
+  const c = cfg({ CREDLINK_RATE_LIMIT: '100/min', CREDLINK_AUTH_FAIL_LIMIT: '20' });
+  const sampler = planSampler(c) as SamplerPlan;
+  const cad = cadencesFor(c, { sampler: true });
+  const budget = planBudget(c, cad, sampler, null);
+  const caps = runCapsOf(c, budget.runLimit);
+  assert.deepEqual([caps.requests, caps.failedAttempts, caps.windowS], [Math.floor(budget.runLimit!.limit * 0.8), 16, c.security.authFailLimit.windowS]);
+  const by = new Map(cad.map((x) => [x.checkId, x]));
+  let due = dueChecks(cad, new Map(), 0);
+  const runs: string[][] = [];
+  while (due.length) {
+    const { run, deferred } = batchDue(cad, due, caps);
+    runs.push(run);
+    assert.ok(run.length > 0, 'every run takes at least one check');
+    const sent = run.reduce((s, id) => s + by.get(id)!.requests, 0);
+    const failed = run.reduce((s, id) => s + by.get(id)!.failedAttempts, 0);
+    if (run.length > 1) {
+      assert.ok(sent <= caps.requests!, `a run of ${run.join(', ')} sends ${sent} > ${caps.requests}`);
+      assert.ok(failed <= caps.failedAttempts, `a run of ${run.join(', ')} fails ${failed} > ${caps.failedAttempts}`);
+    }
+    assert.deepEqual([...run, ...deferred].sort(), [...due].sort(), 'nothing is lost');
+    due = deferred;
+  }
+  assert.ok(runs.length >= 2, 'the whole catalog at once does not fit one window at 100/min');
+  assert.ok(runs[0]!.includes('health.document'), 'what pages (the shortest cadence) goes first');
+  assert.deepEqual(runs.find((r) => r.includes('security.auth-rate-limit')), ['security.auth-rate-limit'], 'a check that fills the failed-attempt window alone runs alone');
+  // Steady state: the checks of each cadence fit one run of what the sampler leaves of 100/min.
+  for (const every of [300, 1800]) {
+    const set = cad.filter((x) => !x.window && x.everySeconds === every).map((x) => x.checkId);
+    assert.deepEqual(batchDue(cad, set, caps).deferred, [], `the ${every} s checks do not fit one run at 100/min`);
+  }
+  const steady = cad.filter((x) => !x.window && x.everySeconds === 300).map((x) => x.checkId);
+  const unlimited = runCapsOf(cfg(), undefined);
+  assert.deepEqual(batchDue(cad, steady, unlimited).deferred.filter((id) => by.get(id)!.failedAttempts === 0), [], 'no declared limit: only failed attempts bound a run');
 });
 
 test('budget: a schedule that cannot fit is refused in one line naming the check and the limit', () => {

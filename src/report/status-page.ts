@@ -94,7 +94,7 @@ function incidentHtml(e: EnvironmentStatus, i: StatusIncident, now: Date, o: Sta
     .slice(0, 3)
     .map((a) => `<li>${esc(a.step)}${a.writes ? ' <span class="writes">[changes the system: a person decides]</span>' : ''}<br><code>${esc(a.command)}</code></li>`)
     .join('');
-  const report = o.runHref ? ` · <a class="report-link" href="${esc(`${o.runHref(e.env, i.runId)}#${incidentAnchor(i.id)}`)}">report of run ${esc(i.runId)}</a>` : ` · run ${esc(i.runId)}`;
+  const report = !i.runId ? ' · seen by the monitor\'s window (no report yet)' : o.runHref ? ` · <a class="report-link" href="${esc(`${o.runHref(e.env, i.runId)}#${incidentAnchor(i.id)}`)}">report of run ${esc(i.runId)}</a>` : ` · run ${esc(i.runId)}`;
   const explains = i.consequences.length ? `<p class="muted consequences">explains ${i.consequences.length} more failing check(s), not paged on their own: ${esc(i.consequences.join(', '))}</p>` : '';
   return `<div class="incident" data-incident="${esc(i.id)}" data-check="${esc(i.rootCheckId)}" style="border-left:4px solid ${SEVERITY_COLOUR[i.severity]}">
 <h4>${badge(i.severity)} ${esc(i.title)}</h4>

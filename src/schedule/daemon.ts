@@ -22,6 +22,7 @@ import { latestEvidence } from '../incidents/open.ts';
 import { htmlPageRoute, statusPageRoute } from '../report/status-route.ts';
 import { orderWorstFirst } from '../report/status-page.ts';
 import { ReportsSource, statusFromReportsDir } from '../report/status-state.ts';
+import { withWindowIncidents } from '../report/status-window.ts';
 import type { RunbookLinks, RunbookSource } from '../runbook-md/link.ts';
 import { renderLivingRunbook } from '../runbook-md/living.ts';
 import { removeStaleTemps } from '../state/file.ts';
@@ -201,7 +202,12 @@ function routes(
   const reports = new ReportsSource(config.reportsDir, 300);
   const staleAfterMs = 3 * maxIntervalMs(config);
   // One state for the status page, /metrics' incident gauges and the living runbook.
-  const status = () => statusFromReportsDir(reports, { envs: envNames, refreshSeconds: 30, staleAfterMs });
+  // Between runs the window pages within seconds: what it has open shows too (src/report/status-window.ts).
+  const status = () => {
+    const s = statusFromReportsDir(reports, { envs: envNames, refreshSeconds: 30, staleAfterMs });
+    const alerts = Object.values(monitor.incidents());
+    return { ...s, environments: s.environments.map((e) => withWindowIncidents(e, alerts, samplers.get(e.env)?.report() ?? null)) };
+  };
   const links: RunbookLinks = { url: runbook.url, living: runbook.path ? '/runbook' : undefined };
   const runHref = (env: string, runId: string) => `/runs/${encodeURIComponent(env)}/${encodeURIComponent(runId)}/`;
   server

@@ -20,6 +20,7 @@ import { Sampler } from '../monitor/sampler.ts';
 import { WindowStore } from '../monitor/store.ts';
 import type { WindowFacts } from '../monitor/window.ts';
 import type { StateHealth } from '../state/health.ts';
+import type { RunbookReport } from '../reporter/schema.ts';
 import { cronOptions, type ScheduleConfig, type ScheduleEnv } from './config.ts';
 
 export interface WindowSnapshot {
@@ -38,6 +39,8 @@ export interface EnvSampler {
   sampler: Sampler;
   plan: SamplerPlan;
   snapshot(): WindowSnapshot;
+  /** The latest window evaluation as a report (its incidents), or null before the first. */
+  report(): RunbookReport | null;
 }
 
 const verdictText = (v: Judgement['latency']) => ('reason' in v ? `${v.status}: ${v.reason}` : 'scope' in v ? `${v.status}: ${Math.round(v.value * 1000) / 1000} on ${v.scope} > ${v.limit}` : `ok: ${Math.round(v.value * 1000) / 1000}`);
@@ -125,8 +128,10 @@ export function startSamplers(o: {
   const out = new Map<string, EnvSampler>();
   for (const { env, config: c, sampler: plan } of o.plans) {
     if (!plan) continue;
+    let latestReport: RunbookReport | null = null;
     const onJudgement = (j: Judgement) => {
       const report = windowReport(j, c, location);
+      latestReport = report;
       // Nothing decided and no endpoint fresh: no observation (a window filling up is not "no evidence").
       if (report.verdict.status === 'no-evidence') return;
       const observed = o.monitor.observe(env, report, { partial: true });
@@ -139,6 +144,7 @@ export function startSamplers(o: {
     out.set(env, {
       sampler,
       plan,
+      report: () => latestReport,
       snapshot(): WindowSnapshot {
         const j = sampler.latest();
         const facts = sampler.facts();

@@ -15,6 +15,7 @@ import { startDaemon, type Daemon } from '../../src/schedule/daemon.ts';
 import { startReferenceTarget, type ReferenceTarget } from '../../src/target/index.ts';
 import { configFor, HARNESS_AUTH_FAIL, tempDir } from '../helpers/harness.ts';
 import { startReceiver, type Receiver } from '../helpers/receiver.ts';
+import { startTcpPlug } from '../helpers/tcp-plug.ts';
 
 let target: ReferenceTarget;
 let pd: Receiver;
@@ -53,14 +54,14 @@ async function waitFor(what: string, pred: () => boolean, ms: number): Promise<n
   return Date.now() - t0;
 }
 
-async function daemon(stateDir: string, logs: string[]): Promise<Daemon> {
+async function daemon(stateDir: string, logs: string[], c: ResolvedConfig = config): Promise<Daemon> {
   const schedule = parseSchedule(
     { stateDir, reportsDir: `${stateDir}/reports`, environments: [{ env: 'test', cron: '0 0 1 1 *', cadence: false, window: { seconds: 60, sampleIntervalSeconds: 1 } }] },
     'monitor-window.test.json',
   );
   return startDaemon({
     config: schedule,
-    configs: new Map([['test', config]]),
+    configs: new Map([['test', c]]),
     runner: async () => {
       throw new Error('no scheduled run in this test');
     },
@@ -86,10 +87,20 @@ test('an outage pages SEV-0 from the window (the outage incident) and resolves; 
     assert.equal(trigger.payload?.severity, 'critical');
     assert.match(trigger.payload?.summary ?? '', /^\[SEV-0\] test \(seen from default\): Service unavailable: every health endpoint answers 5xx or nothing/);
     assert.equal(events().filter((e) => e.event_action === 'trigger').length, 1, 'one page for the outage');
+    // The status page shows it at once, before any run reports it (a window evaluation has no report).
+    const url = await d.server.listen('127.0.0.1', 0);
+    const status = (await (await fetch(`${url}/status.json`)).json()) as { environments: { env: string; state: string; severity: string; openIncidents: { id: string; severity: string; runId: string; message: string }[] }[] };
+    const env = status.environments.find((e) => e.env === 'test')!;
+    assert.deepEqual([env.state, env.severity], ['findings', 'SEV-0']);
+    const shown = env.openIncidents.find((i) => i.id === 'test/outage');
+    assert.ok(shown && shown.severity === 'SEV-0' && shown.runId === '' && /the monitor's window/.test(shown.message), JSON.stringify(env.openIncidents));
+    assert.match(await (await fetch(`${url}/status`)).text(), /seen by the monitor&#39;s window \(no report yet\)|seen by the monitor's window \(no report yet\)/);
+    const afterResolve = async () => ((await (await fetch(`${url}/status.json`)).json()) as typeof status).environments.find((e) => e.env === 'test')!.openIncidents.map((i) => i.id);
 
     await target.setFaults({});
     const resolved = await waitFor('the outage resolve', () => events().some((e) => e.event_action === 'resolve' && e.dedup_key === 'credlink-checks/test/outage'), 60_000);
     console.log(`outage paged after ${paged} ms, resolved ${resolved} ms after recovery (loaded machine; the benchmark measures these)`);
+    assert.deepEqual(await afterResolve(), [], 'resolved: no longer on the status page');
     assert.deepEqual(
       events().map((e) => `${e.event_action} ${e.dedup_key}`),
       ['trigger credlink-checks/test/outage', 'resolve credlink-checks/test/outage'],
@@ -111,7 +122,6 @@ test('an outage pages SEV-0 from the window (the outage incident) and resolves; 
     await target.setFaults({});
 
     // Size and age of the window: on /metrics, /window and the status page.
-    const url = await d.server.listen('127.0.0.1', 0);
     const metrics = await (await fetch(`${url}/metrics`)).text();
     assert.match(metrics, /^credlink_window_samples\{env="test",location="default",endpoint="GET \/health"\} \d+$/m);
     assert.match(metrics, /^credlink_window_age_seconds\{env="test",location="default",endpoint="GET \/api\/v1\/status"\} [\d.]+$/m);
@@ -133,6 +143,32 @@ test('an outage pages SEV-0 from the window (the outage incident) and resolves; 
     assert.ok(d.samplers.get('test')!.sampler.facts().every((f) => f.samples > 0));
   } finally {
     await d.stop();
+  }
+});
+
+test('an outage seen as connection refused (the service gone, not answering 503) pages SEV-0 from the window and resolves when it listens again', async () => {
+  const plug = await startTcpPlug(new URL(target.url));
+  const stateDir = tempDir('credlink-monitor-refused-');
+  const logs: string[] = [];
+  const d = await daemon(stateDir, logs, Object.freeze({ ...config, baseUrl: plug.url }));
+  try {
+    const s = d.samplers.get('test')!.sampler;
+    await waitFor('the first rounds answered', () => (s.latest()?.endpoints.every((e) => e.latest?.status === 200) ?? false), 20_000);
+    pd.requests.length = 0;
+    await plug.unplug();
+    const paged = await waitFor('the outage trigger', () => events().some((e) => e.event_action === 'trigger' && e.dedup_key === 'credlink-checks/test/outage'), 60_000);
+    const trigger = events().find((e) => e.dedup_key === 'credlink-checks/test/outage')!;
+    assert.equal(trigger.payload?.severity, 'critical');
+    assert.match(trigger.payload?.summary ?? '', /^\[SEV-0\] test \(seen from default\): /);
+    const down = s.latest()!.endpoints.map((e) => e.latest);
+    assert.ok(down.some((x) => x !== null && x.status === null && /refused/i.test(x.error ?? '')), `no answer, refused: ${JSON.stringify(down)}`);
+    await plug.plug();
+    const resolved = await waitFor('the outage resolve', () => events().some((e) => e.event_action === 'resolve' && e.dedup_key === 'credlink-checks/test/outage'), 60_000);
+    console.log(`connection refused: paged after ${paged} ms, resolved ${resolved} ms after it listened again (loaded machine; the benchmark measures these)`);
+    assert.deepEqual(events().map((e) => `${e.event_action} ${e.dedup_key}`), ['trigger credlink-checks/test/outage', 'resolve credlink-checks/test/outage'], 'one page, one resolve, nothing else');
+  } finally {
+    await d.stop();
+    await plug.close();
   }
 });
 

@@ -36,7 +36,7 @@ import { sections } from '../runbooks/sections.ts';
 import { budgetedApi, type BudgetedApi } from '../src/budget/budgeted-api.ts';
 import { RequestLedger } from '../src/budget/ledger.ts';
 import { WAIT_LINE_MARK, waitLine } from '../src/budget/wait-line.ts';
-import { scopesFor } from '../src/budget/plan.ts';
+import { authCheckTimeoutMs, scopesFor } from '../src/budget/plan.ts';
 import { allureAnnotations } from '../src/report/allure-labels.ts';
 import { collectDiagnostics, SharedCollections } from '../src/diagnostics/index.ts';
 import { HttpClient } from '../src/http/client.ts';
@@ -294,6 +294,9 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   api: [
     async ({ config, ledger, reachability }, use, testInfo) => {
       const client = new HttpClient({ baseUrl: config.baseUrl, timeoutMs: config.timeouts.requestMs, headers: { 'user-agent': USER_AGENT }, reachability });
+      // Every check that talks to the target is paced by its limits: it may wait once for a window to
+      // pass (the run plan announces that wait) instead of being held as "not sent" for want of room.
+      if (testInfo.timeout > 0) testInfo.setTimeout(Math.max(testInfo.timeout, authCheckTimeoutMs(config)));
       const started = Date.now();
       await use(
         budgetedApi(client, {

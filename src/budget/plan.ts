@@ -194,8 +194,10 @@ export function planProbe(c: Cfg & Pick<ResolvedConfig, 'probe'>, configured: { 
 }
 
 /**
- * Time the auth checks may need: the check timeout, plus one full window of the slowest limit
- * they are paced by, so waiting once for a window to pass never times a check out.
+ * Time a check that sends requests to the target may need (every one, through the `api`
+ * fixture; the auth checks' files also set it for their whole describe): the check timeout, plus
+ * one full window of the slowest limit they are paced by, so waiting once for a window to pass
+ * never times a check out.
  */
 export function authCheckTimeoutMs(c: Cfg): number {
   const windows = [c.security.authFailLimit.windowS, c.rateLimits.client?.windowS ?? 0, ...c.rateLimits.paths.map((p) => p.windowS)];

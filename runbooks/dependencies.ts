@@ -15,8 +15,8 @@
  * Labels a matcher can use, per finding: the check id, the `system` the check talks to
  * (`systems` below), its impact (src/triage/impact.ts; `security:breach` for a class), and the
  * classes of the answers it saw that were not a success (src/http/response-class.ts), per route
- * ("POST /api/v1/sign"). A route partition (`equal: ['route']`) uses the routes of the answers
- * of the source's classes.
+ * ("POST /api/v1/sign"), and the systems a failed answer's body named (`names`). A route
+ * partition (`equal: ['route']`) uses the routes of the answers of the source's classes.
  *
  * Adding a rule: add an entry below (names are stable: they become incident keys, the alert
  * dedup keys), a table row in tests/unit/incidents.test.ts, and, if a drill reproduces it, its
@@ -76,6 +76,11 @@ export interface FindingMatcher {
   classes?: readonly ResponseClass[];
   /** None of its answers is of these classes. */
   notClasses?: readonly ResponseClass[];
+  /**
+   * At least one of its failed answers (5xx) named this system as what failed, in its body
+   * (src/http/names-database.ts: "connection to server ... port 5432 failed", `"database": "down"`).
+   */
+  names?: 'database';
 }
 
 export interface IncidentTemplate {
@@ -221,6 +226,23 @@ export const dependencyRules: readonly DependencyRule[] = [
     incident: {
       key: 'database-unreachable',
       title: 'Database unreachable (since the previous run), and now the API stops answering',
+      section: 'database-connection',
+      severity: 'worst',
+    },
+  },
+  // Before outage: the API's own error answers name the database (the run orders the two).
+  {
+    name: 'database-named-in-errors',
+    description: 'the monitor cannot connect to the database and the API\'s failed answers (5xx bodies, or a health document answered with 5xx) name the database as what failed: one incident, the database its cause; the outage and every other 5xx are consequences (without such an answer the two stay apart)',
+    source: {
+      checks: ['db.connect'],
+      quorum: 'any',
+      requires: [{ system: 'target', names: 'database', notImpacts: SECURITY_SEVERE }],
+    },
+    targets: [...DATABASE_CONSEQUENCES, { checks: HEALTH_ENDPOINTS, classes: FAILURE }, POD_SIDE],
+    incident: {
+      key: 'database-unreachable',
+      title: "Database unreachable: the monitor cannot connect, and the API's error answers name the database",
       section: 'database-connection',
       severity: 'worst',
     },

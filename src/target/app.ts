@@ -140,6 +140,11 @@ export class ReferenceApp {
     if (typeof f['long-tail'] === 'number' && this.tailPicker.hit(LONG_TAIL_PCT)) await sleep(f['long-tail']);
     if (f['service-unavailable']) return this.json(res, 503, { error: 'service_unavailable' });
     if (f['bad-gateway']) return this.json(res, 502, { error: 'bad_gateway' });
+    // database-errors-500: every handler asks the database first and forwards the driver's error (preflights excepted).
+    if (f['database-errors-500'] && req.method !== 'OPTIONS') {
+      const failed = await this.pool.query('SELECT 1').then(() => undefined, (err: unknown) => String((err as Error)?.message ?? err).split('\n')[0]);
+      if (failed !== undefined) return this.json(res, 500, { error: 'internal_error', message: failed });
+    }
     if (typeof f['high-error-rate'] === 'number' && this.errorPicker.hit(f['high-error-rate'])) {
       return this.json(res, 500, { error: 'internal_error' });
     }

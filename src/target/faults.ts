@@ -84,6 +84,11 @@ export const faultCatalog = {
     incident: 'database-connection',
   },
   'database-down': { description: 'the database stops accepting connections (open ones are cut)', incident: 'database-connection' },
+  'database-errors-500': {
+    description:
+      "every API route asks the database first and, when that fails, answers 500 with the driver's error message (\"Connection terminated unexpectedly\"), as a service whose handlers all query it; alone it changes nothing, with database-down every route answers 500 naming the database",
+    incident: 'database-connection',
+  },
   'database-slow': {
     description: 'every database round trip and every application statement takes the given extra time',
     incident: 'database-connection',

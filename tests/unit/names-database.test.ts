@@ -1,0 +1,63 @@
+/** Which failed answers name the database (src/http/names-database.ts): both ways, with the false friends. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { databaseNamedIn, NAMES_BODY_MAX } from '../../src/http/names-database.ts';
+
+const named: [status: number, body: string, excerpt: RegExp][] = [
+  [500, '{"error":"connect ECONNREFUSED 127.0.0.1:5432"}', /ECONNREFUSED 127\.0\.0\.1:5432/],
+  [500, '{"error":"Connection terminated unexpectedly"}', /Connection terminated unexpectedly/],
+  [500, 'Error: timeout exceeded when trying to connect', /timeout exceeded when trying to connect/],
+  [500, '{"message":"connection to server at \\"db.internal\\" (10.0.0.5), port 5432 failed: Connection refused"}', /connection to server at .* failed/],
+  [503, 'could not connect to postgres: is the server running?', /could not connect to postgres/],
+  [500, '{"error":"FATAL: the database system is shutting down"}', /the database system is shutting down/],
+  [500, '{"error":"sorry, too many clients already"}', /too many clients already/],
+  [500, '{"error":"db_error","code":"57P01"}', /"code":"57P01"/],
+  [500, 'ERROR (SQLSTATE 08006): lost it', /SQLSTATE 08006/],
+  [502, '{"error":"Database connection failed"}', /Database connection failed/],
+  [500, '{"error":"Failed to reach the database"}', /Failed to reach the database/],
+  [500, '{"error":"DB error: cannot acquire connection"}', /DB error/],
+  // A health document answered with a 503 that says its database is down.
+  [503, '{"status":"degraded","checks":{"database":"down"}}', /"database":"down"/],
+  [503, '{"status":"fail","checks":{"postgres":"unreachable"}}', /"postgres":"unreachable"/],
+];
+
+const notNamed: [status: number | null, body: string][] = [
+  [500, '{"error":"internal_error"}'],
+  [503, '{"error":"service_unavailable"}'],
+  [502, '<html><body><h1>502 Bad Gateway</h1><center>nginx</center></body></html>'],
+  [503, 'upstream connect error or disconnect/reset before headers. reset reason: connection failure'],
+  [500, '{"error":"connect ECONNREFUSED 127.0.0.1:8080"}'],
+  [500, '{"error":"worker pool exhausted"}'],
+  [500, '{"error":"request timeout"}'],
+  // The database is fine in the document; something else failed.
+  [503, '{"status":"degraded","error":"cache down","checks":{"database":"ok","cache":"down"}}'],
+  [500, '{"error":"internal_error","checks":{"database":"ok"}}'],
+  [503, '{"status":"fail","checks":{"database":"unknown"}}'],
+  // A field whose name only contains the word.
+  [500, '{"error":"internal_error","database_latency_ms":12}'],
+  // Not a failed answer: a 2xx or 4xx may say anything about its database.
+  [200, '{"error":"Database connection failed"}'],
+  [404, '{"error":"database not found"}'],
+  [null, ''],
+  [500, ''],
+];
+
+test('failed answers that name the database: the excerpt shows what named it', () => {
+  for (const [status, body, excerpt] of named) {
+    const got = databaseNamedIn(status, body);
+    assert.ok(got, `${status} ${body}: names the database`);
+    assert.match(got, excerpt, body);
+    assert.ok(got.length <= 160, got);
+  }
+});
+
+test('false friends: generic errors, other ports and pools, a database reported ok, non-5xx answers', () => {
+  for (const [status, body] of notNamed) assert.equal(databaseNamedIn(status, body), undefined, `${status} ${body}`);
+});
+
+test('only the first NAMES_BODY_MAX characters are read; a password in the excerpt is masked', () => {
+  assert.equal(databaseNamedIn(500, `${' '.repeat(NAMES_BODY_MAX)}Database connection failed`), undefined);
+  const got = databaseNamedIn(500, '{"error":"could not connect to postgres://credlink:S3cret@db:5432/credlink"}');
+  assert.ok(got && !got.includes('S3cret'), got);
+  assert.match(got, /credlink:\*\*\*@/);
+});

@@ -61,3 +61,39 @@ test('only the first NAMES_BODY_MAX characters are read; a password in the excer
   assert.ok(got && !got.includes('S3cret'), got);
   assert.match(got, /credlink:\*\*\*@/);
 });
+
+test('from the check records to every output: the naming answers mark the responses, the incident carries them, each renderer shows them', async () => {
+  const { toReport } = await import('../../src/reporter/to-report.ts');
+  const { runbookReportSchema } = await import('../../src/reporter/schema.ts');
+  const { renderMarkdown } = await import('../../src/reporter/markdown.ts');
+  const { renderSummary } = await import('../../src/reporter/summary.ts');
+  const { renderHtml } = await import('../../src/report/html.ts');
+  const { ANSWER_ANNOTATION } = await import('../../src/http/answers.ts');
+  const { testRecord } = await import('../helpers/records.ts');
+  const failing = (id: string, call: string | undefined, named: boolean) =>
+    testRecord(id, {
+      status: 'failed',
+      outcome: 'unexpected',
+      errors: [`[X] (500) == 200 on ${call ?? 'db'} (staging)`],
+      annotations: [
+        { type: 'runbook', description: id },
+        ...(id.startsWith('health.') ? [{ type: 'impact', description: JSON.stringify({ kind: 'unavailable', status: 500 }) }] : []),
+        ...(call ? [{ type: ANSWER_ANNOTATION, description: JSON.stringify({ call, status: 500, class: 'server-error', count: 1, ...(named ? { names: ['database'] } : {}) }) }] : []),
+      ],
+      evidence: named && call ? [{ name: `answer naming the database: ${call} (500)`, contentType: 'text/plain', body: 'Connection terminated unexpectedly' }] : [],
+    });
+  const records = (named: boolean) => [failing('db.connect', undefined, false), failing('health.root', 'GET /health', named), failing('health.status', 'GET /api/v1/status', named), failing('health.api-health', 'GET /api/health', named)];
+  const run = { env: 'staging', runId: 'r1', baseUrl: 'https://x', startedAt: '2026-01-01T00:00:00.000Z', durationMs: 5 };
+  const r = toReport(records(true), run);
+  assert.ok(runbookReportSchema.safeParse(r).success);
+  assert.deepEqual(r.incidents.map((i) => [i.key, i.severity]), [['database-unreachable', 'SEV-0']]);
+  assert.equal(r.incidents[0]!.evidence?.length, 3);
+  assert.deepEqual(r.findings.find((f) => f.checkId === 'health.root')!.responses[0]!.names, ['database']);
+  assert.match(renderMarkdown(r), /- answer naming the database: GET \/health \(500\): `Connection terminated unexpectedly`/);
+  assert.match(renderSummary(r, '/tmp/x'), /answer naming the database: GET \/health \(500\): "Connection terminated unexpectedly" \(and 2\s+more\)/);
+  assert.match(renderHtml(r), /answer naming the database: GET \/health \(500\): <code>Connection terminated unexpectedly<\/code>/);
+  // The same failures without a naming answer: two incidents, no ordering evidence shown.
+  const apart = toReport(records(false), run);
+  assert.deepEqual(apart.incidents.map((i) => i.key).sort(), ['database-unreachable', 'outage']);
+  assert.doesNotMatch(renderMarkdown(apart) + renderSummary(apart, '/tmp/x'), /answer naming the database/);
+});

@@ -69,8 +69,15 @@ export function databaseNamedIn(status: number | null, body: string): string | u
   const keyRe = new RegExp(DB_KEY, 'gi');
   for (const m of text.matchAll(keyRe)) if (FAILING_VALUE.test(m[1]!.trim())) return excerptAround(text, m.index, m[0].length);
   text = text.replace(keyRe, ' ');
-  for (const re of [...DRIVER_PATTERNS, ...PROSE_PATTERNS]) {
+  for (const re of DRIVER_PATTERNS) {
     const m = re.exec(text);
+    if (m) return excerptAround(text, m.index, m[0].length);
+  }
+  // Prose only: a source file in a stack frame ("at q (/srv/app/src/database/pool.js:3:9)") names a
+  // folder, not a failure, so file paths are blanked before the words are read.
+  const prose = text.replace(/(?:[A-Za-z]:)?[\w.@-]{0,100}(?:[\/\\][\w.@-]{1,100}){1,30}\.(?:js|mjs|cjs|ts|py|rb|go|java|php|cs)\b(?::\d+){0,2}/g, (m) => ' '.repeat(m.length));
+  for (const re of PROSE_PATTERNS) {
+    const m = re.exec(prose);
     if (m) return excerptAround(text, m.index, m[0].length);
   }
   return undefined;

@@ -35,6 +35,8 @@ const notNamed: [status: number | null, body: string][] = [
   [503, '{"status":"fail","checks":{"database":"unknown"}}'],
   // A field whose name only contains the word.
   [500, '{"error":"internal_error","database_latency_ms":12}'],
+  // A stack frame whose source file sits in a "database" folder, next to an unrelated error.
+  [500, '{"error":"Not allowed by CORS","stack":"Error: Not allowed by CORS\\n    at origin (/srv/app/src/database/pool.js:12:5)\\n    at errors (/srv/app/src/db/errors.ts:3:1)"}'],
   // Not a failed answer: a 2xx or 4xx may say anything about its database.
   [200, '{"error":"Database connection failed"}'],
   [404, '{"error":"database not found"}'],

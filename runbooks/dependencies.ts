@@ -212,6 +212,24 @@ export const dependencyRules: readonly DependencyRule[] = [
     targets: DATABASE_CONSEQUENCES,
     incident: { key: 'database-unreachable', title: 'Database unreachable: the monitor cannot connect and the service reports it down', section: 'database-connection', severity: 'worst' },
   },
+  // Before outage, and before database-then-outage: what this run's own answers say orders the two
+  // better than the previous run does.
+  {
+    name: 'database-named-in-errors',
+    description: 'the monitor cannot connect to the database and the API\'s failed answers (5xx bodies, or a health document answered with 5xx) name the database as what failed: one incident, the database its cause; the outage and every other 5xx are consequences (without such an answer the two stay apart)',
+    source: {
+      checks: ['db.connect'],
+      quorum: 'any',
+      requires: [{ system: 'target', names: 'database', notImpacts: SECURITY_SEVERE }],
+    },
+    targets: [...DATABASE_CONSEQUENCES, { checks: HEALTH_ENDPOINTS, classes: FAILURE }, POD_SIDE],
+    incident: {
+      key: 'database-unreachable',
+      title: "Database unreachable: the monitor cannot connect, and the API's error answers name the database",
+      section: 'database-connection',
+      severity: 'worst',
+    },
+  },
   // Before outage: the database failed first (the previous run saw it while the API answered).
   {
     name: 'database-then-outage',
@@ -226,23 +244,6 @@ export const dependencyRules: readonly DependencyRule[] = [
     incident: {
       key: 'database-unreachable',
       title: 'Database unreachable (since the previous run), and now the API stops answering',
-      section: 'database-connection',
-      severity: 'worst',
-    },
-  },
-  // Before outage: the API's own error answers name the database (the run orders the two).
-  {
-    name: 'database-named-in-errors',
-    description: 'the monitor cannot connect to the database and the API\'s failed answers (5xx bodies, or a health document answered with 5xx) name the database as what failed: one incident, the database its cause; the outage and every other 5xx are consequences (without such an answer the two stay apart)',
-    source: {
-      checks: ['db.connect'],
-      quorum: 'any',
-      requires: [{ system: 'target', names: 'database', notImpacts: SECURITY_SEVERE }],
-    },
-    targets: [...DATABASE_CONSEQUENCES, { checks: HEALTH_ENDPOINTS, classes: FAILURE }, POD_SIDE],
-    incident: {
-      key: 'database-unreachable',
-      title: "Database unreachable: the monitor cannot connect, and the API's error answers name the database",
       section: 'database-connection',
       severity: 'worst',
     },

@@ -448,6 +448,9 @@ test("incidents: database down and every health endpoint 5xx: ONE incident when 
   assert.deepEqual([...i.consequences].sort(), ['health.api-health', 'health.root', 'health.status', 'k8s.pods-ready', 'security.no-key-rejected', 'security.valid-key-accepted']);
   assert.deepEqual(i.evidence?.map((e) => e.name), HEALTH.map((id) => `answer naming the database: GET /${id} (500)`).concat([`answer naming the database: ${SIGN} (500)`]));
   assert.ok(i.evidence!.every((e) => e.body === 'Connection terminated unexpectedly'));
+  // This run's own answers order the two better than the previous run: the same incident, titled by what this run saw.
+  const both = buildIncidents('staging', withNames, { executed, previous: ['database-unreachable'] });
+  assert.deepEqual(both.incidents.map((x) => [x.key, x.rule, x.title]), [['database-unreachable', 'database-named-in-errors', i.title]]);
   // One answer naming it is enough: the health endpoints' plain 500s follow.
   const single = plain.map((x) => (x.checkId === 'security.valid-key-accepted' ? named(x, 'could not connect to postgres') : x));
   assert.deepEqual(buildIncidents('staging', single, { executed }).incidents.map((x) => [x.key, x.severity]), [['database-unreachable', 'SEV-0']]);

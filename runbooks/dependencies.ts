@@ -445,9 +445,12 @@ export const dependencyRules: readonly DependencyRule[] = [
   },
   {
     name: 'valid-keys-rejected',
-    description: 'the valid key is refused (401/403): a restricted key refused with 401 instead of 403 is the same rejection',
+    description: 'the valid key is refused (401/403): a restricted key refused with 401 instead of 403 is the same rejection, and the checks that judge other keys against the valid one (key-strict, derived keys) cannot tell anything (their gaps follow)',
     source: { checks: ['security.valid-key-accepted'], quorum: 'any', classes: ['auth'] },
-    targets: [{ checks: ['security.restricted-key-forbidden'], classes: ['auth'] }],
+    targets: [
+      { checks: ['security.restricted-key-forbidden'], classes: ['auth'] },
+      { checks: ['security.key-strict', 'security.derived-keys-rejected'], impacts: ['gap'], classes: ['auth'] },
+    ],
     incident: { key: 'keys-rejected', title: 'The protected endpoint rejects valid API keys', severity: 'root' },
   },
   {

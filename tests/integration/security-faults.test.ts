@@ -58,6 +58,9 @@ const table: [faults: ActiveFaults, expected: Expect[]][] = [
     ['security.valid-key-accepted', 'api-key-auth', 'SEV-1'],
     // Every key is refused, the restricted one included: 401 where 403 was due.
     ['security.restricted-key-forbidden', 'api-key-auth', 'SEV-3'],
+    // Refusing other keys proves nothing when the exact key is refused too: gaps, consequences of the one incident.
+    ['security.key-strict', 'api-key-auth', 'SEV-3'],
+    ['security.derived-keys-rejected', 'api-key-auth', 'SEV-3'],
   ]],
   [{ 'cors-wildcard': true, 'auth-case-insensitive': true }, [
     ['security.cors-no-any-origin', 'cors', 'SEV-1'],
@@ -101,6 +104,17 @@ for (const [n, [faults, expected]] of table.entries()) {
     assert.deepEqual(unexpected.map((f) => `${f.checkId} ${f.severity}: ${f.message}`), []);
   });
 }
+
+test('valid-key-rejected: key-strict and derived keys do not pass behind the wall, they are consequences of the one incident', async () => {
+  const { report } = await h.run({ 'valid-key-rejected': true }, GREP);
+  const i = incident(report, 'keys-rejected');
+  assert.equal(i.root.checkId, 'security.valid-key-accepted');
+  for (const id of ['security.key-strict', 'security.derived-keys-rejected']) {
+    assert.ok(i.consequences.includes(id), `${id} is a consequence: ${i.consequences.join(', ')}`);
+    assert.ok(!report.passed.some((p) => p.checkId === id), `${id} must not pass when the exact key is refused`);
+    assert.match(finding(report, id)!.actual, /the valid key itself is refused \(401\)/);
+  }
+});
 
 test('redirect-to-other-origin -> security.no-redirect SEV-1, and the key never reaches the other origin', async () => {
   const before = h.target.redirectSink.received().length;

@@ -219,8 +219,10 @@ export class ReferenceApp {
 
   /** Sets CORS headers; returns whether the origin is allowed. */
   private cors(req: http.IncomingMessage, res: http.ServerResponse, origin: string | undefined): boolean {
-    res.setHeader('Vary', 'Origin');
+    if (!this.faults['cors-no-vary']) res.setHeader('Vary', 'Origin');
     if (!origin) return true;
+    // cors-credentials-any-origin: the credentials header is set before the allow-list is asked.
+    if (this.faults['cors-credentials-any-origin']) res.setHeader('Access-Control-Allow-Credentials', 'true');
     if (this.faults['cors-wildcard']) {
       res.setHeader('Access-Control-Allow-Origin', '*');
       res.setHeader('Access-Control-Allow-Credentials', 'true');
@@ -391,7 +393,10 @@ export class ReferenceApp {
       // limiter-per-key: the count is per client and presented key, so a new key each time is never limited.
       const counter = this.faults['limiter-per-key'] ? `${client}|${this.givenKey(req) ?? ''}` : client;
       const limited = this.overLimit(this.authFailures, counter, max, windowMs, res);
-      if (limited && !this.faults['auth-no-rate-limit']) return this.json(res, 429, { error: 'too_many_failed_attempts' });
+      if (limited && !this.faults['auth-no-rate-limit']) {
+        if (this.faults['rate-limit-no-retry-after']) res.removeHeader('Retry-After');
+        return this.json(res, 429, { error: 'too_many_failed_attempts' });
+      }
       res.removeHeader('Retry-After');
       const given = this.givenKey(req);
       if (this.faults['auth-echoes-key-encoded'] && given) {

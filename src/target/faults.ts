@@ -153,6 +153,9 @@ export const faultCatalog = {
   },
   // Cases named by the standards: checks/*/*.cases.ts.
   'health-status-down': { description: '/health answers 200 with "status": "down" (checks.database "ok"): the service reports itself unhealthy, the HTTP status says healthy', incident: 'service-unavailable' },
+  'cors-no-vary': { description: 'CORS answers an allowed origin with its own allow-origin but no Vary: Origin (a cache may serve one origin\'s answer to another)', incident: 'cors' },
+  'cors-credentials-any-origin': { description: 'CORS sends Access-Control-Allow-Credentials: true to every origin, disallowed ones included (without an allow-origin)', incident: 'cors' },
+  'rate-limit-no-retry-after': { description: 'the failed-attempt limit answers 429 without Retry-After (a client cannot tell when to try again)', incident: 'api-key-auth' },
   'cors-null-origin': { description: 'CORS allows Origin: null (sandboxed iframes, file: pages) with credentials', incident: 'cors' },
   'cors-loose-match': {
     description: 'CORS matches origins by substring: an allowed origin with a suffix (https://app.example.com.evil.test), a prefix (https://evilapp.example.com) or http instead of https is allowed, with credentials',

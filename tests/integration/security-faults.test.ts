@@ -39,6 +39,8 @@ const incidentsOf: ExpectedIncident[][] = [
   [['check:security.cors-allowed-origins', 'SEV-2', 'cors'], ['check:security.key-strict', 'SEV-2', 'api-key-auth'], ['symptom:unauthorized-access', 'SEV-0', 'api-key-auth']],
   // Three distinct bugs, each a 5xx or a missing limit of its own: three incidents (nothing explains another).
   [['check:security.cors-disallowed-not-5xx', 'SEV-2', 'cors'], ['check:security.malformed-keys-rejected', 'SEV-2', 'api-key-auth'], ['check:security.auth-rate-limit', 'SEV-3', 'api-key-auth']],
+  // Three hardening gaps the standards name (Fetch's Vary and credentials, RFC 6585's Retry-After), each its own incident.
+  [['check:security.cors-allowed-origins', 'SEV-3', 'cors'], ['check:security.cors-no-any-origin', 'SEV-3', 'cors'], ['check:security.auth-rate-limit', 'SEV-3', 'api-key-auth']],
 ];
 
 type Expect = [checkId: string, section: SectionId, severity: string];
@@ -80,6 +82,11 @@ const table: [faults: ActiveFaults, expected: Expect[]][] = [
     ['security.cors-disallowed-not-5xx', 'cors', 'SEV-2'],
     ['security.malformed-keys-rejected', 'api-key-auth', 'SEV-2'],
     // No failed-attempt limit: a hardening gap unless the environment requires one.
+    ['security.auth-rate-limit', 'api-key-auth', 'SEV-3'],
+  ]],
+  [{ 'cors-no-vary': true, 'cors-credentials-any-origin': true, 'rate-limit-no-retry-after': true }, [
+    ['security.cors-allowed-origins', 'cors', 'SEV-3'],
+    ['security.cors-no-any-origin', 'cors', 'SEV-3'],
     ['security.auth-rate-limit', 'api-key-auth', 'SEV-3'],
   ]],
 ];

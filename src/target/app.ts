@@ -255,6 +255,16 @@ export class ReferenceApp {
       const ok = await this.pool.query('SELECT 1 AS ok').then(() => true, () => false);
       return this.json(res, ok ? 200 : 503, { checks: { database: ok ? 'ok' : 'down' } });
     }
+    // health-malformed: the shape a renamed component and a boolean status give (no checks.database, no string status).
+    if (this.faults['health-malformed']) {
+      const ok = await this.pool.query('SELECT 1 AS ok').then(() => true, () => false);
+      return this.json(res, ok ? 200 : 503, { status: ok, version: this.opts.version, uptime: this.uptime(), checks: { postgres: ok ? 'ok' : 'down' } });
+    }
+    // health-error-output: a failed non-critical check whose output is the raw error (the draft's "output").
+    if (this.faults['health-error-output']) {
+      const output = 'Error: connect ECONNREFUSED 10.0.4.17:6379\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1555:16)\n    at RedisClient.connect (/srv/credlink-api/src/cache/redis.js:42:11)';
+      return this.json(res, 200, { status: 'warn', version: this.opts.version, uptime: this.uptime(), timestamp: new Date().toISOString(), checks: { database: 'ok', cache: { status: 'fail', output } } });
+    }
     // database-frozen: as the real service, /health does not ask the database and says what it says when healthy.
     if (this.faults['database-frozen']) {
       return this.json(res, 200, { status: 'ok', version: this.opts.version, uptime: this.uptime(), timestamp: new Date().toISOString(), checks: { database: 'ok' } });

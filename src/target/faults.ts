@@ -153,6 +153,11 @@ export const faultCatalog = {
   },
   // Cases named by the standards: checks/*/*.cases.ts.
   'health-status-down': { description: '/health answers 200 with "status": "down" (checks.database "ok"): the service reports itself unhealthy, the HTTP status says healthy', incident: 'service-unavailable' },
+  'health-malformed': { description: '/health answers 200 with "status": true (not a string) and its database under checks.postgres: the document lacks checks.database and a string status', incident: 'basic-service-health' },
+  'health-error-output': {
+    description: '/health answers 200 with "status": "warn" and a failed cache check whose output is the raw error with its stack trace',
+    incident: 'api-key-auth',
+  },
   'cors-no-vary': { description: 'CORS answers an allowed origin with its own allow-origin but no Vary: Origin (a cache may serve one origin\'s answer to another)', incident: 'cors' },
   'cors-credentials-any-origin': { description: 'CORS sends Access-Control-Allow-Credentials: true to every origin, disallowed ones included (without an allow-origin)', incident: 'cors' },
   'rate-limit-no-retry-after': { description: 'the failed-attempt limit answers 429 without Retry-After (a client cannot tell when to try again)', incident: 'api-key-auth' },

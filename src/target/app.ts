@@ -280,7 +280,8 @@ export class ReferenceApp {
     // As the real service does: a constant instead of the result of the query.
     if (this.faults['health-database-unknown']) database = 'unknown';
     // health-status-down: the document says "down" while the HTTP status says 200.
-    const status = database === 'down' ? 'degraded' : this.faults['health-status-down'] ? 'down' : 'ok';
+    // health-status-unknown: a value the draft does not name (as /api/v1/status says "operational").
+    const status = database === 'down' ? 'degraded' : this.faults['health-status-down'] ? 'down' : this.faults['health-status-unknown'] ? 'operational' : 'ok';
     this.json(res, database === 'down' ? 503 : 200, {
       status,
       version: this.opts.version,

@@ -153,6 +153,7 @@ export const faultCatalog = {
   },
   // Cases named by the standards: checks/*/*.cases.ts.
   'health-status-down': { description: '/health answers 200 with "status": "down" (checks.database "ok"): the service reports itself unhealthy, the HTTP status says healthy', incident: 'service-unavailable' },
+  'health-status-unknown': { description: '/health answers 200 with "status": "operational", a value the health-check draft does not name (checks.database "ok")', incident: 'service-unavailable' },
   'health-malformed': { description: '/health answers 200 with "status": true (not a string) and its database under checks.postgres: the document lacks checks.database and a string status', incident: 'basic-service-health' },
   'health-error-output': {
     description: '/health answers 200 with "status": "warn" and a failed cache check whose output is the raw error with its stack trace',

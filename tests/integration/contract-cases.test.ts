@@ -41,6 +41,16 @@ test('/health 200 with "status": "down": the service reports itself unhealthy (S
   assertIncidents(report, [['check:health.self-status', 'SEV-1', 'service-unavailable']]);
 });
 
+test('/health 200 with "status": "operational": a value the draft does not name is a monitoring gap naming it (SEV-3)', async () => {
+  const { report } = await h.run({ 'health-status-unknown': true }, '@health\\.');
+  const f = finding(report, 'health.self-status');
+  assert.ok(f, show(report));
+  assert.equal(f.section.title, sections['service-unavailable'].title);
+  assert.equal(f.severity, 'SEV-3', f.severityRule);
+  assert.match(f.actual, /"operational": not a status value this check can read/);
+  assertIncidents(report, [['check:health.self-status', 'SEV-3', 'service-unavailable']]);
+});
+
 test('/health without checks.database and with a boolean status: the document the runbook reads is malformed (Basic Service Health, SEV-3)', async () => {
   const { report } = await h.run({ 'health-malformed': true }, '@health\\.');
   const f = finding(report, 'health.document');

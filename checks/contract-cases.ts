@@ -1,6 +1,7 @@
 /**
  * A contract and the cases its standard or guide names, each with the checks that cover it and
- * the faults of the reference target that prove they catch it, or the reason no check covers it.
+ * the faults of the reference target that prove they catch it (or why no fault can), or the reason
+ * no check covers it.
  * Plain data next to the checks (checks/<area>/<contract>.cases.ts); tests/unit/contract-cases.test.ts
  * fails on a case with neither, and docs/contracts.md is generated from it (src/docs/contracts-page.ts).
  */
@@ -22,8 +23,10 @@ interface CaseBase {
 }
 export interface CoveredCase extends CaseBase {
   checks: readonly CheckId[];
-  /** Faults whose drill shows the checks catch the case (none: the healthy target proves the passing side only). */
+  /** Faults whose drill shows the checks catch the case (tests/integration/*-faults.test.ts, contract-cases.test.ts). */
   faults?: readonly FaultName[];
+  /** Why no fault of the reference target proves the case's failing side (then `faults` is absent). */
+  noFault?: string;
   /** How the checks judge it, when the check's title does not say. */
   note?: string;
 }
@@ -47,7 +50,8 @@ export const isCovered = (c: ContractCase): c is CoveredCase => 'checks' in c;
 /**
  * What is wrong with the contracts' cases: a case with neither a covering check nor a reason
  * (or both), a check id the catalog lacks or no spec declares (`declared`: ids found in
- * runbook('...') calls), a fault the reference target lacks. Empty when all is well.
+ * runbook('...') calls), a fault the reference target lacks, a covered case with neither a fault
+ * proving its failing side nor a reason why none can (or both). Empty when all is well.
  */
 export function caseProblems(contracts: readonly Contract[], declared: ReadonlySet<string>): string[] {
   const problems: string[] = [];
@@ -68,6 +72,9 @@ export function caseProblems(contracts: readonly Contract[], declared: ReadonlyS
         else if (!declared.has(id)) problems.push(`${where} names ${id}, which no check in checks/ declares`);
       }
       for (const f of k.faults ?? []) if (!isFaultName(f)) problems.push(`${where} names fault ${f}, which src/target/faults.ts does not have`);
+      const noFault = typeof k.noFault === 'string' && k.noFault.trim().length > 0;
+      if (!k.faults?.length && !noFault) problems.push(`${where} has no fault proving its failing side and no reason why none can (noFault)`);
+      if (k.faults?.length && noFault) problems.push(`${where} has both faults and a reason for having none`);
     }
   }
   return problems;

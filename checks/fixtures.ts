@@ -23,7 +23,9 @@
  *   src/http/answers.ts) as "response" annotations, the input of correlation (src/incidents/);
  *   half of the check's timeout is the budget for confirming failed requests. What any answer
  *   disclosed (a stack trace, an internal path, a credential, a version) goes as "disclosure"
- *   annotations, scrubbed, judged once for the run by src/reporter/disclosures.ts.
+ *   annotations, scrubbed, judged once for the run by src/reporter/disclosures.ts. A failed
+ *   answer whose body names the database (src/http/names-database.ts) marks its response and
+ *   leaves its scrubbed excerpt as evidence.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -42,6 +44,7 @@ import { collectDiagnostics, SharedCollections } from '../src/diagnostics/index.
 import { HttpClient } from '../src/http/client.ts';
 import { reachabilityOf, type Reachability } from '../src/http/reachability.ts';
 import { ANSWER_ANNOTATION, DISCLOSURE_ANNOTATION, answerSeen, callOf, openAnswerSink } from '../src/http/answers.ts';
+import { DATABASE_NAMED_EVIDENCE } from '../src/http/names-database.ts';
 import { RunConfirmations } from '../src/http/confirmed-down.ts';
 import type { ResponseClass } from '../src/http/response-class.ts';
 import type { LatencyHistogram } from '../src/stats/histogram.ts';
@@ -262,6 +265,10 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         for (const a of sink.close()) testInfo.annotations.push({ type: ANSWER_ANNOTATION, description: JSON.stringify(a) });
         // Disclosures in any answer of this check (src/reporter/disclosures.ts reports them under security.error-disclosure).
         for (const d of sink.disclosures()) testInfo.annotations.push({ type: DISCLOSURE_ANNOTATION, description: JSON.stringify({ ...d, excerpt: scrubber.text(d.excerpt) }) });
+        // A failed answer naming the database: the excerpt is the evidence that orders a database and an outage (src/incidents/build.ts).
+        for (const n of sink.named()) {
+          await testInfo.attach(`${EVIDENCE_PREFIX}${DATABASE_NAMED_EVIDENCE}: ${n.call} (${n.status})`, { body: scrubber.text(n.excerpt), contentType: 'text/plain' });
+        }
       }
     },
     { auto: true, box: 'self' },

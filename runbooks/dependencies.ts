@@ -15,8 +15,8 @@
  * Labels a matcher can use, per finding: the check id, the `system` the check talks to
  * (`systems` below), its impact (src/triage/impact.ts; `security:breach` for a class), and the
  * classes of the answers it saw that were not a success (src/http/response-class.ts), per route
- * ("POST /api/v1/sign"). A route partition (`equal: ['route']`) uses the routes of the answers
- * of the source's classes.
+ * ("POST /api/v1/sign"), and the systems a failed answer's body named (`names`). A route
+ * partition (`equal: ['route']`) uses the routes of the answers of the source's classes.
  *
  * Adding a rule: add an entry below (names are stable: they become incident keys, the alert
  * dedup keys), a table row in tests/unit/incidents.test.ts, and, if a drill reproduces it, its
@@ -76,6 +76,11 @@ export interface FindingMatcher {
   classes?: readonly ResponseClass[];
   /** None of its answers is of these classes. */
   notClasses?: readonly ResponseClass[];
+  /**
+   * At least one of its failed answers (5xx) named this system as what failed, in its body
+   * (src/http/names-database.ts: "connection to server ... port 5432 failed", `"database": "down"`).
+   */
+  names?: 'database';
 }
 
 export interface IncidentTemplate {
@@ -206,6 +211,24 @@ export const dependencyRules: readonly DependencyRule[] = [
     source: { checks: ['db.connect', 'health.database-reported'], quorum: 'all', min: 2, notImpacts: ['unverified'] },
     targets: DATABASE_CONSEQUENCES,
     incident: { key: 'database-unreachable', title: 'Database unreachable: the monitor cannot connect and the service reports it down', section: 'database-connection', severity: 'worst' },
+  },
+  // Before outage, and before database-then-outage: what this run's own answers say orders the two
+  // better than the previous run does.
+  {
+    name: 'database-named-in-errors',
+    description: 'the monitor cannot connect to the database and the API\'s failed answers (5xx bodies, or a health document answered with 5xx) name the database as what failed: one incident, the database its cause; the outage and every other 5xx are consequences (without such an answer the two stay apart)',
+    source: {
+      checks: ['db.connect'],
+      quorum: 'any',
+      requires: [{ system: 'target', names: 'database', notImpacts: SECURITY_SEVERE }],
+    },
+    targets: [...DATABASE_CONSEQUENCES, { checks: HEALTH_ENDPOINTS, classes: FAILURE }, POD_SIDE],
+    incident: {
+      key: 'database-unreachable',
+      title: "Database unreachable: the monitor cannot connect, and the API's error answers name the database",
+      section: 'database-connection',
+      severity: 'worst',
+    },
   },
   // Before outage: the database failed first (the previous run saw it while the API answered).
   {
@@ -422,9 +445,12 @@ export const dependencyRules: readonly DependencyRule[] = [
   },
   {
     name: 'valid-keys-rejected',
-    description: 'the valid key is refused (401/403): a restricted key refused with 401 instead of 403 is the same rejection',
+    description: 'the valid key is refused (401/403): a restricted key refused with 401 instead of 403 is the same rejection, and the checks that judge other keys against the valid one (key-strict, derived keys) cannot tell anything (their gaps follow)',
     source: { checks: ['security.valid-key-accepted'], quorum: 'any', classes: ['auth'] },
-    targets: [{ checks: ['security.restricted-key-forbidden'], classes: ['auth'] }],
+    targets: [
+      { checks: ['security.restricted-key-forbidden'], classes: ['auth'] },
+      { checks: ['security.key-strict', 'security.derived-keys-rejected'], impacts: ['gap'], classes: ['auth'] },
+    ],
     incident: { key: 'keys-rejected', title: 'The protected endpoint rejects valid API keys', severity: 'root' },
   },
   {

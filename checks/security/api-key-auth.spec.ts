@@ -29,7 +29,7 @@ import { classify } from '../../src/http/response-class.ts';
 import { buildRequest, describeRequest } from '../../src/http/request-builder.ts';
 import { send, type HttpSample } from '../../src/probes/http.ts';
 import { disclosuresOf } from '../../src/security/disclosure.ts';
-import { inconclusiveReason, judgeRejection, judgeValidKey, keyAccepted, securityImpact, summarize, unanswered, type CaseResult } from '../../src/security/verdict.ts';
+import { inconclusiveReason, judgeRejection, judgeValidKey, keyAccepted, refusedBaseline, securityImpact, summarize, unanswered, type CaseResult } from '../../src/security/verdict.ts';
 import type { Scrubber } from '../../src/secrets/scrub.ts';
 import { KEY_PLACES as CANDIDATES, samePlace } from '../../src/security/key-places.ts';
 import { keylessProbe, restrictedKeyProbe, runWrongKey, validKeyProbe, wrongKeyProbe } from './auth-probes.ts';
@@ -169,6 +169,12 @@ test('the key counts only in the ways the environment declares (default X-API-Ke
     if (accepted === 'yes') results.push({ case: c.name, status: s.status, problem: `the valid key is accepted in ${c.name} (${s.status}), which CREDLINK_API_KEY_IN does not declare`, class: 'issue' });
     else if (accepted === 'unknown') results.push(unanswered(c.name, s) ?? { case: c.name, status: s.status, inconclusive: `answered ${s.status} while the same request without a key answered ${statusOf(keyless)}` });
     else results.push({ case: c.name, status: s.status });
+  }
+  // Refusals prove "only the declared place counts" only where the valid key is served there.
+  const baseline = refusedBaseline((await validKeyProbe(api)).status, probeSpec.success);
+  if (baseline) {
+    results.push(baseline);
+    answers.push({ case: 'the valid key where it is declared (the valid-key probe)', status: baseline.status });
   }
   const impact = securityImpact(results, 'where the key counts');
   if (impact) await check.evidence(`answers of ${probeCall} with the valid key presented in other ways`, answers, 'curl -i -X {{protectedMethod}} -H "Authorization: Bearer <key>" {{baseUrl}}{{protectedPath}}');

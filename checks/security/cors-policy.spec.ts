@@ -105,6 +105,8 @@ test('a disallowed or look-alike origin (null, suffix, prefix, http) gets no all
     else if (acao === origin) results.push({ case: c, status: s.status, problem: `allows the origin ${origin}${creds ? ' with credentials' : ''}`, class: 'vulnerability' });
     else if (acao === '*') results.push({ case: c, status: s.status, problem: `allow-origin *${creds ? ' with credentials' : ''}: any origin`, class: 'vulnerability' });
     else if (acao === 'null') results.push({ case: c, status: s.status, problem: 'allow-origin null (sandboxed pages of any origin)', class: 'vulnerability' });
+    // Without an allow-origin the browser still refuses the answer: a hardening gap, the credentials header is set before the allow-list is asked.
+    else if (creds) results.push({ case: c, status: s.status, problem: 'Access-Control-Allow-Credentials: true to an origin it does not allow (no allow-origin)', class: 'hardening' });
     else if (s.status === 429) results.push({ case: c, status: 429, inconclusive: inconclusiveReason(429) });
     else results.push(unanswered(c, s) ?? { case: c, status: s.status });
   }

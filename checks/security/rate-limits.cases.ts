@@ -12,7 +12,7 @@ export const rateLimits: Contract = {
   ],
   cases: [
     { case: '429 when a client sends too many requests (here: failed authentication attempts)', source: 'RFC 6585 §4', checks: ['security.auth-rate-limit'], faults: ['auth-no-rate-limit'] },
-    { case: '429 carries Retry-After', source: 'RFC 6585 §4; RFC 9110 Retry-After', checks: ['security.auth-rate-limit'] },
+    { case: '429 carries Retry-After', source: 'RFC 6585 §4; RFC 9110 Retry-After', checks: ['security.auth-rate-limit'], faults: ['rate-limit-no-retry-after'], note: 'a 429 without Retry-After, or one beyond the window, is a hardening gap (SEV-3)' },
     { case: 'the limit counts per client, not per presented key (rotating keys)', source: 'WSTG-ATHN-03', checks: ['security.auth-rate-limit'], faults: ['limiter-per-key'] },
     { case: 'a 429 says nothing about what the check tests: never a pass', source: 'RFC 6585 §4 (the request was not processed)', checks: ['security.no-key-rejected', 'security.wrong-key-rejected', 'security.malformed-keys-rejected'], faults: ['limiter-before-auth'], note: 'the check reports a monitoring gap naming what was not tested' },
     { case: 'RateLimit-Remaining: 0 on a served answer (the next request in the window may be refused)', source: 'RateLimit header draft', notCovered: 'a pacing signal for the monitor\'s request budget (src/budget/rate-headers.ts), not a finding about the service: only a 429 (or the service\'s declared answer) is a limit' },

@@ -12,7 +12,7 @@ export const securityHeaders: Contract = {
   cases: [
     { case: 'X-Content-Type-Options: nosniff', source: 'OWASP Secure Headers', checks: ['security.headers'], faults: ['missing-security-headers'] },
     { case: 'frame protection (X-Frame-Options or CSP frame-ancestors)', source: 'OWASP Secure Headers', checks: ['security.headers'], faults: ['missing-security-headers'] },
-    { case: 'Strict-Transport-Security with a positive max-age on https', source: 'WSTG-CONF-07', checks: ['security.headers'], note: 'judged on https base URLs only (the reference target is http: unit-tested in tests/unit/security-verdict.test.ts)' },
+    { case: 'Strict-Transport-Security with a positive max-age on https', source: 'WSTG-CONF-07', checks: ['security.headers'], noFault: 'the reference target serves plain http, where HSTS is not judged (a browser ignores it there); the failing side is unit-tested on https headers (tests/unit/security-verdict.test.ts)', note: 'judged on https base URLs only' },
     { case: 'no X-Powered-By, no version in Server', source: 'OWASP Secure Headers; WSTG-INFO-02', checks: ['security.headers'], faults: ['missing-security-headers'] },
     { case: 'Cache-Control: no-store on authenticated answers', source: 'OWASP REST Security Cheat Sheet', notCovered: 'not part of the promise the checks hold the API to (nosniff, frame protection, HSTS); the signing answers carry no secret a cache could keep' },
     { case: 'Content-Security-Policy, Referrer-Policy, Permissions-Policy', source: 'OWASP Secure Headers', notCovered: 'a JSON API renders no document for them to govern; frame-ancestors is judged as frame protection' },

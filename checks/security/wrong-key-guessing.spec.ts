@@ -20,8 +20,8 @@ import { classify } from '../../src/http/response-class.ts';
 import { send, type HttpSample } from '../../src/probes/http.ts';
 import { deriveKeys } from '../../src/security/derived-keys.ts';
 import { judgeFailedAttempts, type AttemptSeries } from '../../src/security/failed-attempts.ts';
-import { keyAccepted, securityImpact, summarize, unanswered, type CaseResult } from '../../src/security/verdict.ts';
-import { keylessProbe } from './auth-probes.ts';
+import { keyAccepted, refusedBaseline, securityImpact, summarize, unanswered, type CaseResult } from '../../src/security/verdict.ts';
+import { keylessProbe, validKeyProbe } from './auth-probes.ts';
 import { apiKeys, call, cfg, keyHeader, primary, probeCall, probeSpec, prot, sec, skipWithoutProbe, skipWithoutProtected, statusOf, unkeyed, withKey, wrongKey } from './auth-requests.ts';
 
 // Paced requests may wait for a window of the target's limits: give each check that much more time.
@@ -40,6 +40,12 @@ test('keys derived from a valid key (other case, prefixes, suffixes, whitespace,
     if (accepted === 'yes') results.push({ case: `the key ${d.name}`, status: s.status, problem: `accepted the valid key ${d.name} (${s.status}): keys are matched loosely`, class: 'breach' });
     else if (accepted === 'unknown') results.push(unanswered(`the key ${d.name}`, s) ?? { case: `the key ${d.name}`, status: s.status, inconclusive: `answered ${s.status} while the request without a key answered ${statusOf(keyless)}` });
     else results.push({ case: `the key ${d.name}`, status: s.status });
+  }
+  // Derived keys refused prove an exact comparison only where the exact key is served.
+  const baseline = refusedBaseline((await validKeyProbe(api)).status, probeSpec.success);
+  if (baseline) {
+    results.push(baseline);
+    answers.push({ case: 'the valid key itself (the valid-key probe)', status: baseline.status });
   }
   const impact = securityImpact(results, 'key matching');
   if (impact) await check.evidence(`answers of ${probeCall} with keys derived from the valid key`, answers, 'curl -i -X {{protectedMethod}} {{keyCurl}} {{baseUrl}}{{protectedPath}}');

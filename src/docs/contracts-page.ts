@@ -24,7 +24,7 @@ export function renderContractsPage(contracts: readonly Contract[]): string {
     'Each contract the checks hold the CredLink API to, with the cases its standard or guide names. A covered',
     'case lists the checks that judge it (runbook section and default severity; the severity of a finding follows',
     'from what the check measured) and the faults of the reference target that show the checks catch it',
-    '(`credlink-checks drill FAULT`). A case no check covers says why.',
+    '(`credlink-checks drill FAULT`), or why no fault can. A case no check covers says why.',
     '',
     '## Every answer is judged for disclosure',
     '',
@@ -45,8 +45,9 @@ export function renderContractsPage(contracts: readonly Contract[]): string {
     '',
     'Cases live next to the checks, in `checks/<area>/<contract>.cases.ts` (plain data; the type is',
     '`checks/contract-cases.ts`). A case names its source and either the checks that cover it (catalog ids) and the',
-    'faults that prove them, or `notCovered` with the reason. `tests/unit/contract-cases.test.ts` fails on a case with',
-    'neither, on a check id the catalog lacks or no spec declares, and on a fault the reference target lacks. Run',
+    'faults that prove them (or, in `noFault`, why no fault of the reference target can), or `notCovered` with the',
+    'reason. `tests/unit/contract-cases.test.ts` fails on a case with neither, on a check id the catalog lacks or no',
+    'spec declares, on a fault the reference target lacks, and on a covered case with neither a fault nor `noFault`. Run',
     '`npm run docs` to regenerate this page.',
     '',
   ];
@@ -58,7 +59,7 @@ export function renderContractsPage(contracts: readonly Contract[]): string {
     for (const k of c.cases) {
       if (isCovered(k)) {
         const checks = k.checks.map((id) => `\`${id}\` (${sections[catalog[id].section].title.replace(/^Incident: /, '')}, ${catalog[id].severity})`).join('<br>');
-        const proof = [k.faults?.length ? k.faults.map((f) => `\`${f}\``).join(', ') : 'healthy target only', k.note].filter(Boolean).join('; ');
+        const proof = [k.faults?.length ? k.faults.map((f) => `\`${f}\``).join(', ') : `no fault: ${k.noFault ?? 'none given'}`, k.note].filter(Boolean).join('; ');
         out.push(`| ${cell(k.case)} | ${cell(k.source)} | ${cell(checks)} | ${cell(proof)} |`);
       } else {
         out.push(`| ${cell(k.case)} | ${cell(k.source)} | not covered | ${cell(k.notCovered)} |`);

@@ -7,17 +7,21 @@ import { code, page, table } from './markdown.ts';
 export function matcherText(m: FindingMatcher): string {
   const parts: string[] = [];
   if (m.checks) parts.push(`checks ${m.checks.map(code).join(', ')}`);
+  if (m.notChecks) parts.push(`not checks ${m.notChecks.map(code).join(', ')}`);
   if (m.system) parts.push(`system ${code(m.system)}`);
   if (m.impacts) parts.push(`impact ${m.impacts.map(code).join(' or ')}`);
   if (m.notImpacts) parts.push(`impact not ${m.notImpacts.map(code).join(' / ')}`);
   if (m.classes) parts.push(`saw ${m.classes.map(code).join(' or ')}`);
   if (m.notClasses) parts.push(`saw no ${m.notClasses.map(code).join(' / ')}`);
+  if (m.names) parts.push(`a 5xx answer's body names the ${m.names}`);
   return parts.join(', ') || 'any finding';
 }
 
 function sourceText(r: DependencyRule): string {
   const q = r.source.quorum === 'all' ? `every executed check matching (at least ${r.source.min ?? 1})` : `at least ${r.source.min ?? 1} finding(s)`;
-  return `${q}: ${matcherText(r.source)}${r.equal?.length ? `; per ${r.equal.join(', ')}` : ''}${r.needsTarget ? '; only when it explains a target' : ''}`;
+  const requires = (r.source.requires ?? []).map((m) => `; and a finding with ${matcherText(m)}`).join('');
+  const before = r.source.seenBefore ? `; the previous run had ${code(r.source.seenBefore.key)}${r.source.seenBefore.unless ? ` and no ${code(r.source.seenBefore.unless)}` : ''}` : '';
+  return `${q}: ${matcherText(r.source)}${requires}${before}${r.equal?.length ? `; per ${r.equal.join(', ')}` : ''}${r.needsTarget ? '; only when it explains a target' : ''}`;
 }
 
 function severityText(t: IncidentTemplate): string {

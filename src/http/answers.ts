@@ -9,6 +9,7 @@
 import type { SharedConfirmations } from './confirmed-down.ts';
 import { classify, type ResponseClass } from './response-class.ts';
 import { AnswerScanner, type DisclosureKind } from '../security/disclosure.ts';
+import { databaseNamedIn } from './names-database.ts';
 
 export interface AnswerSeen {
   /** "GET /health", "POST /api/v1/sign"; for other systems "prometheus GET /api/v1/query". */
@@ -16,7 +17,19 @@ export interface AnswerSeen {
   status: number | null;
   class: ResponseClass;
   count: number;
+  /** Systems a failed answer's body named as what failed (src/http/names-database.ts): evidence that orders two failures. */
+  names?: 'database'[];
 }
+
+/** A failed answer whose body named the database: where, and the excerpt (scrubbed before it is kept). */
+export interface NamedSeen {
+  system: 'database';
+  call: string;
+  status: number | null;
+  excerpt: string;
+}
+/** Distinct (call, status) answers naming a system kept per test (their excerpts are evidence). */
+export const MAX_NAMED_PER_TEST = 5;
 
 /** Annotation type carrying one AnswerSeen as JSON (read by src/reporter/to-report.ts). */
 export const ANSWER_ANNOTATION = 'response';
@@ -45,6 +58,8 @@ export interface AnswerSink {
   readonly shared?: SharedConfirmations;
   /** A disclosure an answer of this check carried. */
   disclosed(d: DisclosureSeen): void;
+  /** A failed answer of this check named the database. */
+  named(n: NamedSeen): void;
 }
 
 /** One scanner per process: its byte budget bounds the scanning of a whole run's answers. */
@@ -53,9 +68,10 @@ const scanner = new AnswerScanner();
 let sink: AnswerSink | undefined;
 
 /** Collects answers until `close()`, which returns them deduplicated by (call, status) with counts. */
-export function openAnswerSink(budgetMs: number, shared?: SharedConfirmations): { close(): AnswerSeen[]; disclosures(): DisclosureSeen[] } {
+export function openAnswerSink(budgetMs: number, shared?: SharedConfirmations): { close(): AnswerSeen[]; disclosures(): DisclosureSeen[]; named(): NamedSeen[] } {
   const seen = new Map<string, AnswerSeen>();
   const disclosed = new Map<string, DisclosureSeen>();
+  const namedBy = new Map<string, NamedSeen>();
   const mine: AnswerSink = {
     deadline: performance.now() + budgetMs,
     confirmedDown: new Set(),
@@ -72,6 +88,12 @@ export function openAnswerSink(budgetMs: number, shared?: SharedConfirmations): 
       const key = `${d.kind}\u0000${d.call}\u0000${d.status}`;
       if (!disclosed.has(key) && disclosed.size < MAX_DISCLOSURES_PER_TEST) disclosed.set(key, d);
     },
+    named(n) {
+      const key = `${n.call}\u0000${n.status}`;
+      const answer = seen.get(key);
+      if (answer && !answer.names?.includes(n.system)) answer.names = [...(answer.names ?? []), n.system];
+      if (!namedBy.has(key) && namedBy.size < MAX_NAMED_PER_TEST) namedBy.set(key, n);
+    },
   };
   sink = mine;
   return {
@@ -80,6 +102,7 @@ export function openAnswerSink(budgetMs: number, shared?: SharedConfirmations): 
       return [...seen.values()];
     },
     disclosures: () => [...disclosed.values()],
+    named: () => [...namedBy.values()],
   };
 }
 
@@ -88,10 +111,16 @@ export function answerSeen(call: string, status: number | null, count = 1): void
   sink?.seen(call, status, count);
 }
 
-/** A probe reports an answer's body: scanned for disclosures (any status), within the process's budget. */
+/**
+ * A probe reports an answer's body (after answerSeen for the same answer): scanned for
+ * disclosures (any status), within the process's budget, and a failed answer for whether it
+ * names the database (its first few KiB).
+ */
 export function answerBody(call: string, status: number | null, body: string): void {
   if (!sink) return;
   for (const d of scanner.scan(status, body)) sink.disclosed({ kind: d.kind, call, status, excerpt: d.excerpt });
+  const excerpt = databaseNamedIn(status, body);
+  if (excerpt !== undefined) sink.named({ system: 'database', call, status, excerpt });
 }
 
 /** A disclosure found where no check ran (the latency probe's answers), reported to the check judging them. */

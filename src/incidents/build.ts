@@ -14,6 +14,7 @@ import { sections } from '../../runbooks/sections.ts';
 import { mostSevere, severityRank } from '../../runbooks/severity.ts';
 import type { Finding, Incident } from '../reporter/schema.ts';
 import { coversCheck, matches, matchesCheck, routesOf } from './match.ts';
+import { DATABASE_NAMED_EVIDENCE } from '../http/names-database.ts';
 
 /** A finding before it is assigned to an incident. */
 export type Unassigned = Omit<Finding, 'incidentId' | 'role'>;
@@ -208,6 +209,7 @@ function incidentOf(
       : section.immediateActions.map((a) => ({ step: a.step, command: localize(a.command), writes: 'writes' in a && a.writes === true }));
   const consequences: string[] = [];
   for (const f of all) if (f !== root && f.checkId !== root.checkId && !consequences.includes(f.checkId)) consequences.push(f.checkId);
+  const evidence = orderingEvidence(all);
   return {
     id: incidentId(env, key),
     key,
@@ -219,5 +221,21 @@ function incidentOf(
     immediateActions,
     root: { checkId: root.checkId, message: root.message.split('\n')[0] ?? '' },
     consequences,
+    ...(evidence.length ? { evidence } : {}),
   };
+}
+
+/** Incident evidence kept per incident: the answers that order its failures, each route and status once. */
+const MAX_INCIDENT_EVIDENCE = 5;
+
+/** The members' answers naming the database (route, status, scrubbed excerpt: checks/fixtures.ts), each once. */
+function orderingEvidence(all: readonly Unassigned[]): NonNullable<Incident['evidence']> {
+  const out: NonNullable<Incident['evidence']> = [];
+  for (const f of all) {
+    for (const e of f.evidence) {
+      if (!e.name.startsWith(DATABASE_NAMED_EVIDENCE) || out.some((o) => o.name === e.name)) continue;
+      if (out.length < MAX_INCIDENT_EVIDENCE) out.push({ name: e.name, contentType: e.contentType, ...(e.body !== undefined ? { body: e.body } : {}) });
+    }
+  }
+  return out;
 }

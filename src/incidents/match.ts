@@ -39,6 +39,7 @@ export function matches(m: FindingMatcher, f: Labelled): boolean {
   if (m.notImpacts && labels.some((l) => m.notImpacts!.includes(l))) return false;
   if (m.classes && !f.responses.some((r) => m.classes!.includes(r.class))) return false;
   if (m.notClasses && f.responses.some((r) => m.notClasses!.includes(r.class))) return false;
+  if (m.names && !f.responses.some((r) => r.class === 'server-error' && r.names?.includes(m.names!))) return false;
   return true;
 }
 

@@ -86,6 +86,7 @@ function incidentHtml(r: RunbookReport, i: Incident, links: RunbookLinks | undef
 <h2 class="incident-title">${badge(i.severity)} ${esc(i.title)}</h2>
 <p class="section-title">Runbook section: ${sectionHtml(i.section, links)}</p>
 <p class="muted">why ${esc(i.severity)}: ${esc(i.severityRule)} · incident <code>${esc(i.id)}</code>${roots.length ? '' : ` · cause <code>${esc(i.root.checkId)}</code>: ${esc(i.root.message)}`}</p>
+${(i.evidence ?? []).map((e) => `<p class="ordering">${esc(e.name)}: <code>${esc(e.body ?? '')}</code></p>`).join('\n')}
 ${actionsShown ? '<p class="muted actions-as-above">Immediate actions: as above (same runbook section).</p>' : `<h3>Immediate actions</h3><ol class="actions">${actionsHtml(i.immediateActions)}</ol>`}
 ${roots.map((f) => findingHtml(f, links)).join('\n')}
 ${folded}

@@ -62,6 +62,7 @@ function incidentMd(r: RunbookReport, i: Incident, links: RunbookLinks | undefin
   out.push(`- runbook section: ${sectionMd(i.section, links)}`);
   out.push(`- cause: ${inlineCode(i.root.checkId)}: ${i.root.message}`);
   out.push(`- why ${i.severity}: ${i.severityRule}`);
+  for (const e of i.evidence ?? []) out.push(`- ${e.name}: ${inlineCode(e.body ?? '')}`);
   out.push(`- incident: ${inlineCode(i.id)} (the same id in every run while this root cause lasts)`, '');
   out.push('Immediate actions:', '', ...actionsMd(i.immediateActions), '');
   const mine = r.findings.filter((f) => f.incidentId === i.id);

@@ -60,6 +60,11 @@ export const responseSeenSchema = z.object({
   class: responseClassSchema,
   /** How many times the check saw this answer (absent in reports written before it was counted: once). */
   count: z.number().int().positive().optional(),
+  /**
+   * Systems the answer's body named as what failed (a 5xx saying "connection to server ... port
+   * 5432 failed": src/http/names-database.ts); the excerpt is in the finding's evidence.
+   */
+  names: z.array(z.enum(['database'])).optional(),
 });
 
 const sectionRef = z.object({ title: z.string(), anchor: z.string() });
@@ -114,6 +119,11 @@ export const incidentSchema = z.object({
   root: z.object({ checkId: z.string(), message: z.string() }),
   /** Check ids of the findings explained by the root cause (kept as evidence, never paged on their own). */
   consequences: z.array(z.string()),
+  /**
+   * What orders the incident's failures when its rule rests on answers (the API's error answers
+   * that name the database: route, status and a scrubbed excerpt); absent otherwise.
+   */
+  evidence: z.array(evidenceSchema).optional(),
 });
 
 /** One stretch of a run: `startMs` after `timings.origin`, lasting `ms`. */

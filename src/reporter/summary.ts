@@ -57,6 +57,9 @@ function incidentLines(r: RunbookReport, i: Incident, p: Paint, links: RunbookLi
   out.push(...wrap(`runbook: ${i.section.title}${href ? ` ${href}` : ''}`, { indent: 7, hang: 16 }));
   out.push(...wrap(`cause: ${i.root.checkId}: ${i.root.message}`, { indent: 7, hang: 14 }));
   out.push(...wrap(`why ${i.severity}: ${i.severityRule}`, { indent: 7, hang: 16 }).map((l) => p.dim(l)));
+  // What orders the failures (the API's error answers naming the database): the first, and how many more.
+  const [seen, ...more] = i.evidence ?? [];
+  if (seen) out.push(...wrap(`${seen.name}: "${seen.body ?? ''}"${more.length ? ` (and ${more.length} more)` : ''}`, { indent: 7, hang: 9 }));
   if (i.immediateActions.length) {
     out.push('       first steps:');
     i.immediateActions.slice(0, 4).forEach((a, n) => {

@@ -66,8 +66,10 @@ function responsesOf(t: TestRecord): ResponseSeen[] {
     if (!r.success) continue;
     const key = `${r.data.call}\u0000${r.data.status}`;
     const prior = out.get(key);
-    if (prior) prior.count = (prior.count ?? 1) + (r.data.count ?? 1);
-    else if (out.size < MAX_RESPONSES) out.set(key, { ...r.data });
+    if (prior) {
+      prior.count = (prior.count ?? 1) + (r.data.count ?? 1);
+      for (const n of r.data.names ?? []) if (!prior.names?.includes(n)) prior.names = [...(prior.names ?? []), n];
+    } else if (out.size < MAX_RESPONSES) out.set(key, { ...r.data });
   }
   return [...out.values()];
 }

@@ -131,6 +131,20 @@ export function judgeValidKey(status: number | null, success: readonly string[])
   }
 }
 
+/**
+ * The baseline of the checks that judge other keys against the valid one (key-strict, derived keys):
+ * "every other key is refused" proves something only where the valid key itself is served. When the
+ * valid-key probe is refused (401/403, an auth wall), a refusal of every other key is what the wall
+ * answers anyway: the check cannot pass, it is a gap that follows from the refused valid key
+ * (rule valid-keys-rejected makes it a consequence of that incident). Undefined when the baseline holds
+ * or the valid-key answer is judged elsewhere (429, 404, 5xx, no answer have incidents of their own).
+ */
+export function refusedBaseline(validStatus: number | null, success: readonly string[]): CaseResult | undefined {
+  const v = judgeValidKey(validStatus, success);
+  if (v.kind !== 'rejected' || classify(validStatus) !== 'auth') return undefined;
+  return { case: 'the valid key (baseline)', status: validStatus, inconclusive: `the valid key itself is refused (${validStatus}), so other keys being refused proves nothing (security.valid-key-accepted reports it)` };
+}
+
 /** "401 no key; 500 10 KB key": the failed cases (else the inconclusive ones), for the report's actual value. */
 export function summarize(results: readonly CaseResult[]): string {
   const bad = results.filter((r) => r.problem);

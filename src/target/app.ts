@@ -140,6 +140,11 @@ export class ReferenceApp {
     if (typeof f['long-tail'] === 'number' && this.tailPicker.hit(LONG_TAIL_PCT)) await sleep(f['long-tail']);
     if (f['service-unavailable']) return this.json(res, 503, { error: 'service_unavailable' });
     if (f['bad-gateway']) return this.json(res, 502, { error: 'bad_gateway' });
+    // database-errors-500: every handler asks the database first and forwards the driver's error (preflights excepted).
+    if (f['database-errors-500'] && req.method !== 'OPTIONS') {
+      const failed = await this.pool.query('SELECT 1').then(() => undefined, (err: unknown) => String((err as Error)?.message ?? err).split('\n')[0]);
+      if (failed !== undefined) return this.json(res, 500, { error: 'internal_error', message: failed });
+    }
     if (typeof f['high-error-rate'] === 'number' && this.errorPicker.hit(f['high-error-rate'])) {
       return this.json(res, 500, { error: 'internal_error' });
     }
@@ -214,8 +219,10 @@ export class ReferenceApp {
 
   /** Sets CORS headers; returns whether the origin is allowed. */
   private cors(req: http.IncomingMessage, res: http.ServerResponse, origin: string | undefined): boolean {
-    res.setHeader('Vary', 'Origin');
+    if (!this.faults['cors-no-vary']) res.setHeader('Vary', 'Origin');
     if (!origin) return true;
+    // cors-credentials-any-origin: the credentials header is set before the allow-list is asked.
+    if (this.faults['cors-credentials-any-origin']) res.setHeader('Access-Control-Allow-Credentials', 'true');
     if (this.faults['cors-wildcard']) {
       res.setHeader('Access-Control-Allow-Origin', '*');
       res.setHeader('Access-Control-Allow-Credentials', 'true');
@@ -248,6 +255,16 @@ export class ReferenceApp {
       const ok = await this.pool.query('SELECT 1 AS ok').then(() => true, () => false);
       return this.json(res, ok ? 200 : 503, { checks: { database: ok ? 'ok' : 'down' } });
     }
+    // health-malformed: the shape a renamed component and a boolean status give (no checks.database, no string status).
+    if (this.faults['health-malformed']) {
+      const ok = await this.pool.query('SELECT 1 AS ok').then(() => true, () => false);
+      return this.json(res, ok ? 200 : 503, { status: ok, version: this.opts.version, uptime: this.uptime(), checks: { postgres: ok ? 'ok' : 'down' } });
+    }
+    // health-error-output: a failed non-critical check whose output is the raw error (the draft's "output").
+    if (this.faults['health-error-output']) {
+      const output = 'Error: connect ECONNREFUSED 10.0.4.17:6379\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1555:16)\n    at RedisClient.connect (/srv/credlink-api/src/cache/redis.js:42:11)';
+      return this.json(res, 200, { status: 'warn', version: this.opts.version, uptime: this.uptime(), timestamp: new Date().toISOString(), checks: { database: 'ok', cache: { status: 'fail', output } } });
+    }
     // database-frozen: as the real service, /health does not ask the database and says what it says when healthy.
     if (this.faults['database-frozen']) {
       return this.json(res, 200, { status: 'ok', version: this.opts.version, uptime: this.uptime(), timestamp: new Date().toISOString(), checks: { database: 'ok' } });
@@ -263,7 +280,8 @@ export class ReferenceApp {
     // As the real service does: a constant instead of the result of the query.
     if (this.faults['health-database-unknown']) database = 'unknown';
     // health-status-down: the document says "down" while the HTTP status says 200.
-    const status = database === 'down' ? 'degraded' : this.faults['health-status-down'] ? 'down' : 'ok';
+    // health-status-unknown: a value the draft does not name (as /api/v1/status says "operational").
+    const status = database === 'down' ? 'degraded' : this.faults['health-status-down'] ? 'down' : this.faults['health-status-unknown'] ? 'operational' : 'ok';
     this.json(res, database === 'down' ? 503 : 200, {
       status,
       version: this.opts.version,
@@ -386,7 +404,10 @@ export class ReferenceApp {
       // limiter-per-key: the count is per client and presented key, so a new key each time is never limited.
       const counter = this.faults['limiter-per-key'] ? `${client}|${this.givenKey(req) ?? ''}` : client;
       const limited = this.overLimit(this.authFailures, counter, max, windowMs, res);
-      if (limited && !this.faults['auth-no-rate-limit']) return this.json(res, 429, { error: 'too_many_failed_attempts' });
+      if (limited && !this.faults['auth-no-rate-limit']) {
+        if (this.faults['rate-limit-no-retry-after']) res.removeHeader('Retry-After');
+        return this.json(res, 429, { error: 'too_many_failed_attempts' });
+      }
       res.removeHeader('Retry-After');
       const given = this.givenKey(req);
       if (this.faults['auth-echoes-key-encoded'] && given) {

@@ -84,6 +84,11 @@ export const faultCatalog = {
     incident: 'database-connection',
   },
   'database-down': { description: 'the database stops accepting connections (open ones are cut)', incident: 'database-connection' },
+  'database-errors-500': {
+    description:
+      "every API route asks the database first and, when that fails, answers 500 with the driver's error message (\"Connection terminated unexpectedly\"), as a service whose handlers all query it; alone it changes nothing, with database-down every route answers 500 naming the database",
+    incident: 'database-connection',
+  },
   'database-slow': {
     description: 'every database round trip and every application statement takes the given extra time',
     incident: 'database-connection',
@@ -148,6 +153,15 @@ export const faultCatalog = {
   },
   // Cases named by the standards: checks/*/*.cases.ts.
   'health-status-down': { description: '/health answers 200 with "status": "down" (checks.database "ok"): the service reports itself unhealthy, the HTTP status says healthy', incident: 'service-unavailable' },
+  'health-status-unknown': { description: '/health answers 200 with "status": "operational", a value the health-check draft does not name (checks.database "ok")', incident: 'service-unavailable' },
+  'health-malformed': { description: '/health answers 200 with "status": true (not a string) and its database under checks.postgres: the document lacks checks.database and a string status', incident: 'basic-service-health' },
+  'health-error-output': {
+    description: '/health answers 200 with "status": "warn" and a failed cache check whose output is the raw error with its stack trace',
+    incident: 'api-key-auth',
+  },
+  'cors-no-vary': { description: 'CORS answers an allowed origin with its own allow-origin but no Vary: Origin (a cache may serve one origin\'s answer to another)', incident: 'cors' },
+  'cors-credentials-any-origin': { description: 'CORS sends Access-Control-Allow-Credentials: true to every origin, disallowed ones included (without an allow-origin)', incident: 'cors' },
+  'rate-limit-no-retry-after': { description: 'the failed-attempt limit answers 429 without Retry-After (a client cannot tell when to try again)', incident: 'api-key-auth' },
   'cors-null-origin': { description: 'CORS allows Origin: null (sandboxed iframes, file: pages) with credentials', incident: 'cors' },
   'cors-loose-match': {
     description: 'CORS matches origins by substring: an allowed origin with a suffix (https://app.example.com.evil.test), a prefix (https://evilapp.example.com) or http instead of https is allowed, with credentials',

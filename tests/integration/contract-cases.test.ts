@@ -41,6 +41,42 @@ test('/health 200 with "status": "down": the service reports itself unhealthy (S
   assertIncidents(report, [['check:health.self-status', 'SEV-1', 'service-unavailable']]);
 });
 
+test('/health 200 with "status": "operational": a value the draft does not name is a monitoring gap naming it (SEV-3)', async () => {
+  const { report } = await h.run({ 'health-status-unknown': true }, '@health\\.');
+  const f = finding(report, 'health.self-status');
+  assert.ok(f, show(report));
+  assert.equal(f.section.title, sections['service-unavailable'].title);
+  assert.equal(f.severity, 'SEV-3', f.severityRule);
+  assert.match(f.actual, /"operational": not a status value this check can read/);
+  assertIncidents(report, [['check:health.self-status', 'SEV-3', 'service-unavailable']]);
+});
+
+test('/health without checks.database and with a boolean status: the document the runbook reads is malformed (Basic Service Health, SEV-3)', async () => {
+  const { report } = await h.run({ 'health-malformed': true }, '@health\\.');
+  const f = finding(report, 'health.document');
+  assert.ok(f, show(report));
+  assert.equal(f.section.title, sections['basic-service-health'].title);
+  assert.equal(f.severity, 'SEV-3', f.severityRule);
+  assert.match(f.actual, /status: .*string/i);
+  assert.match(f.actual, /checks\.database/);
+  // The checks that read checks.database cannot judge a document without it: they skip, never pass.
+  // The status that is not a string is the document's fault, reported once (health.self-status skips).
+  for (const id of ['health.database-reported', 'health.self-status']) assert.ok(report.skipped.some((x) => x.checkId === id), `${id} skips: ${show(report)}`);
+  assertIncidents(report, [['check:health.document', 'SEV-3', 'basic-service-health']]);
+});
+
+test('/health whose failed check carries the raw error with its stack trace in "output": a disclosure on a 200 answer (SEV-2)', async () => {
+  const { report } = await h.run({ 'health-error-output': true }, '@health\\.|@security\\.error-disclosure');
+  const f = finding(report, 'security.error-disclosure');
+  assert.ok(f, show(report));
+  assert.equal(f.section.title, sections['api-key-auth'].title);
+  assert.equal(f.severity, 'SEV-2', f.severityRule);
+  assert.match(f.actual, /a stack trace \("at .*\) in answers to (GET \/health \(200\), )?GET \/api\/v1\/health \(200\)/);
+  // "warn" on a 200 is healthy with concerns (the draft): the status itself is no finding.
+  assert.ok(report.passed.some((p) => p.checkId === 'health.self-status'), show(report));
+  assertIncidents(report, [['check:security.error-disclosure', 'SEV-2', 'api-key-auth']]);
+});
+
 test('CORS: Origin: null allowed with credentials is a vulnerability (SEV-1)', async () => {
   const { report } = await h.run({ 'cors-null-origin': true }, '@security\\.cors');
   const f = finding(report, 'security.cors-no-any-origin');

@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import { sections, type SectionId } from '../../runbooks/sections.ts';
 import type { ActiveFaults } from '../../src/target/faults.ts';
 import { finding, startHarness, type Harness } from '../helpers/harness.ts';
+import { databaseNamedIn } from '../../src/http/names-database.ts';
 import { assertIncidents, incident, type ExpectedIncident } from '../helpers/incidents.ts';
 
 let h: Harness;
@@ -70,6 +71,11 @@ const incidents: [fault: ActiveFaults, expected: ExpectedIncident[]][] = [
   [{ 'slow-responses': 800 }, [['symptom:slow-responses', 'SEV-1', 'slow-responses']]],
   // The document says "unknown" while a direct SELECT 1 passes: a monitoring gap, never the database incident.
   [{ 'health-database-unknown': true }, [['health-misreports:database', 'SEV-3', 'basic-service-health']]],
+  // The database is down and every route answers 500 with the driver's error: the answers name the
+  // database, so the outage is its consequence (one incident, the outage's SEV-0).
+  [{ 'database-down': true, 'database-errors-500': true }, [['database-unreachable', 'SEV-0', 'database-connection']]],
+  // Alone, the fault changes nothing: the database answers.
+  [{ 'database-errors-500': true }, []],
 ];
 
 for (const [faults, expected] of incidents) {
@@ -122,6 +128,37 @@ test('database-down: the probe fails fast (connection timeout bounded), health r
   const f = finding(report, 'db.connect')!;
   assert.ok(f.durationMs < 10_000);
   assert.ok(report.skipped.some((s) => s.checkId === 'db.round-trip' && /db\.connect covers/.test(s.reason)));
+});
+
+test("database-down + database-errors-500: the 500s name the database -> one database incident at the outage's SEV-0, the health endpoints its consequences, the naming answers its evidence", async () => {
+  const { report } = await h.runOnce({ 'database-down': true, 'database-errors-500': true }, GREP);
+  const i = incident(report, 'database-unreachable');
+  assert.equal(i.rule, 'database-named-in-errors');
+  assert.equal(i.title, "Database unreachable: the monitor cannot connect, and the API's error answers name the database");
+  assert.equal(i.root.checkId, 'db.connect');
+  assert.equal(i.severity, 'SEV-0');
+  assert.equal(i.section.title, sections['database-connection'].title);
+  for (const id of ['health.root', 'health.status', 'health.api-health']) assert.ok(i.consequences.includes(id), `${id} in ${i.consequences.join(', ')}`);
+  assert.ok(i.evidence && i.evidence.length > 0, 'the answers naming the database are the evidence');
+  for (const e of i.evidence) {
+    assert.match(e.name, /^answer naming the database: GET \S+ \(500\)$/);
+    assert.ok(e.body && databaseNamedIn(500, e.body), e.body);
+  }
+  const root = finding(report, 'health.root')!;
+  assert.ok(root.responses.some((r) => r.status === 500 && r.names?.includes('database')), JSON.stringify(root.responses));
+});
+
+test('database-down + service-unavailable: 503s that say nothing of the database -> the database and the outage stay two incidents, neither claiming an order', async () => {
+  // The previous run of the environment is evidence too (rule database-then-outage): start from one where the database answered.
+  await h.run({}, '@db\\.connect');
+  const { report } = await h.run({ 'database-down': true, 'service-unavailable': true }, GREP);
+  assertIncidents(report, [['outage', 'SEV-0', 'service-unavailable'], ['database-unreachable', 'SEV-1', 'database-connection']]);
+  const db = incident(report, 'database-unreachable');
+  const outage = incident(report, 'outage');
+  assert.equal(db.title, 'Database unreachable: the monitor cannot connect');
+  assert.equal(outage.root.checkId, 'health.root');
+  for (const x of [db, outage]) assert.equal(x.evidence, undefined);
+  assert.ok(!report.findings.some((f) => f.responses.some((r) => r.names)), 'no answer named the database');
 });
 
 test('database-frozen: health stays 200, keyed calls hang, the monitor gets no answer -> one database incident saying so; no check passes on a hung call', async () => {

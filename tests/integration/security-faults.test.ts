@@ -39,6 +39,8 @@ const incidentsOf: ExpectedIncident[][] = [
   [['check:security.cors-allowed-origins', 'SEV-2', 'cors'], ['check:security.key-strict', 'SEV-2', 'api-key-auth'], ['symptom:unauthorized-access', 'SEV-0', 'api-key-auth']],
   // Three distinct bugs, each a 5xx or a missing limit of its own: three incidents (nothing explains another).
   [['check:security.cors-disallowed-not-5xx', 'SEV-2', 'cors'], ['check:security.malformed-keys-rejected', 'SEV-2', 'api-key-auth'], ['check:security.auth-rate-limit', 'SEV-3', 'api-key-auth']],
+  // Three hardening gaps the standards name (Fetch's Vary and credentials, RFC 6585's Retry-After), each its own incident.
+  [['check:security.cors-allowed-origins', 'SEV-3', 'cors'], ['check:security.cors-no-any-origin', 'SEV-3', 'cors'], ['check:security.auth-rate-limit', 'SEV-3', 'api-key-auth']],
 ];
 
 type Expect = [checkId: string, section: SectionId, severity: string];
@@ -58,6 +60,9 @@ const table: [faults: ActiveFaults, expected: Expect[]][] = [
     ['security.valid-key-accepted', 'api-key-auth', 'SEV-1'],
     // Every key is refused, the restricted one included: 401 where 403 was due.
     ['security.restricted-key-forbidden', 'api-key-auth', 'SEV-3'],
+    // Refusing other keys proves nothing when the exact key is refused too: gaps, consequences of the one incident.
+    ['security.key-strict', 'api-key-auth', 'SEV-3'],
+    ['security.derived-keys-rejected', 'api-key-auth', 'SEV-3'],
   ]],
   [{ 'cors-wildcard': true, 'auth-case-insensitive': true }, [
     ['security.cors-no-any-origin', 'cors', 'SEV-1'],
@@ -77,6 +82,11 @@ const table: [faults: ActiveFaults, expected: Expect[]][] = [
     ['security.cors-disallowed-not-5xx', 'cors', 'SEV-2'],
     ['security.malformed-keys-rejected', 'api-key-auth', 'SEV-2'],
     // No failed-attempt limit: a hardening gap unless the environment requires one.
+    ['security.auth-rate-limit', 'api-key-auth', 'SEV-3'],
+  ]],
+  [{ 'cors-no-vary': true, 'cors-credentials-any-origin': true, 'rate-limit-no-retry-after': true }, [
+    ['security.cors-allowed-origins', 'cors', 'SEV-3'],
+    ['security.cors-no-any-origin', 'cors', 'SEV-3'],
     ['security.auth-rate-limit', 'api-key-auth', 'SEV-3'],
   ]],
 ];
@@ -101,6 +111,17 @@ for (const [n, [faults, expected]] of table.entries()) {
     assert.deepEqual(unexpected.map((f) => `${f.checkId} ${f.severity}: ${f.message}`), []);
   });
 }
+
+test('valid-key-rejected: key-strict and derived keys do not pass behind the wall, they are consequences of the one incident', async () => {
+  const { report } = await h.run({ 'valid-key-rejected': true }, GREP);
+  const i = incident(report, 'keys-rejected');
+  assert.equal(i.root.checkId, 'security.valid-key-accepted');
+  for (const id of ['security.key-strict', 'security.derived-keys-rejected']) {
+    assert.ok(i.consequences.includes(id), `${id} is a consequence: ${i.consequences.join(', ')}`);
+    assert.ok(!report.passed.some((p) => p.checkId === id), `${id} must not pass when the exact key is refused`);
+    assert.match(finding(report, id)!.actual, /the valid key itself is refused \(401\)/);
+  }
+});
 
 test('redirect-to-other-origin -> security.no-redirect SEV-1, and the key never reaches the other origin', async () => {
   const before = h.target.redirectSink.received().length;

@@ -25,11 +25,11 @@ function declaredChecks(): Set<string> {
   return ids;
 }
 
-test('every case has covering checks that exist and are declared by a spec, or a reason; faults exist', () => {
+test('every case has covering checks that exist and are declared by a spec, or a reason; every covered case a fault that proves it (that exists) or a reason why none can', () => {
   assert.deepEqual(caseProblems(contracts, declaredChecks()), []);
 });
 
-test('a case with neither a check nor a reason, both, or an unknown check, undeclared check or unknown fault is a problem', () => {
+test('a case with neither a check nor a reason, both, an unknown check, undeclared check or unknown fault, or a covered case with neither a fault nor a reason for none (or both) is a problem', () => {
   const bad = {
     id: 'x',
     title: 'x',
@@ -37,10 +37,14 @@ test('a case with neither a check nor a reason, both, or an unknown check, undec
     standards: [],
     cases: [
       { case: 'neither', source: 's' },
-      { case: 'both', source: 's', checks: ['health.document'], notCovered: 'a reason' },
-      { case: 'unknown check', source: 's', checks: ['security.no-such-check'] },
-      { case: 'undeclared', source: 's', checks: ['health.latency'] },
+      { case: 'both', source: 's', checks: ['health.document'], faults: ['health-minimal'], notCovered: 'a reason' },
+      { case: 'unknown check', source: 's', checks: ['security.no-such-check'], faults: ['health-minimal'] },
+      { case: 'undeclared', source: 's', checks: ['health.latency'], faults: ['health-minimal'] },
       { case: 'unknown fault', source: 's', checks: ['health.document'], faults: ['no-such-fault'] },
+      { case: 'no fault, no reason', source: 's', checks: ['health.document'] },
+      { case: 'fault and reason', source: 's', checks: ['health.document'], faults: ['health-minimal'], noFault: 'a reason' },
+      { case: 'proven', source: 's', checks: ['health.document'], faults: ['health-minimal'] },
+      { case: 'no failing side', source: 's', checks: ['health.document'], noFault: 'a reason' },
       { case: 'fine', source: 's', notCovered: 'a reason' },
     ],
   } as unknown as Contract;
@@ -50,6 +54,8 @@ test('a case with neither a check nor a reason, both, or an unknown check, undec
     'x: "unknown check" names check security.no-such-check, which is not in the catalog',
     'x: "undeclared" names health.latency, which no check in checks/ declares',
     'x: "unknown fault" names fault no-such-fault, which src/target/faults.ts does not have',
+    'x: "no fault, no reason" has no fault proving its failing side and no reason why none can (noFault)',
+    'x: "fault and reason" has both faults and a reason for having none',
   ]);
 });
 

@@ -426,6 +426,46 @@ test('incidents: database down, then the API crashed because of it: with the pre
   }
 });
 
+test("incidents: database down and every health endpoint 5xx: ONE incident when the API's error answers name the database (its evidence the answers), two when they do not", () => {
+  const named = (x: Unassigned, excerpt: string): Unassigned => ({
+    ...x,
+    responses: x.responses.map((r) => ({ ...r, names: ['database' as const] })),
+    evidence: [{ name: `answer naming the database: ${x.responses[0]!.call} (${x.responses[0]!.status})`, contentType: 'text/plain', body: excerpt }],
+  });
+  const plain = [
+    f('db.connect', 'SEV-1'),
+    ...HEALTH.map((id) => f(id, 'SEV-0', down(500), [[`GET /${id}`, 500]])),
+    f('security.valid-key-accepted', 'SEV-1', undefined, [[SIGN, 500]]),
+    f('security.no-key-rejected', 'SEV-2', sec('issue'), [[SIGN, 500]]),
+    f('k8s.pods-ready', 'SEV-0', { kind: 'affected', fraction: 1 }),
+  ];
+  const executed = plain.map((x) => x.checkId);
+  const withNames = plain.map((x) => (x.checkId === 'db.connect' || x.checkId.startsWith('k8s.') ? x : named(x, 'Connection terminated unexpectedly')));
+  const one = buildIncidents('staging', withNames, { executed });
+  assert.deepEqual(one.incidents.map((i) => [i.key, i.rule, i.severity, i.root.checkId, i.section.anchor]), [['database-unreachable', 'database-named-in-errors', 'SEV-0', 'db.connect', sections['database-connection'].anchor]]);
+  const i = one.incidents[0]!;
+  assert.equal(i.title, "Database unreachable: the monitor cannot connect, and the API's error answers name the database");
+  assert.deepEqual([...i.consequences].sort(), ['health.api-health', 'health.root', 'health.status', 'k8s.pods-ready', 'security.no-key-rejected', 'security.valid-key-accepted']);
+  assert.deepEqual(i.evidence?.map((e) => e.name), HEALTH.map((id) => `answer naming the database: GET /${id} (500)`).concat([`answer naming the database: ${SIGN} (500)`]));
+  assert.ok(i.evidence!.every((e) => e.body === 'Connection terminated unexpectedly'));
+  // This run's own answers order the two better than the previous run: the same incident, titled by what this run saw.
+  const both = buildIncidents('staging', withNames, { executed, previous: ['database-unreachable'] });
+  assert.deepEqual(both.incidents.map((x) => [x.key, x.rule, x.title]), [['database-unreachable', 'database-named-in-errors', i.title]]);
+  // One answer naming it is enough: the health endpoints' plain 500s follow.
+  const single = plain.map((x) => (x.checkId === 'security.valid-key-accepted' ? named(x, 'could not connect to postgres') : x));
+  assert.deepEqual(buildIncidents('staging', single, { executed }).incidents.map((x) => [x.key, x.severity]), [['database-unreachable', 'SEV-0']]);
+  // Nothing names the database: two incidents, neither claiming an order nobody saw.
+  const two = buildIncidents('staging', plain, { executed });
+  assert.deepEqual(two.incidents.map((x) => [x.key, x.severity, x.root.checkId]), [['outage', 'SEV-0', 'health.root'], ['database-unreachable', 'SEV-1', 'db.connect']]);
+  for (const x of two.incidents) assert.equal(x.evidence, undefined);
+  assert.doesNotMatch(two.incidents[1]!.title, /name|reports it down|stops answering/);
+  // A naming answer that is not a failure (a 4xx) orders nothing; nor does one without the database probe failing.
+  const fourxx = plain.map((x) => (x.checkId === 'security.no-key-rejected' ? { ...x, responses: [{ call: SIGN, status: 401, class: 'auth' as const, names: ['database' as const] }] } : x));
+  assert.deepEqual(buildIncidents('staging', fourxx, { executed }).incidents.map((x) => x.key).sort(), ['check:security.no-key-rejected', 'database-unreachable', 'outage']);
+  const noDb = withNames.filter((x) => x.checkId !== 'db.connect');
+  assert.deepEqual(buildIncidents('staging', noDb, { executed: noDb.map((x) => x.checkId) }).incidents.map((x) => x.key), ['outage']);
+});
+
 for (const row of table) {
   test(`incidents: ${row.name}`, () => {
     const executed = [...(row.passed ?? []), ...row.findings.map((x) => x.checkId)];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { judgeHardening } from '../../src/security/headers.ts';
-import { judgeRejection, judgeValidKey, keyAccepted, securityImpact, summarize, unanswered, worst } from '../../src/security/verdict.ts';
+import { judgeRejection, judgeValidKey, keyAccepted, refusedBaseline, securityImpact, summarize, unanswered, worst } from '../../src/security/verdict.ts';
 import { judgeFailedAttempts } from '../../src/security/failed-attempts.ts';
 import { deriveKeys } from '../../src/security/derived-keys.ts';
 import { findDisclosures, disclosuresOf } from '../../src/security/disclosure.ts';
@@ -160,4 +160,16 @@ test('failed attempts: a repeated key refused at a declared per-key path limit (
   const v = judgeFailedAttempts(rotating, repeated, { ...o, perKeyMax: 10 });
   assert.equal(v.outcome, 'per-key-only');
   assert.match(v.result.problem!, /limited only per key/);
+});
+
+test('the valid key as baseline: refused (401/403) makes other keys\' refusals inconclusive; served, 429, 404, 5xx or no answer leave it to other checks', () => {
+  for (const status of [401, 403]) {
+    const r = refusedBaseline(status, ['2xx']);
+    assert.ok(r?.inconclusive, String(status));
+    assert.equal(r.class, undefined);
+    assert.equal(securityImpact([{ case: 'Bearer', status: 401 }, r])?.kind, 'gap', 'all other keys refused behind a wall is a gap, never a pass');
+  }
+  for (const status of [200, 201, 400, 429, 404, 500, 503, null]) assert.equal(refusedBaseline(status, ['2xx']), undefined, String(status));
+  // A key accepted somewhere it should not be is still the worse finding.
+  assert.equal(securityImpact([{ case: 'Bearer', status: 200, problem: 'x', class: 'issue' }, refusedBaseline(401, ['2xx'])!])?.kind, 'security');
 });

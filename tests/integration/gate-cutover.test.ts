@@ -131,7 +131,7 @@ async function cutover(extra: string[]) {
   return cli(['cutover', '--blue', f.blue, '--green', f.green, '--grep', HEALTH, '--reports-dir', reports, '--samples', '200', '--rate', '20', '--jitter-floor-ms', '50', ...extra]);
 }
 
-const METRIC_LINE = (sev: string, metric: string) => new RegExp(`^ {2}${sev} ${metric}: GET /health ${metric} green vs blue: .+; [+-]\\d+% \\(95% CI [+-]\\d+% to [+-]\\d+%\\), p (<|=) [\\d.]+ \\[.+\\]: `, 'm');
+const METRIC_LINE = (sev: string, metric: string) => new RegExp(`^ {2}${sev} ${metric}: GET /health ${metric} green vs blue: .+; [+-]\\d+% \\(\\d+% CI [+-]\\d+% to [+-]\\d+%\\), p (<|=) [\\d.]+ \\[.+\\]: `, 'm');
 
 test('cutover: healthy green, selector switched to green -> GO (exit 0), versions may differ', async () => {
   await green.setFaults({});

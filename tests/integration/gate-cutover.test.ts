@@ -173,7 +173,7 @@ test('cutover: green failing 10% of health requests -> NO-GO on the error rate, 
   try {
     const r = await cutover([]);
     assert.equal(r.code, 1, r.stdout + r.stderr.slice(-1500));
-    assert.match(r.stdout, /SEV-1 error-rate: GET \/health error-rate green vs blue: \d+\/200 vs \d+\/200 errors; \+\d+\.\d points \(95% CI [\d.]+ to [\d.]+\), p < 0\.001 \[Fisher's exact test, Newcombe interval\]: SEV-1 band, more than the critical 5\.0 points worse$/m);
+    assert.match(r.stdout, /SEV-1 error-rate: GET \/health error-rate green vs blue: \d+\/200 vs \d+\/200 errors; \+\d+\.\d points \(\d+% CI [\d.]+ to [\d.]+\), p < 0\.001 \[Fisher's exact test, Newcombe interval\]: SEV-1 band, more than the critical 5\.0 points worse$/m);
   } finally {
     await green.setFaults({});
   }

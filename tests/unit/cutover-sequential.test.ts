@@ -19,7 +19,7 @@ const order: Record<Band, number> = { OK: 0, inconclusive: 1, 'SEV-2': 2, 'SEV-1
 const worst = (v: MetricVerdict[]) => v.reduce((a, b) => (order[b.band] > order[a.band] ? b : a)).band;
 
 /** Bands of 200 sequential comparisons, and how many needed more than one batch. */
-function sequential(seed: number, blue: Shape, green: Shape, batches = MAX_BATCHES): Record<Band, number> & { extended: number } {
+function sequential(seed: number, blue: Shape, green: Shape, batches: number = MAX_BATCHES): Record<Band, number> & { extended: number } {
   const r = rng(seed);
   const out = { OK: 0, inconclusive: 0, 'SEV-2': 0, 'SEV-1': 0, extended: 0 };
   for (let i = 0; i < SIMULATIONS; i++) {

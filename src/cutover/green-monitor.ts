@@ -18,7 +18,9 @@
  * still give p95 and error rate there, under the same rule (not older than green's start).
  */
 import type { ResolvedConfig } from '../../config/index.ts';
+import fs from 'node:fs';
 import { monitorPasses, sharedWindow } from '../monitor/reuse.ts';
+import { windowFilePath } from '../monitor/store.ts';
 
 export type StartedAt = { at: number; uptimeS: number } | { none: string };
 
@@ -54,6 +56,8 @@ export function greenMonitor(green: Readonly<ResolvedConfig>, o: { afterSwitch: 
   const now = o.now ?? Date.now();
   const { monitorWindow: _, ...withoutWindow } = green;
   const alone = Object.freeze(withoutWindow) as Readonly<ResolvedConfig>;
+  // No monitor of green there at all: nothing to say (as for `run`).
+  if (!fs.existsSync(windowFilePath(green.monitorWindow.stateDir, green.env))) return { config: alone, lines: [], reused: [] };
   const fresh = sharedWindow(green, now);
   if ('none' in fresh) return { config: alone, lines: [`green's monitor (${green.monitorWindow.stateDir}): ${fresh.none}: the suite probes green and runs every check`], reused: [] };
   if ('none' in o.startedAt) {

@@ -33,6 +33,7 @@ import { startEmbedded, type EmbeddedStack } from '../run/embedded.ts';
 import { InterruptedError } from '../errors.ts';
 import { stopRequestOf } from '../process/shutdown.ts';
 import { runPlaywright, throwIfStopped } from '../run/execute.ts';
+import { probeSettings } from '../perf/probe-run.ts';
 import { prepareDir } from '../run/reports-dir.ts';
 import { assertSelects } from '../run/select.ts';
 import { Scrubber } from '../secrets/scrub.ts';
@@ -135,6 +136,14 @@ const ORDER_WORDS: Record<ComparisonOrder, string> = {
   after: 'after the suite runs on green (a colour declares rate limits: the suite may use their allowance)',
 };
 
+/** How long into the suite the comparison starts, when it waits for the suite's probe. */
+function probeWait(green: Readonly<ResolvedConfig>, grep: string | undefined): string {
+  if (grep) return '';
+  if (green.monitorWindow) return " (at once: the monitor's window stands in for the probe)";
+  const p = probeSettings(green);
+  return p.paths.length && p.samples ? ` (about ${Math.ceil(p.samples / p.rate)} s in)` : '';
+}
+
 /** When the comparison measures relative to the suite on green (see the module comment). */
 export function comparisonOrder(blue: Readonly<ResolvedConfig>, green: Readonly<ResolvedConfig>, paths: string[]): ComparisonOrder {
   if ([blue, green].some((c) => c.rateLimits.client || c.rateLimits.paths.some((l) => paths.includes(l.path)))) return 'after';
@@ -186,7 +195,7 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
     const paths = o.measure.paths ?? [green.paths.health ?? green.probe?.paths[0] ?? '/'];
     const plan = planComparison(blue, green, { paths, samples: o.measure.samples, rate: o.measure.rate, batches: o.measure.batches });
     const order = comparisonOrder(o.blue, o.green, paths);
-    o.log(`${describePlan(plan)}; ${ORDER_WORDS[order]}`);
+    o.log(`${describePlan(plan)}; ${ORDER_WORDS[order]}${order === 'beside' ? probeWait(green, o.grep) : ''}`);
     const judged = (pairs: EndpointPair[], look: number) =>
       compareLatency(pairs, { minSamples: plan.samples * (look + 1), floorMs: o.measure.floorMs, errorRate: green.thresholds.errorRate, look: lookOptions(look, plan.batches, DEFAULT_JUDGE) });
     // Where the measurement is, for a wait that says how long it still takes.

@@ -3,10 +3,12 @@ import { loadConfig, type ResolvedConfig } from '../../config/index.ts';
 import { UsageError } from '../errors.ts';
 import { renderCutover, runCutover } from '../cutover/cutover.ts';
 import { DEFAULT_JUDGE } from '../cutover/judge.ts';
-import { DEFAULT_RATE, DEFAULT_SAMPLES, MIN_SAMPLES } from '../cutover/plan.ts';
+import { DEFAULT_RATE, DEFAULT_REMOTE_RATE, DEFAULT_SAMPLES, MIN_SAMPLES } from '../cutover/plan.ts';
+import { MAX_BATCHES } from '../cutover/sequential.ts';
 import { parseFaults } from '../target/faults.ts';
 import { commonOptions } from './options.ts';
 import { isEnvPath } from './common.ts';
+import path from 'node:path';
 
 const options = {
   blue: { type: 'string', value: 'ENV|FILE', description: 'the side serving production now: an environment name or an env file (required)' },
@@ -18,8 +20,20 @@ const options = {
   'green-fault': { type: 'string', value: 'F[=V],...', description: 'faults for an embedded green (rehearsal; see drill --help)' },
   'blue-fault': { type: 'string', value: 'F[=V],...', description: 'faults for an embedded blue (rehearsal)' },
   paths: { type: 'string', value: '/a,/b', description: 'paths compared between the colours (default: the health path)' },
-  rate: { type: 'string', value: 'N', default: String(DEFAULT_RATE), description: 'requests per second per colour and path while comparing' },
+  rate: { type: 'string', value: 'N', description: `requests per second per colour and path while comparing (default: ${DEFAULT_REMOTE_RATE} for remote colours, ${DEFAULT_RATE} when a colour is embedded)` },
   samples: { type: 'string', value: 'N', default: String(DEFAULT_SAMPLES), description: `samples per colour and path, at least ${MIN_SAMPLES} (the default is planned for the 20%/50% bands; see docs/cutover-statistics.md)` },
+  batches: {
+    type: 'string',
+    value: 'N',
+    default: String(MAX_BATCHES),
+    description: `at most this many batches of --samples when a batch leaves a metric inconclusive and nothing significantly worse (1 to ${MAX_BATCHES}; 1: no extension; docs/cutover-statistics.md)`,
+  },
+  'state-dir': {
+    type: 'string',
+    value: 'DIR',
+    default: '.state',
+    description: "a monitoring daemon's state directory: a fresh window of a remote green there gives its suite p95 and error rate without probing, and its passes of the hourly checks made since green started are reused (never with --after-switch); none: neither",
+  },
   'jitter-floor-ms': { type: 'string', value: 'MS', default: String(DEFAULT_JUDGE.floorMs), description: 'latency differences under this many ms are measurement jitter, whatever their ratio' },
   'min-delta-ms': { type: 'string', value: 'MS', description: 'deprecated: read as --jitter-floor-ms (the comparison is a statistical test now, not a p95 difference against a floor)' },
   grep: commonOptions.grep,
@@ -62,6 +76,12 @@ const command: Command = {
     if (faults.green && green.target !== 'embedded') throw new UsageError(`--green-fault needs an embedded green (e.g. --green local); "${green.env}" is remote`);
     if (faults.blue && blue.target !== 'embedded') throw new UsageError(`--blue-fault needs an embedded blue (e.g. --blue local); "${blue.env}" is remote`);
     const samples = num('samples', values.samples, MIN_SAMPLES, 100_000);
+    const batches = num('batches', values.batches, 1, MAX_BATCHES);
+    if (!Number.isInteger(batches)) throw new UsageError(`--batches must be a whole number from 1 to ${MAX_BATCHES} (got "${values.batches}")`);
+    const rate = values.rate !== undefined ? num('rate', values.rate, 1, 1000) : blue.target === 'embedded' || green.target === 'embedded' ? DEFAULT_RATE : DEFAULT_REMOTE_RATE;
+    // A monitor of a remote green may have its state there (src/cutover/green-monitor.ts).
+    const stateDir = values['state-dir'];
+    const greenWatched = green.target === 'remote' && stateDir && stateDir !== 'none' ? Object.freeze({ ...green, monitorWindow: { stateDir: path.resolve(stateDir) } }) : green;
     if (values['min-delta-ms'] !== undefined) {
       ctx.err(`--min-delta-ms is deprecated: the comparison is a statistical test now; its value is used as --jitter-floor-ms (see docs/cutover-statistics.md)\n`);
     }
@@ -70,14 +90,14 @@ const command: Command = {
     if (paths?.some((p) => !p.startsWith('/'))) throw new UsageError('--paths must be paths starting with "/", comma-separated');
     const verdict = await runCutover({
       blue,
-      green,
+      green: greenWatched,
       production,
       afterSwitch: Boolean(values['after-switch']),
       colours: { blue: values['blue-colour'] ?? 'blue', green: values['green-colour'] ?? 'green' },
       faults,
       reportsDir: values['reports-dir'] ?? 'reports',
       grep: values.grep,
-      measure: { paths, rate: num('rate', values.rate, 1, 1000), samples, floorMs },
+      measure: { paths, rate, samples, floorMs, batches },
       log: (l) => ctx.err(`${l}\n`),
       signal: ctx.signal,
     });

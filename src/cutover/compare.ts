@@ -10,7 +10,7 @@
  * - /api/v1/status parity: same answer shape and values, except fields expected to differ.
  */
 import type { Severity } from '../../runbooks/severity.ts';
-import { DEFAULT_JUDGE, describeMetric, judgeErrors, judgeLatency, type MetricVerdict } from './judge.ts';
+import { DEFAULT_JUDGE, describeMetric, judgeErrors, judgeLatency, type JudgeOptions, type MetricVerdict } from './judge.ts';
 import type { EndpointPair } from './measure.ts';
 
 export interface Reason {
@@ -27,6 +27,8 @@ export interface CompareOptions {
   /** Latency differences under this many ms are jitter (judge.ts). */
   floorMs: number;
   errorRate: { warning: number; critical: number };
+  /** This look's significance and confidence (src/cutover/sequential.ts); default: the judge's. */
+  look?: Pick<JudgeOptions, 'alpha' | 'confidence'>;
 }
 
 /** Fewer answered requests than this on a colour: no latency comparison (the judge needs a distribution). */
@@ -34,7 +36,7 @@ const MIN_LATENCIES = 20;
 
 export function compareLatency(pairs: EndpointPair[], o: CompareOptions): Reason[] {
   const out: Reason[] = [];
-  const judge = { ...DEFAULT_JUDGE, floorMs: o.floorMs, errorRate: o.errorRate };
+  const judge = { ...DEFAULT_JUDGE, ...o.look, floorMs: o.floorMs, errorRate: o.errorRate };
   for (const { path, blue, green } of pairs) {
     for (const [colour, m] of [['blue', blue], ['green', green]] as const) {
       if (m.samples < o.minSamples || m.dropped > 0 || m.rateLimited > 0 || !m.summary) {

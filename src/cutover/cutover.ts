@@ -19,6 +19,10 @@
  * - after the suite, when a colour declares a rate limit per client or on a compared path: the
  *   suite plans its traffic to use that allowance (src/budget/plan.ts), so the comparison is its
  *   own spend, after it.
+ * When a monitor of green gives the suite its window (green-monitor.ts), the suite sends no probe
+ * and the comparison starts with the suite. An inconclusive comparison with nothing significantly
+ * worse measures more batches, pooled (sequential.ts). Nothing waits silently: a wait for the
+ * comparison after the suite says how long it still measures.
  */
 import { secretsOf, type ResolvedConfig } from '../../config/index.ts';
 import { sections } from '../../runbooks/sections.ts';
@@ -29,12 +33,16 @@ import { startEmbedded, type EmbeddedStack } from '../run/embedded.ts';
 import { InterruptedError } from '../errors.ts';
 import { stopRequestOf } from '../process/shutdown.ts';
 import { runPlaywright, throwIfStopped } from '../run/execute.ts';
+import { probeSettings } from '../perf/probe-run.ts';
 import { prepareDir } from '../run/reports-dir.ts';
 import { assertSelects } from '../run/select.ts';
 import { Scrubber } from '../secrets/scrub.ts';
 import type { ActiveFaults } from '../target/faults.ts';
 import { compareLatency, compareStatus, type Reason, type StatusAnswer } from './compare.ts';
-import { measurePair, type EndpointPair } from './measure.ts';
+import { greenMonitor, readStartedAt } from './green-monitor.ts';
+import { DEFAULT_JUDGE } from './judge.ts';
+import { measurePair, poolPairs, type EndpointPair } from './measure.ts';
+import { lookOptions, worthExtending } from './sequential.ts';
 import { describePlan, planComparison, type ComparisonPlan } from './plan.ts';
 import { readServiceColour, type ServiceRead } from './service.ts';
 
@@ -48,7 +56,8 @@ export interface CutoverOptions {
   faults: { blue?: ActiveFaults; green?: ActiveFaults };
   reportsDir: string;
   grep?: string;
-  measure: { paths?: string[]; rate: number; samples: number; floorMs: number };
+  /** `batches`: at most this many batches when the first is inconclusive (sequential.ts; default 3). */
+  measure: { paths?: string[]; rate: number; samples: number; floorMs: number; batches?: number };
   log: (line: string) => void;
   /** SIGINT/SIGTERM (src/process/shutdown.ts): stop, clean up, no decision (exit 130). */
   signal?: AbortSignal;
@@ -71,8 +80,10 @@ export interface CutoverVerdict {
   greenReport: { runDir: string; verdict: RunbookReport['verdict'] } | null;
   /** The measurements (summaries, counts), without the raw latencies. */
   latency: EndpointPair[];
-  /** What the comparison spent. */
-  plan?: ComparisonPlan;
+  /** What the comparison planned to spend; `measured`: batches it did measure. */
+  plan?: ComparisonPlan & { measured?: number };
+  /** Checks of green's suite skipped because a monitor of green passed them since green started. */
+  reused?: { checkId: string; reason: string }[];
   /** Where the runbook section links (src/runbook-md/link.ts). */
   links?: RunbookLinks;
 }
@@ -125,6 +136,14 @@ const ORDER_WORDS: Record<ComparisonOrder, string> = {
   after: 'after the suite runs on green (a colour declares rate limits: the suite may use their allowance)',
 };
 
+/** How long into the suite the comparison starts, when it waits for the suite's probe. */
+function probeWait(green: Readonly<ResolvedConfig>, grep: string | undefined): string {
+  if (grep) return '';
+  if (green.monitorWindow) return " (at once: the monitor's window stands in for the probe)";
+  const p = probeSettings(green);
+  return p.paths.length && p.samples ? ` (about ${Math.ceil(p.samples / p.rate)} s in)` : '';
+}
+
 /** When the comparison measures relative to the suite on green (see the module comment). */
 export function comparisonOrder(blue: Readonly<ResolvedConfig>, green: Readonly<ResolvedConfig>, paths: string[]): ComparisonOrder {
   if ([blue, green].some((c) => c.rateLimits.client || c.rateLimits.paths.some((l) => paths.includes(l.path)))) return 'after';
@@ -155,6 +174,15 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
       green = { ...s.config, env: o.green.env };
       stopped();
     }
+    // A monitor of green: its window and its still-valid passes of this build (green-monitor.ts).
+    let reused: { checkId: string; reason: string }[] = [];
+    if (green.monitorWindow) {
+      const m = greenMonitor(green, { afterSwitch: o.afterSwitch, startedAt: await readStartedAt(green) });
+      for (const l of m.lines) o.log(l);
+      green = m.config;
+      reused = m.reused;
+      stopped();
+    }
     const production = o.production ?? blue;
     const rehearsal = (o.production ?? o.blue).target === 'embedded';
     const extraSecrets = stacks.flatMap((s) => s.secrets);
@@ -165,17 +193,42 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
     // What the comparison will spend, said before anything is spent.
     // The health path, or the first probed path when this deployment has none (CREDLINK_HEALTH_PATH=none).
     const paths = o.measure.paths ?? [green.paths.health ?? green.probe?.paths[0] ?? '/'];
-    const plan = planComparison(blue, green, { paths, samples: o.measure.samples, rate: o.measure.rate });
+    const plan = planComparison(blue, green, { paths, samples: o.measure.samples, rate: o.measure.rate, batches: o.measure.batches });
     const order = comparisonOrder(o.blue, o.green, paths);
-    o.log(`${describePlan(plan)}; ${ORDER_WORDS[order]}`);
-    const compare = async () => {
-      const pairs = await measurePair(blue.baseUrl, green.baseUrl, { paths, rate: plan.rate, samples: plan.samples, timeoutMs: green.timeouts.requestMs, signal: o.signal });
-      o.log('comparison measured.');
-      return pairs;
+    o.log(`${describePlan(plan)}; ${ORDER_WORDS[order]}${order === 'beside' ? probeWait(green, o.grep) : ''}`);
+    const judged = (pairs: EndpointPair[], look: number) =>
+      compareLatency(pairs, { minSamples: plan.samples * (look + 1), floorMs: o.measure.floorMs, errorRate: green.thresholds.errorRate, look: lookOptions(look, plan.batches, DEFAULT_JUDGE) });
+    // Where the measurement is, for a wait that says how long it still takes.
+    const progress = { batchFrom: 0, settled: false, batches: 0 };
+    let suiteBlocks = false;
+    const batch = () => {
+      progress.batchFrom = Date.now();
+      return measurePair(blue.baseUrl, green.baseUrl, { paths, rate: plan.rate, samples: plan.samples, timeoutMs: green.timeouts.requestMs, signal: o.signal });
+    };
+    const compare = async (): Promise<{ pairs: EndpointPair[]; reasons: Reason[] }> => {
+      try {
+        let pairs = await batch();
+        let reasons = judged(pairs, 0);
+        progress.batches = 1;
+        for (let look = 1; look < plan.batches; look++) {
+          // Only an inconclusive metric with nothing worse (and nothing else wrong with the samples) is worth more.
+          const other = reasons.some((r) => !r.metric && atLeast(r.severity, 'SEV-2'));
+          if (other || suiteBlocks || o.signal?.aborted || !worthExtending(reasons.flatMap((r) => (r.metric ? [r.metric] : [])))) break;
+          const which = [...new Set(reasons.filter((r) => r.metric?.band === 'inconclusive').map((r) => r.part))].join(', ');
+          o.log(`comparison inconclusive at n=${plan.samples * look} (${which}: the interval does not rule out the SEV-1 band, nothing significantly worse): measuring ${plan.samples} more of each colour, batch ${look + 1} of ${plan.batches}, about ${Math.ceil(plan.seconds)} s`);
+          pairs = poolPairs(pairs, await batch());
+          reasons = judged(pairs, look);
+          progress.batches = look + 1;
+        }
+        o.log(`comparison measured (${plan.samples * progress.batches} per colour and path${progress.batches > 1 ? `, ${progress.batches} batches pooled` : ''}).`);
+        return { pairs, reasons };
+      } finally {
+        progress.settled = true;
+      }
     };
 
     // 1. The suite on green (the comparison before it, beside it or after it: comparisonOrder).
-    let measuring: Promise<EndpointPair[]> | undefined;
+    let measuring: Promise<{ pairs: EndpointPair[]; reasons: Reason[] }> | undefined;
     if (order === 'before') {
       o.log(`measuring blue and green together: ${paths.join(', ')}...`);
       measuring = compare();
@@ -199,6 +252,7 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
       throw new InterruptedError(`interrupted by ${stop}: no decision (green's partial report: ${run.runDir}/runbook.md)`);
     }
     const worst = run.report.incidents.filter((i) => atLeast(i.severity, 'SEV-2'));
+    suiteBlocks = worst.length > 0 || !(run.report.verdict.status === 'healthy' || run.report.verdict.status === 'findings');
     for (const i of worst) reasons.push({ part: 'suite', severity: i.severity, text: `${i.root.checkId}: ${i.root.message} (${i.section.title}${i.consequences.length ? `; explains ${i.consequences.length} more failing check(s)` : ''})` });
     const evidence = run.report.verdict.status === 'healthy' || run.report.verdict.status === 'findings';
     // A run that executed no check, or did not finish, is no evidence that green is fit: never a GO.
@@ -210,9 +264,17 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
 
     // 2. Latency, its tail and errors, both colours at the same moment.
     if (order === 'after') o.log(`measuring blue and green together: ${paths.join(', ')}...`);
-    const latency = await (measuring ?? compare());
+    if (measuring && !progress.settled) {
+      const left = Math.max(1, Math.ceil(plan.seconds - (Date.now() - progress.batchFrom) / 1000));
+      o.log(`the suite on green is done; waiting for the comparison, still measuring: about ${left} s of this batch left`);
+    }
+    const compared = await (measuring ?? compare());
+    const latency = compared.pairs;
     stopped();
-    reasons.push(...compareLatency(latency, { minSamples: plan.samples, floorMs: o.measure.floorMs, errorRate: green.thresholds.errorRate }));
+    reasons.push(...compared.reasons);
+    if (progress.batches > 1) {
+      reasons.push({ part: 'samples', severity: 'SEV-3', text: `the first ${plan.samples} samples per colour were inconclusive: judged on ${plan.samples * progress.batches} pooled from ${progress.batches} batches, each look's significance and confidence a share of the error budget (docs/cutover-statistics.md)` });
+    }
 
     // 3. Status parity.
     if (blue.paths.status && green.paths.status) {
@@ -247,8 +309,9 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
       rehearsal,
       ...(notSwitched ? { notSwitched } : {}),
       greenReport: { runDir: run.runDir, verdict: run.report.verdict },
-      latency: latency.map(({ path, blue: b, green: g }) => ({ path, blue: { ...b, latenciesMs: undefined }, green: { ...g, latenciesMs: undefined } })),
-      plan,
+      latency: latency.map(({ path, blue: b, green: g }) => ({ path, blue: { ...b, latenciesMs: undefined, allMs: undefined }, green: { ...g, latenciesMs: undefined, allMs: undefined } })),
+      plan: { ...plan, measured: progress.batches },
+      ...(reused.length ? { reused } : {}),
       links: { url: production.runbook.url },
     };
   } finally {

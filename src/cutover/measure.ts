@@ -22,6 +22,8 @@ export interface ColourLatency {
   errorRate: number | null;
   /** Latencies of the answered, not rate-limited requests, ms (absent in JSON output). */
   latenciesMs?: number[];
+  /** Latencies of every request, what `summary` is of (absent in JSON output; for pooling batches). */
+  allMs?: number[];
 }
 
 export interface EndpointPair {
@@ -47,17 +49,44 @@ async function one(baseUrl: string, path: string, o: MeasureOptions, delayMs: nu
   if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
   const r = await openModel({ url, rate: o.rate, count: o.samples, timeoutMs: o.timeoutMs, signal: o.signal, maxInFlight: inFlightFor(o.rate) });
   const errors = r.samples.filter((s) => s.status === null || s.status >= 500).length;
+  const allMs = r.samples.map((s) => s.ms);
   const rateLimited = r.samples.filter((s) => s.status === 429).length;
   return {
     url,
-    summary: summarize(r.samples.map((s) => s.ms)),
+    summary: summarize(allMs),
     samples: r.samples.length,
     errors,
     rateLimited,
     dropped: r.dropped,
     errorRate: r.samples.length ? errors / r.samples.length : null,
     latenciesMs: r.samples.filter((s) => s.status !== null && s.status < 500 && s.status !== 429).map((s) => s.ms),
+    allMs,
   };
+}
+
+function poolColour(a: ColourLatency, b: ColourLatency): ColourLatency {
+  const allMs = [...(a.allMs ?? []), ...(b.allMs ?? [])];
+  const samples = a.samples + b.samples;
+  const errors = a.errors + b.errors;
+  return {
+    url: a.url,
+    summary: summarize(allMs),
+    samples,
+    errors,
+    rateLimited: a.rateLimited + b.rateLimited,
+    dropped: a.dropped + b.dropped,
+    errorRate: samples ? errors / samples : null,
+    latenciesMs: [...(a.latenciesMs ?? []), ...(b.latenciesMs ?? [])],
+    allMs,
+  };
+}
+
+/** Two batches of the same paths as one (the sequential extension judges the pooled samples). */
+export function poolPairs(a: EndpointPair[], b: EndpointPair[]): EndpointPair[] {
+  return a.map((x) => {
+    const y = b.find((p) => p.path === x.path);
+    return y ? { path: x.path, blue: poolColour(x.blue, y.blue), green: poolColour(x.green, y.green) } : x;
+  });
 }
 
 export async function measurePair(blueUrl: string, greenUrl: string, o: MeasureOptions): Promise<EndpointPair[]> {

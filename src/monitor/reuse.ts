@@ -23,8 +23,11 @@ export interface SharedWindow {
   endpoints: EndpointSamples[];
 }
 
-/** The monitor's window for this run, or why there is none (for the log). */
-export function sharedWindow(c: Pick<ResolvedConfig, 'env' | 'baseUrl' | 'monitorWindow'>, now = Date.now()): SharedWindow | { none: string } {
+/**
+ * The monitor's window for this run, or why there is none (for the log). `notBefore` (ms): the
+ * window must not reach back before it (cutover: green's start, so no sample is of another build).
+ */
+export function sharedWindow(c: Pick<ResolvedConfig, 'env' | 'baseUrl' | 'monitorWindow'>, now = Date.now(), notBefore?: number): SharedWindow | { none: string } {
   if (!c.monitorWindow) return { none: 'no state directory given' };
   const r = readWindowFile(c.monitorWindow.stateDir, c.env);
   if ('none' in r) return r;
@@ -33,6 +36,9 @@ export function sharedWindow(c: Pick<ResolvedConfig, 'env' | 'baseUrl' | 'monito
   const age = now - f.savedAt;
   if (age > FRESH_MS) return { none: `the monitor's window of ${c.env} was saved ${Math.round(age / 1000)} s ago (stale after ${FRESH_MS / 1000} s: is the daemon running?)` };
   const from = now - f.windowMs;
+  if (notBefore !== undefined && from < notBefore) {
+    return { none: `the monitor's window of ${c.env} (last ${Math.round(f.windowMs / 1000)} s) reaches back before ${c.env} started (${Math.round((now - notBefore) / 1000)} s ago): its older samples may be of the build before` };
+  }
   const endpoints = f.windows.map((w) => {
     const samples = w.samples.filter((s) => s.t > from).map((s) => ({ ms: s.ms, status: s.status, ...(s.error ? { error: s.error } : {}) }));
     return { name: w.name, samples, dropped: 0, scheduled: samples.length };
@@ -49,7 +55,14 @@ const REUSABLE_FROM_SECONDS = 3600;
  * environment (its window fresh, so its state is current): `run` skips those checks and says whose
  * result stands and until when. Never for `gate`: after a deploy every check runs again.
  */
-export function reusableResults(c: Pick<ResolvedConfig, 'env' | 'baseUrl' | 'monitorWindow' | 'kube' | 'databaseUrl' | 'prometheus' | 'target'>, now = Date.now()): { checkId: string; reason: string }[] {
+export function reusableResults(c: ReuseConfig, now = Date.now()): { checkId: string; reason: string }[] {
+  return monitorPasses(c, now).map(({ checkId, reason }) => ({ checkId, reason }));
+}
+
+type ReuseConfig = Pick<ResolvedConfig, 'env' | 'baseUrl' | 'monitorWindow' | 'kube' | 'databaseUrl' | 'prometheus' | 'target'>;
+
+/** The same, with when the monitor ran each (`at`, ms): cutover reuses only those newer than green's start. */
+export function monitorPasses(c: ReuseConfig, now = Date.now()): { checkId: string; reason: string; at: number }[] {
   if (!c.monitorWindow || 'none' in sharedWindow(c, now)) return [];
   let checks: Record<string, { env: string; checkId: string; lastRunAt: string; lastSeverity: string | null }>;
   try {
@@ -57,7 +70,7 @@ export function reusableResults(c: Pick<ResolvedConfig, 'env' | 'baseUrl' | 'mon
   } catch {
     return [];
   }
-  const out: { checkId: string; reason: string }[] = [];
+  const out: { checkId: string; reason: string; at: number }[] = [];
   for (const x of cadencesFor(c, { sampler: true })) {
     if (x.everySeconds < REUSABLE_FROM_SECONDS) continue;
     const seen = Object.values(checks).find((s) => s.env === c.env && s.checkId === x.checkId);
@@ -65,7 +78,7 @@ export function reusableResults(c: Pick<ResolvedConfig, 'env' | 'baseUrl' | 'mon
     const at = Date.parse(seen.lastRunAt);
     if (isStale(x, at, now)) continue;
     const until = new Date(at + x.validSeconds * 1000).toISOString().slice(11, 16);
-    out.push({ checkId: x.checkId, reason: `reused: the monitor's run of ${seen.lastRunAt.slice(0, 16).replace('T', ' ')} UTC passed it; valid until ${until} UTC (every ${x.everySeconds / 3600} h, runbooks/cadence.ts); --state-dir none runs it` });
+    out.push({ checkId: x.checkId, at, reason: `reused: the monitor's run of ${seen.lastRunAt.slice(0, 16).replace('T', ' ')} UTC passed it; valid until ${until} UTC (every ${x.everySeconds / 3600} h, runbooks/cadence.ts); --state-dir none runs it` });
   }
   return out;
 }

@@ -19,6 +19,8 @@ export interface Shape {
   jitterMs?: number;
   /** Share of requests in the slow tail (2-4x slower). */
   tailShare?: number;
+  /** How much slower the tail's requests are: uniform between these factors (default 2 to 4). */
+  tailFactor?: [number, number];
   /** Candidate slower by this fraction (0.3 = 30%). */
   slower?: number;
   /** Where it is slower: every request, or the tail only. */
@@ -27,14 +29,15 @@ export interface Shape {
 
 function draw(random: () => number, s: Shape): number {
   let x = s.medianMs * Math.exp((s.sigma ?? 0.3) * normalQuantile(random()));
-  if (random() < (s.tailShare ?? 0.01)) x *= 2 + 2 * random();
+  const [lo, hi] = s.tailFactor ?? [2, 4];
+  if (random() < (s.tailShare ?? 0.01)) x *= lo + (hi - lo) * random();
   return x + Math.abs((s.jitterMs ?? 0.1) * normalQuantile(random()));
 }
 
 const quantiles = new Map<string, { p80: number; p90: number }>();
 /** The reference shape's p80 and p90, from 200,000 draws (seeded, cached). */
 function tailStart(s: Shape): { p80: number; p90: number } {
-  const key = `${s.medianMs}|${s.sigma}|${s.jitterMs}|${s.tailShare}`;
+  const key = `${s.medianMs}|${s.sigma}|${s.jitterMs}|${s.tailShare}|${s.tailFactor}`;
   let q = quantiles.get(key);
   if (!q) {
     const r = rng(7);

@@ -141,13 +141,15 @@ interface ProbeCap {
  * (fewer samples either way, as good for the error rate, and seconds instead of most of a minute).
  * Either way no window of any declared limit holds more than the probe's share.
  */
-export function planProbe(c: Cfg & Pick<ResolvedConfig, 'probe'>, configured: { samples: number; rate: number; maxInFlight: number; paths: string[] }): ProbePlan {
+export function planProbe(c: Cfg & Pick<ResolvedConfig, 'probe'>, configured: { samples: number; rate: number; maxInFlight: number; paths: string[] }, reserve = 0): ProbePlan {
   const paths = configured.paths;
   const n = paths.length;
   if (n === 0) return { paths, rate: configured.rate, samples: 0, maxInFlight: configured.maxInFlight };
   const caps: ProbeCap[] = [];
   const client = c.rateLimits.client;
-  if (client) caps.push({ requests: Math.floor(allowance(client) * PROBE_SHARE), windowS: client.windowS, endpoints: n, why: `CREDLINK_RATE_LIMIT=${formatRate(client)}` });
+  // `reserve`: what the run's other checks send in the same first window (src/budget/run-plan.ts): the probe
+  // takes at most what they leave, so they are done within that window instead of waiting for the next.
+  if (client) caps.push({ requests: Math.max(0, Math.min(Math.floor(allowance(client) * PROBE_SHARE), allowance(client) - reserve)), windowS: client.windowS, endpoints: n, why: `CREDLINK_RATE_LIMIT=${formatRate(client)}` });
   for (const p of c.rateLimits.paths) {
     if (paths.includes(p.path)) caps.push({ requests: Math.floor(allowance(p) * PROBE_SHARE), windowS: p.windowS, endpoints: 1, why: `${p.path}=${formatRate(p)}` });
   }

@@ -18,15 +18,41 @@ import type { ResolvedConfig } from '../../config/resolved.ts';
 import { formatRate } from '../../config/request-spec.ts';
 import { deriveKeys } from '../security/derived-keys.ts';
 import { KEY_PLACES, samePlace } from '../security/key-places.ts';
+import { catalog } from '../../runbooks/catalog.ts';
+import { ruleOf } from '../monitor/cadence.ts';
 import { authFailScope, clientScope, failedAttemptBlocker, type Scope } from './plan.ts';
 
 type Cfg = Pick<ResolvedConfig, 'rateLimits' | 'security' | 'apiKeys' | 'probe' | 'paths' | 'timeouts'>;
 
+/** Checks whose requests demandOf counts from the configuration, and the probe's (counted apart). */
+const COUNTED_APART = new Set([
+  'security.no-key-rejected',
+  'security.wrong-key-rejected',
+  'security.key-not-echoed',
+  'security.malformed-keys-rejected',
+  'security.key-strict',
+  'security.error-disclosure',
+  'security.derived-keys-rejected',
+  'security.auth-rate-limit',
+  'security.valid-key-accepted',
+  'perf.latency',
+  'perf.error-rate',
+  'perf.degradation',
+]);
+
 /**
- * Requests of the run's other HTTP checks (health documents, CORS preflights, security headers),
- * measured on the reference target: an estimate for the plan; the ledger paces the real ones.
+ * Requests of the run's other HTTP checks (health documents, CORS preflights, security headers):
+ * what one run of each sends, as declared beside the catalog (runbooks/cadence.ts, counted from
+ * the checks' code: an upper bound); the ledger paces the real ones.
  */
-export const OTHER_HTTP_REQUESTS = 20;
+export function otherHttpRequests(selected: Selected = () => true): number {
+  let n = 0;
+  for (const id of Object.keys(catalog)) {
+    if (COUNTED_APART.has(id) || !selected(id)) continue;
+    n += ruleOf(id)?.requests ?? 0;
+  }
+  return n;
+}
 /** Seconds a run takes besides waiting: starting Playwright and the checks themselves (measured, loopback). */
 export const BASE_RUN_S = 8;
 
@@ -75,7 +101,7 @@ export function demandOf(c: Cfg, selected: Selected = () => true, probe = { samp
   const burstOn = hasProt && header && sec.rateLimitCheck && selected('security.auth-rate-limit') && !failedAttemptBlocker(c, prot.path!);
   // At most two series of max+1 (rotating keys, then one repeated key when the first saw no limit).
   const burst = burstOn ? 2 * (sec.authFailLimit.max + 1) : 0;
-  return { failedFirst: first, failedDerived: derived, burst, probe: probe.samples * probe.endpoints, otherFirst: OTHER_HTTP_REQUESTS + first + (hasProbe ? 1 : 0) };
+  return { failedFirst: first, failedDerived: derived, burst, probe: probe.samples * probe.endpoints, otherFirst: otherHttpRequests(selected) + first + (hasProbe && selected('security.valid-key-accepted') ? 1 : 0) };
 }
 
 /** How much of a scope is in use now, and for how long a given number of requests will find no room. */
@@ -149,7 +175,11 @@ export function planRun(c: Cfg, demand: Demand, state?: ScopeState): RunPlan {
   if (client) {
     const first = demand.probe + demand.otherFirst;
     const second = demand.failedDerived + demand.burst;
-    if (first + second > client.limit && windows === 0 && second > 0) {
+    if (first > client.limit) {
+      windows = 1;
+      windowMs = Math.max(windowMs, client.windowMs);
+      reasons.push(`the checks before the API-key checks send about ${first} requests and ${client.limit} fit in one ${s(client.windowMs)} s window: the last of them wait for the next window`);
+    } else if (first + second > client.limit && windows === 0 && second > 0) {
       windows = 1;
       windowMs = client.windowMs;
       reasons.push(`about ${first + second} requests and ${client.limit} fit in one ${s(client.windowMs)} s window: the last API-key checks wait for the next window`);

@@ -20,6 +20,7 @@ import { AnswerScanner, SCAN_BODY_MAX } from '../security/disclosure.ts';
 import { openModel } from '../probes/open-model.ts';
 import { RequestLedger } from '../budget/ledger.ts';
 import { clientScope, planProbe } from '../budget/plan.ts';
+import { demandOf } from '../budget/run-plan.ts';
 import { sharedWindow } from '../monitor/reuse.ts';
 import type { EndpointSamples } from './probe-verdict.ts';
 
@@ -38,12 +39,14 @@ export const PROBE_CHECKS: readonly string[] = ['perf.latency', 'perf.error-rate
 const POLL_MS = 50;
 
 /**
- * The probe as configured, reduced to fit the target's declared rate limits (src/budget/plan.ts):
+ * The probe as configured, reduced to fit the target's declared rate limits (src/budget/plan.ts)
+ * and what the run's other checks send in the first window:
  * `limitedBy` says why, for the checks' skip reasons and evidence.
  */
 export function probeSettings(c: ResolvedConfig) {
   const configured = c.probe ?? { samples: 100, rate: 20, maxInFlight: 64, paths: [c.paths.health, c.paths.status, c.paths.apiHealth].filter((p): p is string => p !== null), dbSamples: 60 };
-  const plan = planProbe(c, configured);
+  // The probe leaves the other checks of the run their first window (the run's plan counts them).
+  const plan = planProbe(c, configured, demandOf(c).otherFirst);
   return { ...configured, rate: plan.rate, samples: plan.samples, limitedBy: plan.limitedBy };
 }
 

@@ -12,6 +12,7 @@ import { RequestLedger, WAIT_NOTICE_MS, type WaitNotice } from '../../src/budget
 import { authFailScope, clientScope, type Scope } from '../../src/budget/plan.ts';
 import { BASE_RUN_S, demandOf, planRun, type ScopeState } from '../../src/budget/run-plan.ts';
 import { waitLine } from '../../src/budget/wait-line.ts';
+import { probeSettings } from '../../src/perf/probe-run.ts';
 import { PROJECT_ROOT } from '../../src/run/paths.ts';
 import { deriveKeys } from '../../src/security/derived-keys.ts';
 import { tempDir } from '../helpers/harness.ts';
@@ -24,6 +25,11 @@ const remote = (vars: Record<string, string> = {}) =>
 /** The default probe: 13 requests for each of three endpoints under 100/min. */
 const PROBE = { samples: 13, endpoints: 3 };
 const derived = deriveKeys(KEY).length;
+/** The probe as the run plans it: reduced to what the limits and the run's other checks leave. */
+const probeOf = (c: ReturnType<typeof remote>) => {
+  const p = probeSettings(c);
+  return { samples: p.samples, endpoints: p.paths.length };
+};
 
 test('demand: the API-key checks\' failed attempts, counted from the configuration, shared requests once', () => {
   const d = demandOf(remote(), () => true, PROBE);
@@ -81,10 +87,31 @@ const rows: { name: string; vars: Record<string, string>; windows: number; about
   },
 ];
 
+test('probe: under a declared limit it takes what the run\'s other checks leave of the first window, so they never wait for the next one', () => {
+  for (const vars of [{}, { CREDLINK_RATE_LIMIT: '200/min' }, { CREDLINK_AUTH_FAIL_LIMIT: '60' }] as Record<string, string>[]) {
+    const c = remote(vars);
+    const d = demandOf(c, () => true, probeOf(c));
+    const room = Math.floor(c.rateLimits.client!.limit * 0.8);
+    assert.ok(d.probe > 0 && d.probe + d.otherFirst <= room, `${JSON.stringify(vars)}: probe ${d.probe} + other ${d.otherFirst} > ${room}`);
+    assert.doesNotMatch(planRun(c, d).lines[1]!, /the checks before the API-key checks send/);
+  }
+  // A limit the other checks alone exceed: no probe (the perf checks say why), and the plan says what waits.
+  const tight = remote({ CREDLINK_RATE_LIMIT: '60/min' });
+  const td = demandOf(tight, () => true, probeOf(tight));
+  assert.equal(td.probe, 0);
+  assert.match(planRun(tight, td).lines[1]!, /the checks before the API-key checks send about \d+ requests and 48 fit in one 60 s window: the last of them wait for the next window/);
+  // Without a declared limit the probe is as configured.
+  const free = remote({ CREDLINK_RATE_LIMIT: 'none' });
+  assert.equal(probeOf(free).samples, 100);
+  // The other checks' requests are those declared beside the catalog (runbooks/cadence.ts): a --grep counts only its own.
+  assert.equal(demandOf(remote(), (id) => id === 'security.headers').otherFirst, 1);
+  assert.equal(demandOf(remote(), (id) => id === 'security.cors-no-any-origin').otherFirst, 12);
+});
+
 for (const r of rows) {
   test(`plan: ${r.name}`, () => {
     const c = remote(r.vars);
-    const p = planRun(c, demandOf(c, () => true, PROBE));
+    const p = planRun(c, demandOf(c, () => true, probeOf(c)));
     assert.equal(p.windows, r.windows);
     assert.equal(p.aboutS, r.about);
     assert.equal(p.startWaitMs, 0);

@@ -17,7 +17,7 @@
  * about 8% of a core, against a goal of 2% for the whole monitor. What must be seen within
  * seconds (an outage, errors, slowness) is the window's, at every round. One run of a cadence's
  * checks must fit one window of what the sampler leaves of a 100/min limit (36 requests): the
- * 5-minute checks send 17, the 30-minute ones 35 (what changes only with a deploy: CORS, headers,
+ * 5-minute checks send 17, the 30-minute ones 32 (what changes only with a deploy: CORS, headers,
  * how keys are parsed); when cadences fall together the daemon splits the run (batchDue).
  *
  * schedule.json `cadence` overrides `every` per environment ("security.cors-*": 900).
@@ -67,6 +67,7 @@ export const cadenceRules: readonly CadenceRule[] = [
   { checks: ['security.key-strict'], every: 1800, requests: 4, failedAttempts: 4, why: 'the key in the ways the environment does not declare: changes only with a deploy' },
   { checks: ['security.error-disclosure', 'security.key-not-echoed'], every: 300, requests: 2, failedAttempts: 1, why: 'error bodies of refused and malformed requests' },
   { checks: ['security.cors-no-any-origin'], every: 1800, requests: 12, failedAttempts: 0, why: 'preflights from any origin and the look-alikes of an allowed one (null, suffix, prefix, http): the allow-list changes only with a deploy' },
+  { checks: ['security.cors-allowed-origins'], every: 1800, requests: 5, failedAttempts: 0, why: 'a preflight per allowed origin and endpoint, and one actual GET from an allowed origin: the allow-list changes only with a deploy' },
   { checks: ['security.cors-*'], every: 1800, requests: 4, failedAttempts: 0, why: 'preflights per allowed origin and one disallowed origin: the allow-list changes only with a deploy' },
   { checks: ['security.headers'], every: 1800, requests: 1, failedAttempts: 0, why: 'headers of one answer: changes only with a deploy' },
   { checks: ['security.derived-keys-rejected'], every: 3600, requests: 12, failedAttempts: 12, why: 'a dozen refused keys: costly against the failed-attempt limit, changes only with a deploy (and the gate runs it)' },

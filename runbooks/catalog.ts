@@ -247,7 +247,7 @@ const entries = {
     severity: 'SEV-3',
   },
   'security.cors-allowed-origins': {
-    title: 'each allowed origin passes the preflight with its methods, headers and Vary: Origin',
+    title: "each allowed origin passes the preflight with its methods, headers and Vary: Origin, and the actual request's answer allows it too",
     section: 'cors',
     severity: 'SEV-2',
   },

@@ -1,6 +1,7 @@
 /**
  * Runbook "Incident: CORS Violations": preflights from each allowed origin succeed with the
- * real method, the X-API-Key and Content-Type headers and Vary: Origin; a disallowed origin,
+ * real method, the X-API-Key and Content-Type headers and Vary: Origin, and the answer to the
+ * actual request allows the origin too (Fetch's CORS check); a disallowed origin,
  * and origins that only look allowed (null, suffix, prefix, http), get no allow-origin header
  * (a reflection or * = any origin: a vulnerability), and a disallowed origin is
  * refused with 403 or served without CORS headers, never with a 5xx (which inflates the
@@ -29,7 +30,7 @@ function preflight(api: Parameters<typeof send>[0], origin: string, path: string
   });
 }
 
-test('each allowed origin passes the preflight with its methods, headers and Vary: Origin', runbook('security.cors-allowed-origins'), async ({ api, check }) => {
+test('each allowed origin passes the preflight with its methods, headers and Vary: Origin, and the actual request\'s answer allows it too', runbook('security.cors-allowed-origins'), async ({ api, check }) => {
   test.skip(allowedOrigins.length === 0, 'no allowed origins configured (CREDLINK_ALLOWED_ORIGINS)');
   skipWithoutTargets();
   const results: CaseResult[] = [];
@@ -63,13 +64,29 @@ test('each allowed origin passes the preflight with its methods, headers and Var
       if (!problems.length) results.push({ case: c, status: s.status });
     }
   }
+  // Fetch's CORS check is made on the answer to the actual request too, not only on the preflight's:
+  // one read-only GET from the first allowed origin (a CORS layer mounted on OPTIONS alone passes
+  // every preflight while browsers block every answer).
+  if (paths.health) {
+    const origin = allowedOrigins[0]!;
+    const s = await send(api, { path: paths.health, headers: { origin } });
+    const c = `${origin} GET ${paths.health} (the actual request)`;
+    const acao = s.headers['access-control-allow-origin'];
+    answers.push({ case: c, status: s.status, error: s.error, headers: Object.fromEntries(Object.entries(s.headers).filter(([k]) => k.startsWith('access-control-') || k === 'vary')) });
+    if (s.status === 429) results.push({ case: c, status: 429, inconclusive: inconclusiveReason(429) });
+    else if (s.status === null) results.push(unanswered(c, s)!);
+    // A proxy's 5xx carries no CORS headers whatever the service's policy: the health checks judge that answer.
+    else if (s.status >= 500) results.push({ case: c, status: s.status, inconclusive: `${s.status} on the health path: the actual request's CORS headers are not judged on an error answer` });
+    else if (acao !== origin && acao !== '*') results.push({ case: c, status: s.status, problem: `the answer to the actual request carries ${acao === undefined ? 'no allow-origin' : `allow-origin ${acao}`}: browsers block it although the preflight passed`, class: 'issue' });
+    else results.push({ case: c, status: s.status });
+  }
   const impact = securityImpact(results, 'the CORS policy');
   if (impact) await check.evidence('preflight answers from the allowed origins', answers, 'curl -H "Origin: <origin>" -H "Access-Control-Request-Method: POST" -X OPTIONS <url> -v');
   check.that({
     label: 'CORS',
     ok: !impact,
     actual: summarize(results),
-    expected: 'allow-origin == the origin, methods and X-API-Key/Content-Type allowed, Vary: Origin',
+    expected: 'allow-origin == the origin (on the preflight and on the actual request), methods and X-API-Key/Content-Type allowed, Vary: Origin',
     call: `OPTIONS ${targets.map((t) => t.path).join(', ')}`,
     impact,
   });

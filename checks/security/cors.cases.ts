@@ -11,6 +11,7 @@ export const cors: Contract = {
   ],
   cases: [
     { case: 'an allowed origin gets Access-Control-Allow-Origin equal to itself on the preflight, with the method and the X-API-Key and Content-Type headers allowed', source: 'Fetch: HTTP responses (CORS protocol)', checks: ['security.cors-allowed-origins'], faults: ['cors-blocks-allowed-origin'] },
+    { case: 'the answer to the actual request (not only the preflight) carries Access-Control-Allow-Origin for an allowed origin', source: 'Fetch: CORS check', checks: ['security.cors-allowed-origins'], faults: ['cors-preflight-only'] },
     { case: 'Vary: Origin when the allow-origin depends on the Origin', source: 'Fetch: CORS protocol and HTTP caches', checks: ['security.cors-allowed-origins'], faults: ['cors-no-vary'], note: 'a hardening gap (SEV-3) when missing' },
     { case: 'Access-Control-Allow-Origin: * together with Access-Control-Allow-Credentials: true', source: 'Fetch: CORS protocol and credentials; WSTG-CLNT-07', checks: ['security.cors-no-any-origin'], faults: ['cors-wildcard'] },
     { case: 'any Origin reflected back as allowed', source: 'WSTG-CLNT-07', checks: ['security.cors-no-any-origin'], faults: ['cors-reflect-any-origin'] },

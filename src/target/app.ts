@@ -168,6 +168,8 @@ export class ReferenceApp {
 
     const origin = req.headers.origin;
     const allowed = this.cors(req, res, origin);
+    // cors-preflight-only: the CORS middleware is mounted on OPTIONS alone.
+    if (f['cors-preflight-only'] && req.method !== 'OPTIONS') for (const h of res.getHeaderNames()) if (h.startsWith('access-control-')) res.removeHeader(h);
     if (origin && !allowed && f['cors-error-500']) {
       // As the real service does: the CORS middleware throws, the error handler answers 500.
       for (const h of res.getHeaderNames()) if (h.startsWith('access-control-')) res.removeHeader(h);

@@ -160,6 +160,7 @@ export const faultCatalog = {
     incident: 'api-key-auth',
   },
   'cors-no-vary': { description: 'CORS answers an allowed origin with its own allow-origin but no Vary: Origin (a cache may serve one origin\'s answer to another)', incident: 'cors' },
+  'cors-preflight-only': { description: 'CORS headers only on preflights: the answer to the actual request from an allowed origin carries no Access-Control-Allow-Origin, so browsers block it although the preflight passed', incident: 'cors' },
   'cors-credentials-any-origin': { description: 'CORS sends Access-Control-Allow-Credentials: true to every origin, disallowed ones included (without an allow-origin)', incident: 'cors' },
   'rate-limit-no-retry-after': { description: 'the failed-attempt limit answers 429 without Retry-After (a client cannot tell when to try again)', incident: 'api-key-auth' },
   'cors-null-origin': { description: 'CORS allows Origin: null (sandboxed iframes, file: pages) with credentials', incident: 'cors' },

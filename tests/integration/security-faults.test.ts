@@ -41,6 +41,8 @@ const incidentsOf: ExpectedIncident[][] = [
   [['check:security.cors-disallowed-not-5xx', 'SEV-2', 'cors'], ['check:security.malformed-keys-rejected', 'SEV-2', 'api-key-auth'], ['check:security.auth-rate-limit', 'SEV-3', 'api-key-auth']],
   // Three hardening gaps the standards name (Fetch's Vary and credentials, RFC 6585's Retry-After), each its own incident.
   [['check:security.cors-allowed-origins', 'SEV-3', 'cors'], ['check:security.cors-no-any-origin', 'SEV-3', 'cors'], ['check:security.auth-rate-limit', 'SEV-3', 'api-key-auth']],
+  // Preflights pass, the actual answers carry no allow-origin (Fetch's CORS check): browsers block every call.
+  [['check:security.cors-allowed-origins', 'SEV-2', 'cors']],
 ];
 
 type Expect = [checkId: string, section: SectionId, severity: string];
@@ -88,6 +90,9 @@ const table: [faults: ActiveFaults, expected: Expect[]][] = [
     ['security.cors-allowed-origins', 'cors', 'SEV-3'],
     ['security.cors-no-any-origin', 'cors', 'SEV-3'],
     ['security.auth-rate-limit', 'api-key-auth', 'SEV-3'],
+  ]],
+  [{ 'cors-preflight-only': true }, [
+    ['security.cors-allowed-origins', 'cors', 'SEV-2'],
   ]],
 ];
 

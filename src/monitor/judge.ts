@@ -8,7 +8,8 @@
  *   59 is above the limit whatever the others are, or enough errors that the rate over 59 is;
  * - samples taken during a confirmed outage are the outage's evidence, left out of both;
  * - an endpoint is down when its newest sample failed and was confirmed (asked again, failed
- *   again); the service is out when every sampled health endpoint is down (the `outage` rule).
+ *   again); the service is out when every sampled health endpoint failed its newest request and
+ *   at least one of them is down (the `outage` rule).
  */
 import { errorRateVerdict, isError, isRateLimited, latencyVerdict, type ErrorRateVerdict, type EndpointSamples, type Verdict } from '../perf/probe-verdict.ts';
 import { exceedancesDeciding, MIN_SAMPLES_FOR_P95 } from '../stats/percentiles.ts';
@@ -35,7 +36,7 @@ export interface Judgement {
   at: number;
   windowMs: number;
   endpoints: JudgedEndpoint[];
-  /** Every sampled health endpoint is down now (at least one is sampled). */
+  /** Every sampled health endpoint failed its newest request, at least one of them confirmed (down). */
   outage: boolean;
   /** Every sampled health endpoint failed its newest request, not (yet) confirmed: an outage may be starting. */
   suspect: boolean;
@@ -79,8 +80,13 @@ export function judge(i: JudgeInput): Judgement {
     };
   });
   const health = endpoints.filter((e) => e.checkId !== null && e.latest !== null);
-  const outage = health.length > 0 && health.every((e) => e.down);
-  const suspect = !outage && health.length > 0 && health.every((e) => e.latest !== null && failed(e.latest));
+  // Out when every health endpoint failed its newest request and at least one was confirmed (asked
+  // again, failed again): what the outage rule pages from the report (the confirmed ones fail, the
+  // others are not reported), so the outage's samples are its own and never count as an error rate
+  // once it is over. The re-ask budget may leave some failures of the round unconfirmed.
+  const allFailed = health.length > 0 && health.every((e) => e.latest !== null && failed(e.latest));
+  const outage = allFailed && health.some((e) => e.down);
+  const suspect = allFailed && !outage;
   const asProbe: EndpointSamples[] = i.windows.map((w) => {
     const samples = judgedSamples(w);
     return { name: w.name, samples, dropped: 0, scheduled: samples.length };

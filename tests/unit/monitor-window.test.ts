@@ -4,11 +4,14 @@
  * incidents a run reports). Table-driven.
  */
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { parseEnv } from '../../config/index.ts';
 import { judge, windowLabel, type JudgeInput } from '../../src/monitor/judge.ts';
 import { describeSamplerPlan, planSampler, type SamplerPlan } from '../../src/monitor/plan.ts';
 import { windowReport } from '../../src/monitor/report.ts';
+import { Sampler } from '../../src/monitor/sampler.ts';
 import { addSample, factsOf, prune, type EndpointWindow, type WindowSample } from '../../src/monitor/window.ts';
 
 const NOW = 1_800_000_000_000;
@@ -60,6 +63,16 @@ const judgeTable: [name: string, windows: JudgeInput['windows'], expect: { laten
     'one lost request (failed, not confirmed): no outage',
     [win('GET /health', 'health.root', series(100, (i, t) => (i === 99 ? bad(t, null, false) : ok(t))))],
     { latency: 'ok', errorRate: 'ok', outage: false },
+  ],
+  [
+    // Seen in the bench: outages in quick succession spend the re-ask budget; when the outage was
+    // paged but not judged one, its failures counted as an error rate once it was over (SEV-1).
+    'every health endpoint failed its newest request, one confirmed (no re-ask left for the other): outage, its samples are its own',
+    [
+      win('GET /health', 'health.root', series(100, (i, t) => (i === 99 ? bad(t, 503, true) : ok(t)))),
+      win('GET /api/v1/status', 'health.status', series(100, (i, t) => (i === 99 ? bad(t, 503, false) : ok(t)))),
+    ],
+    { latency: 'ok', errorRate: 'ok', outage: true },
   ],
   [
     'one health endpoint down of two: not an outage',
@@ -266,4 +279,30 @@ test('report: every health endpoint failing its last request, not yet confirmed:
   assert.deepEqual(r.passed, []);
   assert.deepEqual(r.findings, []);
   assert.match(r.skipped[0]!.reason, /every health endpoint failed its last request; an outage is being confirmed$/);
+});
+
+test('sampler: an outage confirmed on one endpoint only (no re-ask left for the others) is judged an outage, and its failures stay out of the error rate once it is over', async () => {
+  // Seen in the bench: outages in quick succession spend the re-ask budget; the outage was paged
+  // (the confirmed endpoints fail in the report) but the sampler did not hold the failures as the
+  // outage's, and once it was over they counted as an error rate (a SEV-1 page of its own).
+  let status = 200;
+  const server = http.createServer((_req, res) => void res.writeHead(status, { 'content-type': 'application/json' }).end('{"status":"ok"}'));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const c = cfg({ CREDLINK_BASE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+    const plan = planSampler(c) as SamplerPlan;
+    assert.equal(plan.endpoints.filter((e) => e.checkId !== null).length, 3);
+    const sampler = new Sampler({ config: c, plan: { ...plan, reaskPerMinute: 1 }, location: 'default' });
+    assert.equal((await sampler.round()).outage, false);
+    status = 503;
+    const down = await sampler.round();
+    assert.deepEqual(down.endpoints.filter((e) => e.checkId !== null).map((e) => e.down).sort(), [false, false, true], 'one re-ask: one endpoint confirmed');
+    assert.deepEqual([down.outage, down.suspect], [true, false]);
+    status = 200;
+    const up = await sampler.round();
+    assert.equal(up.outage, false);
+    assert.deepEqual(up.endpoints.map((e) => [e.errors, e.outage]), up.endpoints.map((e) => [0, e.checkId === null ? e.outage : 1]));
+  } finally {
+    server.close();
+  }
 });

@@ -157,7 +157,8 @@ function except(keep: readonly ResponseClass[]): ResponseClass[] {
 /** Security findings that stand on their own whatever else is down. */
 const SECURITY_SEVERE: readonly ImpactLabel[] = ['security:breach', 'security:vulnerability'];
 
-const HEALTH_ENDPOINTS = ['health.root', 'health.status', 'health.api-health'];
+/** The checks that judge whether the service answers at all (the outage rules'; the monitor's window samples them). */
+export const HEALTH_ENDPOINTS = ['health.root', 'health.status', 'health.api-health'];
 /**
  * Every HTTP check against the target that got 5xx or no answer, a breach excepted; a missing
  * route or a redirect it saw is a cause of its own (route-missing, security.no-redirect).

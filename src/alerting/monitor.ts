@@ -17,6 +17,7 @@
 import crypto from 'node:crypto';
 import type { AlertChannel } from '../../config/alert-routes.ts';
 import { secretsOf, type ResolvedConfig } from '../../config/index.ts';
+import { HEALTH_ENDPOINTS } from '../../runbooks/dependencies.ts';
 import type { Severity } from '../../runbooks/severity.ts';
 import type { Incident, RunbookReport } from '../reporter/schema.ts';
 import { Scrubber } from '../secrets/scrub.ts';
@@ -112,7 +113,8 @@ export class AlertMonitor {
    * One run's outcome -> transitions, queued deliveries, persisted state.
    * `partial`: the run executed a part of the suite chosen by time, not by the user (a window
    * evaluation, a due-check run: src/monitor/): a known incident absent from it counts as passed
-   * only when its root check ran, never because one of its consequences happened to run.
+   * only when its root check ran (for the outage: or the health endpoints), never because one of
+   * its consequences happened to run.
    */
   observe(env: string, report: RunbookReport, o: { partial?: boolean } = {}): Observed {
     const input = alertInput(report);
@@ -123,7 +125,7 @@ export class AlertMonitor {
     const config = this.o.configFor(env);
     const now = this.o.clock().toISOString();
     this.recordChecks(env, report, now);
-    const known = new Map(Object.values(this.data.incidents).filter((i) => i.env === env).map((i) => [i.id, o.partial ? [i.rootCheckId] : i.checks]));
+    const known = new Map(Object.values(this.data.incidents).filter((i) => i.env === env).map((i) => [i.id, o.partial ? partialWitnesses(i) : i.checks]));
     const transitions: Transition[] = [];
     for (const o of incidentObservations(report, known)) {
       const prev = this.data.incidents[o.id] ?? (o.incident ? this.fresh(env, o.incident) : undefined);
@@ -343,4 +345,16 @@ export class AlertMonitor {
 
 function stateOf(i: IncidentState): AlertState {
   return { failures: i.failures, successes: i.successes, open: i.open, severity: i.severity, openedAt: i.openedAt };
+}
+
+/**
+ * The checks whose run in a partial observation says whether an incident is still there: its root
+ * check; for the outage also the health endpoints, which judge whether the service answers at all.
+ * A due-check run that got no answer opens the outage rooted in one of its own checks (rule
+ * target-unreachable), which may run again only in an hour: the window, which samples the health
+ * endpoints every round, resolves it once they answer (seen in the bench: a 0.7 s refusal caught
+ * by a due-check run stayed a SEV-0 page for 5 minutes and more).
+ */
+function partialWitnesses(i: IncidentState): string[] {
+  return i.key === 'outage' ? [...new Set([i.rootCheckId, ...HEALTH_ENDPOINTS])] : [i.rootCheckId];
 }

@@ -238,6 +238,31 @@ test('alert state: a window evaluation resolves only incidents whose root check 
   }
 });
 
+test('alert state: an outage a due-check run opened (rooted in one of its own checks, no answer) is resolved by the window once the health endpoints answer', async () => {
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const { AlertMonitor } = await import('../../src/alerting/monitor.ts');
+  const { AlertStore } = await import('../../src/alerting/store.ts');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'credlink-alerts-'));
+  try {
+    const c = cfg({ CREDLINK_ALERT_TRIGGER_AFTER: '1', CREDLINK_ALERT_RESOLVE_AFTER: '2' });
+    const m = new AlertMonitor({ store: new AlertStore(dir), configFor: () => c });
+    const healthy = windowReport(judge(input([win('GET /health', 'health.root', series(100, (_, t) => ok(t)))])), c, 'default');
+    m.observe('staging', healthy, { partial: true });
+    // As seen in the bench: the target refused connections for 0.7 s, between two rounds of the sampler,
+    // while a due-check run of the 30-minute checks sent its requests (rule target-unreachable).
+    const id = 'staging/outage';
+    (m.incidents() as Record<string, unknown>)[id] = { ...Object.values(m.incidents())[0], id, key: 'outage', open: true, failures: 1, successes: 0, severity: 'SEV-0', openedAt: new Date().toISOString(), rootCheckId: 'security.malformed-keys-rejected', checks: ['security.malformed-keys-rejected', 'security.cors-no-any-origin'], channels: [], dedupKey: `credlink-checks/${id}`, env: 'staging', title: 't', section: { title: 's', anchor: 'a' }, lastSeenAt: null, lastSeverity: 'SEV-0', reportRunId: null };
+    m.observe('staging', healthy, { partial: true });
+    assert.equal(m.incidents()[id]?.open, true, 'one pass is not yet a resolve (CREDLINK_ALERT_RESOLVE_AFTER=2)');
+    const { transitions } = m.observe('staging', healthy, { partial: true });
+    assert.deepEqual(transitions.map((t) => [t.incidentId, t.action.kind]), [[id, 'resolve']]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('reuse: a running monitor\'s still-valid pass of an hourly check is reused by run (skipped, saying whose result and until when); a failure or an old pass is not', async () => {
   const fs = await import('node:fs');
   const os = await import('node:os');

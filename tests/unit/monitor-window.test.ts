@@ -214,7 +214,8 @@ test('reuse: a fresh window of the same environment and base URL is the perf che
   }
 });
 
-test('alert state: a window evaluation resolves only incidents whose root check it judged, not one whose consequence it happened to run', async () => {
+/** An alert monitor over a temporary state folder, with one open incident put in by hand (as a run would have opened it). */
+async function withOpenIncident(vars: Record<string, string>, i: { key: string; severity: string; rootCheckId: string; checks: string[] }, f: (o: { m: import('../../src/alerting/monitor.ts').AlertMonitor; c: ReturnType<typeof cfg>; id: string; healthy: ReturnType<typeof windowReport> }) => void): Promise<void> {
   const fs = await import('node:fs');
   const os = await import('node:os');
   const path = await import('node:path');
@@ -222,45 +223,37 @@ test('alert state: a window evaluation resolves only incidents whose root check 
   const { AlertStore } = await import('../../src/alerting/store.ts');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'credlink-alerts-'));
   try {
-    const c = cfg({ CREDLINK_ALERT_TRIGGER_AFTER: '1', CREDLINK_ALERT_RESOLVE_AFTER: '1' });
+    const c = cfg(vars);
     const m = new AlertMonitor({ store: new AlertStore(dir), configFor: () => c });
-    // A run's incident rooted in db.connect that also explains health.root's 503.
-    m.observe('staging', { ...windowReport(judge(input([win('GET /health', 'health.root', series(100, (_, t) => ok(t)))])), c, 'default'), incidents: [], findings: [] });
-    const id = 'staging/database-unreachable';
-    (m.incidents() as Record<string, unknown>)[id] = { ...Object.values(m.incidents())[0], id, key: 'database-unreachable', open: true, failures: 1, successes: 0, severity: 'SEV-1', openedAt: new Date().toISOString(), rootCheckId: 'db.connect', checks: ['db.connect', 'health.root'], channels: [], dedupKey: `credlink-checks/${id}`, env: 'staging', title: 't', section: { title: 's', anchor: 'a' }, lastSeenAt: null, lastSeverity: 'SEV-1', reportRunId: null };
     const healthy = windowReport(judge(input([win('GET /health', 'health.root', series(100, (_, t) => ok(t)))])), c, 'default');
+    m.observe('staging', { ...healthy, incidents: [], findings: [] });
+    const id = `staging/${i.key}`;
+    (m.incidents() as Record<string, unknown>)[id] = { ...Object.values(m.incidents())[0], ...i, id, open: true, failures: 1, successes: 0, openedAt: new Date().toISOString(), channels: [], dedupKey: `credlink-checks/${id}`, env: 'staging', title: 't', section: { title: 's', anchor: 'a' }, lastSeenAt: null, lastSeverity: i.severity, reportRunId: null };
+    f({ m, c, id, healthy });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('alert state: a window evaluation resolves only incidents whose root check it judged, not one whose consequence it happened to run', async () => {
+  // A run's incident rooted in db.connect that also explains health.root's 503.
+  await withOpenIncident({ CREDLINK_ALERT_TRIGGER_AFTER: '1', CREDLINK_ALERT_RESOLVE_AFTER: '1' }, { key: 'database-unreachable', severity: 'SEV-1', rootCheckId: 'db.connect', checks: ['db.connect', 'health.root'] }, ({ m, id, healthy }) => {
     m.observe('staging', healthy, { partial: true });
     assert.equal(m.incidents()[id]?.open, true, 'health.root passing in the window says nothing about the database');
     m.observe('staging', healthy);
     assert.equal(m.incidents()[id], undefined, 'a whole run that ran a member check counts (as before)');
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('alert state: an outage a due-check run opened (rooted in one of its own checks, no answer) is resolved by the window once the health endpoints answer', async () => {
-  const fs = await import('node:fs');
-  const os = await import('node:os');
-  const path = await import('node:path');
-  const { AlertMonitor } = await import('../../src/alerting/monitor.ts');
-  const { AlertStore } = await import('../../src/alerting/store.ts');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'credlink-alerts-'));
-  try {
-    const c = cfg({ CREDLINK_ALERT_TRIGGER_AFTER: '1', CREDLINK_ALERT_RESOLVE_AFTER: '2' });
-    const m = new AlertMonitor({ store: new AlertStore(dir), configFor: () => c });
-    const healthy = windowReport(judge(input([win('GET /health', 'health.root', series(100, (_, t) => ok(t)))])), c, 'default');
-    m.observe('staging', healthy, { partial: true });
-    // As seen in the bench: the target refused connections for 0.7 s, between two rounds of the sampler,
-    // while a due-check run of the 30-minute checks sent its requests (rule target-unreachable).
-    const id = 'staging/outage';
-    (m.incidents() as Record<string, unknown>)[id] = { ...Object.values(m.incidents())[0], id, key: 'outage', open: true, failures: 1, successes: 0, severity: 'SEV-0', openedAt: new Date().toISOString(), rootCheckId: 'security.malformed-keys-rejected', checks: ['security.malformed-keys-rejected', 'security.cors-no-any-origin'], channels: [], dedupKey: `credlink-checks/${id}`, env: 'staging', title: 't', section: { title: 's', anchor: 'a' }, lastSeenAt: null, lastSeverity: 'SEV-0', reportRunId: null };
+  // As seen in the bench: the target refused connections for 0.7 s, between two rounds of the sampler,
+  // while a due-check run of the 30-minute checks sent its requests (rule target-unreachable).
+  await withOpenIncident({ CREDLINK_ALERT_TRIGGER_AFTER: '1', CREDLINK_ALERT_RESOLVE_AFTER: '2' }, { key: 'outage', severity: 'SEV-0', rootCheckId: 'security.malformed-keys-rejected', checks: ['security.malformed-keys-rejected', 'security.cors-no-any-origin'] }, ({ m, id, healthy }) => {
     m.observe('staging', healthy, { partial: true });
     assert.equal(m.incidents()[id]?.open, true, 'one pass is not yet a resolve (CREDLINK_ALERT_RESOLVE_AFTER=2)');
     const { transitions } = m.observe('staging', healthy, { partial: true });
     assert.deepEqual(transitions.map((t) => [t.incidentId, t.action.kind]), [[id, 'resolve']]);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('reuse: a running monitor\'s still-valid pass of an hourly check is reused by run (skipped, saying whose result and until when); a failure or an old pass is not', async () => {

@@ -25,11 +25,15 @@ let shots: string | undefined;
 
 /**
  * Saves a full-page screenshot as a PNG in this test process's screenshot folder (a temp dir,
- * printed so it shows in the test output) and, when CREDLINK_SCREENSHOT_DIR is set, copies it
- * there too. Returns the path.
+ * removed when the process exits) and, when CREDLINK_SCREENSHOT_DIR is set, copies it there to
+ * keep. Returns the path.
  */
 export async function saveScreenshot(page: Page, name: string): Promise<string> {
-  shots ??= fs.mkdtempSync(path.join(os.tmpdir(), 'credlink-screens-'));
+  if (shots === undefined) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'credlink-screens-'));
+    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+    shots = dir;
+  }
   const file = path.join(shots, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   const copyTo = process.env.CREDLINK_SCREENSHOT_DIR;
@@ -37,6 +41,6 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
     fs.mkdirSync(copyTo, { recursive: true });
     fs.copyFileSync(file, path.join(copyTo, `${name}.png`));
   }
-  console.log(`screenshot: ${file}${copyTo ? ` (copied to ${copyTo})` : ''}`);
+  console.log(`screenshot: ${file}${copyTo ? ` (copied to ${copyTo})` : ' (removed at exit: set CREDLINK_SCREENSHOT_DIR to keep it)'}`);
   return file;
 }

@@ -193,18 +193,14 @@ export async function runMonitorBench(o: { trials: number; periodS: number; skip
     const b = procStat(daemon.pid!);
     const seconds = (Date.now() - ta) / 1000;
     // Checks held for want of room, in the runs' own reports: over the whole bench, and in the steady state.
-    const held = (since: number) => {
-      const dir = path.join(work, 'reports', 'bench-monitor');
-      let n = 0;
-      for (const run of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
-        const file = path.join(dir, run, 'runbook.json');
-        if (!fs.existsSync(file)) continue;
-        const r = JSON.parse(fs.readFileSync(file, 'utf8')) as { startedAt: string; findings: { message?: string }[]; skipped: { reason?: string }[] };
-        if (Date.parse(r.startedAt) < since) continue;
-        n += [...r.findings.map((f) => f.message ?? ''), ...r.skipped.map((x) => x.reason ?? '')].filter((m) => m.includes('RATE BUDGET')).length;
-      }
-      return n;
-    };
+    const heldPerRun: { at: number; n: number }[] = [];
+    for (const run of fs.existsSync(runsDir) ? fs.readdirSync(runsDir) : []) {
+      const file = path.join(runsDir, run, 'runbook.json');
+      if (!fs.existsSync(file)) continue;
+      const r = JSON.parse(fs.readFileSync(file, 'utf8')) as { startedAt: string; findings: { message?: string }[]; skipped: { reason?: string }[] };
+      heldPerRun.push({ at: Date.parse(r.startedAt), n: [...r.findings.map((f) => f.message ?? ''), ...r.skipped.map((x) => x.reason ?? '')].filter((m) => m.includes('RATE BUDGET')).length });
+    }
+    const held = (since: number) => heldPerRun.filter((x) => x.at >= since).reduce((a, x) => a + x.n, 0);
     const starvation = held(ta);
     const starvationAll = held(0);
     figures.steady = { seconds, cpuShare: a && b ? (b.cpuS - a.cpuS) / seconds : null, rssPeakMiB: peakRss, vmHwmMiB: b?.hwmMiB ?? null, budgetStarvation: starvation, budgetStarvationWholeBench: starvationAll };

@@ -20,6 +20,8 @@ const targets = [
   { path: paths.health, method: 'GET' },
 ].filter((t): t is { path: string; method: typeof ep.method } => t.path !== null);
 const skipWithoutTargets = () => test.skip(targets.length === 0, 'no protected or health endpoint on this deployment (both paths are none)');
+/** The CORS headers of an answer (and Vary), for the evidence. */
+const corsHeaders = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).filter(([k]) => k.startsWith('access-control-') || k === 'vary'));
 const tokens = (v: string | undefined) => (v ?? '').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
 
 function preflight(api: Parameters<typeof send>[0], origin: string, path: string, method: string): Promise<HttpSample> {
@@ -40,7 +42,7 @@ test('each allowed origin passes the preflight with its methods, headers and Var
       const s = await preflight(api, origin, t.path, t.method);
       const h = s.headers;
       const c = `${origin} OPTIONS ${t.path}`;
-      answers.push({ case: c, status: s.status, error: s.error, headers: Object.fromEntries(Object.entries(h).filter(([k]) => k.startsWith('access-control-') || k === 'vary')) });
+      answers.push({ case: c, status: s.status, error: s.error, headers: corsHeaders(h) });
       // A 429 proves nothing about the CORS policy: never a pass, never "blocked".
       if (s.status === 429) {
         results.push({ case: c, status: 429, inconclusive: inconclusiveReason(429) });
@@ -72,7 +74,7 @@ test('each allowed origin passes the preflight with its methods, headers and Var
     const s = await send(api, { path: paths.health, headers: { origin } });
     const c = `${origin} GET ${paths.health} (the actual request)`;
     const acao = s.headers['access-control-allow-origin'];
-    answers.push({ case: c, status: s.status, error: s.error, headers: Object.fromEntries(Object.entries(s.headers).filter(([k]) => k.startsWith('access-control-') || k === 'vary')) });
+    answers.push({ case: c, status: s.status, error: s.error, headers: corsHeaders(s.headers) });
     if (s.status === 429) results.push({ case: c, status: 429, inconclusive: inconclusiveReason(429) });
     else if (s.status === null) results.push(unanswered(c, s)!);
     // A proxy's 5xx carries no CORS headers whatever the service's policy: the health checks judge that answer.

@@ -168,8 +168,6 @@ export class ReferenceApp {
 
     const origin = req.headers.origin;
     const allowed = this.cors(req, res, origin);
-    // cors-preflight-only: the CORS middleware is mounted on OPTIONS alone.
-    if (f['cors-preflight-only'] && req.method !== 'OPTIONS') for (const h of res.getHeaderNames()) if (h.startsWith('access-control-')) res.removeHeader(h);
     if (origin && !allowed && f['cors-error-500']) {
       // As the real service does: the CORS middleware throws, the error handler answers 500.
       for (const h of res.getHeaderNames()) if (h.startsWith('access-control-')) res.removeHeader(h);
@@ -221,6 +219,8 @@ export class ReferenceApp {
 
   /** Sets CORS headers; returns whether the origin is allowed. */
   private cors(req: http.IncomingMessage, res: http.ServerResponse, origin: string | undefined): boolean {
+    // cors-preflight-only: the CORS middleware is mounted on OPTIONS alone; other requests never meet it.
+    if (this.faults['cors-preflight-only'] && req.method !== 'OPTIONS') return true;
     if (!this.faults['cors-no-vary']) res.setHeader('Vary', 'Origin');
     if (!origin) return true;
     // cors-credentials-any-origin: the credentials header is set before the allow-list is asked.

@@ -15,10 +15,11 @@
  * whatever it checks, so the checks are grouped on cadences that fall together (5 minutes,
  * 30 minutes, hourly): a 60 s cadence for the health document, database and Kubernetes checks cost
  * about 8% of a core, against a goal of 2% for the whole monitor. What must be seen within
- * seconds (an outage, errors, slowness) is the window's, at every round. One run of a cadence's
- * checks must fit one window of what the sampler leaves of a 100/min limit (36 requests): the
- * 5-minute checks send 17, the 30-minute ones 32 (what changes only with a deploy: CORS, headers,
- * how keys are parsed); when cadences fall together the daemon splits the run (batchDue).
+ * seconds (an outage, errors, slowness) is the window's, at every round. When cadences fall
+ * together (every 30 minutes, every hour) their checks share one run, which may span RUN_WINDOWS
+ * windows of what the sampler leaves of the limit (36 requests a window at 100/min): the 5-minute
+ * checks send 17, the 30-minute ones 32 (what changes only with a deploy: CORS, headers, how keys
+ * are parsed), the hourly ones 33; more than that is split into runs a window apart (batchDue).
  *
  * schedule.json `cadence` overrides `every` per environment ("security.cors-*": 900).
  * Rules are matched in order; the first rule naming a check wins.

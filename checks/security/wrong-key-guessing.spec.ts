@@ -13,8 +13,9 @@
  */
 import { runbook, test } from '../fixtures.ts';
 import { describePresentation } from '../../config/request-spec.ts';
-import { authCheckTimeoutMs, failedAttemptBlocker } from '../../src/budget/plan.ts';
-import { RateBudgetError, RequestLedger } from '../../src/budget/ledger.ts';
+import { authCheckTimeoutMs, failedAttemptBlocker, scopesFor } from '../../src/budget/plan.ts';
+import { RateBudgetError, RequestLedger, WAIT_NOTICE_MS } from '../../src/budget/ledger.ts';
+import { WAIT_LINE_MARK, waitLine } from '../../src/budget/wait-line.ts';
 import { answerSeen } from '../../src/http/answers.ts';
 import { classify } from '../../src/http/response-class.ts';
 import { send, type HttpSample } from '../../src/probes/http.ts';
@@ -59,7 +60,7 @@ test('keys derived from a valid key (other case, prefixes, suffixes, whitespace,
   });
 });
 
-test('failed attempts are limited per client: 429 with Retry-After inside the window', runbook('security.auth-rate-limit'), async ({ api, check }) => {
+test('failed attempts are limited per client: 429 with Retry-After inside the window', runbook('security.auth-rate-limit'), async ({ api, ledger, check }) => {
   test.skip(!sec.rateLimitCheck, 'off: it spends the failed-attempt budget (CREDLINK_AUTH_RATE_LIMIT_CHECK=true enables it; off by default in production)');
   skipWithoutProtected();
   test.skip(primary.kind === 'query', 'the key is declared as a query parameter: not supported by this check yet');
@@ -69,6 +70,15 @@ test('failed attempts are limited per client: 429 with Retry-After inside the wi
   // Beyond the failed-attempt budget on purpose, with throwaway keys; other declared limits still pace it.
   // reachLimit: a served answer saying nothing remains (RateLimit-Remaining: 0) is not the limit; only a 429 is.
   const raw = api.variant({ retryRateLimited: false, countAsFailedAttempt: false, throwawayKey: true, reachLimit: true });
+  // The burst must land inside one window: wait first (at most one window) until the declared limits
+  // that pace it have room for all max+1 attempts at once, rather than have earlier checks of the run
+  // (a scheduled run may span windows: src/monitor/cadence.ts RUN_WINDOWS) spread it past the window.
+  const pacing = scopesFor(cfg, { method: prot.method, path: prot.path!, keyId: 'throwaway', failedAttempt: false }).filter((sc) => !sc.id.includes('|key:'));
+  const room = pacing.map((scope) => ({ scope, waitMs: Math.min(ledger.waitForRoom(scope, max + 1).wait, scope.windowMs + 1000), held: false })).sort((a, b) => b.waitMs - a.waitMs)[0];
+  if (room && room.waitMs > 0) {
+    if (room.waitMs > WAIT_NOTICE_MS) process.stderr.write(`${WAIT_LINE_MARK}${waitLine(room, { checkId: 'security.auth-rate-limit', call: `${call} x ${max + 1} at once` })}\n`);
+    await new Promise((r) => setTimeout(r, room.waitMs));
+  }
   const series = async (keyFor: () => string): Promise<AttemptSeries & { last?: HttpSample }> => {
     const statuses: (number | null)[] = [];
     const t0 = Date.now();

@@ -83,27 +83,40 @@ export function dueChecks(cadences: readonly CheckCadence[], lastAttempt: Readon
   return cadences.filter((x) => !x.window && now - (lastAttempt.get(x.checkId) ?? -Infinity) >= x.everySeconds * 1000).map((x) => x.checkId);
 }
 
-/** What one due-check run may send: requests in one window of the limit scheduled runs are given, failed attempts in one window of CREDLINK_AUTH_FAIL_LIMIT. */
+/**
+ * Windows of the limits one due-check run may span. A Playwright run costs about 4 CPU-s to start
+ * whatever it checks (bench `monitor` section), so checks whose cadences fall together (every 30
+ * minutes, every hour, at the start) go in one run rather than in runs a window apart: its checks
+ * wait for room in the run's ledger, each at most one window (every check that sends requests may
+ * wait that long: src/budget/plan.ts authCheckTimeoutMs). Three windows hold the whole catalog at the
+ * default 100/min beside the sampler; a run over that is split.
+ */
+export const RUN_WINDOWS = 3;
+
+/** What one due-check run may send: requests in one window of the limit scheduled runs are given, failed attempts in one window of CREDLINK_AUTH_FAIL_LIMIT, for `windows` windows. */
 export interface RunCaps {
+  /** Per window of the limit (null: no limit declared). */
   requests: number | null;
+  /** Per window of CREDLINK_AUTH_FAIL_LIMIT. */
   failedAttempts: number;
-  /** Seconds a deferred check waits for the next run: one window of the limit. */
+  /** Seconds of one window of the limits: a deferred check waits that long for the next run. */
   windowS: number;
+  /** Windows one run may span (RUN_WINDOWS). */
+  windows: number;
 }
 
 export function runCapsOf(c: Pick<ResolvedConfig, 'rateLimits' | 'security'>, runLimit: RateLimit | undefined): RunCaps {
   const client = runLimit ?? c.rateLimits.client;
   const f = c.security.authFailLimit;
-  return { requests: client ? allowance(client) : null, failedAttempts: allowance({ limit: f.max, windowS: f.windowS }), windowS: Math.max(client?.windowS ?? 0, f.windowS) };
+  return { requests: client ? allowance(client) : null, failedAttempts: allowance({ limit: f.max, windowS: f.windowS }), windowS: Math.max(client?.windowS ?? 0, f.windowS), windows: RUN_WINDOWS };
 }
 
 /**
  * The due checks one run takes: the plan averages each check over its cadence, but at the
- * daemon's start (or after a pause) every check is due at once, a burst the limit cannot take:
- * its checks would be held and reported "not sent" (SEV-3 budget gaps). Shortest cadence first
- * (what pages), then the cheaper; a check is added while the run's requests and failed attempts
- * fit one window of the caps (a check bigger than the caps runs alone). The rest wait for a
- * later run, one window on. Pure.
+ * daemon's start (or after a pause) every check is due at once, and cadences fall together every
+ * 30 minutes and every hour. Shortest cadence first (what pages), then the cheaper; a check is
+ * added while the run's requests and failed attempts fit `caps.windows` windows of the caps (a
+ * check bigger than that runs alone). The rest wait for a later run, one window on. Pure.
  */
 export function batchDue(cadences: readonly CheckCadence[], due: readonly CheckId[], caps: RunCaps): { run: CheckId[]; deferred: CheckId[] } {
   const by = new Map(cadences.map((x) => [x.checkId, x]));
@@ -114,7 +127,7 @@ export function batchDue(cadences: readonly CheckCadence[], due: readonly CheckI
   let failed = 0;
   for (const id of order) {
     const x = by.get(id)!;
-    const fits = (caps.requests === null || requests + x.requests <= caps.requests) && failed + x.failedAttempts <= caps.failedAttempts;
+    const fits = (caps.requests === null || requests + x.requests <= caps.requests * caps.windows) && failed + x.failedAttempts <= caps.failedAttempts * caps.windows;
     if (run.length === 0 || fits) {
       run.push(id);
       requests += x.requests;
@@ -193,8 +206,11 @@ export function planBudget(c: Pick<ResolvedConfig, 'env' | 'rateLimits' | 'secur
   }
   if (byEvery.size) {
     const parts = [...byEvery.entries()].sort((a, b) => a[0] - b[0]).map(([every, e]) => `the ${every} s checks ${e.requests} requests (${e.failed} failing authentication)`);
-    const split = [...byEvery.values()].some((e) => (caps.requests !== null && e.requests > caps.requests) || e.failed > caps.failedAttempts);
-    lines.push(`${c.env}:   per run: ${parts.join(', ')}; a run sends at most ${caps.requests ?? 'any number of'} requests and ${caps.failedAttempts} failed attempts (one window of the limits)${split ? ': a cadence over that is split into runs a window apart' : ''}; cadences that fall together are split the same way`);
+    const all = [...byEvery.values()].reduce((a, e) => ({ requests: a.requests + e.requests, failed: a.failed + e.failed }), { requests: 0, failed: 0 });
+    const fitsOne = (e: { requests: number; failed: number }) => (caps.requests === null || e.requests <= caps.requests * caps.windows) && e.failed <= caps.failedAttempts * caps.windows;
+    lines.push(
+      `${c.env}:   per run: ${parts.join(', ')}; one window of the limits takes ${caps.requests ?? 'any number of'} requests and ${caps.failedAttempts} failed attempts, and a run may span ${caps.windows} (its checks wait for room, at most one window each): ${fitsOne(all) ? 'cadences that fall together share one run' : 'cadences that fall together are split into runs a window apart when they send more'}`,
+    );
   }
   return out;
 }

@@ -4,8 +4,9 @@
  * environment never overlap, and its outcome goes through the same alert state). Every
  * `tickMs` it looks at what is due; checks of a run are marked attempted when it starts (a check
  * that skips is not asked again before its cadence comes round). A run takes only the due checks
- * that fit one window of the limit (batchDue: at the start every check is due at once); the
- * others go in the next run, a window later, instead of being held as "not sent". What a check last did and
+ * that fit RUN_WINDOWS windows of the limit (batchDue: at the start every check is due at once,
+ * and cadences fall together): its checks wait for room, at most one window each; the others go
+ * in the next run, a window later, instead of being held as "not sent". What a check last did and
  * whether its result is still valid: snapshot() (stale past its validity, never passed).
  */
 import type { AlertMonitor } from '../alerting/monitor.ts';
@@ -66,7 +67,7 @@ export class CadenceRuns {
       for (const id of run) last.set(id, now);
       if (deferred.length) {
         this.notBefore.set(p.env, now + caps.windowS * 1000);
-        this.o.log(`${p.env}: ${run.length} due check(s) now, ${deferred.length} in a later run (one run sends at most ${caps.requests ?? 'unlimited'} requests and ${caps.failedAttempts} failed attempts: one window of the limits)`);
+        this.o.log(`${p.env}: ${run.length} due check(s) now, ${deferred.length} in a later run (one run sends at most ${caps.requests === null ? 'unlimited' : caps.requests * caps.windows} requests and ${caps.failedAttempts * caps.windows} failed attempts: ${caps.windows} windows of the limits)`);
       }
       runs.push(this.o.scheduler.tick(p.env, { grep: grepOf(run) }).catch((e) => this.o.log(`${p.env}: due-check run failed: ${(e as Error).message}`)));
     }

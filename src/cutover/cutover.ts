@@ -16,6 +16,11 @@
  * - before the suite, when a colour is embedded (a rehearsal): the targets then share this
  *   machine's CPU with the suite's runner, and measured beside it they measure the machine (on
  *   two busy cores the health path's median went from 2 ms to 1 s);
+ * - before the suite too when the suite has nothing to wait for (a monitor's window stands in for
+ *   its probe and no limiter window is planned): it is then a few seconds of Playwright starting
+ *   and checking, the CPU-heavy part of a run, beside which the comparison measured this machine's
+ *   scheduling (the tail of the health path moved by tens of percent, and half the cutovers needed
+ *   a second batch, 10 s more); first, the comparison measures a quiet machine and the suite follows;
  * - after the suite, when a colour declares a rate limit per client or on a compared path: the
  *   suite plans its traffic to use that allowance (src/budget/plan.ts), so the comparison is its
  *   own spend, after it.
@@ -25,7 +30,10 @@
  * comparison after the suite says how long it still measures.
  */
 import { secretsOf, type ResolvedConfig } from '../../config/index.ts';
+import { catalog, type CheckId } from '../../runbooks/catalog.ts';
 import { sections } from '../../runbooks/sections.ts';
+import { demandOf, planRun } from '../budget/run-plan.ts';
+import { selectedBy } from '../monitor/cadence.ts';
 import { atLeast } from '../../runbooks/severity.ts';
 import { runbookLink, type RunbookLinks } from '../runbook-md/link.ts';
 import type { RunbookReport } from '../reporter/schema.ts';
@@ -130,10 +138,14 @@ export function selectorReason(read: ServiceRead, green: string, rehearsal: bool
 
 export type ComparisonOrder = 'before' | 'beside' | 'after';
 
-const ORDER_WORDS: Record<ComparisonOrder, string> = {
-  before: 'before the suite runs on green (an embedded colour shares this machine with the suite)',
-  beside: 'while the suite runs on green, once its latency probe is done',
-  after: 'after the suite runs on green (a colour declares rate limits: the suite may use their allowance)',
+/** Why the comparison measures when it does, as said at the start. */
+export type OrderWhy = 'embedded' | 'quick-suite' | 'suite-waits' | 'limits';
+
+const ORDER_WORDS: Record<OrderWhy, string> = {
+  embedded: 'before the suite runs on green (an embedded colour shares this machine with the suite)',
+  'quick-suite': "before the suite runs on green (the monitor's window stands in for its probe and it waits for no limiter window: a few seconds of Playwright starting, which would load this machine while it measures)",
+  'suite-waits': 'while the suite runs on green, once its latency probe is done',
+  limits: 'after the suite runs on green (a colour declares rate limits: the suite may use their allowance)',
 };
 
 /** How long into the suite the comparison starts, when it waits for the suite's probe. */
@@ -144,11 +156,24 @@ function probeWait(green: Readonly<ResolvedConfig>, grep: string | undefined): s
   return p.paths.length && p.samples ? ` (about ${Math.ceil(p.samples / p.rate)} s in)` : '';
 }
 
-/** When the comparison measures relative to the suite on green (see the module comment). */
-export function comparisonOrder(blue: Readonly<ResolvedConfig>, green: Readonly<ResolvedConfig>, paths: string[]): ComparisonOrder {
-  if ([blue, green].some((c) => c.rateLimits.client || c.rateLimits.paths.some((l) => paths.includes(l.path)))) return 'after';
-  if ([blue, green].some((c) => c.target === 'embedded')) return 'before';
-  return 'beside';
+/**
+ * When the comparison measures relative to the suite on green (see the module comment), and why.
+ * `suite.quick`: green's suite sends no probe (a monitor's window) and plans no wait for a
+ * limiter window (src/budget/run-plan.ts).
+ */
+export function comparisonOrder(blue: Readonly<ResolvedConfig>, green: Readonly<ResolvedConfig>, paths: string[], suite: { quick: boolean } = { quick: false }): { order: ComparisonOrder; why: OrderWhy } {
+  if ([blue, green].some((c) => c.rateLimits.client || c.rateLimits.paths.some((l) => paths.includes(l.path)))) return { order: 'after', why: 'limits' };
+  if ([blue, green].some((c) => c.target === 'embedded')) return { order: 'before', why: 'embedded' };
+  if (suite.quick) return { order: 'before', why: 'quick-suite' };
+  return { order: 'beside', why: 'suite-waits' };
+}
+
+/** Does green's suite have nothing to wait for: no probe (a monitor's window), no limiter window planned? */
+function quickSuite(green: Readonly<ResolvedConfig>, grep: string | undefined): boolean {
+  if (!green.monitorWindow) return false;
+  const reused = new Set((green.reuse ?? []).map((r) => r.checkId));
+  const selected = (id: string) => !reused.has(id) && (id in catalog ? selectedBy(grep, id as CheckId) : true);
+  return planRun(green, demandOf(green, selected)).windows === 0;
 }
 
 export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
@@ -194,8 +219,8 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverVerdict> {
     // The health path, or the first probed path when this deployment has none (CREDLINK_HEALTH_PATH=none).
     const paths = o.measure.paths ?? [green.paths.health ?? green.probe?.paths[0] ?? '/'];
     const plan = planComparison(blue, green, { paths, samples: o.measure.samples, rate: o.measure.rate, batches: o.measure.batches });
-    const order = comparisonOrder(o.blue, o.green, paths);
-    o.log(`${describePlan(plan)}; ${ORDER_WORDS[order]}${order === 'beside' ? probeWait(green, o.grep) : ''}`);
+    const { order, why } = comparisonOrder(o.blue, o.green, paths, { quick: quickSuite(green, o.grep) });
+    o.log(`${describePlan(plan)}; ${ORDER_WORDS[why]}${order === 'beside' ? probeWait(green, o.grep) : ''}`);
     const judged = (pairs: EndpointPair[], look: number) =>
       compareLatency(pairs, { minSamples: plan.samples * (look + 1), floorMs: o.measure.floorMs, errorRate: green.thresholds.errorRate, look: lookOptions(look, plan.batches, DEFAULT_JUDGE) });
     // Where the measurement is, for a wait that says how long it still takes.

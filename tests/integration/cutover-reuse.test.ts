@@ -72,6 +72,8 @@ test('cutover beside a monitor of green: its pass since green started is reused 
   assert.match(r.stderr, /^security\.auth-rate-limit: reused: the monitor's run of \d{4}-\d\d-\d\d \d\d:\d\d UTC passed it; valid until \d\d:\d\d UTC/m, r.stderr);
   assert.match(r.stderr, /^security\.derived-keys-rejected: runs: the monitor's pass of \d\d:\d\d UTC predates green's start/m, r.stderr);
   assert.deepEqual(r.verdict.reused?.map((x) => x.checkId), ['security.auth-rate-limit']);
+  // The suite then has nothing to wait for (no probe, no limiter window): the comparison measures first, on a quiet machine.
+  assert.match(r.stderr, /; before the suite runs on green \(the monitor's window stands in for its probe and it waits for no limiter window/, r.stderr);
   const skipped = r.report.skipped.find((s) => s.checkId === 'security.auth-rate-limit');
   assert.match(skipped?.reason ?? '', /^reused: the monitor's run of /, JSON.stringify(r.report.skipped));
   assert.ok(!r.report.passed.some((p) => p.checkId === 'security.auth-rate-limit'), 'a reused check is never counted as passed by this run');
@@ -84,6 +86,7 @@ test('cutover without a monitor state (--state-dir none): the hourly check runs'
   await new Promise((r) => setTimeout(r, HARNESS_AUTH_FAIL.windowMs));
   const r = await cutover('none');
   assert.doesNotMatch(r.stderr, /reused/);
+  assert.match(r.stderr, /; while the suite runs on green, once its latency probe is done/, r.stderr);
   assert.equal(r.verdict.reused, undefined);
   assert.ok(r.report.passed.some((p) => p.checkId === 'security.auth-rate-limit'), `${JSON.stringify(r.report)}\n${r.stderr.slice(-1500)}`);
 });

@@ -130,11 +130,14 @@ test('statistics match reference implementations', () => {
   assert.ok(Math.abs(normalCdf(1.6448536) - 0.95) < 1e-6);
 });
 
-test('when the comparison measures: before the suite for an embedded colour, beside it for remote ones, after it under declared limits', () => {
+test('when the comparison measures: before the suite for an embedded colour or a suite with nothing to wait for, beside it for remote ones, after it under declared limits', () => {
   const cfg = (target: string, client: object | null, paths: object[] = []) => ({ target, rateLimits: { client, paths } }) as never;
-  assert.equal(comparisonOrder(cfg('embedded', null), cfg('embedded', null), ['/health']), 'before');
-  assert.equal(comparisonOrder(cfg('remote', null), cfg('remote', null), ['/health']), 'beside');
-  assert.equal(comparisonOrder(cfg('remote', null), cfg('remote', { limit: 100, windowS: 60 }), ['/health']), 'after');
-  assert.equal(comparisonOrder(cfg('remote', null), cfg('remote', null, [{ path: '/health', limit: 10, windowS: 60 }]), ['/health']), 'after');
-  assert.equal(comparisonOrder(cfg('remote', null), cfg('remote', null, [{ path: '/sign', limit: 10, windowS: 60 }]), ['/health']), 'beside');
+  const at = (...a: Parameters<typeof comparisonOrder>) => comparisonOrder(...a).order;
+  assert.equal(at(cfg('embedded', null), cfg('embedded', null), ['/health']), 'before');
+  assert.equal(at(cfg('remote', null), cfg('remote', null), ['/health']), 'beside');
+  assert.deepEqual(comparisonOrder(cfg('remote', null), cfg('remote', null), ['/health'], { quick: true }), { order: 'before', why: 'quick-suite' });
+  assert.equal(at(cfg('remote', null), cfg('remote', { limit: 100, windowS: 60 }), ['/health']), 'after');
+  assert.equal(at(cfg('remote', null), cfg('remote', { limit: 100, windowS: 60 }), ['/health'], { quick: true }), 'after', 'declared limits: the suite may use their allowance first');
+  assert.equal(at(cfg('remote', null), cfg('remote', null, [{ path: '/health', limit: 10, windowS: 60 }]), ['/health']), 'after');
+  assert.equal(at(cfg('remote', null), cfg('remote', null, [{ path: '/sign', limit: 10, windowS: 60 }]), ['/health']), 'beside');
 });

@@ -38,11 +38,37 @@ export interface GrepUse {
 /** Selected checks per (grep, paths): the daemon checks its greps once at start, `gate` runs twice. */
 const selections = new Map<string, ListedTest[]>();
 
+const keyOf = (grep: string | null, config: ResolvedConfig) => JSON.stringify([grep, config.paths, config.protectedEndpoint, config.env]);
+
 function selected(grep: string, config: ResolvedConfig): ListedTest[] {
-  const key = JSON.stringify([grep, config.paths, config.protectedEndpoint, config.env]);
+  const key = keyOf(grep, config);
   let tests = selections.get(key);
   if (tests === undefined) {
     tests = listTests(config, grep);
+    selections.set(key, tests);
+  }
+  return tests;
+}
+
+/**
+ * The selection of a grep made of check ids (`grepOf(ids)`: "@id" tags, whole words), taken from
+ * the whole suite's listing instead of a listing of its own: the daemon's due-check runs select a
+ * new set of ids whenever cadences fall together differently, and each listing is a Playwright
+ * start (about 1.4 CPU-s). The same tests Playwright's --grep selects: a test matches exactly when
+ * one of its tags is one of the ids (tests/unit/select-ids.test.ts compares both).
+ */
+export function selectIds(grep: string, ids: readonly string[], config: ResolvedConfig): ListedTest[] {
+  const key = keyOf(grep, config);
+  let tests = selections.get(key);
+  if (tests === undefined) {
+    const allKey = keyOf(null, config);
+    let all = selections.get(allKey);
+    if (all === undefined) {
+      all = listTests(config);
+      selections.set(allKey, all);
+    }
+    const want = new Set(ids);
+    tests = all.filter((t) => t.checkIds.some((id) => want.has(id)));
     selections.set(key, tests);
   }
   return tests;

@@ -12,6 +12,7 @@
 import type { AlertMonitor } from '../alerting/monitor.ts';
 import { checkKey } from '../alerting/store.ts';
 import { batchDue, dueChecks, grepOf, isStale, runCapsOf } from '../monitor/cadence.ts';
+import { selectIds } from '../run/select.ts';
 import type { ContinuousPlan } from './sampling.ts';
 import type { Scheduler } from './scheduler.ts';
 
@@ -69,7 +70,14 @@ export class CadenceRuns {
         this.notBefore.set(p.env, now + caps.windowS * 1000);
         this.o.log(`${p.env}: ${run.length} due check(s) now, ${deferred.length} in a later run (one run sends at most ${caps.requests === null ? 'unlimited' : caps.requests * caps.windows} requests and ${caps.failedAttempts * caps.windows} failed attempts: ${caps.windows} windows of the limits)`);
       }
-      runs.push(this.o.scheduler.tick(p.env, { grep: grepOf(run) }).catch((e) => this.o.log(`${p.env}: due-check run failed: ${(e as Error).message}`)));
+      const grep = grepOf(run);
+      // Its selection from the suite's listing, not a Playwright listing of every new set of ids.
+      try {
+        selectIds(grep, run, p.config);
+      } catch {
+        // The run lists them itself, and reports what stops it.
+      }
+      runs.push(this.o.scheduler.tick(p.env, { grep }).catch((e) => this.o.log(`${p.env}: due-check run failed: ${(e as Error).message}`)));
     }
     await Promise.all(runs);
   }

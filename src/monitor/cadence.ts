@@ -111,6 +111,11 @@ export function runCapsOf(c: Pick<ResolvedConfig, 'rateLimits' | 'security'>, ru
   return { requests: client ? allowance(client) : null, failedAttempts: allowance({ limit: f.max, windowS: f.windowS }), windowS: Math.max(client?.windowS ?? 0, f.windowS), windows: RUN_WINDOWS };
 }
 
+/** Does a run sending `requests` requests and `failed` failed attempts fit `caps.windows` windows of the caps? */
+export function fitsRun(caps: RunCaps, requests: number, failed: number): boolean {
+  return (caps.requests === null || requests <= caps.requests * caps.windows) && failed <= caps.failedAttempts * caps.windows;
+}
+
 /**
  * The due checks one run takes: the plan averages each check over its cadence, but at the
  * daemon's start (or after a pause) every check is due at once, and cadences fall together every
@@ -127,8 +132,7 @@ export function batchDue(cadences: readonly CheckCadence[], due: readonly CheckI
   let failed = 0;
   for (const id of order) {
     const x = by.get(id)!;
-    const fits = (caps.requests === null || requests + x.requests <= caps.requests * caps.windows) && failed + x.failedAttempts <= caps.failedAttempts * caps.windows;
-    if (run.length === 0 || fits) {
+    if (run.length === 0 || fitsRun(caps, requests + x.requests, failed + x.failedAttempts)) {
       run.push(id);
       requests += x.requests;
       failed += x.failedAttempts;
@@ -207,9 +211,8 @@ export function planBudget(c: Pick<ResolvedConfig, 'env' | 'rateLimits' | 'secur
   if (byEvery.size) {
     const parts = [...byEvery.entries()].sort((a, b) => a[0] - b[0]).map(([every, e]) => `the ${every} s checks ${e.requests} requests (${e.failed} failing authentication)`);
     const all = [...byEvery.values()].reduce((a, e) => ({ requests: a.requests + e.requests, failed: a.failed + e.failed }), { requests: 0, failed: 0 });
-    const fitsOne = (e: { requests: number; failed: number }) => (caps.requests === null || e.requests <= caps.requests * caps.windows) && e.failed <= caps.failedAttempts * caps.windows;
     lines.push(
-      `${c.env}:   per run: ${parts.join(', ')}; one window of the limits takes ${caps.requests ?? 'any number of'} requests and ${caps.failedAttempts} failed attempts, and a run may span ${caps.windows} (its checks wait for room, at most one window each): ${fitsOne(all) ? 'cadences that fall together share one run' : 'cadences that fall together are split into runs a window apart when they send more'}`,
+      `${c.env}:   per run: ${parts.join(', ')}; one window of the limits takes ${caps.requests ?? 'any number of'} requests and ${caps.failedAttempts} failed attempts, and a run may span ${caps.windows} (its checks wait for room, at most one window each): ${fitsRun(caps, all.requests, all.failed) ? 'cadences that fall together share one run' : 'cadences that fall together are split into runs a window apart when they send more'}`,
     );
   }
   return out;
